@@ -1,0 +1,73 @@
+//! The document shell and the route table.
+
+use crate::features::accounts::pages::{LoginPage, SignupPage};
+use crate::features::courses::pages::{CoursePage, StaffHomePage};
+use crate::features::editions::pages::{CataloguePage, EditionPageView};
+use crate::features::editions::staff_pages::EditionAdminPage;
+use crate::features::home::pages::HomePage;
+use crate::features::users::pages::UsersPage;
+use crate::i18n::*;
+use crate::ui::layout::{Layout, provide_session};
+use crate::ui::messages::PageError;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{FlatRoutes, Route, Router};
+use leptos_router::{SsrMode, path};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="leptos" href="/pkg/aula.css"/>
+            <Title formatter=|title: String| if title.is_empty() { "Aula".to_owned() } else { format!("{title} · Aula") }/>
+            <Router>
+                <Routed/>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Pages render completely on the server before they are sent (`SsrMode::Async`): titles and
+/// HTTP statuses are right, and the page is whole without JavaScript.
+/// Everything that needs the router: the session (its actions read errors from the URL),
+/// the layout and the pages.
+#[component]
+fn Routed() -> impl IntoView {
+    provide_session();
+    view! {
+        <Layout>
+            <FlatRoutes fallback=|| view! { <PageError error=crate::error::AppError::NotFound/> }>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
+                <Route path=path!("/editions") view=CataloguePage ssr=SsrMode::Async/>
+                <Route path=path!("/editions/:id") view=EditionPageView ssr=SsrMode::Async/>
+                <Route path=path!("/staff") view=StaffHomePage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/courses/:id") view=CoursePage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/editions/:id") view=EditionAdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/users") view=UsersPage ssr=SsrMode::Async/>
+            </FlatRoutes>
+        </Layout>
+    }
+}

@@ -1,0 +1,16 @@
+//! Product rules with no I/O. Compiled for the server and the browser alike, so the same
+//! parsing can run in a form before it runs again, authoritatively, on the server.
+
+pub mod account;
+pub mod dates;
+pub mod editions;
+pub mod enrolment;
+pub mod login_throttle;
+pub mod paging;
+pub mod password;
+pub mod problem;
+pub mod roles;
+pub mod sessions;
+pub mod text;
+
+pub use problem::{Field, FieldProblem, Problem};

@@ -1,0 +1,119 @@
+//! What can be wrong with a field of a form. The UI translates each variant; the server
+//! returns them all at once so a user fixes a form in one go.
+
+use serde::{Deserialize, Serialize};
+
+/// A form field. Serialised with the same name as the form input it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Email,
+    GivenName,
+    FamilyName,
+    SchoolName,
+    SchoolCode,
+    Password,
+    Code,
+    Title,
+    Description,
+    WorkloadHours,
+    EnrolmentOpensOn,
+    EnrolmentClosesOn,
+    StartsOn,
+    EndsOn,
+    Capacity,
+}
+
+impl Field {
+    /// The `name` of the form input this field comes from.
+    pub fn input_name(self) -> &'static str {
+        match self {
+            Field::Email => "email",
+            Field::GivenName => "given_name",
+            Field::FamilyName => "family_name",
+            Field::SchoolName => "school_name",
+            Field::SchoolCode => "school_code",
+            Field::Password => "password",
+            Field::Code => "code",
+            Field::Title => "title",
+            Field::Description => "description",
+            Field::WorkloadHours => "workload_hours",
+            Field::EnrolmentOpensOn => "enrolment_opens_on",
+            Field::EnrolmentClosesOn => "enrolment_closes_on",
+            Field::StartsOn => "starts_on",
+            Field::EndsOn => "ends_on",
+            Field::Capacity => "capacity",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    TooLong { max: u32 },
+    ControlCharacters,
+    EmailInvalid,
+    EmailTaken,
+    SchoolCodeInvalid,
+    PasswordTooShort { min: u32 },
+    PasswordTooLong { max: u32 },
+    PasswordCommon,
+    PasswordLikeEmail,
+    CourseCodeInvalid,
+    CourseCodeTaken,
+    NotAWholeNumber,
+    OutOfRange { min: i64, max: i64 },
+    DateInvalid,
+    ClosesBeforeOpens,
+    EndsBeforeStarts,
+    EnrolmentClosesAfterEnd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: Field,
+    pub problem: Problem,
+}
+
+impl FieldProblem {
+    pub fn new(field: Field, problem: Problem) -> Self {
+        Self { field, problem }
+    }
+}
+
+/// Collects the problems of a whole form while each field is parsed.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldProblem>);
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps the parsed value, or records why it could not be parsed.
+    pub fn check<T>(&mut self, field: Field, parsed: Result<T, Problem>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                self.0.push(FieldProblem::new(field, problem));
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, field: Field, problem: Problem) {
+        self.0.push(FieldProblem::new(field, problem));
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_vec(self) -> Vec<FieldProblem> {
+        self.0
+    }
+}

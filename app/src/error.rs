@@ -1,0 +1,109 @@
+//! One error type that crosses the wire. Each variant says what went wrong in terms a user can
+//! be told (the UI translates it); internal causes are logged on the server, never sent.
+
+use crate::domain::{
+    FieldProblem,
+    enrolment::{EnrolRefusal, WithdrawRefusal},
+    roles::RoleChangeRefusal,
+};
+use serde::{Deserialize, Serialize};
+use server_fn_error::*;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    NotSignedIn,
+    /// A state-changing request that did not come from one of our own pages.
+    #[error("request from another site refused")]
+    ForeignOrigin,
+    #[error("not allowed")]
+    NotAllowed,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldProblem>),
+    #[error("wrong email or password")]
+    WrongCredentials,
+    #[error("too many attempts, retry in {retry_after_secs} s")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    #[error("internal error")]
+    Internal,
+    /// The request or response could not be carried (network down, malformed arguments).
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+/// A request that is well-formed but not possible in the current state of things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    Enrol(EnrolRefusal),
+    Withdraw(WithdrawRefusal),
+    RoleChange(RoleChangeRefusal),
+    /// The edition cannot move to that status from its current one.
+    StatusTransition,
+    /// A clone would put a date outside the calendar.
+    CloneOutOfRange,
+}
+
+impl AppError {
+    pub fn invalid(problems: Vec<FieldProblem>) -> Self {
+        AppError::Invalid(problems)
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn | AppError::WrongCredentials => 401,
+            AppError::ForeignOrigin | AppError::NotAllowed => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid(_) => 422,
+            AppError::TooManyAttempts { .. } => 429,
+            AppError::Refused(_) => 409,
+            AppError::Transport(_) => 400,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The problems of one form field, if this error is about that field.
+    pub fn problems_of(&self, field: crate::domain::Field) -> Vec<crate::domain::Problem> {
+        match self {
+            AppError::Invalid(problems) => {
+                problems.iter().filter(|p| p.field == field).map(|p| p.problem).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+mod server_fn_error {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %error, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(error: sea_orm::TransactionError<AppError>) -> Self {
+        match error {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}

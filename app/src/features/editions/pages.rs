@@ -1,0 +1,259 @@
+//! What participants see: the catalogue of open editions and an edition's page.
+
+use super::api::{EditionInfo, EditionSummary, Enrol, MyEnrolment, Withdraw, edition_page, open_editions};
+use crate::domain::editions::{EditionStatus, EnrolmentWindow};
+use crate::domain::enrolment::EnrolmentStatus;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::ui::forms::{Submit, action_error};
+use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError};
+use crate::ui::text;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The `id` route parameter; anything unreadable becomes an id no row has.
+pub fn id_param() -> Memo<i32> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()).unwrap_or(0))
+}
+
+#[component]
+pub fn StatusBadge(status: EditionStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <span class=format!("badge status-{}", status.as_str())>{move || text::edition_status(i18n, status)}</span> }
+}
+
+#[component]
+pub fn EnrolmentBadge(mine: MyEnrolment) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span class=format!("badge enrolment-{}", mine.status.as_str())>
+            {move || match (mine.status, mine.position) {
+                (EnrolmentStatus::Waitlisted, Some(position)) => {
+                    t_string!(i18n, enrolment.waitlisted_at, position = position).to_string()
+                }
+                (status, _) => text::enrolment_status(i18n, status),
+            }}
+        </span>
+    }
+}
+
+/// An edition in a list: course, title, dates, places.
+#[component]
+pub fn EditionCard(edition: EditionSummary, #[prop(optional)] mine: Option<MyEnrolment>) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/editions/{}", edition.id);
+    let dates = edition.dates;
+    let places_left = edition.places_left();
+    let status = edition.status;
+    view! {
+        <article class="edition-card">
+            <p class="eyebrow">{edition.course_title.clone()}</p>
+            <h3><a href=href>{edition.title.clone()}</a></h3>
+            <p class="dates">{move || text::date_range(i18n, dates.starts_on, dates.ends_on)}</p>
+            <div class="card-footer">
+                {match mine {
+                    Some(mine) => view! { <EnrolmentBadge mine/> }.into_any(),
+                    None if status == EditionStatus::Open => view! {
+                        <span class="places">
+                            {move || if places_left > 0 {
+                                t_string!(i18n, editions.places_left, count = places_left).to_string()
+                            } else {
+                                t_string!(i18n, editions.full).to_string()
+                            }}
+                        </span>
+                    }.into_any(),
+                    None => view! { <StatusBadge status/> }.into_any(),
+                }}
+            </div>
+        </article>
+    }
+}
+
+#[component]
+pub fn OpenEditionsList() -> impl IntoView {
+    let i18n = use_i18n();
+    let editions = Resource::new(|| (), |_| open_editions());
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match editions.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <EmptyState><p>{t!(i18n, editions.none_open)}</p></EmptyState>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <div class="card-grid">
+                            {list.into_iter().map(|edition| view! { <EditionCard edition/> }).collect_view()}
+                        </div>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNotice error=Some(error)/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn CataloguePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, editions.catalogue_title)/>
+        <section>
+            <h1>{t!(i18n, editions.catalogue_title)}</h1>
+            <p class="lead">{t!(i18n, editions.catalogue_lead)}</p>
+            <OpenEditionsList/>
+        </section>
+    }
+}
+
+#[component]
+pub fn EditionPageView() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = id_param();
+    let enrol = ServerAction::<Enrol>::new();
+    let withdraw = ServerAction::<Withdraw>::new();
+    let page = Resource::new(
+        move || (id.get(), enrol.version().get(), withdraw.version().get()),
+        |(id, _, _)| edition_page(id),
+    );
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <EditionDetails page enrol withdraw/> }.into_any(),
+                    Err(error) => view! {
+                        <Title text=move || t_string!(i18n, errors.not_found)/>
+                        <PageError error/>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn EditionDetails(page: EditionInfo, enrol: ServerAction<Enrol>, withdraw: ServerAction<Withdraw>) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = page.summary.clone();
+    let dates = summary.dates;
+    let title = summary.title.clone();
+    let capacity = summary.capacity;
+    let places_left = summary.places_left();
+    let hours = page.workload_hours;
+    view! {
+        <Title text=title.clone()/>
+        <article class="edition">
+            <header class="page-header">
+                <p class="eyebrow">{summary.course_title.clone()}</p>
+                <h1>{title}</h1>
+                <StatusBadge status=summary.status/>
+            </header>
+            <div class="edition-layout">
+                <div class="edition-main">
+                    <dl class="facts">
+                        <div>
+                            <dt>{t!(i18n, editions.course_dates)}</dt>
+                            <dd>{move || text::date_range(i18n, dates.starts_on, dates.ends_on)}</dd>
+                        </div>
+                        <div>
+                            <dt>{t!(i18n, editions.enrolment_window)}</dt>
+                            <dd>{move || text::date_range(i18n, dates.enrolment_opens_on, dates.enrolment_closes_on)}</dd>
+                        </div>
+                        <div>
+                            <dt>{t!(i18n, editions.workload)}</dt>
+                            <dd>{move || t_string!(i18n, editions.hours, count = hours).to_string()}</dd>
+                        </div>
+                        <div>
+                            <dt>{t!(i18n, editions.places)}</dt>
+                            <dd>{move || t_string!(i18n, editions.places_of, left = places_left, capacity = capacity).to_string()}</dd>
+                        </div>
+                    </dl>
+                    {(!page.course_description.is_empty()).then(|| {
+                        let paragraphs: Vec<String> = page.course_description.split("\n\n").map(str::to_owned).collect();
+                        view! {
+                            <section class="description">
+                                <h2>{t!(i18n, editions.about)}</h2>
+                                {paragraphs.into_iter().map(|p| view! { <p class="prewrap">{p}</p> }).collect_view()}
+                            </section>
+                        }
+                    })}
+                </div>
+                <aside class="enrolment-box" aria-labelledby="enrolment-heading">
+                    <h2 id="enrolment-heading">{t!(i18n, enrolment.heading)}</h2>
+                    <EnrolmentPanel page enrol withdraw/>
+                </aside>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn EnrolmentPanel(page: EditionInfo, enrol: ServerAction<Enrol>, withdraw: ServerAction<Withdraw>) -> impl IntoView {
+    let i18n = use_i18n();
+    let edition_id = page.summary.id;
+    let enrol_error = action_error(enrol);
+    let withdraw_error = action_error(withdraw);
+    let error = Signal::derive(move || enrol_error.get().or(withdraw_error.get()));
+    let dates = page.summary.dates;
+    let full = page.summary.places_left() == 0;
+    let taking_enrolments = page.summary.status == EditionStatus::Open && page.window == EnrolmentWindow::Open;
+
+    let body = match page.mine {
+        None => {
+            let next = format!("/login?next=/editions/{edition_id}");
+            view! {
+                <p>{t!(i18n, enrolment.sign_in_to_enrol)}</p>
+                <a class="button primary" href=next>{t!(i18n, nav.log_in)}</a>
+            }
+            .into_any()
+        }
+        Some(Some(mine)) if mine.status != EnrolmentStatus::Withdrawn => view! {
+            <p class="enrolment-state">
+                {match (mine.status, mine.position) {
+                    (EnrolmentStatus::Waitlisted, Some(position)) => view! {
+                        <strong>{move || t_string!(i18n, enrolment.you_are_waiting, position = position).to_string()}</strong>
+                    }.into_any(),
+                    _ => view! { <strong>{t!(i18n, enrolment.you_are_enrolled)}</strong> }.into_any(),
+                }}
+            </p>
+            <details class="confirm">
+                <summary class="button secondary">{t!(i18n, enrolment.withdraw)}</summary>
+                <p>{t!(i18n, enrolment.withdraw_confirm_text)}</p>
+                <ActionForm action=withdraw>
+                    <input type="hidden" name="edition_id" value=edition_id/>
+                    <Submit pending=withdraw.pending() class="button danger">{t!(i18n, enrolment.withdraw_confirm)}</Submit>
+                </ActionForm>
+            </details>
+        }
+        .into_any(),
+        Some(_) if taking_enrolments => view! {
+            <p>{move || if full { t_string!(i18n, enrolment.full_explainer) } else { t_string!(i18n, enrolment.open_explainer) }}</p>
+            <ActionForm action=enrol>
+                <input type="hidden" name="edition_id" value=edition_id/>
+                <Submit pending=enrol.pending()>
+                    {move || if full { t_string!(i18n, enrolment.join_waiting_list) } else { t_string!(i18n, enrolment.enrol) }}
+                </Submit>
+            </ActionForm>
+        }
+        .into_any(),
+        Some(_) => view! {
+            <p>
+                {move || match page.window {
+                    EnrolmentWindow::NotYetOpen => t_string!(i18n, enrolment.not_yet_open, date = text::long_date(i18n, dates.enrolment_opens_on)).to_string(),
+                    _ => t_string!(i18n, enrolment.closed).to_string(),
+                }}
+            </p>
+        }
+        .into_any(),
+    };
+    view! {
+        <ErrorNotice error/>
+        {body}
+    }
+}
+
+/// Shown in place of a page when a read fails.
+pub fn error_view(error: AppError) -> AnyView {
+    view! { <PageError error/> }.into_any()
+}

@@ -1,0 +1,277 @@
+//! Staff: an edition's page (status, details, clone) and its enrolment list.
+
+use super::api::{
+    ChangeEditionStatus, CloneEdition, EditionForStaff, EditionSummary, UpdateEdition, edition_admin, enrolment_list,
+};
+use super::pages::{StatusBadge, id_param};
+use crate::domain::Field;
+use crate::domain::editions::MAX_CAPACITY;
+use crate::domain::enrolment::EnrolmentStatus;
+use crate::domain::paging;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::ui::forms::{Submit, TextField, action_error};
+use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice};
+use crate::ui::text;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The fields of the edition form, pre-filled when editing.
+#[component]
+pub fn EditionFields(error: Signal<Option<AppError>>, edition: Option<EditionSummary>) -> impl IntoView {
+    let i18n = use_i18n();
+    let value = |f: fn(&EditionSummary) -> String| edition.as_ref().map(f);
+    let title = value(|e| e.title.clone());
+    let opens = value(|e| e.dates.enrolment_opens_on.to_string());
+    let closes = value(|e| e.dates.enrolment_closes_on.to_string());
+    let starts = value(|e| e.dates.starts_on.to_string());
+    let ends = value(|e| e.dates.ends_on.to_string());
+    let capacity = value(|e| e.capacity.to_string()).or(Some("500".to_owned()));
+    view! {
+        <TextField field=Field::Title error required=true maxlength=200 value=title>
+            {t!(i18n, fields.title)}
+        </TextField>
+        <div class="field-row">
+            <TextField field=Field::EnrolmentOpensOn error input_type="date" required=true value=opens>
+                {t!(i18n, fields.enrolment_opens_on)}
+            </TextField>
+            <TextField field=Field::EnrolmentClosesOn error input_type="date" required=true value=closes>
+                {t!(i18n, fields.enrolment_closes_on)}
+            </TextField>
+        </div>
+        <div class="field-row">
+            <TextField field=Field::StartsOn error input_type="date" required=true value=starts>
+                {t!(i18n, fields.starts_on)}
+            </TextField>
+            <TextField field=Field::EndsOn error input_type="date" required=true value=ends>
+                {t!(i18n, fields.ends_on)}
+            </TextField>
+        </div>
+        <TextField field=Field::Capacity error input_type="number" required=true min=1 max=MAX_CAPACITY value=capacity>
+            {t!(i18n, fields.capacity)}
+        </TextField>
+    }
+}
+
+#[component]
+pub fn EditionAdminPage() -> impl IntoView {
+    let id = id_param();
+    let update = ServerAction::<UpdateEdition>::new();
+    let change_status = ServerAction::<ChangeEditionStatus>::new();
+    let clone = ServerAction::<CloneEdition>::new();
+    let edition = Resource::new(
+        move || (id.get(), update.version().get(), change_status.version().get()),
+        |(id, _, _)| edition_admin(id),
+    );
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match edition.await {
+                    Err(error) => view! { <PageError error/> }.into_any(),
+                    Ok(edition) => view! { <EditionAdminView edition update change_status clone/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn EditionAdminView(
+    edition: EditionForStaff,
+    update: ServerAction<UpdateEdition>,
+    change_status: ServerAction<ChangeEditionStatus>,
+    clone: ServerAction<CloneEdition>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = edition.summary.clone();
+    let edition_id = summary.id;
+    let dates = summary.dates;
+    let update_error = action_error(update);
+    let status_error = action_error(change_status);
+    let clone_error = action_error(clone);
+    let saved = move || matches!(update.value().get(), Some(Ok(())));
+    let clone_title = t_string!(i18n, staff.clone_default_title, title = summary.title.clone()).to_string();
+    view! {
+        <Title text=summary.title.clone()/>
+        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
+            <a href="/staff">{t!(i18n, staff.title)}</a>
+            " / "
+            <a href=format!("/staff/courses/{}", summary.course_id)>{summary.course_title.clone()}</a>
+        </nav>
+        <header class="page-header">
+            <p class="eyebrow"><code>{edition.course_code.clone()}</code></p>
+            <h1>{summary.title.clone()}</h1>
+            <StatusBadge status=summary.status/>
+            <p class="dates">{move || text::date_range(i18n, dates.starts_on, dates.ends_on)}</p>
+            {edition.cloned_from.clone().map(|(id, title)| view! {
+                <p class="aside">{t!(i18n, staff.cloned_from)} " " <a href=format!("/staff/editions/{id}")>{title}</a></p>
+            })}
+            <p><a href=format!("/editions/{edition_id}")>{t!(i18n, staff.participant_view)}</a></p>
+        </header>
+
+        <div class="stats">
+            <div class="stat"><span class="stat-value">{format!("{} / {}", summary.enrolled, summary.capacity)}</span><span class="stat-label">{t!(i18n, staff.enrolled)}</span></div>
+            <div class="stat"><span class="stat-value">{summary.waiting}</span><span class="stat-label">{t!(i18n, staff.waiting)}</span></div>
+            <div class="stat"><span class="stat-value">{edition.withdrawn}</span><span class="stat-label">{t!(i18n, staff.withdrawn)}</span></div>
+        </div>
+
+        {edition.next_status.map(|next| view! {
+            <section class="card status-change" aria-labelledby="status-heading">
+                <h2 id="status-heading">{t!(i18n, staff.status)}</h2>
+                <ErrorNotice error=status_error/>
+                <details class="confirm">
+                    <summary class="button primary">{move || text::edition_status_action(i18n, next)}</summary>
+                    <p>{move || t_string!(i18n, staff.status_confirm, status = text::edition_status(i18n, next)).to_string()}</p>
+                    <ActionForm action=change_status>
+                        <input type="hidden" name="edition_id" value=edition_id/>
+                        <input type="hidden" name="status" value=next.as_str()/>
+                        <Submit pending=change_status.pending()>{t!(i18n, common.confirm)}</Submit>
+                    </ActionForm>
+                </details>
+            </section>
+        })}
+
+        <section aria-labelledby="enrolments-heading">
+            <h2 id="enrolments-heading">{t!(i18n, staff.enrolments)}</h2>
+            <EnrolmentList edition_id/>
+        </section>
+
+        <div class="two-columns">
+            <section class="card" aria-labelledby="edit-edition-heading">
+                <h2 id="edit-edition-heading">{t!(i18n, staff.edit_edition)}</h2>
+                <Show when=saved><SuccessNotice>{t!(i18n, common.saved)}</SuccessNotice></Show>
+                <ErrorNotice error=update_error/>
+                <ActionForm action=update>
+                    <input type="hidden" name="edition_id" value=edition_id/>
+                    <EditionFields error=update_error edition=Some(summary.clone())/>
+                    <Submit pending=update.pending()>{t!(i18n, common.save)}</Submit>
+                </ActionForm>
+            </section>
+            <section class="card" aria-labelledby="clone-heading">
+                <h2 id="clone-heading">{t!(i18n, staff.clone)}</h2>
+                <p class="hint">{t!(i18n, staff.clone_explainer)}</p>
+                <ErrorNotice error=clone_error/>
+                <ActionForm action=clone>
+                    <input type="hidden" name="edition_id" value=edition_id/>
+                    <TextField field=Field::Title error=clone_error required=true maxlength=200 value=Some(clone_title)>
+                        {t!(i18n, fields.title)}
+                    </TextField>
+                    <TextField field=Field::StartsOn error=clone_error input_type="date" required=true>
+                        {t!(i18n, staff.clone_starts_on)}
+                    </TextField>
+                    <Submit pending=clone.pending()>{t!(i18n, staff.clone_submit)}</Submit>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn EnrolmentList(edition_id: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let search = move || query.read().get("q").unwrap_or_default();
+    let status = move || query.read().get("status").unwrap_or_default();
+    let page = move || paging::page_number(query.read().get("page").as_deref());
+    let rows = Resource::new(
+        move || (search(), status(), page()),
+        move |(search, status, page)| enrolment_list(edition_id, search, status, page),
+    );
+    let link = move |page: u64| {
+        let q = urlencoding_lite(&search());
+        let s = urlencoding_lite(&status());
+        format!("/staff/editions/{edition_id}?q={q}&status={s}&page={page}")
+    };
+    let status_option = move |value: &'static str, label: String| {
+        let selected = status() == value;
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    view! {
+        <form class="search" method="get" role="search">
+            <div class="field">
+                <label for="search-q">{t!(i18n, staff.search_label)}</label>
+                <input id="search-q" name="q" type="search" value=search/>
+            </div>
+            <div class="field">
+                <label for="search-status">{t!(i18n, staff.status)}</label>
+                <select id="search-status" name="status">
+                    {move || status_option("", t_string!(i18n, staff.all_statuses).to_string())}
+                    {move || status_option("enrolled", text::enrolment_status(i18n, EnrolmentStatus::Enrolled))}
+                    {move || status_option("waitlisted", text::enrolment_status(i18n, EnrolmentStatus::Waitlisted))}
+                    {move || status_option("withdrawn", text::enrolment_status(i18n, EnrolmentStatus::Withdrawn))}
+                </select>
+            </div>
+            <button type="submit" class="button secondary">{t!(i18n, staff.search)}</button>
+        </form>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match rows.await {
+                    Err(error) => view! { <ErrorNotice error=Some(error)/> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! {
+                        <EmptyState><p>{t!(i18n, staff.no_enrolments)}</p></EmptyState>
+                    }.into_any(),
+                    Ok(page) => {
+                        let (number, pages, total) = (page.number, page.pages(), page.total);
+                        let (has_previous, has_next) = (page.has_previous(), page.has_next());
+                        view! {
+                            <p class="count">{move || t_string!(i18n, staff.results, count = total).to_string()}</p>
+                            <div class="table-wrap">
+                                <table>
+                                    <thead><tr>
+                                        <th scope="col">{t!(i18n, staff.name)}</th>
+                                        <th scope="col">{t!(i18n, fields.email)}</th>
+                                        <th scope="col">{t!(i18n, fields.school_name)}</th>
+                                        <th scope="col">{t!(i18n, staff.status)}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {page.items.into_iter().map(|row| {
+                                            let status = row.status;
+                                            let position = row.position;
+                                            view! {
+                                                <tr>
+                                                    <td>{format!("{} {}", row.family_name, row.given_name)}</td>
+                                                    <td>{row.email}</td>
+                                                    <td>{format!("{} ({})", row.school_name, row.school_code)}</td>
+                                                    <td>{move || match position {
+                                                        Some(position) => t_string!(i18n, enrolment.waitlisted_at, position = position).to_string(),
+                                                        None => text::enrolment_status(i18n, status),
+                                                    }}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <nav class="pagination" aria-label=move || t_string!(i18n, staff.pages)>
+                                {has_previous.then(|| view! { <a href=link(number - 1) rel="prev">{t!(i18n, staff.previous)}</a> })}
+                                <span>{move || t_string!(i18n, staff.page_of, page = number, pages = pages).to_string()}</span>
+                                {has_next.then(|| view! { <a href=link(number + 1) rel="next">{t!(i18n, staff.next)}</a> })}
+                            </nav>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Percent-encodes a query value (letters, digits and `-_.~` pass through).
+pub fn urlencoding_lite(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(super::urlencoding_lite("Dell'Acqua è"), "Dell%27Acqua%20%C3%A8");
+        assert_eq!(super::urlencoding_lite("a@b.it"), "a%40b.it");
+    }
+}

@@ -1,0 +1,3 @@
+//! The home page: a participant's editions, and what is open for enrolment.
+
+pub mod pages;

@@ -1,0 +1,72 @@
+use crate::features::editions::api::my_editions;
+use crate::features::editions::pages::{EditionCard, OpenEditionsList};
+use crate::i18n::*;
+use crate::ui::layout::use_session;
+use crate::ui::messages::{EmptyState, ErrorNotice, Loading};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <Title text=move || t_string!(i18n, home.title)/>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match session.user.await.ok().flatten() {
+                    Some(user) => view! {
+                        <section class="page-header">
+                            <h1>{move || t_string!(i18n, home.greeting, name = user.given_name.clone()).to_string()}</h1>
+                            <p class="lead">{t!(i18n, home.lead_signed_in)}</p>
+                        </section>
+                        <MyEditions/>
+                    }.into_any(),
+                    None => view! {
+                        <section class="hero">
+                            <h1>{t!(i18n, home.hero_title)}</h1>
+                            <p class="lead">{t!(i18n, home.hero_lead)}</p>
+                            <p class="actions">
+                                <a class="button primary" href="/signup">{t!(i18n, nav.sign_up)}</a>
+                                <a class="button secondary" href="/login">{t!(i18n, nav.log_in)}</a>
+                            </p>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="open-editions">
+            <h2>{t!(i18n, home.open_editions)}</h2>
+            <OpenEditionsList/>
+        </section>
+    }
+}
+
+#[component]
+fn MyEditions() -> impl IntoView {
+    let i18n = use_i18n();
+    let editions = Resource::new(|| (), |_| my_editions());
+    view! {
+        <section class="my-editions" aria-labelledby="my-editions-heading">
+            <h2 id="my-editions-heading">{t!(i18n, home.my_editions)}</h2>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match editions.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <EmptyState>
+                                <p>{t!(i18n, home.no_editions)}</p>
+                                <a class="button primary" href="/editions">{t!(i18n, home.browse)}</a>
+                            </EmptyState>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <div class="card-grid">
+                                {list.into_iter().map(|item| view! { <EditionCard edition=item.summary mine=item.mine/> }).collect_view()}
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error=Some(error)/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,8 @@
+//! One folder per product noun, each with the same shape: `api.rs` (DTOs and thin server
+//! functions), `service.rs` (server-only: queries and access checks), `pages.rs` (routes).
+
+pub mod accounts;
+pub mod courses;
+pub mod editions;
+pub mod home;
+pub mod users;

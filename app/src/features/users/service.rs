@@ -1,0 +1,68 @@
+use super::api::UserRow;
+use crate::domain::paging::{self, DEFAULT_PAGE_SIZE, Page};
+use crate::domain::roles::{self, Role};
+use crate::error::{AppError, Refusal};
+use crate::ssr::auth::{guard, signed_in};
+use crate::ssr::entities::user;
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+pub async fn list_users(search: String, page: u64) -> Result<Page<UserRow>, AppError> {
+    let (state, caller) = signed_in().await?;
+    caller.require_staff()?;
+    let mut query = user::Entity::find().filter(user::Column::ActivityStatus.ne("anonymised"));
+    for term in search.split_whitespace().take(5) {
+        let pattern = format!("%{}%", term.to_lowercase());
+        let lower = |column: user::Column| Expr::expr(Func::lower(Expr::col(column)));
+        query = query.filter(
+            Condition::any()
+                .add(lower(user::Column::GivenName).like(pattern.clone()))
+                .add(lower(user::Column::FamilyName).like(pattern.clone()))
+                .add(lower(user::Column::Email).like(pattern.clone()))
+                .add(lower(user::Column::SchoolCode).like(pattern)),
+        );
+    }
+    let total = query.clone().count(&state.db).await?;
+    let (number, offset) = paging::clamp(page, total, DEFAULT_PAGE_SIZE);
+    let users = query
+        .order_by_asc(user::Column::FamilyName)
+        .order_by_asc(user::Column::GivenName)
+        .order_by_asc(user::Column::Id)
+        .offset(offset)
+        .limit(DEFAULT_PAGE_SIZE)
+        .all(&state.db)
+        .await?;
+    let items = users
+        .into_iter()
+        .map(|u| UserRow {
+            is_me: u.id == caller.id,
+            id: u.id,
+            given_name: u.given_name,
+            family_name: u.family_name,
+            email: u.email,
+            school_name: u.school_name,
+            school_code: u.school_code,
+            is_ambassador: u.is_ambassador,
+            is_staff: u.is_staff,
+        })
+        .collect();
+    Ok(Page { items, number, size: DEFAULT_PAGE_SIZE, total })
+}
+
+pub async fn set_role(user_id: i32, role: String, granted: String) -> Result<(), AppError> {
+    let (state, caller) = guard().await?;
+    let target = user::Entity::find_by_id(user_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    caller.require_staff()?;
+    let role = Role::parse(role.trim()).ok_or(AppError::NotFound)?;
+    let granted = granted.trim() == "true";
+    roles::check_role_change(caller.id, target.id, role, granted)
+        .map_err(|refusal| AppError::Refused(Refusal::RoleChange(refusal)))?;
+    let mut active: user::ActiveModel = target.into();
+    match role {
+        Role::Ambassador => active.is_ambassador = Set(granted),
+        Role::Staff => active.is_staff = Set(granted),
+    }
+    active.update(&state.db).await?;
+    tracing::info!(user.id = caller.id, target.id = user_id, role = role.as_str(), granted, "role changed");
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! Aula: course management for teacher-training editions.
+//!
+//! - `domain`: the product's rules, pure and tested on their own;
+//! - `features`: one folder per product noun (pages, server functions, services);
+//! - `ui`: shared widgets; `ssr`: server-only infrastructure; `error`: the error type.
+
+pub mod app;
+pub mod domain;
+pub mod error;
+pub mod features;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod ui;
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,348 @@
+//! Who is calling, and may they? Sessions live in the database (several server instances can
+//! share them); the cookie holds a random token of 256 bits and the table only its hash.
+//!
+//! Every server function starts with one of:
+//! - [`guard`] for changes: signed in, then the request must come from our own pages;
+//! - [`signed_in`] for reads by signed-in users (reads change nothing, so no origin check:
+//!   they also run during server-side rendering, where the page request has no `Origin`);
+//! - [`guard_anonymous`] for sign-up and log-in: the origin check alone.
+//!
+//! Scope, role and state checks follow in the feature's service, in that order.
+
+use super::entities::{session, user};
+use super::state::{AppState, Settings, state};
+use crate::domain::roles::Roles;
+use crate::domain::sessions::{self, SessionState};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use http::request::Parts;
+use leptos::prelude::*;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, ModelTrait};
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "aula_session";
+
+/// The signed-in user making the request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub id: i32,
+    pub email: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub roles: Roles,
+    pub locale: String,
+    /// Hash of the session token this request came with.
+    pub session: String,
+}
+
+impl Caller {
+    pub fn is_staff(&self) -> bool {
+        self.roles.staff
+    }
+
+    /// The role check of the access order: fails with "not allowed".
+    pub fn require_staff(&self) -> Result<(), AppError> {
+        if self.roles.staff { Ok(()) } else { Err(AppError::NotAllowed) }
+    }
+}
+
+/// For server functions that change something: signed in → request origin.
+pub async fn guard() -> Result<(AppState, Caller), AppError> {
+    let state = state()?;
+    let parts = request_parts()?;
+    let caller = caller_of(&state, &parts).await?.ok_or(AppError::NotSignedIn)?;
+    check_origin(&parts, &state.settings)?;
+    Ok((state, caller))
+}
+
+/// For server functions that only read, and need a signed-in user.
+pub async fn signed_in() -> Result<(AppState, Caller), AppError> {
+    let state = state()?;
+    let parts = request_parts()?;
+    let caller = caller_of(&state, &parts).await?.ok_or(AppError::NotSignedIn)?;
+    Ok((state, caller))
+}
+
+/// For reads open to everybody, which show more to a signed-in user.
+pub async fn maybe_signed_in() -> Result<(AppState, Option<Caller>), AppError> {
+    let state = state()?;
+    let parts = request_parts()?;
+    let caller = caller_of(&state, &parts).await?;
+    Ok((state, caller))
+}
+
+/// For sign-up and log-in, which have no user yet: the origin check still applies (it stops a
+/// foreign site from signing a victim into the attacker's account).
+pub async fn guard_anonymous() -> Result<(AppState, Option<Caller>), AppError> {
+    let state = state()?;
+    let parts = request_parts()?;
+    check_origin(&parts, &state.settings)?;
+    let caller = caller_of(&state, &parts).await?;
+    Ok((state, caller))
+}
+
+pub fn request_parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| {
+        tracing::error!("request parts missing from the context");
+        AppError::Internal
+    })
+}
+
+fn check_origin(parts: &Parts, settings: &Settings) -> Result<(), AppError> {
+    let header = |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    if origin_allowed(
+        header(http::header::ORIGIN),
+        header(http::header::REFERER),
+        header(http::header::HOST),
+        &settings.base_url,
+    ) {
+        Ok(())
+    } else {
+        tracing::warn!(
+            origin = header(http::header::ORIGIN).unwrap_or("-"),
+            path = %parts.uri.path(),
+            "request from a foreign origin refused"
+        );
+        Err(AppError::ForeignOrigin)
+    }
+}
+
+/// A state-changing request is accepted only from our own pages: its `Origin` (or, when a
+/// browser omits it, its `Referer`) must be the configured public URL or the host the request
+/// was sent to. Requests with neither are refused.
+pub fn origin_allowed(origin: Option<&str>, referer: Option<&str>, host: Option<&str>, base_url: &str) -> bool {
+    let source = match (origin, referer) {
+        (Some(origin), _) if origin != "null" => Some(origin.trim_end_matches('/').to_owned()),
+        (_, Some(referer)) => origin_of_url(referer),
+        _ => None,
+    };
+    let Some(source) = source else { return false };
+    if source.eq_ignore_ascii_case(base_url.trim_end_matches('/')) {
+        return true;
+    }
+    let authority = source.strip_prefix("https://").or_else(|| source.strip_prefix("http://"));
+    matches!((authority, host), (Some(authority), Some(host)) if authority.eq_ignore_ascii_case(host))
+}
+
+fn origin_of_url(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    (!authority.is_empty()).then(|| format!("{scheme}://{authority}"))
+}
+
+/// The signed-in user of a request, if its session cookie is valid.
+pub async fn caller_of(state: &AppState, parts: &Parts) -> Result<Option<Caller>, AppError> {
+    let Some(token) = session_token(&parts.headers) else { return Ok(None) };
+    caller_for_token(state, &token).await
+}
+
+pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
+    let hash = hash_token(token);
+    let Some((session, Some(user))) =
+        session::Entity::find_by_id(hash.clone()).find_also_related(user::Entity).one(&state.db).await?
+    else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    match sessions::state(
+        state.settings.session_timeouts,
+        elapsed(session.created_at, now),
+        elapsed(session.last_seen_at, now),
+    ) {
+        SessionState::Expired => {
+            session.delete(&state.db).await?;
+            return Ok(None);
+        }
+        SessionState::Valid { refresh: true } => {
+            let mut active: session::ActiveModel = session.into();
+            active.last_seen_at = Set(now);
+            active.update(&state.db).await?;
+        }
+        SessionState::Valid { refresh: false } => {}
+    }
+    if user.activity_status != "active" {
+        return Ok(None);
+    }
+    Ok(Some(Caller {
+        id: user.id,
+        email: user.email,
+        given_name: user.given_name,
+        family_name: user.family_name,
+        roles: Roles { ambassador: user.is_ambassador, staff: user.is_staff },
+        locale: user.locale,
+        session: hash,
+    }))
+}
+
+fn elapsed(since: DateTime<Utc>, now: DateTime<Utc>) -> std::time::Duration {
+    (now - since).to_std().unwrap_or_default()
+}
+
+pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A keyed hash, so that stored keys reveal neither addresses nor emails.
+pub fn keyed_hash(secret: &[u8], value: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update((secret.len() as u64).to_be_bytes());
+    hasher.update(secret);
+    hasher.update(value.as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// Starts a new session for `user_id` and returns its token (for the cookie). A fresh token at
+/// every sign-in, so a token planted before sign-in is worthless after it.
+pub async fn start_session(state: &AppState, user_id: i32) -> Result<String, AppError> {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let now = Utc::now();
+    session::ActiveModel {
+        token_hash: Set(hash_token(&token)),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(token)
+}
+
+pub async fn end_session(state: &AppState, token_hash: &str) -> Result<(), AppError> {
+    session::Entity::delete_by_id(token_hash.to_owned()).exec(&state.db).await?;
+    Ok(())
+}
+
+pub fn session_cookie(token: &str, settings: &Settings) -> String {
+    let max_age = settings.session_timeouts.absolute.as_secs();
+    let secure = if settings.secure_cookies() { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+pub fn cleared_session_cookie(settings: &Settings) -> String {
+    let secure = if settings.secure_cookies() { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+/// Adds a `Set-Cookie` header to the response of the current server function or page.
+pub fn set_cookie(cookie: &str) {
+    if let (Some(response), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(cookie))
+    {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+pub mod passwords {
+    //! Argon2id (the crate's defaults: 19 MiB, 2 passes), run off the async threads.
+    use crate::error::AppError;
+    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+    use argon2::Argon2;
+    use std::sync::OnceLock;
+
+    pub async fn hash(password: String) -> Result<String, AppError> {
+        tokio::task::spawn_blocking(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default().hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string())
+        })
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|error| {
+            tracing::error!(%error, "password hashing failed");
+            AppError::Internal
+        })
+    }
+
+    /// Checks `password` against `stored`. Without a stored hash, a dummy hash is checked
+    /// instead, so unknown accounts take as long to refuse as known ones. The comparison of
+    /// hashes inside `argon2` runs in constant time.
+    pub async fn verify(password: String, stored: Option<String>) -> bool {
+        tokio::task::spawn_blocking(move || {
+            let known = stored.is_some();
+            let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
+            let Ok(parsed) = PasswordHash::new(&stored) else { return false };
+            let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+            known && matches
+        })
+        .await
+        .unwrap_or(false)
+    }
+
+    fn dummy_hash() -> &'static str {
+        static DUMMY: OnceLock<String> = OnceLock::new();
+        DUMMY.get_or_init(|| {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(b"not a password anybody has", &salt)
+                .map(|hash| hash.to_string())
+                .unwrap_or_default()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://aula.example.org";
+
+    #[test]
+    fn same_origin_requests_pass() {
+        assert!(origin_allowed(Some("https://aula.example.org"), None, Some("aula.example.org"), BASE));
+        assert!(origin_allowed(Some("http://127.0.0.1:3000"), None, Some("127.0.0.1:3000"), BASE));
+        assert!(origin_allowed(None, Some("https://aula.example.org/editions/3"), None, BASE));
+    }
+
+    #[test]
+    fn foreign_or_missing_origins_are_refused() {
+        assert!(!origin_allowed(Some("https://evil.example"), None, Some("aula.example.org"), BASE));
+        assert!(!origin_allowed(Some("null"), None, Some("aula.example.org"), BASE));
+        assert!(!origin_allowed(None, None, Some("aula.example.org"), BASE));
+        assert!(!origin_allowed(None, Some("https://evil.example/aula.example.org"), Some("aula.example.org"), BASE));
+        assert!(!origin_allowed(Some("https://aula.example.org.evil.example"), None, Some("aula.example.org"), BASE));
+    }
+
+    #[test]
+    fn session_tokens_are_read_only_when_well_formed() {
+        let mut headers = http::HeaderMap::new();
+        let token = "ab".repeat(32);
+        headers.insert(http::header::COOKIE, format!("i18n_pref_locale=en; {SESSION_COOKIE}={token}").parse().unwrap());
+        assert_eq!(session_token(&headers), Some(token));
+        headers.insert(http::header::COOKIE, format!("{SESSION_COOKIE}=../etc/passwd").parse().unwrap());
+        assert_eq!(session_token(&headers), None);
+    }
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_over_https() {
+        let settings = Settings {
+            base_url: BASE.into(),
+            secret: vec![1; 32],
+            session_timeouts: Default::default(),
+            trust_proxy: false,
+        };
+        let cookie = session_cookie("abc", &settings);
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Secure"));
+        let plain = Settings { base_url: "http://127.0.0.1:3000".into(), ..settings };
+        assert!(!session_cookie("abc", &plain).contains("Secure"));
+    }
+
+    #[test]
+    fn keyed_hashes_depend_on_the_secret() {
+        assert_ne!(keyed_hash(b"one", "address:1.2.3.4"), keyed_hash(b"two", "address:1.2.3.4"));
+        assert_eq!(keyed_hash(b"one", "x").len(), 64);
+    }
+}

@@ -1,0 +1,30 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "courses")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub workload_hours: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::edition::Entity")]
+    Edition,
+}
+
+impl Related<super::edition::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Edition.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

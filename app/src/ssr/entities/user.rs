@@ -1,0 +1,43 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// Lower-cased, unique.
+    #[sea_orm(unique)]
+    pub email: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub school_name: String,
+    pub school_code: String,
+    pub school_region: Option<String>,
+    pub school_level: Option<String>,
+    /// `it` or `en`.
+    pub locale: String,
+    pub is_ambassador: bool,
+    pub is_staff: bool,
+    /// `pending`, `validated`, `rejected`.
+    pub registration_status: String,
+    /// `active`, `inactive`, `anonymised`.
+    pub activity_status: String,
+    /// Argon2id PHC string; absent for accounts that only use single sign-on.
+    pub password_hash: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub last_login_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::enrolment::Entity")]
+    Enrolment,
+}
+
+impl Related<super::enrolment::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Enrolment.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,41 @@
+//! What every request can reach: the database and the settings. Provided to server functions
+//! and pages as context; tests build their own with their own database.
+
+use crate::domain::sessions::Timeouts;
+use crate::error::AppError;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+}
+
+/// Settings the app needs at request time (read once from the environment by `server`).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The public origin, e.g. `https://aula.example.org` (no trailing slash).
+    pub base_url: String,
+    /// Keys the hashes of login-throttle records; set the same on every instance.
+    pub secret: Vec<u8>,
+    pub session_timeouts: Timeouts,
+    /// Whether to believe `X-Forwarded-For` (only behind a reverse proxy that sets it).
+    pub trust_proxy: bool,
+}
+
+impl Settings {
+    /// Cookies carry `Secure` whenever the site is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// The state of the current request (pages and server functions alike).
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the request context");
+        AppError::Internal
+    })
+}

@@ -1,0 +1,170 @@
+//! Labelled form fields that show their own translated problems.
+
+use super::text;
+use crate::domain::Field;
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// The error of an action's latest result, for forms to show.
+pub fn action_error<S, T>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Send + Sync + Clone + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|result| result.err()))
+}
+
+fn field_ids(field: Field) -> (String, String, String) {
+    let id = format!("f-{}", field.input_name());
+    (id.clone(), format!("{id}-hint"), format!("{id}-error"))
+}
+
+/// The problems list under a field; empty (and silent) when there is none.
+#[component]
+fn FieldProblems(field: Field, error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (_, _, error_id) = field_ids(field);
+    let problems = move || error.get().map(|e| e.problems_of(field)).unwrap_or_default();
+    view! {
+        <ul class="field-problems" id=error_id>
+            {move || {
+                problems()
+                    .into_iter()
+                    .map(|problem| view! { <li>{text::problem(i18n, problem)}</li> })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}
+
+#[component]
+pub fn TextField(
+    field: Field,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// The label's text.
+    children: Children,
+    #[prop(optional)] input_type: Option<&'static str>,
+    #[prop(optional_no_strip)] value: Option<String>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional)] min: Option<i64>,
+    #[prop(optional)] max: Option<i64>,
+    #[prop(optional)] maxlength: Option<u32>,
+) -> impl IntoView {
+    let (id, hint_id, error_id) = field_ids(field);
+    let has_problem = move || error.get().is_some_and(|e| !e.problems_of(field).is_empty());
+    let described_by = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
+    view! {
+        <div class="field" class:has-problem=has_problem>
+            <label for=id.clone()>{children()}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            <input
+                id=id
+                name=field.input_name()
+                type=input_type.unwrap_or("text")
+                value=value
+                autocomplete=autocomplete
+                required=required
+                min=min
+                max=max
+                maxlength=maxlength
+                aria-invalid=move || if has_problem() { "true" } else { "false" }
+                aria-describedby=described_by
+            />
+            <FieldProblems field error/>
+        </div>
+    }
+}
+
+#[component]
+pub fn TextArea(
+    field: Field,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    children: Children,
+    #[prop(optional_no_strip)] value: Option<String>,
+    #[prop(optional)] rows: Option<u32>,
+    #[prop(optional)] maxlength: Option<u32>,
+) -> impl IntoView {
+    let (id, _, error_id) = field_ids(field);
+    let has_problem = move || error.get().is_some_and(|e| !e.problems_of(field).is_empty());
+    view! {
+        <div class="field" class:has-problem=has_problem>
+            <label for=id.clone()>{children()}</label>
+            <textarea
+                id=id
+                name=field.input_name()
+                rows=rows.unwrap_or(6)
+                maxlength=maxlength
+                aria-invalid=move || if has_problem() { "true" } else { "false" }
+                aria-describedby=error_id
+            >
+                {value.unwrap_or_default()}
+            </textarea>
+            <FieldProblems field error/>
+        </div>
+    }
+}
+
+/// A password input with a "show" switch. The switch needs JavaScript, so it appears only once
+/// the page is hydrated; without it the field is a plain password input.
+#[component]
+pub fn PasswordField(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    children: Children,
+    autocomplete: &'static str,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let field = Field::Password;
+    let (id, hint_id, error_id) = field_ids(field);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let shown = RwSignal::new(false);
+    let has_problem = move || error.get().is_some_and(|e| !e.problems_of(field).is_empty());
+    let described_by = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
+    view! {
+        <div class="field" class:has-problem=has_problem>
+            <label for=id.clone()>{children()}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            <div class="password-row">
+                <input
+                    id=id.clone()
+                    name="password"
+                    type=move || if shown.get() { "text" } else { "password" }
+                    autocomplete=autocomplete
+                    required=true
+                    aria-invalid=move || if has_problem() { "true" } else { "false" }
+                    aria-describedby=described_by
+                />
+                <Show when=move || hydrated.get()>
+                    <button
+                        type="button"
+                        class="button secondary reveal"
+                        aria-controls=id.clone()
+                        aria-pressed=move || if shown.get() { "true" } else { "false" }
+                        on:click=move |_| shown.update(|s| *s = !*s)
+                    >
+                        {move || if shown.get() { t_string!(i18n, forms.hide_password) } else { t_string!(i18n, forms.show_password) }}
+                    </button>
+                </Show>
+            </div>
+            <FieldProblems field error/>
+        </div>
+    }
+}
+
+/// A submit button that says it is working while its action is pending.
+#[component]
+pub fn Submit(#[prop(into)] pending: Signal<bool>, children: Children, #[prop(optional)] class: Option<&'static str>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="submit" class=class.unwrap_or("button primary") aria-disabled=move || pending.get().to_string()>
+            <span class="when-idle" class:hidden=move || pending.get()>{children()}</span>
+            <Show when=move || pending.get()>
+                <span>{t!(i18n, forms.working)}</span>
+            </Show>
+        </button>
+    }
+}

@@ -1,0 +1,118 @@
+//! The frame of every page: header with navigation, language and account; footer.
+
+use crate::error::AppError;
+use crate::features::accounts::api::{SignedInUser, LogIn, SignUp, current_user};
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Who is signed in, shared by every page. Refetched when someone signs in or up.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub user: Resource<Result<Option<SignedInUser>, AppError>>,
+    pub log_in: ServerAction<LogIn>,
+    pub sign_up: ServerAction<SignUp>,
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// Provides the [`Session`]; must sit inside the router (actions read errors from the URL).
+pub fn provide_session() {
+    let log_in = ServerAction::<LogIn>::new();
+    let sign_up = ServerAction::<SignUp>::new();
+    let user = Resource::new(move || (log_in.version().get(), sign_up.version().get()), |_| current_user());
+    provide_context(Session { user, log_in, sign_up });
+}
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, nav.skip)}</a>
+        <header class="site-header">
+            <div class="bar">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"A"</span>
+                    <span class="brand-name">"Aula"</span>
+                    <span class="brand-tagline">{t!(i18n, brand.tagline)}</span>
+                </a>
+                <LanguageSwitch/>
+            </div>
+            <Navigation/>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <p>{t!(i18n, brand.footer)}</p>
+        </footer>
+    }
+}
+
+#[component]
+fn Navigation() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let location = use_location();
+    let current = move |prefix: &'static str| {
+        let path = location.pathname.get();
+        let active = if prefix == "/" { path == "/" } else { path.starts_with(prefix) };
+        if active { Some("page") } else { None }
+    };
+    view! {
+        <nav class="site-nav" aria-label=move || t_string!(i18n, nav.label)>
+            <ul class="nav-links">
+                <li><a href="/" aria-current=move || current("/")>{t!(i18n, nav.home)}</a></li>
+                <li><a href="/editions" aria-current=move || current("/editions")>{t!(i18n, nav.editions)}</a></li>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let user = session.user.await.ok().flatten();
+                        user.filter(|u| u.is_staff).map(|_| view! {
+                            <li><a href="/staff" aria-current=move || current("/staff/courses").or(if location.pathname.get() == "/staff" { Some("page") } else { None })>{t!(i18n, nav.staff)}</a></li>
+                            <li><a href="/staff/users" aria-current=move || current("/staff/users")>{t!(i18n, nav.users)}</a></li>
+                        })
+                    })}
+                </Transition>
+            </ul>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.user.await.ok().flatten() {
+                        Some(user) => view! {
+                            <div class="account">
+                                <span class="who">{format!("{} {}", user.given_name, user.family_name)}</span>
+                                <form method="post" action="/api/log_out">
+                                    <button type="submit" class="button link">{t!(i18n, nav.log_out)}</button>
+                                </form>
+                            </div>
+                        }.into_any(),
+                        None => view! {
+                            <div class="account">
+                                <a href="/login" class="button secondary small">{t!(i18n, nav.log_in)}</a>
+                                <a href="/signup" class="button primary small">{t!(i18n, nav.sign_up)}</a>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </nav>
+    }
+}
+
+/// A plain form, so switching language works without JavaScript and reloads every text.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let back = move || {
+        let search = location.search.get();
+        if search.is_empty() { location.pathname.get() } else { format!("{}?{}", location.pathname.get(), search) }
+    };
+    let is = move |locale: Locale| if i18n.get_locale() == locale { "true" } else { "false" };
+    view! {
+        <form class="language" method="post" action="/api/set_language" aria-label=move || t_string!(i18n, nav.language)>
+            <input type="hidden" name="back" value=back/>
+            <button type="submit" name="locale" value="it" aria-pressed=move || is(Locale::it) lang="it">"Italiano"</button>
+            <button type="submit" name="locale" value="en" aria-pressed=move || is(Locale::en) lang="en">"English"</button>
+        </form>
+    }
+}

@@ -1,0 +1,59 @@
+//! Notices: errors, confirmations, empty lists, loading.
+
+use super::text;
+use crate::error::AppError;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// The error of a form or a page, in words. For invalid input it points at the fields, which
+/// show the details themselves.
+#[component]
+pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || error.get().is_some()>
+            <div class="notice error" role="alert">
+                {move || error.get().map(|e| text::error(i18n, &e))}
+            </div>
+        </Show>
+    }
+}
+
+/// A whole page that could not be loaded.
+#[component]
+pub fn PageError(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    let signed_out = error == AppError::NotSignedIn;
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(error.status()),
+    ) {
+        response.set_status(status);
+    }
+    view! {
+        <section class="page-error">
+            <h1>{move || text::error(i18n, &error)}</h1>
+            {signed_out.then(|| view! {
+                <p><a class="button primary" href="/login">{t!(i18n, nav.log_in)}</a></p>
+            })}
+            <p><a href="/">{t!(i18n, nav.back_home)}</a></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SuccessNotice(children: Children) -> impl IntoView {
+    view! { <div class="notice success" role="status">{children()}</div> }
+}
+
+#[component]
+pub fn EmptyState(children: Children) -> impl IntoView {
+    view! { <div class="empty-state">{children()}</div> }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="loading" aria-live="polite">{t!(i18n, common.loading)}</p> }
+}

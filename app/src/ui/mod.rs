@@ -1,0 +1,6 @@
+//! Shared widgets: layout, form fields, messages.
+
+pub mod forms;
+pub mod layout;
+pub mod messages;
+pub mod text;

@@ -1,0 +1,15 @@
+//! The schema, one file per change. Written with backend-neutral helpers so the same
+//! migrations run on SQLite and PostgreSQL; applied automatically at start-up.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_foundation::Migration)]
+    }
+}

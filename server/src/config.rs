@@ -1,0 +1,206 @@
+//! Configuration, read once from the environment into a typed struct.
+//!
+//! | variable | meaning | default |
+//! |---|---|---|
+//! | `DATABASE_URL` | `sqlite://…` or `postgres://…` | `sqlite://data/aula.db?mode=rwc` |
+//! | `AULA_DB_MAX_CONNECTIONS` | connection pool size | `10` |
+//! | `LEPTOS_SITE_ADDR` | address and port to listen on | `127.0.0.1:3000` |
+//! | `AULA_BASE_URL` | public URL of the site, used for origin checks and `Secure` cookies | `http://<LEPTOS_SITE_ADDR>` |
+//! | `AULA_SECRET` | at least 32 characters; keys stored hashes; the same on every instance | random at each start (with a warning) |
+//! | `AULA_SESSION_IDLE_MINUTES` | sign-out after this long without use | `480` |
+//! | `AULA_SESSION_MAX_HOURS` | sign-out this long after sign-in, however busy | `168` |
+//! | `AULA_TRUST_PROXY` | `true` behind a reverse proxy that sets `X-Forwarded-For` | `false` |
+//! | `LEPTOS_SITE_ROOT` | folder with the built browser bundle | `target/site` |
+//! | `RUST_LOG` | log filter | `info` |
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/aula.db?mode=rwc";
+
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub db_max_connections: u32,
+    pub site_addr: SocketAddr,
+    pub base_url: String,
+    pub secret: Secret,
+    pub session_idle: Duration,
+    pub session_max: Duration,
+    pub trust_proxy: bool,
+    pub site_root: String,
+}
+
+/// A secret that never shows in logs or debug output.
+#[derive(Clone)]
+pub struct Secret {
+    bytes: Vec<u8>,
+    pub generated: bool,
+}
+
+impl Secret {
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database", &redact_url(&self.database_url))
+            .field("site_addr", &self.site_addr)
+            .field("base_url", &self.base_url)
+            .field("session_idle", &self.session_idle)
+            .field("session_max", &self.session_max)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("site_root", &self.site_root)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The URL without its password, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads the configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let number = |name: &str, default: u64| -> Result<u64, ConfigError> {
+            match lookup(name) {
+                None => Ok(default),
+                Some(value) => value
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError(format!("{name} must be a positive whole number, not {value:?}"))),
+            }
+        };
+        let site_addr_text = lookup("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let site_addr: SocketAddr = site_addr_text
+            .parse()
+            .map_err(|_| ConfigError(format!("LEPTOS_SITE_ADDR must look like 127.0.0.1:3000, not {site_addr_text:?}")))?;
+        let base_url = lookup("AULA_BASE_URL").unwrap_or_else(|| format!("http://{site_addr}"));
+        let base_url = base_url.trim().trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(ConfigError(format!("AULA_BASE_URL must start with http:// or https://, not {base_url:?}")));
+        }
+        let secret = match lookup("AULA_SECRET") {
+            Some(secret) if secret.len() >= 32 => Secret { bytes: secret.into_bytes(), generated: false },
+            Some(_) => return Err(ConfigError("AULA_SECRET must have at least 32 characters".to_owned())),
+            None => {
+                use rand::RngCore;
+                let mut bytes = vec![0u8; 32];
+                rand::rng().fill_bytes(&mut bytes);
+                Secret { bytes, generated: true }
+            }
+        };
+        let database_url = lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError("DATABASE_URL must start with sqlite:, postgres:// or postgresql://".to_owned()));
+        }
+        let trust_proxy = match lookup("AULA_TRUST_PROXY").as_deref().map(str::trim) {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => return Err(ConfigError(format!("AULA_TRUST_PROXY must be true or false, not {other:?}"))),
+        };
+        Ok(Self {
+            database_url,
+            db_max_connections: number("AULA_DB_MAX_CONNECTIONS", 10)? as u32,
+            site_addr,
+            base_url,
+            secret,
+            session_idle: Duration::from_secs(number("AULA_SESSION_IDLE_MINUTES", 480)? * 60),
+            session_max: Duration::from_secs(number("AULA_SESSION_MAX_HOURS", 168)? * 3600),
+            trust_proxy,
+            site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_on_local_sqlite() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.base_url, "http://127.0.0.1:3000");
+        assert!(config.secret.generated);
+        assert_eq!(config.session_idle, Duration::from_secs(8 * 3600));
+        assert!(!config.trust_proxy);
+    }
+
+    #[test]
+    fn values_are_read_and_checked() {
+        let config = config(&[
+            ("DATABASE_URL", "postgres://aula:hunter2@db/aula"),
+            ("AULA_BASE_URL", "https://aula.example.org/"),
+            ("AULA_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("AULA_TRUST_PROXY", "true"),
+        ])
+        .unwrap();
+        assert_eq!(config.base_url, "https://aula.example.org");
+        assert!(!config.secret.generated);
+        assert!(config.trust_proxy);
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_a_message() {
+        assert!(config(&[("AULA_SECRET", "short")]).is_err());
+        assert!(config(&[("LEPTOS_SITE_ADDR", "localhost")]).is_err());
+        assert!(config(&[("AULA_BASE_URL", "aula.example.org")]).is_err());
+        assert!(config(&[("DATABASE_URL", "mysql://x")]).is_err());
+        assert!(config(&[("AULA_SESSION_IDLE_MINUTES", "0")]).is_err());
+        assert!(config(&[("AULA_TRUST_PROXY", "maybe")]).is_err());
+    }
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(redact_url("postgres://aula:s3cret@db:5432/aula"), "postgres://aula:***@db:5432/aula");
+        assert_eq!(redact_url("sqlite://data/aula.db"), "sqlite://data/aula.db");
+    }
+}

@@ -1,0 +1,126 @@
+//! Demo data, created only when asked for (`server serve --demo`, which `cargo xtask run`
+//! passes): a course, one open edition, and accounts whose passwords are printed at start-up.
+//! Run again, it adds what is missing and gives the demo accounts new passwords.
+
+use crate::commands::generate_password;
+use app::domain::account::{Email, PersonName, SchoolCode, SchoolName};
+use app::domain::editions::EditionStatus;
+use app::features::accounts::service::{NewAccount, create_account};
+use app::ssr::AppState;
+use app::ssr::auth::passwords;
+use app::ssr::entities::{course, edition, user};
+use chrono::{Days, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+
+pub const COURSE_CODE: &str = "ETW-BASE";
+
+struct DemoAccount {
+    email: &'static str,
+    given: &'static str,
+    family: &'static str,
+    school: &'static str,
+    code: &'static str,
+    role: &'static str,
+}
+
+const ACCOUNTS: [DemoAccount; 5] = [
+    DemoAccount { email: "staff@aula.example", given: "Giulia", family: "Bianchi", school: "Unità nazionale eTwinning", code: "RMUN000001", role: "staff" },
+    DemoAccount { email: "ambasciatore@aula.example", given: "Marco", family: "Ferri", school: "IC Firenze 3", code: "FIIC812003", role: "ambassador" },
+    DemoAccount { email: "niccolo.dellacqua@scuola.example", given: "Niccolò", family: "Dell'Acqua", school: "Liceo scientifico Galilei", code: "PIPS01000X", role: "participant" },
+    DemoAccount { email: "zoe.lukasiewicz@scuola.example", given: "Zoë", family: "Łukasiewicz", school: "IC Bolzano Europa", code: "BZIC80300A", role: "participant" },
+    DemoAccount { email: "anna.rossi@scuola.example", given: "Anna", family: "Rossi", school: "Scuola primaria Manzoni", code: "MIEE04500B", role: "participant" },
+];
+
+fn parse<T>(result: Result<T, app::domain::Problem>) -> Result<T, String> {
+    result.map_err(|problem| format!("demo data: {problem:?}"))
+}
+
+/// Creates what is missing and returns the demo credentials (email, password, role).
+pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, String> {
+    let db_error = |e: sea_orm::DbErr| format!("demo data: {e}");
+    let mut credentials = Vec::new();
+    let mut participant_ids = Vec::new();
+    for account in &ACCOUNTS {
+        let password = generate_password();
+        let existing = user::Entity::find().filter(user::Column::Email.eq(account.email)).one(&state.db).await.map_err(db_error)?;
+        let user = match existing {
+            Some(user) => {
+                let hash = passwords::hash(password.clone()).await.map_err(|e| format!("demo data: {e}"))?;
+                let mut active: user::ActiveModel = user.into();
+                active.password_hash = Set(Some(hash));
+                active.update(&state.db).await.map_err(db_error)?
+            }
+            None => {
+                let new = NewAccount {
+                    email: parse(Email::parse(account.email))?,
+                    given_name: parse(PersonName::parse(account.given))?,
+                    family_name: parse(PersonName::parse(account.family))?,
+                    school_name: parse(SchoolName::parse(account.school))?,
+                    school_code: parse(SchoolCode::parse(account.code))?,
+                    password: password.clone(),
+                };
+                let created = create_account(state, new, "it", account.role == "staff").await.map_err(|e| format!("demo data: {e}"))?;
+                let mut active: user::ActiveModel = created.into();
+                active.is_ambassador = Set(account.role == "ambassador");
+                active.registration_status = Set("validated".to_owned());
+                active.update(&state.db).await.map_err(db_error)?
+            }
+        };
+        if account.role == "participant" {
+            participant_ids.push(user.id);
+        }
+        credentials.push((account.email.to_owned(), password, account.role.to_owned()));
+    }
+
+    let now = Utc::now();
+    let course = match course::Entity::find().filter(course::Column::Code.eq(COURSE_CODE)).one(&state.db).await.map_err(db_error)? {
+        Some(course) => course,
+        None => course::ActiveModel {
+            code: Set(COURSE_CODE.to_owned()),
+            title: Set("Corso online di base eTwinning".to_owned()),
+            description: Set(
+                "Un percorso di circa un mese per docenti appena registrati: tre webinar, schede di lavoro, \
+                 quiz e un esercizio di progettazione, con il supporto degli ambasciatori.\n\n\
+                 Chi completa le attività previste riceve un attestato di partecipazione nominativo."
+                    .to_owned(),
+            ),
+            workload_hours: Set(25),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await
+        .map_err(db_error)?,
+    };
+    let has_edition = edition::Entity::find().filter(edition::Column::CourseId.eq(course.id)).one(&state.db).await.map_err(db_error)?.is_some();
+    if !has_edition {
+        let today = app::ssr::db::today_in_rome();
+        let day = |offset: i64| {
+            if offset >= 0 { today.checked_add_days(Days::new(offset as u64)) } else { today.checked_sub_days(Days::new(offset.unsigned_abs())) }
+                .unwrap_or(today)
+        };
+        let edition = edition::ActiveModel {
+            course_id: Set(course.id),
+            title: Set(format!("Edizione {}", day(14).format("%m/%Y"))),
+            enrolment_opens_on: Set(day(-7)),
+            enrolment_closes_on: Set(day(21)),
+            starts_on: Set(day(14)),
+            ends_on: Set(day(44)),
+            capacity: Set(500),
+            status: Set(EditionStatus::Open.as_str().to_owned()),
+            enrolment_version: Set(0),
+            cloned_from_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await
+        .map_err(db_error)?;
+        if let Some(first) = participant_ids.first() {
+            app::features::editions::service::enrol_user(state, edition.id, *first).await.map_err(|e| format!("demo data: {e}"))?;
+        }
+    }
+    Ok(credentials)
+}

@@ -1,0 +1,7 @@
+//! The composition root: configuration, database, router. `main.rs` runs it; the tests in
+//! `tests/` build the same router over their own databases.
+
+pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod startup;

@@ -1,0 +1,135 @@
+//! Building the application: database, migrations, state and router.
+
+use crate::config::Config;
+use app::app::{App, shell};
+use app::domain::sessions::Timeouts;
+use app::ssr::{AppState, Settings};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRef, State};
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::DbErr;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The router's state: what Leptos needs, and what Aula needs.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl FromRef<ServerState> for AppState {
+    fn from_ref(state: &ServerState) -> Self {
+        state.app.clone()
+    }
+}
+
+/// Connects to the database and brings its schema up to date.
+pub async fn connect_and_migrate(database_url: &str, max_connections: u32) -> Result<sea_orm::DatabaseConnection, DbErr> {
+    if let Some(path) = sqlite_path(database_url)
+        && let Some(parent) = std::path::Path::new(&path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    let db = app::ssr::db::connect(database_url, max_connections).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// The file behind a `sqlite://path?…` URL, if it is one.
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
+}
+
+pub fn app_state(config: &Config, db: sea_orm::DatabaseConnection) -> AppState {
+    AppState {
+        db,
+        settings: Arc::new(Settings {
+            base_url: config.base_url.clone(),
+            secret: config.secret.bytes().to_vec(),
+            session_timeouts: Timeouts { idle: config.session_idle, absolute: config.session_max },
+            trust_proxy: config.trust_proxy,
+        }),
+    }
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("aula")
+        .site_root(config.site_root.clone())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .build()
+}
+
+/// The whole HTTP surface: health check, server functions, pages, static files.
+pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let server_state = ServerState { leptos: leptos.clone(), app: state.clone() };
+    let page_state = state.clone();
+    let fallback_state = state;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/{*fn_name}", post(server_functions))
+        .leptos_routes_with_context(
+            &server_state,
+            routes,
+            move || provide_context(page_state.clone()),
+            {
+                let leptos = leptos.clone();
+                move || shell(leptos.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
+            move || provide_context(fallback_state.clone()),
+            shell,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .with_state(server_state)
+}
+
+async fn server_functions(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+/// `200 ok` once the database answers; `503` when it does not.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if app::ssr::db::ping(&state.db).await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_path;
+
+    #[test]
+    fn sqlite_paths_are_found_in_urls() {
+        assert_eq!(sqlite_path("sqlite://data/aula.db?mode=rwc").as_deref(), Some("data/aula.db"));
+        assert_eq!(sqlite_path("sqlite:/tmp/x.db").as_deref(), Some("/tmp/x.db"));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://localhost/aula"), None);
+    }
+}
