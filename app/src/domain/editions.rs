@@ -80,27 +80,31 @@ impl EditionDates {
         let closes = problems.check(Field::EnrolmentClosesOn, text::date(enrolment_closes_on));
         let starts = problems.check(Field::StartsOn, text::date(starts_on));
         let ends = problems.check(Field::EndsOn, text::date(ends_on));
+        // Each order is checked as soon as its two dates are readable, so one bad date does not
+        // hide another mistake.
+        let before = problems.len();
+        if let (Some(opens), Some(closes)) = (opens, closes)
+            && closes < opens
+        {
+            problems.push(Field::EnrolmentClosesOn, Problem::ClosesBeforeOpens);
+        }
+        if let (Some(starts), Some(ends)) = (starts, ends)
+            && ends < starts
+        {
+            problems.push(Field::EndsOn, Problem::EndsBeforeStarts);
+        }
+        if let (Some(closes), Some(ends)) = (closes, ends)
+            && closes > ends
+        {
+            problems.push(Field::EnrolmentClosesOn, Problem::EnrolmentClosesAfterEnd);
+        }
         let dates = Self {
             enrolment_opens_on: opens?,
             enrolment_closes_on: closes?,
             starts_on: starts?,
             ends_on: ends?,
         };
-        let before = problems.len();
-        dates.check_order(problems);
         (problems.len() == before).then_some(dates)
-    }
-
-    fn check_order(&self, problems: &mut Problems) {
-        if self.enrolment_closes_on < self.enrolment_opens_on {
-            problems.push(Field::EnrolmentClosesOn, Problem::ClosesBeforeOpens);
-        }
-        if self.ends_on < self.starts_on {
-            problems.push(Field::EndsOn, Problem::EndsBeforeStarts);
-        }
-        if self.enrolment_closes_on > self.ends_on {
-            problems.push(Field::EnrolmentClosesOn, Problem::EnrolmentClosesAfterEnd);
-        }
     }
 
     /// The dates of a clone that starts on `new_start`: every date moves by the same number of
@@ -219,6 +223,12 @@ mod tests {
         assert_eq!(dates, None);
         let fields: Vec<_> = problems.into_vec().into_iter().map(|p| p.field).collect();
         assert_eq!(fields, vec![Field::EnrolmentOpensOn, Field::EnrolmentClosesOn, Field::StartsOn]);
+
+        // A bad end date does not hide that enrolment closes before it opens.
+        let mut problems = Problems::new();
+        EditionDates::parse(&mut problems, "2027-03-10", "2027-03-01", "2027-03-01", "31/03/2027");
+        let found: Vec<_> = problems.into_vec().into_iter().map(|p| p.problem).collect();
+        assert_eq!(found, vec![Problem::DateInvalid, Problem::ClosesBeforeOpens]);
     }
 
     #[test]

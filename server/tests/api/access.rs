@@ -1,0 +1,225 @@
+//! Who may call what: every server function × anonymous, participant, ambassador and staff.
+//! The table must name every registered server function, so a new one cannot be forgotten.
+
+use crate::both_databases;
+use crate::helpers::{Backend, PASSWORD, TestApp, error_kind};
+use app::ssr::entities::{course, edition, user};
+use axum::http::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use std::collections::BTreeSet;
+
+both_databases!(every_server_function_checks_access);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    Participant,
+    Ambassador,
+    Staff,
+}
+
+const CALLERS: [Caller; 4] = [Caller::Anonymous, Caller::Participant, Caller::Ambassador, Caller::Staff];
+
+/// What each caller gets: `A` allowed (200), `S` not signed in (401), `F` forbidden (403),
+/// `N` not found (404).
+#[derive(Clone, Copy, Debug)]
+enum Expect {
+    A,
+    S,
+    F,
+    N,
+}
+
+use Expect::*;
+
+impl Expect {
+    fn status(self) -> StatusCode {
+        match self {
+            A => StatusCode::OK,
+            S => StatusCode::UNAUTHORIZED,
+            F => StatusCode::FORBIDDEN,
+            N => StatusCode::NOT_FOUND,
+        }
+    }
+}
+
+/// Everybody.
+const PUBLIC: [Expect; 4] = [A, A, A, A];
+/// Any signed-in user.
+const SIGNED_IN: [Expect; 4] = [S, A, A, A];
+/// Staff only.
+const STAFF: [Expect; 4] = [S, F, F, A];
+
+struct Fixture {
+    course: String,
+    open_edition: String,
+    draft_edition: String,
+    status_edition: String,
+    target_user: String,
+}
+
+async fn every_server_function_checks_access(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, _) = app.user("participant@scuola.it", false, false).await;
+    app.user("ambassador@scuola.it", true, false).await;
+    app.user("staff@aula.it", false, true).await;
+    let (target, _) = app.user("target@scuola.it", false, false).await;
+    let course = app.course("ETW-BASE").await;
+    let fixture = Fixture {
+        course: course.to_string(),
+        open_edition: app.edition(course, "open", 100).await.to_string(),
+        draft_edition: app.edition(course, "draft", 100).await.to_string(),
+        status_edition: app.edition(course, "draft", 100).await.to_string(),
+        target_user: target.to_string(),
+    };
+
+    let mut covered = BTreeSet::new();
+    let mut counter = 0;
+    for (label, expected) in table() {
+        let endpoint = label.split(':').next().unwrap_or(label);
+        covered.insert(format!("/api/{endpoint}"));
+        for (caller, expect) in CALLERS.into_iter().zip(expected) {
+            counter += 1;
+            let session = session_of(&app, caller).await;
+            let courses_before = course::Entity::find().count(&app.state.db).await.unwrap();
+            let editions_before = edition::Entity::find().count(&app.state.db).await.unwrap();
+            let args = arguments(label, &fixture, counter);
+            let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let response = app.call(endpoint, &form, session.as_deref()).await;
+            assert_eq!(
+                response.status,
+                expect.status(),
+                "{endpoint} as {caller:?} on {:?}: {}",
+                app.backend,
+                response.body
+            );
+            if !matches!(expect, A) {
+                let kind = error_kind(&response);
+                let expected_kind = match expect {
+                    S => "NotSignedIn",
+                    F => "NotAllowed",
+                    N => "NotFound",
+                    A => unreachable!(),
+                };
+                assert_eq!(kind, expected_kind, "{endpoint} as {caller:?}");
+                assert_eq!(course::Entity::find().count(&app.state.db).await.unwrap(), courses_before, "{endpoint}: nothing changed");
+                assert_eq!(edition::Entity::find().count(&app.state.db).await.unwrap(), editions_before, "{endpoint}: nothing changed");
+            }
+        }
+    }
+
+    // A refused role change left the target as it was.
+    let target = user::Entity::find_by_id(target).one(&app.state.db).await.unwrap().unwrap();
+    assert!(target.is_ambassador, "only staff's grant went through");
+
+    let registered: BTreeSet<String> =
+        leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned()).collect();
+    assert_eq!(covered, registered, "the access table must list every server function");
+}
+
+/// `(label, server function, expectations)`; a label may add a variant after `:`.
+fn table() -> Vec<(&'static str, [Expect; 4])> {
+    vec![
+        ("current_user", PUBLIC),
+        ("sign_up", PUBLIC),
+        ("log_in", PUBLIC),
+        ("log_out", SIGNED_IN),
+        ("set_language", PUBLIC),
+        ("open_editions", PUBLIC),
+        ("edition_page", PUBLIC),
+        // Drafts are invisible to everybody but staff.
+        ("edition_page:draft", [N, N, N, A]),
+        ("my_editions", SIGNED_IN),
+        ("enrol", SIGNED_IN),
+        ("withdraw", SIGNED_IN),
+        ("list_courses", STAFF),
+        ("course_detail", STAFF),
+        ("create_course", STAFF),
+        ("update_course", STAFF),
+        ("create_edition", STAFF),
+        ("update_edition", STAFF),
+        ("change_edition_status", STAFF),
+        ("clone_edition", STAFF),
+        ("edition_admin", STAFF),
+        ("enrolment_list", STAFF),
+        ("list_users", STAFF),
+        ("set_role", STAFF),
+    ]
+}
+
+/// A fresh session for each call (some calls end the session they come with).
+async fn session_of(app: &TestApp, caller: Caller) -> Option<String> {
+    let email = match caller {
+        Caller::Anonymous => return None,
+        Caller::Participant => "participant@scuola.it",
+        Caller::Ambassador => "ambassador@scuola.it",
+        Caller::Staff => "staff@aula.it",
+    };
+    let user = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    Some(app::ssr::auth::start_session(&app.state, user.id).await.unwrap())
+}
+
+/// Well-formed arguments for each server function; `n` keeps created names unique.
+fn arguments(label: &str, f: &Fixture, n: usize) -> Vec<(&'static str, String)> {
+    let edition_fields = |title: &str| {
+        vec![
+            ("title", title.to_owned()),
+            ("enrolment_opens_on", "2027-02-01".to_owned()),
+            ("enrolment_closes_on", "2027-03-05".to_owned()),
+            ("starts_on", "2027-03-01".to_owned()),
+            ("ends_on", "2027-03-31".to_owned()),
+            ("capacity", "100".to_owned()),
+        ]
+    };
+    let course_fields = |code: String| {
+        vec![("code", code), ("title", "Corso".to_owned()), ("description", String::new()), ("workload_hours", "25".to_owned())]
+    };
+    match label {
+        "sign_up" => vec![
+            ("email", format!("new{n}@scuola.it")),
+            ("given_name", "Nuovo".to_owned()),
+            ("family_name", "Docente".to_owned()),
+            ("school_name", "IC Roma".to_owned()),
+            ("school_code", "RMIC000001".to_owned()),
+            ("password", PASSWORD.to_owned()),
+        ],
+        "log_in" => vec![("email", "target@scuola.it".to_owned()), ("password", PASSWORD.to_owned())],
+        "set_language" => vec![("locale", "en".to_owned())],
+        "edition_page:draft" => vec![("edition_id", f.draft_edition.clone())],
+        "edition_page" | "enrol" | "withdraw" => vec![("edition_id", f.open_edition.clone())],
+        "course_detail" => vec![("course_id", f.course.clone())],
+        "create_course" => course_fields(format!("C{n}")),
+        "update_course" => {
+            let mut args = course_fields("ETW-BASE".to_owned());
+            args.push(("course_id", f.course.clone()));
+            args
+        }
+        "create_edition" => {
+            let mut args = edition_fields("Nuova");
+            args.push(("course_id", f.course.clone()));
+            args
+        }
+        "update_edition" => {
+            let mut args = edition_fields("Aggiornata");
+            args.push(("edition_id", f.open_edition.clone()));
+            args
+        }
+        "change_edition_status" => vec![("edition_id", f.status_edition.clone()), ("status", "open".to_owned())],
+        "clone_edition" => vec![("edition_id", f.open_edition.clone()), ("title", "Copia".to_owned()), ("starts_on", "2027-10-04".to_owned())],
+        "edition_admin" => vec![("edition_id", f.open_edition.clone())],
+        "enrolment_list" => vec![
+            ("edition_id", f.open_edition.clone()),
+            ("search", String::new()),
+            ("status", String::new()),
+            ("page", "1".to_owned()),
+        ],
+        "list_users" => vec![("search", String::new()), ("page", "1".to_owned())],
+        "set_role" => vec![("user_id", f.target_user.clone()), ("role", "ambassador".to_owned()), ("granted", "true".to_owned())],
+        _ => vec![],
+    }
+}

@@ -1,0 +1,43 @@
+use crate::both_databases;
+use crate::helpers::{Backend, TestApp};
+use axum::http::StatusCode;
+
+both_databases!(health_answers_while_the_database_does, pages_render_on_the_server, unknown_pages_and_ids_are_404);
+
+async fn health_answers_while_the_database_does(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let response = app.get("/healthz", None).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.body, "ok");
+
+    app.state.db.clone().close().await.expect("close");
+    let response = app.get("/healthz", None).await;
+    assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+async fn pages_render_on_the_server(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "open", 10).await;
+    let home = app.get("/", None).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("lang=\"it\""), "Italian by default");
+    assert!(home.body.contains("Edizione open"), "open editions listed on the home page");
+    assert!(home.body.contains("/pkg/aula.js"), "hydration script included");
+
+    let page = app.get(&format!("/editions/{edition}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Corso ETW-BASE"));
+    assert!(page.body.contains("Accedi o registrati per iscriverti"));
+}
+
+async fn unknown_pages_and_ids_are_404(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let course = app.course("ETW-BASE").await;
+    let draft = app.edition(course, "draft", 10).await;
+    for path in ["/nowhere", "/editions/987654", "/editions/not-a-number", &format!("/editions/{draft}")] {
+        let response = app.get(path, None).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(response.body.contains("Pagina non trovata"), "{path}: a clear message");
+    }
+}

@@ -1,0 +1,290 @@
+//! Drives the real router (`server::startup::router`) over a fresh database per test: a SQLite
+//! file in the temporary folder, or a new PostgreSQL database (dropped afterwards).
+
+use app::domain::sessions::Timeouts;
+use app::ssr::entities::{course, edition, user};
+use app::ssr::{AppState, Settings};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{Days, Utc};
+use http_body_util::BodyExt;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database};
+use std::sync::{Arc, OnceLock};
+use tower::ServiceExt;
+
+pub const BASE_URL: &str = "http://aula.test";
+pub const PASSWORD: &str = "una frase lunga e segreta";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs one test body on each backend: `both_databases!(name, …)` makes `name::sqlite` and
+/// `name::postgres` from `async fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn postgres() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub backend: Backend,
+    _database: DatabaseGuard,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Response {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The session token of a `Set-Cookie: aula_session=…` header, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.strip_prefix("aula_session="))
+            .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+            .next()
+    }
+}
+
+/// Removes the test database when the test ends (also when it fails).
+struct DatabaseGuard {
+    backend: Backend,
+    name: String,
+}
+
+impl Drop for DatabaseGuard {
+    fn drop(&mut self) {
+        match self.backend {
+            Backend::Sqlite => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
+                }
+            }
+            Backend::Postgres => {
+                let name = self.name.clone();
+                // Drop runs outside async code: use a runtime of its own on a fresh thread.
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    runtime.block_on(async {
+                        let admin = Database::connect(postgres_admin_url()).await.ok()?;
+                        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.ok()
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("AULA_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+fn unique_name() -> String {
+    use rand::Rng;
+    let suffix: u64 = rand::rng().random();
+    format!("aula_test_{suffix:016x}")
+}
+
+/// One Argon2 hash of [`PASSWORD`], shared by the users tests create (hashing is slow on purpose).
+fn password_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        // A thread of its own: a runtime cannot start inside the test's runtime.
+        std::thread::spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(app::ssr::auth::passwords::hash(PASSWORD.to_owned())).expect("hash")
+        })
+        .join()
+        .expect("hashing thread")
+    })
+    .clone()
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, Timeouts::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, session_timeouts: Timeouts) -> Self {
+        let name = unique_name();
+        let (url, guard) = match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db")).display().to_string();
+                (format!("sqlite://{path}?mode=rwc"), DatabaseGuard { backend, name: path })
+            }
+            Backend::Postgres => {
+                let admin = Database::connect(postgres_admin_url())
+                    .await
+                    .expect("PostgreSQL must be reachable (cargo xtask test starts one)");
+                admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
+                admin.close().await.ok();
+                let admin_url = postgres_admin_url();
+                let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin_url);
+                (format!("{base}/{name}"), DatabaseGuard { backend, name })
+            }
+        };
+        let db = server::startup::connect_and_migrate(&url, 10).await.expect("connect and migrate");
+        let state = AppState {
+            db,
+            settings: Arc::new(Settings {
+                base_url: BASE_URL.to_owned(),
+                secret: b"test secret of at least thirty-two bytes".to_vec(),
+                session_timeouts,
+                trust_proxy: true,
+            }),
+        };
+        let leptos = leptos::prelude::LeptosOptions::builder().output_name("aula").site_root("target/site").build();
+        let router = server::startup::router(state.clone(), leptos);
+        Self { router, state, backend, _database: guard }
+    }
+
+    async fn send(&self, request: Request<Body>) -> Response {
+        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// Calls a server function as the browser does: form-encoded POST from our own origin.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], session: Option<&str>) -> Response {
+        self.call_from(endpoint, form, session, Some(BASE_URL)).await
+    }
+
+    /// Same, with a chosen `Origin` header (or none).
+    pub async fn call_from(&self, endpoint: &str, form: &[(&str, &str)], session: Option<&str>, origin: Option<&str>) -> Response {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = Request::post(format!("/api/{endpoint}"))
+            .header(header::HOST, "aula.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", "203.0.113.7");
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        if let Some(token) = session {
+            request = request.header(header::COOKIE, format!("aula_session={token}"));
+        }
+        self.send(request.body(Body::from(body)).expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&str>) -> Response {
+        let mut request = Request::get(path).header(header::HOST, "aula.test").header(header::ACCEPT, "text/html");
+        if let Some(token) = session {
+            request = request.header(header::COOKIE, format!("aula_session={token}"));
+        }
+        self.send(request.body(Body::empty()).expect("request")).await
+    }
+
+    /// A validated user with [`PASSWORD`], and a signed-in session token for them.
+    pub async fn user(&self, email: &str, ambassador: bool, staff: bool) -> (i32, String) {
+        let created = user::ActiveModel {
+            email: Set(email.to_owned()),
+            given_name: Set("Maria".to_owned()),
+            family_name: Set(format!("Rossi {email}")),
+            school_name: Set("IC Firenze 3".to_owned()),
+            school_code: Set("FIIC812003".to_owned()),
+            school_region: Set(None),
+            school_level: Set(None),
+            locale: Set("it".to_owned()),
+            is_ambassador: Set(ambassador),
+            is_staff: Set(staff),
+            registration_status: Set("validated".to_owned()),
+            activity_status: Set("active".to_owned()),
+            password_hash: Set(Some(password_hash())),
+            created_at: Set(Utc::now()),
+            last_login_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .expect("insert user");
+        let token = app::ssr::auth::start_session(&self.state, created.id).await.expect("session");
+        (created.id, token)
+    }
+
+    pub async fn course(&self, code: &str) -> i32 {
+        let now = Utc::now();
+        course::ActiveModel {
+            code: Set(code.to_owned()),
+            title: Set(format!("Corso {code}")),
+            description: Set("Descrizione".to_owned()),
+            workload_hours: Set(25),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .expect("insert course")
+        .id
+    }
+
+    /// An edition of `course_id` with the given status, taking enrolments today when open.
+    pub async fn edition(&self, course_id: i32, status: &str, capacity: i32) -> i32 {
+        let today = app::ssr::db::today_in_rome();
+        let now = Utc::now();
+        edition::ActiveModel {
+            course_id: Set(course_id),
+            title: Set(format!("Edizione {status}")),
+            enrolment_opens_on: Set(today.checked_sub_days(Days::new(3)).expect("date")),
+            enrolment_closes_on: Set(today.checked_add_days(Days::new(10)).expect("date")),
+            starts_on: Set(today.checked_add_days(Days::new(7)).expect("date")),
+            ends_on: Set(today.checked_add_days(Days::new(37)).expect("date")),
+            capacity: Set(capacity),
+            status: Set(status.to_owned()),
+            enrolment_version: Set(0),
+            cloned_from_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .expect("insert edition")
+        .id
+    }
+}
+
+pub fn urlencode(value: &str) -> String {
+    app::features::editions::staff_pages::urlencoding_lite(value)
+}
+
+/// The variant name of a serialised `AppError` (`"NotAllowed"`, `{"Refused": …}` → `"Refused"`).
+pub fn error_kind(response: &Response) -> String {
+    match response.json() {
+        serde_json::Value::String(kind) => kind,
+        serde_json::Value::Object(map) => map.keys().next().cloned().unwrap_or_default(),
+        other => panic!("unexpected error body {other}"),
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real router over real databases (a SQLite file and a PostgreSQL
+//! server). Every test runs on both; each gets a database of its own.
+
+mod helpers;
+
+mod access;
+mod accounts;
+mod editions;
+mod enrolment;
+mod health_and_pages;
+mod users;
