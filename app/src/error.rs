@@ -69,9 +69,11 @@ impl AppError {
     /// The problems of one form field, if this error is about that field.
     pub fn problems_of(&self, field: crate::domain::Field) -> Vec<crate::domain::Problem> {
         match self {
-            AppError::Invalid(problems) => {
-                problems.iter().filter(|p| p.field == field).map(|p| p.problem).collect()
-            }
+            AppError::Invalid(problems) => problems
+                .iter()
+                .filter(|p| p.field == field)
+                .map(|p| p.problem)
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -90,9 +92,7 @@ impl FromServerFnError for AppError {
         // On the server this means the request was malformed (missing or unreadable arguments):
         // answer 400, not the framework's 500.
         #[cfg(feature = "ssr")]
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(http::StatusCode::BAD_REQUEST);
-        }
+        crate::ssr::set_error_status(400);
         error
     }
 }

@@ -23,7 +23,11 @@ impl MigrationTrait for Migration {
                     .col(string_len("locale", 5).default("it").take())
                     .col(boolean("is_ambassador").default(false).take())
                     .col(boolean("is_staff").default(false).take())
-                    .col(string_len("registration_status", 16).default("pending").take())
+                    .col(
+                        string_len("registration_status", 16)
+                            .default("pending")
+                            .take(),
+                    )
                     .col(string_len("activity_status", 16).default("active").take())
                     .col(string_null("password_hash"))
                     .col(timestamp_with_time_zone("created_at"))
@@ -51,7 +55,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_sessions_user").table("sessions").col("user_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_sessions_user")
+                    .table("sessions")
+                    .col("user_id")
+                    .to_owned(),
+            )
             .await?;
 
         manager
@@ -115,10 +125,22 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_editions_course").table("editions").col("course_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_editions_course")
+                    .table("editions")
+                    .col("course_id")
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(Index::create().name("idx_editions_status").table("editions").col("status").to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_editions_status")
+                    .table("editions")
+                    .col("status")
+                    .to_owned(),
+            )
             .await?;
 
         manager
@@ -172,14 +194,29 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_enrolments_user").table("enrolments").col("user_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_enrolments_user")
+                    .table("enrolments")
+                    .col("user_id")
+                    .to_owned(),
+            )
             .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["enrolments", "editions", "courses", "login_throttles", "sessions", "users"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        for table in [
+            "enrolments",
+            "editions",
+            "courses",
+            "login_throttles",
+            "sessions",
+            "users",
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -4,8 +4,8 @@ use app::domain::account::{Email, PersonName, SchoolCode, SchoolName};
 use app::domain::password;
 use app::error::AppError;
 use app::features::accounts::service::{NewAccount, create_account};
-use app::ssr::AppState;
 use app::i18n::Locale;
+use app::ssr::AppState;
 use app::ui::text::problem_in;
 
 fn problem_en(problem: app::domain::Problem) -> String {
@@ -17,7 +17,9 @@ pub fn generate_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..20).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..20)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 pub struct StaffAccount {
@@ -31,14 +33,30 @@ pub struct StaffAccount {
 
 /// Creates a staff account; the message says what was wrong in plain words.
 pub async fn create_staff(state: &AppState, account: StaffAccount) -> Result<i32, String> {
-    let field = |name: &str, result: Result<(), app::domain::Problem>| result.map_err(|p| format!("{name}: {}", problem_en(p)));
+    let field = |name: &str, result: Result<(), app::domain::Problem>| {
+        result.map_err(|p| format!("{name}: {}", problem_en(p)))
+    };
     let email = Email::parse(&account.email).map_err(|p| format!("email: {}", problem_en(p)))?;
-    let given_name = PersonName::parse(&account.given_name).map_err(|p| format!("given name: {}", problem_en(p)))?;
-    let family_name = PersonName::parse(&account.family_name).map_err(|p| format!("family name: {}", problem_en(p)))?;
-    let school_name = SchoolName::parse(&account.school_name).map_err(|p| format!("school name: {}", problem_en(p)))?;
-    let school_code = SchoolCode::parse(&account.school_code).map_err(|p| format!("school code: {}", problem_en(p)))?;
-    field("password", password::check_new(&account.password, Some(&email)))?;
-    let new = NewAccount { email, given_name, family_name, school_name, school_code, password: account.password };
+    let given_name = PersonName::parse(&account.given_name)
+        .map_err(|p| format!("given name: {}", problem_en(p)))?;
+    let family_name = PersonName::parse(&account.family_name)
+        .map_err(|p| format!("family name: {}", problem_en(p)))?;
+    let school_name = SchoolName::parse(&account.school_name)
+        .map_err(|p| format!("school name: {}", problem_en(p)))?;
+    let school_code = SchoolCode::parse(&account.school_code)
+        .map_err(|p| format!("school code: {}", problem_en(p)))?;
+    field(
+        "password",
+        password::check_new(&account.password, Some(&email)),
+    )?;
+    let new = NewAccount {
+        email,
+        given_name,
+        family_name,
+        school_name,
+        school_code,
+        password: account.password,
+    };
     match create_account(state, new, "it", true).await {
         Ok(user) => Ok(user.id),
         Err(AppError::Invalid(problems)) => Err(problems

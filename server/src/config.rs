@@ -103,36 +103,65 @@ impl Config {
                     .parse::<u64>()
                     .ok()
                     .filter(|n| *n > 0)
-                    .ok_or_else(|| ConfigError(format!("{name} must be a positive whole number, not {value:?}"))),
+                    .ok_or_else(|| {
+                        ConfigError(format!(
+                            "{name} must be a positive whole number, not {value:?}"
+                        ))
+                    }),
             }
         };
-        let site_addr_text = lookup("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-        let site_addr: SocketAddr = site_addr_text
-            .parse()
-            .map_err(|_| ConfigError(format!("LEPTOS_SITE_ADDR must look like 127.0.0.1:3000, not {site_addr_text:?}")))?;
+        let site_addr_text =
+            lookup("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let site_addr: SocketAddr = site_addr_text.parse().map_err(|_| {
+            ConfigError(format!(
+                "LEPTOS_SITE_ADDR must look like 127.0.0.1:3000, not {site_addr_text:?}"
+            ))
+        })?;
         let base_url = lookup("AULA_BASE_URL").unwrap_or_else(|| format!("http://{site_addr}"));
         let base_url = base_url.trim().trim_end_matches('/').to_owned();
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(ConfigError(format!("AULA_BASE_URL must start with http:// or https://, not {base_url:?}")));
+            return Err(ConfigError(format!(
+                "AULA_BASE_URL must start with http:// or https://, not {base_url:?}"
+            )));
         }
         let secret = match lookup("AULA_SECRET") {
-            Some(secret) if secret.len() >= 32 => Secret { bytes: secret.into_bytes(), generated: false },
-            Some(_) => return Err(ConfigError("AULA_SECRET must have at least 32 characters".to_owned())),
+            Some(secret) if secret.len() >= 32 => Secret {
+                bytes: secret.into_bytes(),
+                generated: false,
+            },
+            Some(_) => {
+                return Err(ConfigError(
+                    "AULA_SECRET must have at least 32 characters".to_owned(),
+                ));
+            }
             None => {
                 use rand::RngCore;
                 let mut bytes = vec![0u8; 32];
                 rand::rng().fill_bytes(&mut bytes);
-                Secret { bytes, generated: true }
+                Secret {
+                    bytes,
+                    generated: true,
+                }
             }
         };
-        let database_url = lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            return Err(ConfigError("DATABASE_URL must start with sqlite:, postgres:// or postgresql://".to_owned()));
+        let database_url =
+            lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError(
+                "DATABASE_URL must start with sqlite:, postgres:// or postgresql://".to_owned(),
+            ));
         }
         let trust_proxy = match lookup("AULA_TRUST_PROXY").as_deref().map(str::trim) {
             None | Some("false") | Some("0") => false,
             Some("true") | Some("1") => true,
-            Some(other) => return Err(ConfigError(format!("AULA_TRUST_PROXY must be true or false, not {other:?}"))),
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "AULA_TRUST_PROXY must be true or false, not {other:?}"
+                )));
+            }
         };
         Ok(Self {
             database_url,
@@ -158,7 +187,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -200,7 +232,10 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_the_logs() {
-        assert_eq!(redact_url("postgres://aula:s3cret@db:5432/aula"), "postgres://aula:***@db:5432/aula");
+        assert_eq!(
+            redact_url("postgres://aula:s3cret@db:5432/aula"),
+            "postgres://aula:***@db:5432/aula"
+        );
         assert_eq!(redact_url("sqlite://data/aula.db"), "sqlite://data/aula.db");
     }
 }

@@ -24,11 +24,46 @@ struct DemoAccount {
 }
 
 const ACCOUNTS: [DemoAccount; 5] = [
-    DemoAccount { email: "staff@aula.example", given: "Giulia", family: "Bianchi", school: "Unità nazionale eTwinning", code: "RMUN000001", role: "staff" },
-    DemoAccount { email: "ambasciatore@aula.example", given: "Marco", family: "Ferri", school: "IC Firenze 3", code: "FIIC812003", role: "ambassador" },
-    DemoAccount { email: "niccolo.dellacqua@scuola.example", given: "Niccolò", family: "Dell'Acqua", school: "Liceo scientifico Galilei", code: "PIPS01000X", role: "participant" },
-    DemoAccount { email: "zoe.lukasiewicz@scuola.example", given: "Zoë", family: "Łukasiewicz", school: "IC Bolzano Europa", code: "BZIC80300A", role: "participant" },
-    DemoAccount { email: "anna.rossi@scuola.example", given: "Anna", family: "Rossi", school: "Scuola primaria Manzoni", code: "MIEE04500B", role: "participant" },
+    DemoAccount {
+        email: "staff@aula.example",
+        given: "Giulia",
+        family: "Bianchi",
+        school: "Unità nazionale eTwinning",
+        code: "RMUN000001",
+        role: "staff",
+    },
+    DemoAccount {
+        email: "ambasciatore@aula.example",
+        given: "Marco",
+        family: "Ferri",
+        school: "IC Firenze 3",
+        code: "FIIC812003",
+        role: "ambassador",
+    },
+    DemoAccount {
+        email: "niccolo.dellacqua@scuola.example",
+        given: "Niccolò",
+        family: "Dell'Acqua",
+        school: "Liceo scientifico Galilei",
+        code: "PIPS01000X",
+        role: "participant",
+    },
+    DemoAccount {
+        email: "zoe.lukasiewicz@scuola.example",
+        given: "Zoë",
+        family: "Łukasiewicz",
+        school: "IC Bolzano Europa",
+        code: "BZIC80300A",
+        role: "participant",
+    },
+    DemoAccount {
+        email: "anna.rossi@scuola.example",
+        given: "Anna",
+        family: "Rossi",
+        school: "Scuola primaria Manzoni",
+        code: "MIEE04500B",
+        role: "participant",
+    },
 ];
 
 fn parse<T>(result: Result<T, app::domain::Problem>) -> Result<T, String> {
@@ -42,10 +77,16 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
     let mut participant_ids = Vec::new();
     for account in &ACCOUNTS {
         let password = generate_password();
-        let existing = user::Entity::find().filter(user::Column::Email.eq(account.email)).one(&state.db).await.map_err(db_error)?;
+        let existing = user::Entity::find()
+            .filter(user::Column::Email.eq(account.email))
+            .one(&state.db)
+            .await
+            .map_err(db_error)?;
         let user = match existing {
             Some(user) => {
-                let hash = passwords::hash(password.clone()).await.map_err(|e| format!("demo data: {e}"))?;
+                let hash = passwords::hash(password.clone())
+                    .await
+                    .map_err(|e| format!("demo data: {e}"))?;
                 let mut active: user::ActiveModel = user.into();
                 active.password_hash = Set(Some(hash));
                 active.update(&state.db).await.map_err(db_error)?
@@ -59,7 +100,9 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
                     school_code: parse(SchoolCode::parse(account.code))?,
                     password: password.clone(),
                 };
-                let created = create_account(state, new, "it", account.role == "staff").await.map_err(|e| format!("demo data: {e}"))?;
+                let created = create_account(state, new, "it", account.role == "staff")
+                    .await
+                    .map_err(|e| format!("demo data: {e}"))?;
                 let mut active: user::ActiveModel = created.into();
                 active.is_ambassador = Set(account.role == "ambassador");
                 active.registration_status = Set("validated".to_owned());
@@ -93,16 +136,28 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
         .await
         .map_err(db_error)?,
     };
-    let has_edition = edition::Entity::find().filter(edition::Column::CourseId.eq(course.id)).one(&state.db).await.map_err(db_error)?.is_some();
+    let has_edition = edition::Entity::find()
+        .filter(edition::Column::CourseId.eq(course.id))
+        .one(&state.db)
+        .await
+        .map_err(db_error)?
+        .is_some();
     if !has_edition {
         let today = app::ssr::db::today_in_rome();
         let day = |offset: i64| {
-            if offset >= 0 { today.checked_add_days(Days::new(offset as u64)) } else { today.checked_sub_days(Days::new(offset.unsigned_abs())) }
-                .unwrap_or(today)
+            if offset >= 0 {
+                today.checked_add_days(Days::new(offset as u64))
+            } else {
+                today.checked_sub_days(Days::new(offset.unsigned_abs()))
+            }
+            .unwrap_or(today)
         };
         let edition = edition::ActiveModel {
             course_id: Set(course.id),
-            title: Set(format!("Edizione {}", day(14).format("%m/%Y"))),
+            title: Set(format!(
+                "Edizione di {}",
+                day(14).format_localized("%B %Y", chrono::Locale::it_IT)
+            )),
             enrolment_opens_on: Set(day(-7)),
             enrolment_closes_on: Set(day(21)),
             starts_on: Set(day(14)),
@@ -119,7 +174,9 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
         .await
         .map_err(db_error)?;
         if let Some(first) = participant_ids.first() {
-            app::features::editions::service::enrol_user(state, edition.id, *first).await.map_err(|e| format!("demo data: {e}"))?;
+            app::features::editions::service::enrol_user(state, edition.id, *first)
+                .await
+                .map_err(|e| format!("demo data: {e}"))?;
         }
     }
     Ok(credentials)

@@ -25,7 +25,9 @@ async fn main() -> ExitCode {
         }
     };
     let result = match args.first().map(String::as_str) {
-        None | Some("serve") | Some("--demo") => serve(config, args.iter().any(|a| a == "--demo")).await,
+        None | Some("serve") | Some("--demo") => {
+            serve(config, args.iter().any(|a| a == "--demo")).await
+        }
         Some("create-staff") => create_staff(config, &args[1..]).await,
         Some("--help") | Some("-h") | Some("help") => {
             println!("{USAGE}");
@@ -44,14 +46,20 @@ async fn main() -> ExitCode {
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
 }
 
 async fn serve(config: Config, demo_data: bool) -> Result<(), String> {
     tracing::info!(?config, "starting");
     if config.secret.generated {
-        tracing::warn!("AULA_SECRET is not set: a random one is used until the next restart (set it in production)");
+        tracing::warn!(
+            "AULA_SECRET is not set: a random one is used until the next restart (set it in production)"
+        );
     }
     let db = startup::connect_and_migrate(&config.database_url, config.db_max_connections)
         .await
@@ -69,11 +77,18 @@ async fn serve(config: Config, demo_data: bool) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.site_addr))?;
-    tracing::info!("listening on http://{} (public URL {})", config.site_addr, config.base_url);
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server stopped: {e}"))
+    tracing::info!(
+        "listening on http://{} (public URL {})",
+        config.site_addr,
+        config.base_url
+    );
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server stopped: {e}"))
 }
 
 async fn shutdown_signal() {
@@ -82,7 +97,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };
@@ -103,7 +120,11 @@ async fn create_staff(config: Config, args: &[String]) -> Result<(), String> {
     let mut password_stdin = false;
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
-        let mut value = || rest.next().cloned().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+        let mut value = || {
+            rest.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+        };
         match flag.as_str() {
             "--email" => email = Some(value()?),
             "--given" => given = Some(value()?),
@@ -115,11 +136,15 @@ async fn create_staff(config: Config, args: &[String]) -> Result<(), String> {
         }
     }
     let (Some(email), Some(given), Some(family)) = (email, given, family) else {
-        return Err(format!("--email, --given and --family are required\n{USAGE}"));
+        return Err(format!(
+            "--email, --given and --family are required\n{USAGE}"
+        ));
     };
     let (password, generated) = if password_stdin {
         let mut input = String::new();
-        std::io::stdin().read_to_string(&mut input).map_err(|e| format!("reading the password: {e}"))?;
+        std::io::stdin()
+            .read_to_string(&mut input)
+            .map_err(|e| format!("reading the password: {e}"))?;
         (input.trim_end_matches(['\r', '\n']).to_owned(), false)
     } else {
         (commands::generate_password(), true)
@@ -128,7 +153,14 @@ async fn create_staff(config: Config, args: &[String]) -> Result<(), String> {
         .await
         .map_err(|e| format!("database {}: {e}", redact_url(&config.database_url)))?;
     let state = startup::app_state(&config, db);
-    let account = commands::StaffAccount { email: email.clone(), given_name: given, family_name: family, school_name, school_code, password: password.clone() };
+    let account = commands::StaffAccount {
+        email: email.clone(),
+        given_name: given,
+        family_name: family,
+        school_name,
+        school_code,
+        password: password.clone(),
+    };
     let id = commands::create_staff(&state, account).await?;
     println!("staff account {email} created (id {id})");
     if generated {

@@ -37,12 +37,16 @@ impl FromRef<ServerState> for AppState {
 }
 
 /// Connects to the database and brings its schema up to date.
-pub async fn connect_and_migrate(database_url: &str, max_connections: u32) -> Result<sea_orm::DatabaseConnection, DbErr> {
+pub async fn connect_and_migrate(
+    database_url: &str,
+    max_connections: u32,
+) -> Result<sea_orm::DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_path(database_url)
         && let Some(parent) = std::path::Path::new(&path).parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
     }
     let db = app::ssr::db::connect(database_url, max_connections).await?;
     Migrator::up(&db, None).await?;
@@ -51,7 +55,9 @@ pub async fn connect_and_migrate(database_url: &str, max_connections: u32) -> Re
 
 /// The file behind a `sqlite://path?…` URL, if it is one.
 fn sqlite_path(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
 }
@@ -62,7 +68,10 @@ pub fn app_state(config: &Config, db: sea_orm::DatabaseConnection) -> AppState {
         settings: Arc::new(Settings {
             base_url: config.base_url.clone(),
             secret: config.secret.bytes().to_vec(),
-            session_timeouts: Timeouts { idle: config.session_idle, absolute: config.session_max },
+            session_timeouts: Timeouts {
+                idle: config.session_idle,
+                absolute: config.session_max,
+            },
             trust_proxy: config.trust_proxy,
         }),
     }
@@ -80,7 +89,10 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 /// The whole HTTP surface: health check, server functions, pages, static files.
 pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
-    let server_state = ServerState { leptos: leptos.clone(), app: state.clone() };
+    let server_state = ServerState {
+        leptos: leptos.clone(),
+        app: state.clone(),
+    };
     let page_state = state.clone();
     let fallback_state = state;
     Router::new()
@@ -95,12 +107,20 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
                 move || shell(leptos.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
-            move || provide_context(fallback_state.clone()),
-            shell,
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(
+            move || provide_context(fallback_state.clone()), shell
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
@@ -108,8 +128,12 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .with_state(server_state)
 }
 
-async fn server_functions(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
-    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+async fn server_functions(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request)
+        .await
 }
 
 /// `200 ok` once the database answers; `503` when it does not.
@@ -127,8 +151,14 @@ mod tests {
 
     #[test]
     fn sqlite_paths_are_found_in_urls() {
-        assert_eq!(sqlite_path("sqlite://data/aula.db?mode=rwc").as_deref(), Some("data/aula.db"));
-        assert_eq!(sqlite_path("sqlite:/tmp/x.db").as_deref(), Some("/tmp/x.db"));
+        assert_eq!(
+            sqlite_path("sqlite://data/aula.db?mode=rwc").as_deref(),
+            Some("data/aula.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite:/tmp/x.db").as_deref(),
+            Some("/tmp/x.db")
+        );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(sqlite_path("postgres://localhost/aula"), None);
     }

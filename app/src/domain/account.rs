@@ -16,7 +16,9 @@ impl Email {
             return Err(Problem::Required);
         }
         if email.len() > Self::MAX_LEN {
-            return Err(Problem::TooLong { max: Self::MAX_LEN as u32 });
+            return Err(Problem::TooLong {
+                max: Self::MAX_LEN as u32,
+            });
         }
         let Some((local, domain)) = email.split_once('@') else {
             return Err(Problem::EmailInvalid);
@@ -126,10 +128,20 @@ mod tests {
 
     #[test]
     fn email_rejects_malformed_addresses() {
-        for bad in ["", "maria", "maria@", "@scuola.it", "maria@scuola", "ma ria@scuola.it",
-            "maria@@scuola.it", ".maria@scuola.it", "maria..rossi@scuola.it", "maria@-scuola.it",
-            "maria@scuola..it", "<script>@x.it"]
-        {
+        for bad in [
+            "",
+            "maria",
+            "maria@",
+            "@scuola.it",
+            "maria@scuola",
+            "ma ria@scuola.it",
+            "maria@@scuola.it",
+            ".maria@scuola.it",
+            "maria..rossi@scuola.it",
+            "maria@-scuola.it",
+            "maria@scuola..it",
+            "<script>@x.it",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert_eq!(Email::parse(""), Err(Problem::Required));
@@ -149,8 +161,14 @@ mod tests {
 
     #[test]
     fn names_keep_case_and_accents_as_printed() {
-        assert_eq!(PersonName::parse(" Zoë  Łukasiewicz ").unwrap().as_str(), "Zoë Łukasiewicz");
-        assert_eq!(PersonName::parse("Dell'Acqua").unwrap().as_str(), "Dell'Acqua");
+        assert_eq!(
+            PersonName::parse(" Zoë  Łukasiewicz ").unwrap().as_str(),
+            "Zoë Łukasiewicz"
+        );
+        assert_eq!(
+            PersonName::parse("Dell'Acqua").unwrap().as_str(),
+            "Dell'Acqua"
+        );
         assert_eq!(PersonName::parse("  "), Err(Problem::Required));
         assert_eq!(PersonName::parse("123"), Err(Problem::Required));
         assert!(PersonName::parse(&"a".repeat(81)).is_err());
@@ -158,10 +176,23 @@ mod tests {
 
     #[test]
     fn school_codes_are_ten_alphanumerics_starting_with_four_letters() {
-        assert_eq!(SchoolCode::parse(" fiic812003 ").unwrap().as_str(), "FIIC812003");
+        assert_eq!(
+            SchoolCode::parse(" fiic812003 ").unwrap().as_str(),
+            "FIIC812003"
+        );
         assert!(SchoolCode::parse("RMPS12000X").is_ok());
-        for bad in ["FIIC81200", "FIIC8120033", "FI1C812003", "FIIC 12003", "FIIC81200!"] {
-            assert_eq!(SchoolCode::parse(bad), Err(Problem::SchoolCodeInvalid), "{bad}");
+        for bad in [
+            "FIIC81200",
+            "FIIC8120033",
+            "FI1C812003",
+            "FIIC 12003",
+            "FIIC81200!",
+        ] {
+            assert_eq!(
+                SchoolCode::parse(bad),
+                Err(Problem::SchoolCodeInvalid),
+                "{bad}"
+            );
         }
         assert_eq!(SchoolCode::parse(""), Err(Problem::Required));
     }
@@ -169,6 +200,9 @@ mod tests {
     #[test]
     fn school_name_is_required() {
         assert_eq!(SchoolName::parse(" "), Err(Problem::Required));
-        assert_eq!(SchoolName::parse("IC Firenze 3").unwrap().as_str(), "IC Firenze 3");
+        assert_eq!(
+            SchoolName::parse("IC Firenze 3").unwrap().as_str(),
+            "IC Firenze 3"
+        );
     }
 }

@@ -34,7 +34,9 @@ impl EditionStatus {
     }
 
     pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == input)
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == input)
     }
 
     /// The only status an edition may move to from this one: the life cycle runs forward.
@@ -54,7 +56,10 @@ impl EditionStatus {
 
     /// Participants see editions once they are open, and until they are archived.
     pub fn visible_to_participants(self) -> bool {
-        matches!(self, EditionStatus::Open | EditionStatus::Running | EditionStatus::Closed)
+        matches!(
+            self,
+            EditionStatus::Open | EditionStatus::Running | EditionStatus::Closed
+        )
     }
 }
 
@@ -155,7 +160,11 @@ pub fn parse_course_code(input: &str) -> Result<String, Problem> {
         && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && !code.starts_with('-')
         && !code.ends_with('-');
-    if ok { Ok(code) } else { Err(Problem::CourseCodeInvalid) }
+    if ok {
+        Ok(code)
+    } else {
+        Err(Problem::CourseCodeInvalid)
+    }
 }
 
 pub const MAX_TITLE: u32 = 200;
@@ -183,10 +192,19 @@ mod tests {
     #[test]
     fn the_life_cycle_runs_forward_one_step_at_a_time() {
         use EditionStatus::*;
-        let allowed = [(Draft, Open), (Open, Running), (Running, Closed), (Closed, Archived)];
+        let allowed = [
+            (Draft, Open),
+            (Open, Running),
+            (Running, Closed),
+            (Closed, Archived),
+        ];
         for from in EditionStatus::ALL {
             for to in EditionStatus::ALL {
-                assert_eq!(from.can_become(to), allowed.contains(&(from, to)), "{from:?} -> {to:?}");
+                assert_eq!(
+                    from.can_become(to),
+                    allowed.contains(&(from, to)),
+                    "{from:?} -> {to:?}"
+                );
             }
         }
         assert_eq!(Archived.next(), None);
@@ -203,17 +221,38 @@ mod tests {
     #[test]
     fn dates_parse_and_check_their_order() {
         let mut problems = Problems::new();
-        let dates = EditionDates::parse(&mut problems, "2027-02-01", "2027-03-05", "2027-03-01", "2027-03-31");
+        let dates = EditionDates::parse(
+            &mut problems,
+            "2027-02-01",
+            "2027-03-05",
+            "2027-03-01",
+            "2027-03-31",
+        );
         assert_eq!(dates, Some(spring()));
         assert!(problems.is_empty());
 
         let mut problems = Problems::new();
-        let dates = EditionDates::parse(&mut problems, "2027-03-10", "2027-03-05", "2027-03-31", "2027-03-01");
+        let dates = EditionDates::parse(
+            &mut problems,
+            "2027-03-10",
+            "2027-03-05",
+            "2027-03-31",
+            "2027-03-01",
+        );
         assert_eq!(dates, None);
         let found = problems.into_vec();
-        assert!(found.contains(&super::super::FieldProblem::new(Field::EnrolmentClosesOn, Problem::ClosesBeforeOpens)));
-        assert!(found.contains(&super::super::FieldProblem::new(Field::EndsOn, Problem::EndsBeforeStarts)));
-        assert!(found.contains(&super::super::FieldProblem::new(Field::EnrolmentClosesOn, Problem::EnrolmentClosesAfterEnd)));
+        assert!(found.contains(&super::super::FieldProblem::new(
+            Field::EnrolmentClosesOn,
+            Problem::ClosesBeforeOpens
+        )));
+        assert!(found.contains(&super::super::FieldProblem::new(
+            Field::EndsOn,
+            Problem::EndsBeforeStarts
+        )));
+        assert!(found.contains(&super::super::FieldProblem::new(
+            Field::EnrolmentClosesOn,
+            Problem::EnrolmentClosesAfterEnd
+        )));
     }
 
     #[test]
@@ -222,13 +261,29 @@ mod tests {
         let dates = EditionDates::parse(&mut problems, "", "x", "2027-13-01", "2027-03-31");
         assert_eq!(dates, None);
         let fields: Vec<_> = problems.into_vec().into_iter().map(|p| p.field).collect();
-        assert_eq!(fields, vec![Field::EnrolmentOpensOn, Field::EnrolmentClosesOn, Field::StartsOn]);
+        assert_eq!(
+            fields,
+            vec![
+                Field::EnrolmentOpensOn,
+                Field::EnrolmentClosesOn,
+                Field::StartsOn
+            ]
+        );
 
         // A bad end date does not hide that enrolment closes before it opens.
         let mut problems = Problems::new();
-        EditionDates::parse(&mut problems, "2027-03-10", "2027-03-01", "2027-03-01", "31/03/2027");
+        EditionDates::parse(
+            &mut problems,
+            "2027-03-10",
+            "2027-03-01",
+            "2027-03-01",
+            "31/03/2027",
+        );
         let found: Vec<_> = problems.into_vec().into_iter().map(|p| p.problem).collect();
-        assert_eq!(found, vec![Problem::DateInvalid, Problem::ClosesBeforeOpens]);
+        assert_eq!(
+            found,
+            vec![Problem::DateInvalid, Problem::ClosesBeforeOpens]
+        );
     }
 
     #[test]
@@ -236,11 +291,20 @@ mod tests {
         let autumn = spring().shifted_to_start(d(2027, 10, 4)).unwrap();
         let offset = (d(2027, 10, 4) - d(2027, 3, 1)).num_days();
         assert_eq!(autumn.starts_on, d(2027, 10, 4));
-        assert_eq!((autumn.enrolment_opens_on - spring().enrolment_opens_on).num_days(), offset);
-        assert_eq!((autumn.enrolment_closes_on - spring().enrolment_closes_on).num_days(), offset);
+        assert_eq!(
+            (autumn.enrolment_opens_on - spring().enrolment_opens_on).num_days(),
+            offset
+        );
+        assert_eq!(
+            (autumn.enrolment_closes_on - spring().enrolment_closes_on).num_days(),
+            offset
+        );
         assert_eq!((autumn.ends_on - spring().ends_on).num_days(), offset);
         // Lengths of the enrolment window and of the edition are kept.
-        assert_eq!(autumn.ends_on - autumn.starts_on, spring().ends_on - spring().starts_on);
+        assert_eq!(
+            autumn.ends_on - autumn.starts_on,
+            spring().ends_on - spring().starts_on
+        );
     }
 
     #[test]
@@ -254,18 +318,35 @@ mod tests {
     #[test]
     fn the_enrolment_window_includes_both_ends() {
         let dates = spring();
-        assert_eq!(dates.enrolment_window(d(2027, 1, 31)), EnrolmentWindow::NotYetOpen);
+        assert_eq!(
+            dates.enrolment_window(d(2027, 1, 31)),
+            EnrolmentWindow::NotYetOpen
+        );
         assert_eq!(dates.enrolment_window(d(2027, 2, 1)), EnrolmentWindow::Open);
         assert_eq!(dates.enrolment_window(d(2027, 3, 5)), EnrolmentWindow::Open);
-        assert_eq!(dates.enrolment_window(d(2027, 3, 6)), EnrolmentWindow::Closed);
+        assert_eq!(
+            dates.enrolment_window(d(2027, 3, 6)),
+            EnrolmentWindow::Closed
+        );
     }
 
     #[test]
     fn course_codes() {
         assert_eq!(parse_course_code(" etw-base ").as_deref(), Ok("ETW-BASE"));
         assert_eq!(parse_course_code(""), Err(Problem::Required));
-        for bad in ["A", "-ETW", "ETW-", "ETW BASE", "ETW_BASE", "ABCDEFGHIJKLMNOPQRSTU"] {
-            assert_eq!(parse_course_code(bad), Err(Problem::CourseCodeInvalid), "{bad}");
+        for bad in [
+            "A",
+            "-ETW",
+            "ETW-",
+            "ETW BASE",
+            "ETW_BASE",
+            "ABCDEFGHIJKLMNOPQRSTU",
+        ] {
+            assert_eq!(
+                parse_course_code(bad),
+                Err(Problem::CourseCodeInvalid),
+                "{bad}"
+            );
         }
     }
 }

@@ -60,7 +60,9 @@ pub enum EnrolRefusal {
 }
 
 pub fn decide_enrol(request: EnrolRequest) -> EnrolDecision {
-    if let Some(status @ (EnrolmentStatus::Enrolled | EnrolmentStatus::Waitlisted)) = request.current {
+    if let Some(status @ (EnrolmentStatus::Enrolled | EnrolmentStatus::Waitlisted)) =
+        request.current
+    {
         return EnrolDecision::Unchanged(status);
     }
     if request.edition_status != EditionStatus::Open {
@@ -79,7 +81,9 @@ pub enum WithdrawDecision {
     /// Nothing to withdraw from: harmless, nothing changes.
     Unchanged,
     /// Leave; when a place is given up, the first in line takes it.
-    Withdraw { frees_place: bool },
+    Withdraw {
+        frees_place: bool,
+    },
     Refuse(WithdrawRefusal),
 }
 
@@ -89,19 +93,34 @@ pub enum WithdrawRefusal {
     EditionOver,
 }
 
-pub fn decide_withdraw(edition_status: EditionStatus, current: Option<EnrolmentStatus>) -> WithdrawDecision {
+pub fn decide_withdraw(
+    edition_status: EditionStatus,
+    current: Option<EnrolmentStatus>,
+) -> WithdrawDecision {
     match current {
         None | Some(EnrolmentStatus::Withdrawn) => WithdrawDecision::Unchanged,
-        Some(_) if matches!(edition_status, EditionStatus::Closed | EditionStatus::Archived) => {
+        Some(_)
+            if matches!(
+                edition_status,
+                EditionStatus::Closed | EditionStatus::Archived
+            ) =>
+        {
             WithdrawDecision::Refuse(WithdrawRefusal::EditionOver)
         }
-        Some(status) => WithdrawDecision::Withdraw { frees_place: status == EnrolmentStatus::Enrolled },
+        Some(status) => WithdrawDecision::Withdraw {
+            frees_place: status == EnrolmentStatus::Enrolled,
+        },
     }
 }
 
 /// How many of those waiting take a place when the free places change (a withdrawal, or staff
 /// raising the capacity). Promotion stops once the edition is over.
-pub fn places_to_promote(edition_status: EditionStatus, capacity: u32, enrolled: u32, waiting: u32) -> u32 {
+pub fn places_to_promote(
+    edition_status: EditionStatus,
+    capacity: u32,
+    enrolled: u32,
+    waiting: u32,
+) -> u32 {
     if !matches!(edition_status, EditionStatus::Open | EditionStatus::Running) {
         return 0;
     }
@@ -114,7 +133,13 @@ mod tests {
     use EditionStatus::*;
 
     fn request(current: Option<EnrolmentStatus>, enrolled: u32) -> EnrolRequest {
-        EnrolRequest { edition_status: Open, window: EnrolmentWindow::Open, capacity: 2, enrolled, current }
+        EnrolRequest {
+            edition_status: Open,
+            window: EnrolmentWindow::Open,
+            capacity: 2,
+            enrolled,
+            current,
+        }
     }
 
     #[test]
@@ -125,49 +150,107 @@ mod tests {
 
     #[test]
     fn a_full_edition_puts_people_in_line() {
-        assert_eq!(decide_enrol(request(None, 2)), EnrolDecision::JoinWaitingList);
+        assert_eq!(
+            decide_enrol(request(None, 2)),
+            EnrolDecision::JoinWaitingList
+        );
         // Over capacity (staff lowered it) still means a waiting list, never a place.
-        assert_eq!(decide_enrol(request(None, 5)), EnrolDecision::JoinWaitingList);
+        assert_eq!(
+            decide_enrol(request(None, 5)),
+            EnrolDecision::JoinWaitingList
+        );
     }
 
     #[test]
     fn enrolling_twice_is_harmless() {
         use EnrolmentStatus::*;
-        assert_eq!(decide_enrol(request(Some(Enrolled), 2)), EnrolDecision::Unchanged(Enrolled));
-        assert_eq!(decide_enrol(request(Some(Waitlisted), 2)), EnrolDecision::Unchanged(Waitlisted));
+        assert_eq!(
+            decide_enrol(request(Some(Enrolled), 2)),
+            EnrolDecision::Unchanged(Enrolled)
+        );
+        assert_eq!(
+            decide_enrol(request(Some(Waitlisted), 2)),
+            EnrolDecision::Unchanged(Waitlisted)
+        );
         // Even after the window has closed.
-        let closed = EnrolRequest { window: EnrolmentWindow::Closed, ..request(Some(Enrolled), 2) };
+        let closed = EnrolRequest {
+            window: EnrolmentWindow::Closed,
+            ..request(Some(Enrolled), 2)
+        };
         assert_eq!(decide_enrol(closed), EnrolDecision::Unchanged(Enrolled));
     }
 
     #[test]
     fn someone_who_withdrew_may_come_back() {
-        assert_eq!(decide_enrol(request(Some(EnrolmentStatus::Withdrawn), 0)), EnrolDecision::TakePlace);
-        assert_eq!(decide_enrol(request(Some(EnrolmentStatus::Withdrawn), 2)), EnrolDecision::JoinWaitingList);
+        assert_eq!(
+            decide_enrol(request(Some(EnrolmentStatus::Withdrawn), 0)),
+            EnrolDecision::TakePlace
+        );
+        assert_eq!(
+            decide_enrol(request(Some(EnrolmentStatus::Withdrawn), 2)),
+            EnrolDecision::JoinWaitingList
+        );
     }
 
     #[test]
     fn only_open_editions_within_their_window_take_enrolments() {
         for status in [Draft, Running, Closed, Archived] {
-            let req = EnrolRequest { edition_status: status, ..request(None, 0) };
-            assert_eq!(decide_enrol(req), EnrolDecision::Refuse(EnrolRefusal::EditionNotOpen), "{status:?}");
+            let req = EnrolRequest {
+                edition_status: status,
+                ..request(None, 0)
+            };
+            assert_eq!(
+                decide_enrol(req),
+                EnrolDecision::Refuse(EnrolRefusal::EditionNotOpen),
+                "{status:?}"
+            );
         }
-        let early = EnrolRequest { window: EnrolmentWindow::NotYetOpen, ..request(None, 0) };
-        assert_eq!(decide_enrol(early), EnrolDecision::Refuse(EnrolRefusal::EnrolmentNotYetOpen));
-        let late = EnrolRequest { window: EnrolmentWindow::Closed, ..request(None, 0) };
-        assert_eq!(decide_enrol(late), EnrolDecision::Refuse(EnrolRefusal::EnrolmentClosed));
+        let early = EnrolRequest {
+            window: EnrolmentWindow::NotYetOpen,
+            ..request(None, 0)
+        };
+        assert_eq!(
+            decide_enrol(early),
+            EnrolDecision::Refuse(EnrolRefusal::EnrolmentNotYetOpen)
+        );
+        let late = EnrolRequest {
+            window: EnrolmentWindow::Closed,
+            ..request(None, 0)
+        };
+        assert_eq!(
+            decide_enrol(late),
+            EnrolDecision::Refuse(EnrolRefusal::EnrolmentClosed)
+        );
     }
 
     #[test]
     fn withdrawing_frees_a_place_only_for_those_who_held_one() {
         use EnrolmentStatus::*;
-        assert_eq!(decide_withdraw(Open, Some(Enrolled)), WithdrawDecision::Withdraw { frees_place: true });
-        assert_eq!(decide_withdraw(Running, Some(Enrolled)), WithdrawDecision::Withdraw { frees_place: true });
-        assert_eq!(decide_withdraw(Open, Some(Waitlisted)), WithdrawDecision::Withdraw { frees_place: false });
-        assert_eq!(decide_withdraw(Open, Some(Withdrawn)), WithdrawDecision::Unchanged);
+        assert_eq!(
+            decide_withdraw(Open, Some(Enrolled)),
+            WithdrawDecision::Withdraw { frees_place: true }
+        );
+        assert_eq!(
+            decide_withdraw(Running, Some(Enrolled)),
+            WithdrawDecision::Withdraw { frees_place: true }
+        );
+        assert_eq!(
+            decide_withdraw(Open, Some(Waitlisted)),
+            WithdrawDecision::Withdraw { frees_place: false }
+        );
+        assert_eq!(
+            decide_withdraw(Open, Some(Withdrawn)),
+            WithdrawDecision::Unchanged
+        );
         assert_eq!(decide_withdraw(Open, None), WithdrawDecision::Unchanged);
-        assert_eq!(decide_withdraw(Closed, Some(Enrolled)), WithdrawDecision::Refuse(WithdrawRefusal::EditionOver));
-        assert_eq!(decide_withdraw(Archived, Some(Waitlisted)), WithdrawDecision::Refuse(WithdrawRefusal::EditionOver));
+        assert_eq!(
+            decide_withdraw(Closed, Some(Enrolled)),
+            WithdrawDecision::Refuse(WithdrawRefusal::EditionOver)
+        );
+        assert_eq!(
+            decide_withdraw(Archived, Some(Waitlisted)),
+            WithdrawDecision::Refuse(WithdrawRefusal::EditionOver)
+        );
     }
 
     #[test]
@@ -182,7 +265,11 @@ mod tests {
 
     #[test]
     fn status_names_round_trip() {
-        for status in [EnrolmentStatus::Enrolled, EnrolmentStatus::Waitlisted, EnrolmentStatus::Withdrawn] {
+        for status in [
+            EnrolmentStatus::Enrolled,
+            EnrolmentStatus::Waitlisted,
+            EnrolmentStatus::Withdrawn,
+        ] {
             assert_eq!(EnrolmentStatus::parse(status.as_str()), Some(status));
         }
         assert_eq!(EnrolmentStatus::parse("pending"), None);

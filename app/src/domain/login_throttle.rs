@@ -49,7 +49,11 @@ impl Policy {
 
     /// The failure count to store after one more failure.
     pub fn failures_after_another(&self, failures: u32, since_last_failure: Duration) -> u32 {
-        if since_last_failure >= self.forget_after { 1 } else { failures.saturating_add(1) }
+        if since_last_failure >= self.forget_after {
+            1
+        } else {
+            failures.saturating_add(1)
+        }
     }
 }
 
@@ -84,8 +88,14 @@ mod tests {
     #[test]
     fn waiting_counts_down_from_the_last_failure() {
         let failures = 7; // 4 s
-        assert_eq!(PER_ACCOUNT.must_wait(failures, Duration::from_secs(1)), Some(Duration::from_secs(3)));
-        assert_eq!(PER_ACCOUNT.must_wait(failures, Duration::from_secs(4)), None);
+        assert_eq!(
+            PER_ACCOUNT.must_wait(failures, Duration::from_secs(1)),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            PER_ACCOUNT.must_wait(failures, Duration::from_secs(4)),
+            None
+        );
         assert_eq!(PER_ACCOUNT.must_wait(2, Duration::ZERO), None);
     }
 
@@ -94,6 +104,9 @@ mod tests {
         let a_day = Duration::from_secs(24 * 60 * 60);
         assert_eq!(PER_ACCOUNT.must_wait(50, a_day), None);
         assert_eq!(PER_ACCOUNT.failures_after_another(50, a_day), 1);
-        assert_eq!(PER_ACCOUNT.failures_after_another(50, Duration::from_secs(10)), 51);
+        assert_eq!(
+            PER_ACCOUNT.failures_after_another(50, Duration::from_secs(10)),
+            51
+        );
     }
 }

@@ -6,7 +6,10 @@ pub const DEFAULT_PAGE_SIZE: u64 = 25;
 
 /// A 1-based page number read from the URL; anything unreadable means the first page.
 pub fn page_number(input: Option<&str>) -> u64 {
-    input.and_then(|s| s.trim().parse::<u64>().ok()).filter(|&n| n >= 1).unwrap_or(1)
+    input
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|&n| n >= 1)
+        .unwrap_or(1)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +75,12 @@ mod tests {
 
     #[test]
     fn navigation_flags() {
-        let page = Page { items: vec![1], number: 2, size: 25, total: 60 };
+        let page = Page {
+            items: vec![1],
+            number: 2,
+            size: 25,
+            total: 60,
+        };
         assert!(page.has_previous());
         assert!(page.has_next());
         let last = Page { number: 3, ..page };

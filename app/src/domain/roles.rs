@@ -42,8 +42,14 @@ impl Roles {
 
     pub fn with(self, role: Role, granted: bool) -> Self {
         match role {
-            Role::Ambassador => Self { ambassador: granted, ..self },
-            Role::Staff => Self { staff: granted, ..self },
+            Role::Ambassador => Self {
+                ambassador: granted,
+                ..self
+            },
+            Role::Staff => Self {
+                staff: granted,
+                ..self
+            },
         }
     }
 }
@@ -55,7 +61,12 @@ pub enum RoleChangeRefusal {
 }
 
 /// Whether staff member `by` may set `role` to `granted` on user `target`.
-pub fn check_role_change(by: i32, target: i32, role: Role, granted: bool) -> Result<(), RoleChangeRefusal> {
+pub fn check_role_change(
+    by: i32,
+    target: i32,
+    role: Role,
+    granted: bool,
+) -> Result<(), RoleChangeRefusal> {
     if by == target && role == Role::Staff && !granted {
         return Err(RoleChangeRefusal::OwnStaffRole);
     }
@@ -76,7 +87,10 @@ mod tests {
 
     #[test]
     fn staff_cannot_remove_their_own_staff_role() {
-        assert_eq!(check_role_change(1, 1, Role::Staff, false), Err(RoleChangeRefusal::OwnStaffRole));
+        assert_eq!(
+            check_role_change(1, 1, Role::Staff, false),
+            Err(RoleChangeRefusal::OwnStaffRole)
+        );
         assert_eq!(check_role_change(1, 1, Role::Ambassador, false), Ok(()));
         assert_eq!(check_role_change(1, 2, Role::Staff, false), Ok(()));
         assert_eq!(check_role_change(1, 1, Role::Staff, true), Ok(()));

@@ -12,7 +12,10 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Self { idle: Duration::from_secs(8 * 60 * 60), absolute: Duration::from_secs(7 * 24 * 60 * 60) }
+        Self {
+            idle: Duration::from_secs(8 * 60 * 60),
+            absolute: Duration::from_secs(7 * 24 * 60 * 60),
+        }
     }
 }
 
@@ -21,7 +24,9 @@ pub enum SessionState {
     Expired,
     /// Valid; `refresh` says whether to record this use (done at most once a minute, so that
     /// reading pages does not turn into a write per request).
-    Valid { refresh: bool },
+    Valid {
+        refresh: bool,
+    },
 }
 
 pub const REFRESH_EVERY: Duration = Duration::from_secs(60);
@@ -31,7 +36,9 @@ pub fn state(timeouts: Timeouts, age: Duration, idle: Duration) -> SessionState 
     if age >= timeouts.absolute || idle >= timeouts.idle {
         SessionState::Expired
     } else {
-        SessionState::Valid { refresh: idle >= REFRESH_EVERY }
+        SessionState::Valid {
+            refresh: idle >= REFRESH_EVERY,
+        }
     }
 }
 
@@ -43,19 +50,28 @@ mod tests {
 
     #[test]
     fn fresh_sessions_are_valid_and_not_rewritten() {
-        assert_eq!(state(Timeouts::default(), MIN, Duration::from_secs(5)), SessionState::Valid { refresh: false });
+        assert_eq!(
+            state(Timeouts::default(), MIN, Duration::from_secs(5)),
+            SessionState::Valid { refresh: false }
+        );
     }
 
     #[test]
     fn use_is_recorded_once_a_minute() {
-        assert_eq!(state(Timeouts::default(), 10 * MIN, MIN), SessionState::Valid { refresh: true });
+        assert_eq!(
+            state(Timeouts::default(), 10 * MIN, MIN),
+            SessionState::Valid { refresh: true }
+        );
     }
 
     #[test]
     fn idle_sessions_expire() {
         let t = Timeouts::default();
         assert_eq!(state(t, t.idle, t.idle), SessionState::Expired);
-        assert_eq!(state(t, t.idle, t.idle - MIN), SessionState::Valid { refresh: true });
+        assert_eq!(
+            state(t, t.idle, t.idle - MIN),
+            SessionState::Valid { refresh: true }
+        );
     }
 
     #[test]

@@ -63,13 +63,19 @@ mod tests {
 
     #[test]
     fn single_line_folds_spaces_and_keeps_case_and_accents() {
-        assert_eq!(single_line("  Niccolò   Dell'Acqua ", 80).as_deref(), Ok("Niccolò Dell'Acqua"));
+        assert_eq!(
+            single_line("  Niccolò   Dell'Acqua ", 80).as_deref(),
+            Ok("Niccolò Dell'Acqua")
+        );
     }
 
     #[test]
     fn single_line_rejects_empty_long_and_control() {
         assert_eq!(single_line("   ", 10), Err(Problem::Required));
-        assert_eq!(single_line("abcdefghijk", 10), Err(Problem::TooLong { max: 10 }));
+        assert_eq!(
+            single_line("abcdefghijk", 10),
+            Err(Problem::TooLong { max: 10 })
+        );
         assert_eq!(single_line("a\u{0}b", 10), Err(Problem::ControlCharacters));
     }
 
@@ -92,12 +98,18 @@ mod tests {
         assert_eq!(whole_number("", 1, 500), Err(Problem::Required));
         assert_eq!(whole_number("2.5", 1, 500), Err(Problem::NotAWholeNumber));
         assert_eq!(whole_number("abc", 1, 500), Err(Problem::NotAWholeNumber));
-        assert_eq!(whole_number("0", 1, 500), Err(Problem::OutOfRange { min: 1, max: 500 }));
+        assert_eq!(
+            whole_number("0", 1, 500),
+            Err(Problem::OutOfRange { min: 1, max: 500 })
+        );
     }
 
     #[test]
     fn date_parses_html_date_inputs_only() {
-        assert_eq!(date("2027-03-01"), Ok(chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap()));
+        assert_eq!(
+            date("2027-03-01"),
+            Ok(chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap())
+        );
         assert_eq!(date("01/03/2027"), Err(Problem::DateInvalid));
         assert_eq!(date("2027-02-30"), Err(Problem::DateInvalid));
         assert_eq!(date(" "), Err(Problem::Required));

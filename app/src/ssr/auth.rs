@@ -42,7 +42,11 @@ impl Caller {
 
     /// The role check of the access order: fails with "not allowed".
     pub fn require_staff(&self) -> Result<(), AppError> {
-        if self.roles.staff { Ok(()) } else { Err(AppError::NotAllowed) }
+        if self.roles.staff {
+            Ok(())
+        } else {
+            Err(AppError::NotAllowed)
+        }
     }
 }
 
@@ -50,7 +54,9 @@ impl Caller {
 pub async fn guard() -> Result<(AppState, Caller), AppError> {
     let state = state()?;
     let parts = request_parts()?;
-    let caller = caller_of(&state, &parts).await?.ok_or(AppError::NotSignedIn)?;
+    let caller = caller_of(&state, &parts)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
     check_origin(&parts, &state.settings)?;
     Ok((state, caller))
 }
@@ -59,7 +65,9 @@ pub async fn guard() -> Result<(AppState, Caller), AppError> {
 pub async fn signed_in() -> Result<(AppState, Caller), AppError> {
     let state = state()?;
     let parts = request_parts()?;
-    let caller = caller_of(&state, &parts).await?.ok_or(AppError::NotSignedIn)?;
+    let caller = caller_of(&state, &parts)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
     Ok((state, caller))
 }
 
@@ -89,7 +97,8 @@ pub fn request_parts() -> Result<Parts, AppError> {
 }
 
 fn check_origin(parts: &Parts, settings: &Settings) -> Result<(), AppError> {
-    let header = |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let header =
+        |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok());
     if origin_allowed(
         header(http::header::ORIGIN),
         header(http::header::REFERER),
@@ -110,7 +119,12 @@ fn check_origin(parts: &Parts, settings: &Settings) -> Result<(), AppError> {
 /// A state-changing request is accepted only from our own pages: its `Origin` (or, when a
 /// browser omits it, its `Referer`) must be the configured public URL or the host the request
 /// was sent to. Requests with neither are refused.
-pub fn origin_allowed(origin: Option<&str>, referer: Option<&str>, host: Option<&str>, base_url: &str) -> bool {
+pub fn origin_allowed(
+    origin: Option<&str>,
+    referer: Option<&str>,
+    host: Option<&str>,
+    base_url: &str,
+) -> bool {
     let source = match (origin, referer) {
         (Some(origin), _) if origin != "null" => Some(origin.trim_end_matches('/').to_owned()),
         (_, Some(referer)) => origin_of_url(referer),
@@ -120,7 +134,9 @@ pub fn origin_allowed(origin: Option<&str>, referer: Option<&str>, host: Option<
     if source.eq_ignore_ascii_case(base_url.trim_end_matches('/')) {
         return true;
     }
-    let authority = source.strip_prefix("https://").or_else(|| source.strip_prefix("http://"));
+    let authority = source
+        .strip_prefix("https://")
+        .or_else(|| source.strip_prefix("http://"));
     matches!((authority, host), (Some(authority), Some(host)) if authority.eq_ignore_ascii_case(host))
 }
 
@@ -132,14 +148,18 @@ fn origin_of_url(url: &str) -> Option<String> {
 
 /// The signed-in user of a request, if its session cookie is valid.
 pub async fn caller_of(state: &AppState, parts: &Parts) -> Result<Option<Caller>, AppError> {
-    let Some(token) = session_token(&parts.headers) else { return Ok(None) };
+    let Some(token) = session_token(&parts.headers) else {
+        return Ok(None);
+    };
     caller_for_token(state, &token).await
 }
 
 pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
     let hash = hash_token(token);
-    let Some((session, Some(user))) =
-        session::Entity::find_by_id(hash.clone()).find_also_related(user::Entity).one(&state.db).await?
+    let Some((session, Some(user))) = session::Entity::find_by_id(hash.clone())
+        .find_also_related(user::Entity)
+        .one(&state.db)
+        .await?
     else {
         return Ok(None);
     };
@@ -168,7 +188,10 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Option<Ca
         email: user.email,
         given_name: user.given_name,
         family_name: user.family_name,
-        roles: Roles { ambassador: user.is_ambassador, staff: user.is_staff },
+        roles: Roles {
+            ambassador: user.is_ambassador,
+            staff: user.is_staff,
+        },
         locale: user.locale,
         session: hash,
     }))
@@ -223,26 +246,37 @@ pub async fn start_session(state: &AppState, user_id: i32) -> Result<String, App
 }
 
 pub async fn end_session(state: &AppState, token_hash: &str) -> Result<(), AppError> {
-    session::Entity::delete_by_id(token_hash.to_owned()).exec(&state.db).await?;
+    session::Entity::delete_by_id(token_hash.to_owned())
+        .exec(&state.db)
+        .await?;
     Ok(())
 }
 
 pub fn session_cookie(token: &str, settings: &Settings) -> String {
     let max_age = settings.session_timeouts.absolute.as_secs();
-    let secure = if settings.secure_cookies() { "; Secure" } else { "" };
+    let secure = if settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 pub fn cleared_session_cookie(settings: &Settings) -> String {
-    let secure = if settings.secure_cookies() { "; Secure" } else { "" };
+    let secure = if settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
 /// Adds a `Set-Cookie` header to the response of the current server function or page.
 pub fn set_cookie(cookie: &str) {
-    if let (Some(response), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(cookie))
-    {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(cookie),
+    ) {
         response.append_header(http::header::SET_COOKIE, value);
     }
 }
@@ -250,14 +284,18 @@ pub fn set_cookie(cookie: &str) {
 pub mod passwords {
     //! Argon2id (the crate's defaults: 19 MiB, 2 passes), run off the async threads.
     use crate::error::AppError;
-    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
     use argon2::Argon2;
+    use argon2::password_hash::{
+        PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+    };
     use std::sync::OnceLock;
 
     pub async fn hash(password: String) -> Result<String, AppError> {
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
-            Argon2::default().hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string())
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|hash| hash.to_string())
         })
         .await
         .map_err(|_| AppError::Internal)?
@@ -274,8 +312,12 @@ pub mod passwords {
         tokio::task::spawn_blocking(move || {
             let known = stored.is_some();
             let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
-            let Ok(parsed) = PasswordHash::new(&stored) else { return false };
-            let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+            let Ok(parsed) = PasswordHash::new(&stored) else {
+                return false;
+            };
+            let matches = Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok();
             known && matches
         })
         .await
@@ -302,27 +344,70 @@ mod tests {
 
     #[test]
     fn same_origin_requests_pass() {
-        assert!(origin_allowed(Some("https://aula.example.org"), None, Some("aula.example.org"), BASE));
-        assert!(origin_allowed(Some("http://127.0.0.1:3000"), None, Some("127.0.0.1:3000"), BASE));
-        assert!(origin_allowed(None, Some("https://aula.example.org/editions/3"), None, BASE));
+        assert!(origin_allowed(
+            Some("https://aula.example.org"),
+            None,
+            Some("aula.example.org"),
+            BASE
+        ));
+        assert!(origin_allowed(
+            Some("http://127.0.0.1:3000"),
+            None,
+            Some("127.0.0.1:3000"),
+            BASE
+        ));
+        assert!(origin_allowed(
+            None,
+            Some("https://aula.example.org/editions/3"),
+            None,
+            BASE
+        ));
     }
 
     #[test]
     fn foreign_or_missing_origins_are_refused() {
-        assert!(!origin_allowed(Some("https://evil.example"), None, Some("aula.example.org"), BASE));
-        assert!(!origin_allowed(Some("null"), None, Some("aula.example.org"), BASE));
+        assert!(!origin_allowed(
+            Some("https://evil.example"),
+            None,
+            Some("aula.example.org"),
+            BASE
+        ));
+        assert!(!origin_allowed(
+            Some("null"),
+            None,
+            Some("aula.example.org"),
+            BASE
+        ));
         assert!(!origin_allowed(None, None, Some("aula.example.org"), BASE));
-        assert!(!origin_allowed(None, Some("https://evil.example/aula.example.org"), Some("aula.example.org"), BASE));
-        assert!(!origin_allowed(Some("https://aula.example.org.evil.example"), None, Some("aula.example.org"), BASE));
+        assert!(!origin_allowed(
+            None,
+            Some("https://evil.example/aula.example.org"),
+            Some("aula.example.org"),
+            BASE
+        ));
+        assert!(!origin_allowed(
+            Some("https://aula.example.org.evil.example"),
+            None,
+            Some("aula.example.org"),
+            BASE
+        ));
     }
 
     #[test]
     fn session_tokens_are_read_only_when_well_formed() {
         let mut headers = http::HeaderMap::new();
         let token = "ab".repeat(32);
-        headers.insert(http::header::COOKIE, format!("i18n_pref_locale=en; {SESSION_COOKIE}={token}").parse().unwrap());
+        headers.insert(
+            http::header::COOKIE,
+            format!("i18n_pref_locale=en; {SESSION_COOKIE}={token}")
+                .parse()
+                .unwrap(),
+        );
         assert_eq!(session_token(&headers), Some(token));
-        headers.insert(http::header::COOKIE, format!("{SESSION_COOKIE}=../etc/passwd").parse().unwrap());
+        headers.insert(
+            http::header::COOKIE,
+            format!("{SESSION_COOKIE}=../etc/passwd").parse().unwrap(),
+        );
         assert_eq!(session_token(&headers), None);
     }
 
@@ -335,14 +420,24 @@ mod tests {
             trust_proxy: false,
         };
         let cookie = session_cookie("abc", &settings);
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Secure"));
-        let plain = Settings { base_url: "http://127.0.0.1:3000".into(), ..settings };
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+                && cookie.contains("Secure")
+        );
+        let plain = Settings {
+            base_url: "http://127.0.0.1:3000".into(),
+            ..settings
+        };
         assert!(!session_cookie("abc", &plain).contains("Secure"));
     }
 
     #[test]
     fn keyed_hashes_depend_on_the_secret() {
-        assert_ne!(keyed_hash(b"one", "address:1.2.3.4"), keyed_hash(b"two", "address:1.2.3.4"));
+        assert_ne!(
+            keyed_hash(b"one", "address:1.2.3.4"),
+            keyed_hash(b"two", "address:1.2.3.4")
+        );
         assert_eq!(keyed_hash(b"one", "x").len(), 64);
     }
 }

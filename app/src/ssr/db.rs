@@ -30,7 +30,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
 
 /// Today's date where the users are.
 pub fn today_in_rome() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Rome).date_naive()
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive()
 }
 
 /// Whether the database answers (used by `/healthz`).

@@ -15,17 +15,30 @@ where
     Signal::derive(move || action.value().get().and_then(|result| result.err()))
 }
 
-fn field_ids(field: Field) -> (String, String, String) {
-    let id = format!("f-{}", field.input_name());
+/// Element ids of a field; `form` tells apart two forms on one page with the same field.
+fn field_ids(field: Field, form: Option<&str>) -> (String, String, String) {
+    let id = match form {
+        Some(form) => format!("f-{form}-{}", field.input_name()),
+        None => format!("f-{}", field.input_name()),
+    };
     (id.clone(), format!("{id}-hint"), format!("{id}-error"))
 }
 
 /// The problems list under a field; empty (and silent) when there is none.
 #[component]
-fn FieldProblems(field: Field, error: Signal<Option<AppError>>) -> impl IntoView {
+fn FieldProblems(
+    field: Field,
+    error: Signal<Option<AppError>>,
+    form: Option<&'static str>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let (_, _, error_id) = field_ids(field);
-    let problems = move || error.get().map(|e| e.problems_of(field)).unwrap_or_default();
+    let (_, _, error_id) = field_ids(field, form);
+    let problems = move || {
+        error
+            .get()
+            .map(|e| e.problems_of(field))
+            .unwrap_or_default()
+    };
     view! {
         <ul class="field-problems" id=error_id>
             {move || {
@@ -52,10 +65,21 @@ pub fn TextField(
     #[prop(optional)] min: Option<i64>,
     #[prop(optional)] max: Option<i64>,
     #[prop(optional)] maxlength: Option<u32>,
+    /// Needed when two forms on one page share a field.
+    #[prop(optional)]
+    form: Option<&'static str>,
 ) -> impl IntoView {
-    let (id, hint_id, error_id) = field_ids(field);
-    let has_problem = move || error.get().is_some_and(|e| !e.problems_of(field).is_empty());
-    let described_by = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
+    let (id, hint_id, error_id) = field_ids(field, form);
+    let has_problem = move || {
+        error
+            .get()
+            .is_some_and(|e| !e.problems_of(field).is_empty())
+    };
+    let described_by = if hint.is_some() {
+        format!("{hint_id} {error_id}")
+    } else {
+        error_id.clone()
+    };
     view! {
         <div class="field" class:has-problem=has_problem>
             <label for=id.clone()>{children()}</label>
@@ -73,7 +97,7 @@ pub fn TextField(
                 aria-invalid=move || if has_problem() { "true" } else { "false" }
                 aria-describedby=described_by
             />
-            <FieldProblems field error/>
+            <FieldProblems field error form/>
         </div>
     }
 }
@@ -86,9 +110,14 @@ pub fn TextArea(
     #[prop(optional_no_strip)] value: Option<String>,
     #[prop(optional)] rows: Option<u32>,
     #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] form: Option<&'static str>,
 ) -> impl IntoView {
-    let (id, _, error_id) = field_ids(field);
-    let has_problem = move || error.get().is_some_and(|e| !e.problems_of(field).is_empty());
+    let (id, _, error_id) = field_ids(field, form);
+    let has_problem = move || {
+        error
+            .get()
+            .is_some_and(|e| !e.problems_of(field).is_empty())
+    };
     view! {
         <div class="field" class:has-problem=has_problem>
             <label for=id.clone()>{children()}</label>
@@ -102,7 +131,7 @@ pub fn TextArea(
             >
                 {value.unwrap_or_default()}
             </textarea>
-            <FieldProblems field error/>
+            <FieldProblems field error form/>
         </div>
     }
 }
@@ -118,12 +147,20 @@ pub fn PasswordField(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let field = Field::Password;
-    let (id, hint_id, error_id) = field_ids(field);
+    let (id, hint_id, error_id) = field_ids(field, None);
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let shown = RwSignal::new(false);
-    let has_problem = move || error.get().is_some_and(|e| !e.problems_of(field).is_empty());
-    let described_by = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
+    let has_problem = move || {
+        error
+            .get()
+            .is_some_and(|e| !e.problems_of(field).is_empty())
+    };
+    let described_by = if hint.is_some() {
+        format!("{hint_id} {error_id}")
+    } else {
+        error_id.clone()
+    };
     view! {
         <div class="field" class:has-problem=has_problem>
             <label for=id.clone()>{children()}</label>
@@ -150,14 +187,18 @@ pub fn PasswordField(
                     </button>
                 </Show>
             </div>
-            <FieldProblems field error/>
+            <FieldProblems field error form=None/>
         </div>
     }
 }
 
 /// A submit button that says it is working while its action is pending.
 #[component]
-pub fn Submit(#[prop(into)] pending: Signal<bool>, children: Children, #[prop(optional)] class: Option<&'static str>) -> impl IntoView {
+pub fn Submit(
+    #[prop(into)] pending: Signal<bool>,
+    children: Children,
+    #[prop(optional)] class: Option<&'static str>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <button type="submit" class=class.unwrap_or("button primary") aria-disabled=move || pending.get().to_string()>

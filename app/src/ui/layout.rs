@@ -1,29 +1,48 @@
 //! The frame of every page: header with navigation, language and account; footer.
 
 use crate::error::AppError;
-use crate::features::accounts::api::{SignedInUser, LogIn, SignUp, current_user};
+use crate::features::accounts::api::{SignedInUser, current_user};
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// Who is signed in, shared by every page. Refetched when someone signs in or up.
+/// Who is signed in, shared by every page.
 #[derive(Clone, Copy)]
 pub struct Session {
     pub user: Resource<Result<Option<SignedInUser>, AppError>>,
-    pub log_in: ServerAction<LogIn>,
-    pub sign_up: ServerAction<SignUp>,
+    changed: RwSignal<u32>,
+}
+
+impl Session {
+    /// Reloads the signed-in user whenever `action` completes (sign-in, sign-up).
+    pub fn refresh_after<S>(self, action: ServerAction<S>)
+    where
+        S: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
+        S::Output: Send + Sync + 'static,
+        S::Error: Send + Sync + 'static,
+    {
+        Effect::new(move |_| {
+            if action.version().get() > 0 {
+                self.changed.update(|n| *n += 1);
+            }
+        });
+    }
 }
 
 pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
-/// Provides the [`Session`]; must sit inside the router (actions read errors from the URL).
+/// Provides the [`Session`]. The user is reloaded on every navigation too: a redirect after
+/// signing in can unmount the page before its action reports back.
 pub fn provide_session() {
-    let log_in = ServerAction::<LogIn>::new();
-    let sign_up = ServerAction::<SignUp>::new();
-    let user = Resource::new(move || (log_in.version().get(), sign_up.version().get()), |_| current_user());
-    provide_context(Session { user, log_in, sign_up });
+    let changed = RwSignal::new(0);
+    let location = use_location();
+    let user = Resource::new(
+        move || (changed.get(), location.pathname.get()),
+        |_| current_user(),
+    );
+    provide_context(Session { user, changed });
 }
 
 #[component]
@@ -56,7 +75,11 @@ fn Navigation() -> impl IntoView {
     let location = use_location();
     let current = move |prefix: &'static str| {
         let path = location.pathname.get();
-        let active = if prefix == "/" { path == "/" } else { path.starts_with(prefix) };
+        let active = if prefix == "/" {
+            path == "/"
+        } else {
+            path.starts_with(prefix)
+        };
         if active { Some("page") } else { None }
     };
     view! {
@@ -105,9 +128,19 @@ fn LanguageSwitch() -> impl IntoView {
     let location = use_location();
     let back = move || {
         let search = location.search.get();
-        if search.is_empty() { location.pathname.get() } else { format!("{}?{}", location.pathname.get(), search) }
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), search)
+        }
     };
-    let is = move |locale: Locale| if i18n.get_locale() == locale { "true" } else { "false" };
+    let is = move |locale: Locale| {
+        if i18n.get_locale() == locale {
+            "true"
+        } else {
+            "false"
+        }
+    };
     view! {
         <form class="language" method="post" action="/api/set_language" aria-label=move || t_string!(i18n, nav.language)>
             <input type="hidden" name="back" value=back/>

@@ -1,10 +1,10 @@
 //! Translated texts for values that come from the domain (problems, errors, statuses, dates).
 
+use crate::domain::Problem;
 use crate::domain::dates::{self, Lang};
 use crate::domain::editions::EditionStatus;
 use crate::domain::enrolment::{EnrolRefusal, EnrolmentStatus, WithdrawRefusal};
 use crate::domain::roles::RoleChangeRefusal;
-use crate::domain::Problem;
 use crate::error::{AppError, Refusal};
 use crate::i18n::*;
 use chrono::NaiveDate;
@@ -34,18 +34,26 @@ pub fn problem_in(locale: Locale, problem: Problem) -> String {
         Problem::EmailInvalid => td_string!(locale, problems.email_invalid).to_string(),
         Problem::EmailTaken => td_string!(locale, problems.email_taken).to_string(),
         Problem::SchoolCodeInvalid => td_string!(locale, problems.school_code_invalid).to_string(),
-        Problem::PasswordTooShort { min } => td_string!(locale, problems.password_too_short, min = min).to_string(),
-        Problem::PasswordTooLong { max } => td_string!(locale, problems.password_too_long, max = max).to_string(),
+        Problem::PasswordTooShort { min } => {
+            td_string!(locale, problems.password_too_short, min = min).to_string()
+        }
+        Problem::PasswordTooLong { max } => {
+            td_string!(locale, problems.password_too_long, max = max).to_string()
+        }
         Problem::PasswordCommon => td_string!(locale, problems.password_common).to_string(),
         Problem::PasswordLikeEmail => td_string!(locale, problems.password_like_email).to_string(),
         Problem::CourseCodeInvalid => td_string!(locale, problems.course_code_invalid).to_string(),
         Problem::CourseCodeTaken => td_string!(locale, problems.course_code_taken).to_string(),
         Problem::NotAWholeNumber => td_string!(locale, problems.not_a_whole_number).to_string(),
-        Problem::OutOfRange { min, max } => td_string!(locale, problems.out_of_range, min = min, max = max).to_string(),
+        Problem::OutOfRange { min, max } => {
+            td_string!(locale, problems.out_of_range, min = min, max = max).to_string()
+        }
         Problem::DateInvalid => td_string!(locale, problems.date_invalid).to_string(),
         Problem::ClosesBeforeOpens => td_string!(locale, problems.closes_before_opens).to_string(),
         Problem::EndsBeforeStarts => td_string!(locale, problems.ends_before_starts).to_string(),
-        Problem::EnrolmentClosesAfterEnd => td_string!(locale, problems.enrolment_closes_after_end).to_string(),
+        Problem::EnrolmentClosesAfterEnd => {
+            td_string!(locale, problems.enrolment_closes_after_end).to_string()
+        }
     }
 }
 
@@ -57,9 +65,12 @@ pub fn error_in(locale: Locale, error: &AppError) -> String {
         AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
         AppError::Invalid(_) => td_string!(locale, errors.invalid).to_string(),
         AppError::WrongCredentials => td_string!(locale, errors.wrong_credentials).to_string(),
-        AppError::TooManyAttempts { retry_after_secs } => {
-            td_string!(locale, errors.too_many_attempts, seconds = *retry_after_secs).to_string()
-        }
+        AppError::TooManyAttempts { retry_after_secs } => td_string!(
+            locale,
+            errors.too_many_attempts,
+            seconds = *retry_after_secs
+        )
+        .to_string(),
         AppError::Refused(refusal) => refusal_in(locale, *refusal),
         AppError::Internal => td_string!(locale, errors.internal).to_string(),
         AppError::Transport(_) => td_string!(locale, errors.transport).to_string(),
@@ -68,11 +79,21 @@ pub fn error_in(locale: Locale, error: &AppError) -> String {
 
 pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
     match refusal {
-        Refusal::Enrol(EnrolRefusal::EditionNotOpen) => td_string!(locale, errors.edition_not_open).to_string(),
-        Refusal::Enrol(EnrolRefusal::EnrolmentNotYetOpen) => td_string!(locale, errors.enrolment_not_yet_open).to_string(),
-        Refusal::Enrol(EnrolRefusal::EnrolmentClosed) => td_string!(locale, errors.enrolment_closed).to_string(),
-        Refusal::Withdraw(WithdrawRefusal::EditionOver) => td_string!(locale, errors.edition_over).to_string(),
-        Refusal::RoleChange(RoleChangeRefusal::OwnStaffRole) => td_string!(locale, errors.own_staff_role).to_string(),
+        Refusal::Enrol(EnrolRefusal::EditionNotOpen) => {
+            td_string!(locale, errors.edition_not_open).to_string()
+        }
+        Refusal::Enrol(EnrolRefusal::EnrolmentNotYetOpen) => {
+            td_string!(locale, errors.enrolment_not_yet_open).to_string()
+        }
+        Refusal::Enrol(EnrolRefusal::EnrolmentClosed) => {
+            td_string!(locale, errors.enrolment_closed).to_string()
+        }
+        Refusal::Withdraw(WithdrawRefusal::EditionOver) => {
+            td_string!(locale, errors.edition_over).to_string()
+        }
+        Refusal::RoleChange(RoleChangeRefusal::OwnStaffRole) => {
+            td_string!(locale, errors.own_staff_role).to_string()
+        }
         Refusal::StatusTransition => td_string!(locale, errors.status_transition).to_string(),
         Refusal::CloneOutOfRange => td_string!(locale, errors.clone_out_of_range).to_string(),
     }
@@ -107,7 +128,6 @@ pub fn enrolment_status_in(locale: Locale, status: EnrolmentStatus) -> String {
     }
 }
 
-
 // Reactive forms for components: they follow the interface language.
 
 pub fn problem(i18n: I18n, problem: Problem) -> String {
@@ -136,13 +156,30 @@ mod tests {
 
     #[test]
     fn problems_are_translated_with_their_numbers() {
-        assert_eq!(problem_in(Locale::it, Problem::TooLong { max: 80 }), "Al massimo 80 caratteri.");
-        assert_eq!(problem_in(Locale::en, Problem::PasswordTooShort { min: 8 }), "The password must have at least 8 characters.");
+        assert_eq!(
+            problem_in(Locale::it, Problem::TooLong { max: 80 }),
+            "Al massimo 80 caratteri."
+        );
+        assert_eq!(
+            problem_in(Locale::en, Problem::PasswordTooShort { min: 8 }),
+            "The password must have at least 8 characters."
+        );
     }
 
     #[test]
     fn errors_are_translated() {
-        assert_eq!(error_in(Locale::en, &AppError::NotAllowed), "You are not allowed to do this.");
-        assert_eq!(error_in(Locale::it, &AppError::TooManyAttempts { retry_after_secs: 30 }), "Troppi tentativi non riusciti. Riprova tra 30 secondi.");
+        assert_eq!(
+            error_in(Locale::en, &AppError::NotAllowed),
+            "You are not allowed to do this."
+        );
+        assert_eq!(
+            error_in(
+                Locale::it,
+                &AppError::TooManyAttempts {
+                    retry_after_secs: 30
+                }
+            ),
+            "Troppi tentativi non riusciti. Riprova tra 30 secondi."
+        );
     }
 }

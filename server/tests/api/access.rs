@@ -18,7 +18,12 @@ enum Caller {
     Staff,
 }
 
-const CALLERS: [Caller; 4] = [Caller::Anonymous, Caller::Participant, Caller::Ambassador, Caller::Staff];
+const CALLERS: [Caller; 4] = [
+    Caller::Anonymous,
+    Caller::Participant,
+    Caller::Ambassador,
+    Caller::Staff,
+];
 
 /// What each caller gets: `A` allowed (200), `S` not signed in (401), `F` forbidden (403),
 /// `N` not found (404).
@@ -102,19 +107,35 @@ async fn every_server_function_checks_access(backend: Backend) {
                     A => unreachable!(),
                 };
                 assert_eq!(kind, expected_kind, "{endpoint} as {caller:?}");
-                assert_eq!(course::Entity::find().count(&app.state.db).await.unwrap(), courses_before, "{endpoint}: nothing changed");
-                assert_eq!(edition::Entity::find().count(&app.state.db).await.unwrap(), editions_before, "{endpoint}: nothing changed");
+                assert_eq!(
+                    course::Entity::find().count(&app.state.db).await.unwrap(),
+                    courses_before,
+                    "{endpoint}: nothing changed"
+                );
+                assert_eq!(
+                    edition::Entity::find().count(&app.state.db).await.unwrap(),
+                    editions_before,
+                    "{endpoint}: nothing changed"
+                );
             }
         }
     }
 
     // A refused role change left the target as it was.
-    let target = user::Entity::find_by_id(target).one(&app.state.db).await.unwrap().unwrap();
+    let target = user::Entity::find_by_id(target)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(target.is_ambassador, "only staff's grant went through");
 
-    let registered: BTreeSet<String> =
-        leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned()).collect();
-    assert_eq!(covered, registered, "the access table must list every server function");
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    assert_eq!(
+        covered, registered,
+        "the access table must list every server function"
+    );
 }
 
 /// `(label, server function, expectations)`; a label may add a variant after `:`.
@@ -161,7 +182,11 @@ async fn session_of(app: &TestApp, caller: Caller) -> Option<String> {
         .await
         .unwrap()
         .unwrap();
-    Some(app::ssr::auth::start_session(&app.state, user.id).await.unwrap())
+    Some(
+        app::ssr::auth::start_session(&app.state, user.id)
+            .await
+            .unwrap(),
+    )
 }
 
 /// Well-formed arguments for each server function; `n` keeps created names unique.
@@ -177,7 +202,12 @@ fn arguments(label: &str, f: &Fixture, n: usize) -> Vec<(&'static str, String)> 
         ]
     };
     let course_fields = |code: String| {
-        vec![("code", code), ("title", "Corso".to_owned()), ("description", String::new()), ("workload_hours", "25".to_owned())]
+        vec![
+            ("code", code),
+            ("title", "Corso".to_owned()),
+            ("description", String::new()),
+            ("workload_hours", "25".to_owned()),
+        ]
     };
     match label {
         "sign_up" => vec![
@@ -188,7 +218,10 @@ fn arguments(label: &str, f: &Fixture, n: usize) -> Vec<(&'static str, String)> 
             ("school_code", "RMIC000001".to_owned()),
             ("password", PASSWORD.to_owned()),
         ],
-        "log_in" => vec![("email", "target@scuola.it".to_owned()), ("password", PASSWORD.to_owned())],
+        "log_in" => vec![
+            ("email", "target@scuola.it".to_owned()),
+            ("password", PASSWORD.to_owned()),
+        ],
         "set_language" => vec![("locale", "en".to_owned())],
         "edition_page:draft" => vec![("edition_id", f.draft_edition.clone())],
         "edition_page" | "enrol" | "withdraw" => vec![("edition_id", f.open_edition.clone())],
@@ -209,8 +242,15 @@ fn arguments(label: &str, f: &Fixture, n: usize) -> Vec<(&'static str, String)> 
             args.push(("edition_id", f.open_edition.clone()));
             args
         }
-        "change_edition_status" => vec![("edition_id", f.status_edition.clone()), ("status", "open".to_owned())],
-        "clone_edition" => vec![("edition_id", f.open_edition.clone()), ("title", "Copia".to_owned()), ("starts_on", "2027-10-04".to_owned())],
+        "change_edition_status" => vec![
+            ("edition_id", f.status_edition.clone()),
+            ("status", "open".to_owned()),
+        ],
+        "clone_edition" => vec![
+            ("edition_id", f.open_edition.clone()),
+            ("title", "Copia".to_owned()),
+            ("starts_on", "2027-10-04".to_owned()),
+        ],
         "edition_admin" => vec![("edition_id", f.open_edition.clone())],
         "enrolment_list" => vec![
             ("edition_id", f.open_edition.clone()),
@@ -219,7 +259,11 @@ fn arguments(label: &str, f: &Fixture, n: usize) -> Vec<(&'static str, String)> 
             ("page", "1".to_owned()),
         ],
         "list_users" => vec![("search", String::new()), ("page", "1".to_owned())],
-        "set_role" => vec![("user_id", f.target_user.clone()), ("role", "ambassador".to_owned()), ("granted", "true".to_owned())],
+        "set_role" => vec![
+            ("user_id", f.target_user.clone()),
+            ("role", "ambassador".to_owned()),
+            ("granted", "true".to_owned()),
+        ],
         _ => vec![],
     }
 }

@@ -28,25 +28,55 @@ fn sign_up_form<'a>(email: &'a str, password: &'a str) -> Vec<(&'a str, &'a str)
 
 async fn sign_up_creates_an_account_and_signs_in(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let response = app.call("sign_up", &sign_up_form(" Niccolo.DellAcqua@Scuola.IT ", PASSWORD), None).await;
+    let response = app
+        .call(
+            "sign_up",
+            &sign_up_form(" Niccolo.DellAcqua@Scuola.IT ", PASSWORD),
+            None,
+        )
+        .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let token = response.session_cookie().expect("a session cookie");
-    let cookie = response.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap_or_default().to_owned()).collect::<Vec<_>>().join("\n");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let cookie = response
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap_or_default().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
 
-    let stored = user::Entity::find().one(&app.state.db).await.unwrap().expect("user stored");
+    let stored = user::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("user stored");
     assert_eq!(stored.email, "niccolo.dellacqua@scuola.it");
     assert_eq!(stored.given_name, "Niccolò");
     assert_eq!(stored.family_name, "Dell'Acqua");
     assert_eq!(stored.school_code, "PIPS01000X");
-    assert!(stored.password_hash.as_deref().is_some_and(|h| h.starts_with("$argon2id$")));
+    assert!(
+        stored
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| h.starts_with("$argon2id$"))
+    );
     assert!(!stored.is_staff && !stored.is_ambassador);
 
     let me = app.call("current_user", &[], Some(&token)).await;
     assert_eq!(me.json()["email"], "niccolo.dellacqua@scuola.it");
 
     // The same address, in another case, cannot sign up twice.
-    let again = app.call("sign_up", &sign_up_form("NICCOLO.DELLACQUA@scuola.it", PASSWORD), None).await;
+    let again = app
+        .call(
+            "sign_up",
+            &sign_up_form("NICCOLO.DELLACQUA@scuola.it", PASSWORD),
+            None,
+        )
+        .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("EmailTaken"), "{}", again.body);
     assert_eq!(user::Entity::find().count(&app.state.db).await.unwrap(), 1);
@@ -61,13 +91,21 @@ async fn sign_up_refuses_bad_input_and_changes_nothing(backend: Backend) {
     ] {
         let response = app.call("sign_up", &form, None).await;
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(response.body.contains(expected), "{expected}: {}", response.body);
+        assert!(
+            response.body.contains(expected),
+            "{expected}: {}",
+            response.body
+        );
         assert!(response.session_cookie().is_none());
     }
     let mut bad_code = sign_up_form("a@scuola.it", PASSWORD);
     bad_code[4] = ("school_code", "12345");
     let response = app.call("sign_up", &bad_code, None).await;
-    assert!(response.body.contains("SchoolCodeInvalid"), "{}", response.body);
+    assert!(
+        response.body.contains("SchoolCodeInvalid"),
+        "{}",
+        response.body
+    );
     // A missing field is a clear error too, not a crash.
     let response = app.call("sign_up", &[("email", "a@scuola.it")], None).await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
@@ -79,13 +117,35 @@ async fn log_in_issues_a_new_session_and_log_out_ends_it(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (id, old_token) = app.user("anna@scuola.it", false, false).await;
 
-    let wrong = app.call("log_in", &[("email", "anna@scuola.it"), ("password", "sbagliata!!")], None).await;
+    let wrong = app
+        .call(
+            "log_in",
+            &[("email", "anna@scuola.it"), ("password", "sbagliata!!")],
+            None,
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(error_kind(&wrong), "WrongCredentials");
-    let unknown = app.call("log_in", &[("email", "nessuno@scuola.it"), ("password", PASSWORD)], None).await;
-    assert_eq!(error_kind(&unknown), "WrongCredentials", "unknown accounts look the same");
+    let unknown = app
+        .call(
+            "log_in",
+            &[("email", "nessuno@scuola.it"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(
+        error_kind(&unknown),
+        "WrongCredentials",
+        "unknown accounts look the same"
+    );
 
-    let ok = app.call("log_in", &[("email", " ANNA@scuola.it"), ("password", PASSWORD)], Some(&old_token)).await;
+    let ok = app
+        .call(
+            "log_in",
+            &[("email", " ANNA@scuola.it"), ("password", PASSWORD)],
+            Some(&old_token),
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
     let new_token = ok.session_cookie().expect("new session");
     assert_ne!(new_token, old_token, "a new session id at login");
@@ -93,43 +153,106 @@ async fn log_in_issues_a_new_session_and_log_out_ends_it(backend: Backend) {
     let old = app.call("current_user", &[], Some(&old_token)).await;
     assert_eq!(old.body, "null", "the previous session ended");
 
-    let sessions = session::Entity::find().filter(session::Column::UserId.eq(id)).all(&app.state.db).await.unwrap();
+    let sessions = session::Entity::find()
+        .filter(session::Column::UserId.eq(id))
+        .all(&app.state.db)
+        .await
+        .unwrap();
     assert_eq!(sessions.len(), 1);
-    assert_ne!(sessions[0].token_hash, new_token, "only a hash of the token is stored");
+    assert_ne!(
+        sessions[0].token_hash, new_token,
+        "only a hash of the token is stored"
+    );
 
     let out = app.call("log_out", &[], Some(&new_token)).await;
     assert_eq!(out.status, StatusCode::OK);
-    assert!(out.headers.get_all("set-cookie").iter().any(|v| v.to_str().unwrap_or_default().contains("Max-Age=0")));
-    assert_eq!(app.call("current_user", &[], Some(&new_token)).await.body, "null");
-    assert_eq!(session::Entity::find().count(&app.state.db).await.unwrap(), 0);
+    assert!(
+        out.headers
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().unwrap_or_default().contains("Max-Age=0"))
+    );
+    assert_eq!(
+        app.call("current_user", &[], Some(&new_token)).await.body,
+        "null"
+    );
+    assert_eq!(
+        session::Entity::find().count(&app.state.db).await.unwrap(),
+        0
+    );
 }
 
 async fn failed_logins_are_throttled_per_account(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("bruno@scuola.it", false, false).await;
     for _ in 0..5 {
-        let response = app.call("log_in", &[("email", "bruno@scuola.it"), ("password", "tentativo a caso")], None).await;
+        let response = app
+            .call(
+                "log_in",
+                &[
+                    ("email", "bruno@scuola.it"),
+                    ("password", "tentativo a caso"),
+                ],
+                None,
+            )
+            .await;
         assert_eq!(error_kind(&response), "WrongCredentials");
     }
     // Now even the right password waits: the delay applies before any check.
-    let response = app.call("log_in", &[("email", "bruno@scuola.it"), ("password", PASSWORD)], None).await;
-    assert_eq!(response.status, StatusCode::TOO_MANY_REQUESTS, "{}", response.body);
-    let wait = response.json()["TooManyAttempts"]["retry_after_secs"].as_u64().expect("seconds");
+    let response = app
+        .call(
+            "log_in",
+            &[("email", "bruno@scuola.it"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        response.body
+    );
+    let wait = response.json()["TooManyAttempts"]["retry_after_secs"]
+        .as_u64()
+        .expect("seconds");
     assert!((1..=300).contains(&wait), "{wait}");
     assert!(response.session_cookie().is_none());
     // Another account from the same address is not affected by this account's delay.
     app.user("carla@scuola.it", false, false).await;
-    let other = app.call("log_in", &[("email", "carla@scuola.it"), ("password", PASSWORD)], None).await;
+    let other = app
+        .call(
+            "log_in",
+            &[("email", "carla@scuola.it"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
     assert_eq!(other.status, StatusCode::OK, "{}", other.body);
 }
 
 async fn expired_sessions_are_refused(backend: Backend) {
-    let app = TestApp::spawn_with(backend, Timeouts { idle: Duration::from_secs(1), absolute: Duration::from_secs(3600) }).await;
+    let app = TestApp::spawn_with(
+        backend,
+        Timeouts {
+            idle: Duration::from_secs(1),
+            absolute: Duration::from_secs(3600),
+        },
+    )
+    .await;
     let (_, token) = app.user("dario@scuola.it", false, false).await;
-    assert_ne!(app.call("current_user", &[], Some(&token)).await.body, "null");
+    assert_ne!(
+        app.call("current_user", &[], Some(&token)).await.body,
+        "null"
+    );
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(app.call("current_user", &[], Some(&token)).await.body, "null");
-    assert_eq!(session::Entity::find().count(&app.state.db).await.unwrap(), 0, "expired sessions are deleted");
+    assert_eq!(
+        app.call("current_user", &[], Some(&token)).await.body,
+        "null"
+    );
+    assert_eq!(
+        session::Entity::find().count(&app.state.db).await.unwrap(),
+        0,
+        "expired sessions are deleted"
+    );
 }
 
 async fn forged_cross_site_requests_are_refused(backend: Backend) {
@@ -139,19 +262,33 @@ async fn forged_cross_site_requests_are_refused(backend: Backend) {
     let (_, token) = app.user("elena@scuola.it", false, false).await;
     let id = edition.to_string();
     for origin in [Some("https://evil.example"), Some("null"), None] {
-        let response = app.call_from("enrol", &[("edition_id", &id)], Some(&token), origin).await;
+        let response = app
+            .call_from("enrol", &[("edition_id", &id)], Some(&token), origin)
+            .await;
         assert_eq!(response.status, StatusCode::FORBIDDEN, "{origin:?}");
         assert_eq!(error_kind(&response), "ForeignOrigin");
-        let response = app.call_from("log_in", &[("email", "elena@scuola.it"), ("password", PASSWORD)], None, origin).await;
+        let response = app
+            .call_from(
+                "log_in",
+                &[("email", "elena@scuola.it"), ("password", PASSWORD)],
+                None,
+                origin,
+            )
+            .await;
         assert_eq!(error_kind(&response), "ForeignOrigin", "login CSRF too");
     }
     let count = app_enrolments(&app).await;
     assert_eq!(count, 0, "nothing changed");
     // The same request from our own pages works.
-    let response = app.call("enrol", &[("edition_id", &id)], Some(&token)).await;
+    let response = app
+        .call("enrol", &[("edition_id", &id)], Some(&token))
+        .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
 }
 
 async fn app_enrolments(app: &TestApp) -> u64 {
-    app::ssr::entities::enrolment::Entity::find().count(&app.state.db).await.unwrap()
+    app::ssr::entities::enrolment::Entity::find()
+        .count(&app.state.db)
+        .await
+        .unwrap()
 }

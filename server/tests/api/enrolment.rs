@@ -49,21 +49,28 @@ async fn places_then_waiting_list_then_promotion(backend: Backend) {
     assert_eq!(answers[3]["position"], 2);
 
     // The first withdraws: the first in line takes the place, the second moves up.
-    let response = app.call("withdraw", &[("edition_id", &id)], Some(&users[0].1)).await;
+    let response = app
+        .call("withdraw", &[("edition_id", &id)], Some(&users[0].1))
+        .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
     let now = statuses(&app, edition).await;
     assert_eq!(now[0], (users[0].0, "withdrawn".to_owned()));
     assert_eq!(now[2], (users[2].0, "enrolled".to_owned()));
     assert_eq!(now[3], (users[3].0, "waitlisted".to_owned()));
-    let page = app.call("edition_page", &[("edition_id", &id)], Some(&users[3].1)).await;
+    let page = app
+        .call("edition_page", &[("edition_id", &id)], Some(&users[3].1))
+        .await;
     assert_eq!(page.json()["mine"]["position"], 1);
 
     // Someone waiting who withdraws frees no place.
-    app.call("withdraw", &[("edition_id", &id)], Some(&users[3].1)).await;
+    app.call("withdraw", &[("edition_id", &id)], Some(&users[3].1))
+        .await;
     let after = statuses(&app, edition).await;
     assert_eq!(after.iter().filter(|(_, s)| s == "enrolled").count(), 2);
     // Withdrawing twice is harmless.
-    let again = app.call("withdraw", &[("edition_id", &id)], Some(&users[3].1)).await;
+    let again = app
+        .call("withdraw", &[("edition_id", &id)], Some(&users[3].1))
+        .await;
     assert_eq!(again.status, StatusCode::OK);
 }
 
@@ -73,8 +80,26 @@ async fn enrolling_twice_is_harmless(backend: Backend) {
     let edition = app.edition(course, "open", 5).await;
     let (_, token) = app.user("twice@scuola.it", false, false).await;
     let id = edition.to_string();
-    let first = app.call("enrol", &[("edition_id", &id)], Some(&token)).await;
-    let second = app.call("enrol", &[("edition_id", &id)], Some(&token)).await;
+    // Before enrolling, the page knows who asks (and that they have no enrolment yet).
+    let page = app
+        .call("edition_page", &[("edition_id", &id)], Some(&token))
+        .await
+        .json();
+    assert_eq!(
+        (page["signed_in"].clone(), page["mine"].clone()),
+        (serde_json::json!(true), serde_json::Value::Null)
+    );
+    let anonymous = app
+        .call("edition_page", &[("edition_id", &id)], None)
+        .await
+        .json();
+    assert_eq!(anonymous["signed_in"], false);
+    let first = app
+        .call("enrol", &[("edition_id", &id)], Some(&token))
+        .await;
+    let second = app
+        .call("enrol", &[("edition_id", &id)], Some(&token))
+        .await;
     assert_eq!(first.json(), second.json());
     assert_eq!(statuses(&app, edition).await.len(), 1);
 }
@@ -85,42 +110,95 @@ async fn enrolment_respects_status_and_window(backend: Backend) {
     let (_, token) = app.user("late@scuola.it", false, false).await;
 
     let running = app.edition(course, "running", 5).await;
-    let response = app.call("enrol", &[("edition_id", &running.to_string())], Some(&token)).await;
+    let response = app
+        .call(
+            "enrol",
+            &[("edition_id", &running.to_string())],
+            Some(&token),
+        )
+        .await;
     assert_eq!(response.status, StatusCode::CONFLICT);
-    assert!(response.body.contains("EditionNotOpen"), "{}", response.body);
+    assert!(
+        response.body.contains("EditionNotOpen"),
+        "{}",
+        response.body
+    );
 
     let draft = app.edition(course, "draft", 5).await;
-    let response = app.call("enrol", &[("edition_id", &draft.to_string())], Some(&token)).await;
-    assert_eq!(response.status, StatusCode::NOT_FOUND, "drafts are invisible to participants");
+    let response = app
+        .call("enrol", &[("edition_id", &draft.to_string())], Some(&token))
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::NOT_FOUND,
+        "drafts are invisible to participants"
+    );
 
     let late = app.edition(course, "open", 5).await;
-    let model = edition::Entity::find_by_id(late).one(&app.state.db).await.unwrap().unwrap();
-    let yesterday = app::ssr::db::today_in_rome().checked_sub_days(Days::new(1)).unwrap();
+    let model = edition::Entity::find_by_id(late)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let yesterday = app::ssr::db::today_in_rome()
+        .checked_sub_days(Days::new(1))
+        .unwrap();
     let mut active: edition::ActiveModel = model.into();
     active.enrolment_opens_on = Set(yesterday.checked_sub_days(Days::new(10)).unwrap());
     active.enrolment_closes_on = Set(yesterday);
     active.update(&app.state.db).await.unwrap();
-    let response = app.call("enrol", &[("edition_id", &late.to_string())], Some(&token)).await;
+    let response = app
+        .call("enrol", &[("edition_id", &late.to_string())], Some(&token))
+        .await;
     assert_eq!(response.status, StatusCode::CONFLICT);
-    assert!(response.body.contains("EnrolmentClosed"), "{}", response.body);
+    assert!(
+        response.body.contains("EnrolmentClosed"),
+        "{}",
+        response.body
+    );
 
-    let gone = app.call("enrol", &[("edition_id", "424242")], Some(&token)).await;
+    let gone = app
+        .call("enrol", &[("edition_id", "424242")], Some(&token))
+        .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
-    let junk = app.call("enrol", &[("edition_id", "tre")], Some(&token)).await;
+    let junk = app
+        .call("enrol", &[("edition_id", "tre")], Some(&token))
+        .await;
     assert_eq!(junk.status, StatusCode::BAD_REQUEST);
     assert_eq!(error_kind(&junk), "Transport");
-    assert!(enrolment::Entity::find().all(&app.state.db).await.unwrap().is_empty(), "nothing changed");
+    assert!(
+        enrolment::Entity::find()
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing changed"
+    );
 
     // Once the edition is over, nobody can withdraw.
     let closed = app.edition(course, "open", 5).await;
-    app.call("enrol", &[("edition_id", &closed.to_string())], Some(&token)).await;
+    app.call(
+        "enrol",
+        &[("edition_id", &closed.to_string())],
+        Some(&token),
+    )
+    .await;
     edition::Entity::update_many()
-        .col_expr(edition::Column::Status, sea_orm::sea_query::Expr::value("closed"))
+        .col_expr(
+            edition::Column::Status,
+            sea_orm::sea_query::Expr::value("closed"),
+        )
         .filter(edition::Column::Id.eq(closed))
         .exec(&app.state.db)
         .await
         .unwrap();
-    let response = app.call("withdraw", &[("edition_id", &closed.to_string())], Some(&token)).await;
+    let response = app
+        .call(
+            "withdraw",
+            &[("edition_id", &closed.to_string())],
+            Some(&token),
+        )
+        .await;
     assert_eq!(response.status, StatusCode::CONFLICT);
     assert!(response.body.contains("EditionOver"));
 }
@@ -133,13 +211,24 @@ async fn racing_for_the_last_place_only_one_wins(backend: Backend) {
     let edition = app.edition(course, "open", 1).await;
     let mut tokens = Vec::new();
     for n in 0..12 {
-        tokens.push(app.user(&format!("race{n}@scuola.it"), false, false).await.1);
+        tokens.push(
+            app.user(&format!("race{n}@scuola.it"), false, false)
+                .await
+                .1,
+        );
     }
     let tasks: Vec<_> = tokens
         .into_iter()
         .map(|token| {
             let app = app.clone();
-            tokio::spawn(async move { app.call("enrol", &[("edition_id", &edition.to_string())], Some(&token)).await })
+            tokio::spawn(async move {
+                app.call(
+                    "enrol",
+                    &[("edition_id", &edition.to_string())],
+                    Some(&token),
+                )
+                .await
+            })
         })
         .collect();
     let mut enrolled = 0;
@@ -169,10 +258,15 @@ async fn raising_the_capacity_promotes_those_waiting(backend: Backend) {
     let id = edition.to_string();
     for n in 0..4 {
         let (_, token) = app.user(&format!("w{n}@scuola.it"), false, false).await;
-        app.call("enrol", &[("edition_id", &id)], Some(&token)).await;
+        app.call("enrol", &[("edition_id", &id)], Some(&token))
+            .await;
     }
     let (_, staff) = app.user("staff@aula.it", false, true).await;
-    let model = edition::Entity::find_by_id(edition).one(&app.state.db).await.unwrap().unwrap();
+    let model = edition::Entity::find_by_id(edition)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     let response = app
         .call(
             "update_edition",
@@ -180,7 +274,10 @@ async fn raising_the_capacity_promotes_those_waiting(backend: Backend) {
                 ("edition_id", &id),
                 ("title", "Edizione più grande"),
                 ("enrolment_opens_on", &model.enrolment_opens_on.to_string()),
-                ("enrolment_closes_on", &model.enrolment_closes_on.to_string()),
+                (
+                    "enrolment_closes_on",
+                    &model.enrolment_closes_on.to_string(),
+                ),
                 ("starts_on", &model.starts_on.to_string()),
                 ("ends_on", &model.ends_on.to_string()),
                 ("capacity", "3"),
@@ -201,7 +298,12 @@ async fn home_page_lists_my_editions(backend: Backend) {
     let (_, first) = app.user("first@scuola.it", false, false).await;
     let (_, second) = app.user("second@scuola.it", false, false).await;
     for token in [&first, &second] {
-        app.call("enrol", &[("edition_id", &edition.to_string())], Some(token)).await;
+        app.call(
+            "enrol",
+            &[("edition_id", &edition.to_string())],
+            Some(token),
+        )
+        .await;
     }
     let mine = app.call("my_editions", &[], Some(&second)).await.json();
     assert_eq!(mine.as_array().map(Vec::len), Some(1));
@@ -209,5 +311,10 @@ async fn home_page_lists_my_editions(backend: Backend) {
     assert_eq!(mine[0]["summary"]["title"], "Edizione open");
     let page = app.get("/", Some(&second)).await;
     assert!(page.body.contains("Le mie edizioni"));
-    assert!(page.body.contains("In lista d&#x27;attesa (posizione 1)") || page.body.contains("In lista d'attesa (posizione 1)"), "{}", page.body);
+    assert!(
+        page.body.contains("In lista d&#x27;attesa (posizione 1)")
+            || page.body.contains("In lista d'attesa (posizione 1)"),
+        "{}",
+        page.body
+    );
 }

@@ -2,7 +2,11 @@ use crate::both_databases;
 use crate::helpers::{Backend, TestApp};
 use axum::http::StatusCode;
 
-both_databases!(health_answers_while_the_database_does, pages_render_on_the_server, unknown_pages_and_ids_are_404);
+both_databases!(
+    health_answers_while_the_database_does,
+    pages_render_on_the_server,
+    unknown_pages_and_ids_are_404
+);
 
 async fn health_answers_while_the_database_does(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -22,8 +26,14 @@ async fn pages_render_on_the_server(backend: Backend) {
     let home = app.get("/", None).await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains("lang=\"it\""), "Italian by default");
-    assert!(home.body.contains("Edizione open"), "open editions listed on the home page");
-    assert!(home.body.contains("/pkg/aula.js"), "hydration script included");
+    assert!(
+        home.body.contains("Edizione open"),
+        "open editions listed on the home page"
+    );
+    assert!(
+        home.body.contains("/pkg/aula.js"),
+        "hydration script included"
+    );
 
     let page = app.get(&format!("/editions/{edition}"), None).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -35,9 +45,17 @@ async fn unknown_pages_and_ids_are_404(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let course = app.course("ETW-BASE").await;
     let draft = app.edition(course, "draft", 10).await;
-    for path in ["/nowhere", "/editions/987654", "/editions/not-a-number", &format!("/editions/{draft}")] {
+    for path in [
+        "/nowhere",
+        "/editions/987654",
+        "/editions/not-a-number",
+        &format!("/editions/{draft}"),
+    ] {
         let response = app.get(path, None).await;
         assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
-        assert!(response.body.contains("Pagina non trovata"), "{path}: a clear message");
+        assert!(
+            response.body.contains("Pagina non trovata"),
+            "{path}: a clear message"
+        );
     }
 }

@@ -90,10 +90,18 @@ impl Drop for DatabaseGuard {
                 let name = self.name.clone();
                 // Drop runs outside async code: use a runtime of its own on a fresh thread.
                 let _ = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
                     runtime.block_on(async {
                         let admin = Database::connect(postgres_admin_url()).await.ok()?;
-                        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.ok()
+                        admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await
+                            .ok()
                     })
                 })
                 .join();
@@ -103,7 +111,8 @@ impl Drop for DatabaseGuard {
 }
 
 pub fn postgres_admin_url() -> String {
-    std::env::var("AULA_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("AULA_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 fn unique_name() -> String {
@@ -118,8 +127,13 @@ fn password_hash() -> String {
     HASH.get_or_init(|| {
         // A thread of its own: a runtime cannot start inside the test's runtime.
         std::thread::spawn(|| {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-            runtime.block_on(app::ssr::auth::passwords::hash(PASSWORD.to_owned())).expect("hash")
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime
+                .block_on(app::ssr::auth::passwords::hash(PASSWORD.to_owned()))
+                .expect("hash")
         })
         .join()
         .expect("hashing thread")
@@ -136,21 +150,38 @@ impl TestApp {
         let name = unique_name();
         let (url, guard) = match backend {
             Backend::Sqlite => {
-                let path = std::env::temp_dir().join(format!("{name}.db")).display().to_string();
-                (format!("sqlite://{path}?mode=rwc"), DatabaseGuard { backend, name: path })
+                let path = std::env::temp_dir()
+                    .join(format!("{name}.db"))
+                    .display()
+                    .to_string();
+                (
+                    format!("sqlite://{path}?mode=rwc"),
+                    DatabaseGuard {
+                        backend,
+                        name: path,
+                    },
+                )
             }
             Backend::Postgres => {
                 let admin = Database::connect(postgres_admin_url())
                     .await
                     .expect("PostgreSQL must be reachable (cargo xtask test starts one)");
-                admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create database");
                 admin.close().await.ok();
                 let admin_url = postgres_admin_url();
-                let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin_url);
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(base, _)| base)
+                    .unwrap_or(&admin_url);
                 (format!("{base}/{name}"), DatabaseGuard { backend, name })
             }
         };
-        let db = server::startup::connect_and_migrate(&url, 10).await.expect("connect and migrate");
+        let db = server::startup::connect_and_migrate(&url, 10)
+            .await
+            .expect("connect and migrate");
         let state = AppState {
             db,
             settings: Arc::new(Settings {
@@ -160,26 +191,60 @@ impl TestApp {
                 trust_proxy: true,
             }),
         };
-        let leptos = leptos::prelude::LeptosOptions::builder().output_name("aula").site_root("target/site").build();
+        let leptos = leptos::prelude::LeptosOptions::builder()
+            .output_name("aula")
+            .site_root("target/site")
+            .build();
         let router = server::startup::router(state.clone(), leptos);
-        Self { router, state, backend, _database: guard }
+        Self {
+            router,
+            state,
+            backend,
+            _database: guard,
+        }
     }
 
     async fn send(&self, request: Request<Body>) -> Response {
-        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        Response { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Response {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     /// Calls a server function as the browser does: form-encoded POST from our own origin.
-    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], session: Option<&str>) -> Response {
-        self.call_from(endpoint, form, session, Some(BASE_URL)).await
+    pub async fn call(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        session: Option<&str>,
+    ) -> Response {
+        self.call_from(endpoint, form, session, Some(BASE_URL))
+            .await
     }
 
     /// Same, with a chosen `Origin` header (or none).
-    pub async fn call_from(&self, endpoint: &str, form: &[(&str, &str)], session: Option<&str>, origin: Option<&str>) -> Response {
+    pub async fn call_from(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        session: Option<&str>,
+        origin: Option<&str>,
+    ) -> Response {
         let body = form
             .iter()
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
@@ -195,15 +260,19 @@ impl TestApp {
         if let Some(token) = session {
             request = request.header(header::COOKIE, format!("aula_session={token}"));
         }
-        self.send(request.body(Body::from(body)).expect("request")).await
+        self.send(request.body(Body::from(body)).expect("request"))
+            .await
     }
 
     pub async fn get(&self, path: &str, session: Option<&str>) -> Response {
-        let mut request = Request::get(path).header(header::HOST, "aula.test").header(header::ACCEPT, "text/html");
+        let mut request = Request::get(path)
+            .header(header::HOST, "aula.test")
+            .header(header::ACCEPT, "text/html");
         if let Some(token) = session {
             request = request.header(header::COOKIE, format!("aula_session={token}"));
         }
-        self.send(request.body(Body::empty()).expect("request")).await
+        self.send(request.body(Body::empty()).expect("request"))
+            .await
     }
 
     /// A validated user with [`PASSWORD`], and a signed-in session token for them.
@@ -229,7 +298,9 @@ impl TestApp {
         .insert(&self.state.db)
         .await
         .expect("insert user");
-        let token = app::ssr::auth::start_session(&self.state, created.id).await.expect("session");
+        let token = app::ssr::auth::start_session(&self.state, created.id)
+            .await
+            .expect("session");
         (created.id, token)
     }
 

@@ -49,11 +49,20 @@ mod tests {
 
     #[test]
     fn length_limits_count_characters() {
-        assert_eq!(check_new("short1!", None), Err(Problem::PasswordTooShort { min: 8 }));
+        assert_eq!(
+            check_new("short1!", None),
+            Err(Problem::PasswordTooShort { min: 8 })
+        );
         assert_eq!(check_new("àèìòùàèì", None), Ok(()));
-        assert_eq!(check_new(&"x".repeat(129), None), Err(Problem::PasswordTooLong { max: 128 }));
+        assert_eq!(
+            check_new(&"x".repeat(129), None),
+            Err(Problem::PasswordTooLong { max: 128 })
+        );
         // 64 characters must be allowed (and more).
-        assert_eq!(check_new(&"correct horse battery staple ".repeat(4)[..64], None), Ok(()));
+        assert_eq!(
+            check_new(&"correct horse battery staple ".repeat(4)[..64], None),
+            Ok(())
+        );
         assert_eq!(check_new(&"k9".repeat(64), None), Ok(()));
     }
 
@@ -65,17 +74,31 @@ mod tests {
     #[test]
     fn the_email_is_not_a_password() {
         let email = Email::parse("giulia.bianchi@scuola.it").unwrap();
-        assert_eq!(check_new("Giulia.Bianchi", Some(&email)), Err(Problem::PasswordLikeEmail));
-        assert_eq!(check_new("giulia.bianchi@scuola.it", Some(&email)), Err(Problem::PasswordLikeEmail));
+        assert_eq!(
+            check_new("Giulia.Bianchi", Some(&email)),
+            Err(Problem::PasswordLikeEmail)
+        );
+        assert_eq!(
+            check_new("giulia.bianchi@scuola.it", Some(&email)),
+            Err(Problem::PasswordLikeEmail)
+        );
     }
 
     #[cfg(feature = "ssr")]
     #[test]
     fn common_passwords_are_refused_in_any_case() {
-        for common in ["password", "12345678", "Password1", "QWERTYUIOP", "juventus", "iloveyou"] {
+        for common in [
+            "password",
+            "12345678",
+            "Password1",
+            "QWERTYUIOP",
+            "juventus",
+            "iloveyou",
+        ] {
             let result = check_new(common, None);
             assert!(
-                result == Err(Problem::PasswordCommon) || result == Err(Problem::PasswordTooShort { min: 8 }),
+                result == Err(Problem::PasswordCommon)
+                    || result == Err(Problem::PasswordTooShort { min: 8 }),
                 "{common}: {result:?}"
             );
         }

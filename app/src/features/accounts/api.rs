@@ -30,7 +30,14 @@ pub async fn sign_up(
     school_code: String,
     password: String,
 ) -> Result<(), AppError> {
-    let form = service::SignUpForm { email, given_name, family_name, school_name, school_code, password };
+    let form = service::SignUpForm {
+        email,
+        given_name,
+        family_name,
+        school_name,
+        school_code,
+        password,
+    };
     respond(service::sign_up(form).await)
 }
 

@@ -1,3 +1,4 @@
+use super::api::{LogIn, SignUp};
 use crate::domain::{Field, password};
 use crate::i18n::*;
 use crate::ui::forms::{PasswordField, Submit, TextField, action_error};
@@ -10,7 +11,10 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
-    let action = use_session().log_in;
+    // Actions are created in the page, under the router, so that without JavaScript they pick
+    // up the error the server put in the URL.
+    let action = ServerAction::<LogIn>::new();
+    use_session().refresh_after(action);
     let error = action_error(action);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
@@ -37,7 +41,8 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let i18n = use_i18n();
-    let action = use_session().sign_up;
+    let action = ServerAction::<SignUp>::new();
+    use_session().refresh_after(action);
     let error = action_error(action);
     view! {
         <Title text=move || t_string!(i18n, signup.title)/>

@@ -54,13 +54,25 @@ impl SignUpForm {
         let family_name = problems.check(Field::FamilyName, PersonName::parse(&self.family_name));
         let school_name = problems.check(Field::SchoolName, SchoolName::parse(&self.school_name));
         let school_code = problems.check(Field::SchoolCode, SchoolCode::parse(&self.school_code));
-        problems.check(Field::Password, password::check_new(&self.password, email.as_ref()));
+        problems.check(
+            Field::Password,
+            password::check_new(&self.password, email.as_ref()),
+        );
         match (email, given_name, family_name, school_name, school_code) {
-            (Some(email), Some(given_name), Some(family_name), Some(school_name), Some(school_code))
-                if problems.is_empty() =>
-            {
-                Ok(NewAccount { email, given_name, family_name, school_name, school_code, password: self.password.clone() })
-            }
+            (
+                Some(email),
+                Some(given_name),
+                Some(family_name),
+                Some(school_name),
+                Some(school_code),
+            ) if problems.is_empty() => Ok(NewAccount {
+                email,
+                given_name,
+                family_name,
+                school_name,
+                school_code,
+                password: self.password.clone(),
+            }),
             _ => Err(AppError::invalid(problems.into_vec())),
         }
     }
@@ -88,9 +100,15 @@ pub async fn create_account(
     locale: &str,
     is_staff: bool,
 ) -> Result<user::Model, AppError> {
-    let taken = user::Entity::find().filter(user::Column::Email.eq(account.email.as_str())).one(&state.db).await?;
+    let taken = user::Entity::find()
+        .filter(user::Column::Email.eq(account.email.as_str()))
+        .one(&state.db)
+        .await?;
     if taken.is_some() {
-        return Err(AppError::invalid(vec![crate::domain::FieldProblem::new(Field::Email, Problem::EmailTaken)]));
+        return Err(AppError::invalid(vec![crate::domain::FieldProblem::new(
+            Field::Email,
+            Problem::EmailTaken,
+        )]));
     }
     let hash = passwords::hash(account.password).await?;
     let inserted = user::ActiveModel {
@@ -117,7 +135,10 @@ pub async fn create_account(
         Ok(user) => Ok(user),
         // Two sign-ups racing for one address: the unique index decides.
         Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            Err(AppError::invalid(vec![crate::domain::FieldProblem::new(Field::Email, Problem::EmailTaken)]))
+            Err(AppError::invalid(vec![crate::domain::FieldProblem::new(
+                Field::Email,
+                Problem::EmailTaken,
+            )]))
         }
         Err(error) => Err(error.into()),
     }
@@ -153,27 +174,41 @@ pub async fn attempt_login(
         .filter(throttle::Column::KeyHash.is_in([account_key.clone(), address_key.clone()]))
         .all(&state.db)
         .await?;
-    let since = |record: &throttle::Model| (now - record.last_failure_at).to_std().unwrap_or_default();
+    let since =
+        |record: &throttle::Model| (now - record.last_failure_at).to_std().unwrap_or_default();
     let record_of = |key: &str| records.iter().find(|r| r.key_hash == key);
-    let wait = [(&account_key, login_throttle::PER_ACCOUNT), (&address_key, login_throttle::PER_ADDRESS)]
-        .into_iter()
-        .filter_map(|(key, policy)| {
-            let record = record_of(key)?;
-            policy.must_wait(record.failures.max(0) as u32, since(record))
-        })
-        .max();
+    let wait = [
+        (&account_key, login_throttle::PER_ACCOUNT),
+        (&address_key, login_throttle::PER_ADDRESS),
+    ]
+    .into_iter()
+    .filter_map(|(key, policy)| {
+        let record = record_of(key)?;
+        policy.must_wait(record.failures.max(0) as u32, since(record))
+    })
+    .max();
     if let Some(wait) = wait {
         tracing::warn!(%address, outcome = "throttled", "login attempt");
-        return Err(AppError::TooManyAttempts { retry_after_secs: wait.as_secs_f64().ceil() as u64 });
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: wait.as_secs_f64().ceil() as u64,
+        });
     }
 
-    let user = user::Entity::find().filter(user::Column::Email.eq(email)).one(&state.db).await?;
+    let user = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&state.db)
+        .await?;
     let active = user.as_ref().is_some_and(|u| u.activity_status == "active");
-    let stored = user.as_ref().filter(|_| active).and_then(|u| u.password_hash.clone());
+    let stored = user
+        .as_ref()
+        .filter(|_| active)
+        .and_then(|u| u.password_hash.clone());
     if passwords::verify(password, stored).await
         && let Some(user) = user
     {
-        throttle::Entity::delete_by_id(account_key).exec(&state.db).await?;
+        throttle::Entity::delete_by_id(account_key)
+            .exec(&state.db)
+            .await?;
         let mut active_user: user::ActiveModel = user.clone().into();
         active_user.last_login_at = Set(Some(now));
         active_user.update(&state.db).await?;
@@ -181,9 +216,14 @@ pub async fn attempt_login(
         return Ok(user);
     }
 
-    for (key, policy) in [(account_key, login_throttle::PER_ACCOUNT), (address_key, login_throttle::PER_ADDRESS)] {
+    for (key, policy) in [
+        (account_key, login_throttle::PER_ACCOUNT),
+        (address_key, login_throttle::PER_ADDRESS),
+    ] {
         let failures = match record_of(&key) {
-            Some(record) => policy.failures_after_another(record.failures.max(0) as u32, since(record)),
+            Some(record) => {
+                policy.failures_after_another(record.failures.max(0) as u32, since(record))
+            }
             None => 1,
         };
         throttle::Entity::insert(throttle::ActiveModel {
@@ -220,7 +260,10 @@ pub async fn set_language(locale: String, back: Option<String>) -> Result<(), Ap
     };
     if let Some(caller) = caller {
         user::Entity::update_many()
-            .col_expr(user::Column::Locale, sea_orm::sea_query::Expr::value(locale.clone()))
+            .col_expr(
+                user::Column::Locale,
+                sea_orm::sea_query::Expr::value(locale.clone()),
+            )
             .filter(user::Column::Id.eq(caller.id))
             .exec(&state.db)
             .await?;
@@ -231,8 +274,14 @@ pub async fn set_language(locale: String, back: Option<String>) -> Result<(), Ap
 }
 
 fn locale_cookie(locale: &str, state: &AppState) -> String {
-    let secure = if state.settings.secure_cookies() { "; Secure" } else { "" };
-    format!("{LOCALE_COOKIE}={locale}; Path=/; SameSite=Lax; Max-Age={LOCALE_COOKIE_MAX_AGE}{secure}")
+    let secure = if state.settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{LOCALE_COOKIE}={locale}; Path=/; SameSite=Lax; Max-Age={LOCALE_COOKIE_MAX_AGE}{secure}"
+    )
 }
 
 /// Where to go after signing in: only a path of this site, never another site.
@@ -274,8 +323,19 @@ mod tests {
             school_code: "XX".into(),
             password: "short".into(),
         };
-        let Err(AppError::Invalid(problems)) = form.parse() else { panic!("expected problems") };
+        let Err(AppError::Invalid(problems)) = form.parse() else {
+            panic!("expected problems")
+        };
         let fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
-        assert_eq!(fields, vec![Field::Email, Field::GivenName, Field::SchoolName, Field::SchoolCode, Field::Password]);
+        assert_eq!(
+            fields,
+            vec![
+                Field::Email,
+                Field::GivenName,
+                Field::SchoolName,
+                Field::SchoolCode,
+                Field::Password
+            ]
+        );
     }
 }

@@ -42,7 +42,12 @@ pub async fn create_course(
     description: String,
     workload_hours: String,
 ) -> Result<i32, AppError> {
-    let form = service::CourseForm { code, title, description, workload_hours };
+    let form = service::CourseForm {
+        code,
+        title,
+        description,
+        workload_hours,
+    };
     respond(service::create_course(form).await)
 }
 
@@ -54,6 +59,11 @@ pub async fn update_course(
     description: String,
     workload_hours: String,
 ) -> Result<(), AppError> {
-    let form = service::CourseForm { code, title, description, workload_hours };
+    let form = service::CourseForm {
+        code,
+        title,
+        description,
+        workload_hours,
+    };
     respond(service::update_course(course_id, form).await)
 }

@@ -21,15 +21,15 @@ pub fn StaffHomePage() -> impl IntoView {
     let error = action_error(create);
     view! {
         <Title text=move || t_string!(i18n, staff.title)/>
-        <header class="page-header">
-            <h1>{t!(i18n, staff.title)}</h1>
-            <p class="lead">{t!(i18n, staff.lead)}</p>
-        </header>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match courses.await {
                     Err(error) => view! { <PageError error/> }.into_any(),
                     Ok(list) => view! {
+                        <header class="page-header">
+                            <h1>{t!(i18n, staff.title)}</h1>
+                            <p class="lead">{t!(i18n, staff.lead)}</p>
+                        </header>
                         <section aria-labelledby="courses-heading">
                             <h2 id="courses-heading">{t!(i18n, staff.courses)}</h2>
                             {if list.is_empty() {
@@ -63,7 +63,7 @@ pub fn StaffHomePage() -> impl IntoView {
                             <h2 id="new-course-heading">{t!(i18n, staff.new_course)}</h2>
                             <ErrorNotice error/>
                             <ActionForm action=create>
-                                <CourseFields error course=None/>
+                                <CourseFields error course=None form="new-course"/>
                                 <Submit pending=create.pending()>{t!(i18n, staff.create_course)}</Submit>
                             </ActionForm>
                         </section>
@@ -75,25 +75,34 @@ pub fn StaffHomePage() -> impl IntoView {
 }
 
 #[component]
-fn CourseFields(error: Signal<Option<crate::error::AppError>>, course: Option<CourseWithEditions>) -> impl IntoView {
+fn CourseFields(
+    error: Signal<Option<crate::error::AppError>>,
+    course: Option<CourseWithEditions>,
+    form: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     let (code, title, description, hours) = match course {
-        Some(c) => (Some(c.code), Some(c.title), Some(c.description), Some(c.workload_hours.to_string())),
+        Some(c) => (
+            Some(c.code),
+            Some(c.title),
+            Some(c.description),
+            Some(c.workload_hours.to_string()),
+        ),
         None => (None, None, None, Some("25".to_owned())),
     };
     view! {
         <div class="field-row">
-            <TextField field=Field::Code error required=true maxlength=20 value=code hint=t_string!(i18n, staff.code_hint).to_string()>
+            <TextField form=form field=Field::Code error required=true maxlength=20 value=code hint=t_string!(i18n, staff.code_hint).to_string()>
                 {t!(i18n, fields.code)}
             </TextField>
-            <TextField field=Field::WorkloadHours error input_type="number" required=true min=1 max=MAX_WORKLOAD_HOURS value=hours>
+            <TextField form=form field=Field::WorkloadHours error input_type="number" required=true min=1 max=MAX_WORKLOAD_HOURS value=hours>
                 {t!(i18n, fields.workload_hours)}
             </TextField>
         </div>
-        <TextField field=Field::Title error required=true maxlength=200 value=title>
+        <TextField form=form field=Field::Title error required=true maxlength=200 value=title>
             {t!(i18n, fields.title)}
         </TextField>
-        <TextArea field=Field::Description error value=description maxlength=MAX_DESCRIPTION>
+        <TextArea form=form field=Field::Description error value=description maxlength=MAX_DESCRIPTION>
             {t!(i18n, fields.description)}
         </TextArea>
     }
@@ -105,7 +114,13 @@ pub fn CoursePage() -> impl IntoView {
     let update = ServerAction::<UpdateCourse>::new();
     let create_edition = ServerAction::<CreateEdition>::new();
     let course = Resource::new(
-        move || (id.get(), update.version().get(), create_edition.version().get()),
+        move || {
+            (
+                id.get(),
+                update.version().get(),
+                create_edition.version().get(),
+            )
+        },
         |(id, _, _)| course_detail(id),
     );
     view! {
@@ -121,7 +136,11 @@ pub fn CoursePage() -> impl IntoView {
 }
 
 #[component]
-fn CourseView(course: CourseWithEditions, update: ServerAction<UpdateCourse>, create_edition: ServerAction<CreateEdition>) -> impl IntoView {
+fn CourseView(
+    course: CourseWithEditions,
+    update: ServerAction<UpdateCourse>,
+    create_edition: ServerAction<CreateEdition>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let update_error = action_error(update);
     let edition_error = action_error(create_edition);
@@ -148,7 +167,7 @@ fn CourseView(course: CourseWithEditions, update: ServerAction<UpdateCourse>, cr
                 <ErrorNotice error=edition_error/>
                 <ActionForm action=create_edition>
                     <input type="hidden" name="course_id" value=course_id/>
-                    <EditionFields error=edition_error edition=None/>
+                    <EditionFields error=edition_error edition=None form="new-edition"/>
                     <Submit pending=create_edition.pending()>{t!(i18n, staff.create_edition)}</Submit>
                 </ActionForm>
             </section>
@@ -158,7 +177,7 @@ fn CourseView(course: CourseWithEditions, update: ServerAction<UpdateCourse>, cr
                 <ErrorNotice error=update_error/>
                 <ActionForm action=update>
                     <input type="hidden" name="course_id" value=course_id/>
-                    <CourseFields error=update_error course=Some(course)/>
+                    <CourseFields error=update_error course=Some(course) form="course"/>
                     <Submit pending=update.pending()>{t!(i18n, common.save)}</Submit>
                 </ActionForm>
             </section>

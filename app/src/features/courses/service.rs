@@ -1,4 +1,4 @@
-use super::api::{CourseWithEditions, CourseSummary};
+use super::api::{CourseSummary, CourseWithEditions};
 use crate::domain::editions::{self, MAX_DESCRIPTION, MAX_TITLE, MAX_WORKLOAD_HOURS};
 use crate::domain::problem::Problems;
 use crate::domain::{Field, FieldProblem, Problem, text};
@@ -8,7 +8,8 @@ use crate::ssr::auth::{guard, signed_in};
 use crate::ssr::entities::{course, edition};
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, SqlErr,
 };
 
 pub struct CourseForm {
@@ -30,12 +31,21 @@ impl CourseForm {
         let mut problems = Problems::new();
         let code = problems.check(Field::Code, editions::parse_course_code(&self.code));
         let title = problems.check(Field::Title, text::single_line(&self.title, MAX_TITLE));
-        let description = problems.check(Field::Description, text::multi_line(&self.description, MAX_DESCRIPTION));
-        let hours = problems.check(Field::WorkloadHours, text::whole_number(&self.workload_hours, 1, MAX_WORKLOAD_HOURS));
+        let description = problems.check(
+            Field::Description,
+            text::multi_line(&self.description, MAX_DESCRIPTION),
+        );
+        let hours = problems.check(
+            Field::WorkloadHours,
+            text::whole_number(&self.workload_hours, 1, MAX_WORKLOAD_HOURS),
+        );
         match (code, title, description, hours) {
-            (Some(code), Some(title), Some(description), Some(hours)) => {
-                Ok(ValidCourse { code, title, description, workload_hours: hours as i32 })
-            }
+            (Some(code), Some(title), Some(description), Some(hours)) => Ok(ValidCourse {
+                code,
+                title,
+                description,
+                workload_hours: hours as i32,
+            }),
             _ => Err(AppError::invalid(problems.into_vec())),
         }
     }
@@ -44,7 +54,10 @@ impl CourseForm {
 pub async fn list_courses() -> Result<Vec<CourseSummary>, AppError> {
     let (state, caller) = signed_in().await?;
     caller.require_staff()?;
-    let courses = course::Entity::find().order_by_asc(course::Column::Title).all(&state.db).await?;
+    let courses = course::Entity::find()
+        .order_by_asc(course::Column::Title)
+        .all(&state.db)
+        .await?;
     let counts: Vec<(i32, i64)> = edition::Entity::find()
         .select_only()
         .column(edition::Column::CourseId)
@@ -56,7 +69,11 @@ pub async fn list_courses() -> Result<Vec<CourseSummary>, AppError> {
     Ok(courses
         .into_iter()
         .map(|c| CourseSummary {
-            editions: counts.iter().find(|(id, _)| *id == c.id).map(|(_, n)| *n as u64).unwrap_or(0),
+            editions: counts
+                .iter()
+                .find(|(id, _)| *id == c.id)
+                .map(|(_, n)| *n as u64)
+                .unwrap_or(0),
             id: c.id,
             code: c.code,
             title: c.title,
@@ -67,7 +84,10 @@ pub async fn list_courses() -> Result<Vec<CourseSummary>, AppError> {
 
 pub async fn course_detail(course_id: i32) -> Result<CourseWithEditions, AppError> {
     let (state, caller) = signed_in().await?;
-    let course = course::Entity::find_by_id(course_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let course = course::Entity::find_by_id(course_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     caller.require_staff()?;
     let editions = edition::Entity::find()
         .filter(edition::Column::CourseId.eq(course.id))
@@ -102,14 +122,21 @@ pub async fn create_course(form: CourseForm) -> Result<i32, AppError> {
     .insert(&state.db)
     .await
     .map_err(code_taken)?;
-    tracing::info!(user.id = caller.id, course.id = inserted.id, "course created");
+    tracing::info!(
+        user.id = caller.id,
+        course.id = inserted.id,
+        "course created"
+    );
     leptos_axum::redirect(&format!("/staff/courses/{}", inserted.id));
     Ok(inserted.id)
 }
 
 pub async fn update_course(course_id: i32, form: CourseForm) -> Result<(), AppError> {
     let (state, caller) = guard().await?;
-    let course = course::Entity::find_by_id(course_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let course = course::Entity::find_by_id(course_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     caller.require_staff()?;
     let valid = form.parse()?;
     let mut active: course::ActiveModel = course.into();
@@ -125,7 +152,10 @@ pub async fn update_course(course_id: i32, form: CourseForm) -> Result<(), AppEr
 
 fn code_taken(error: sea_orm::DbErr) -> AppError {
     if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
-        AppError::invalid(vec![FieldProblem::new(Field::Code, Problem::CourseCodeTaken)])
+        AppError::invalid(vec![FieldProblem::new(
+            Field::Code,
+            Problem::CourseCodeTaken,
+        )])
     } else {
         error.into()
     }
@@ -143,7 +173,9 @@ mod tests {
             description: "ok".into(),
             workload_hours: "venticinque".into(),
         };
-        let Err(AppError::Invalid(problems)) = form.parse() else { panic!("expected problems") };
+        let Err(AppError::Invalid(problems)) = form.parse() else {
+            panic!("expected problems")
+        };
         assert_eq!(
             problems,
             vec![

@@ -43,8 +43,9 @@ pub struct EditionInfo {
     pub course_description: String,
     pub workload_hours: i32,
     pub window: EnrolmentWindow,
-    /// `None` when not signed in.
-    pub mine: Option<Option<MyEnrolment>>,
+    pub signed_in: bool,
+    /// The caller's enrolment, if signed in and ever enrolled.
+    pub mine: Option<MyEnrolment>,
 }
 
 /// An edition on the participant's home page.
@@ -114,7 +115,14 @@ pub async fn create_edition(
     ends_on: String,
     capacity: String,
 ) -> Result<i32, AppError> {
-    let form = service::EditionForm { title, enrolment_opens_on, enrolment_closes_on, starts_on, ends_on, capacity };
+    let form = service::EditionForm {
+        title,
+        enrolment_opens_on,
+        enrolment_closes_on,
+        starts_on,
+        ends_on,
+        capacity,
+    };
     respond(service::create_edition(course_id, form).await)
 }
 
@@ -128,7 +136,14 @@ pub async fn update_edition(
     ends_on: String,
     capacity: String,
 ) -> Result<(), AppError> {
-    let form = service::EditionForm { title, enrolment_opens_on, enrolment_closes_on, starts_on, ends_on, capacity };
+    let form = service::EditionForm {
+        title,
+        enrolment_opens_on,
+        enrolment_closes_on,
+        starts_on,
+        ends_on,
+        capacity,
+    };
     respond(service::update_edition(edition_id, form).await)
 }
 
@@ -138,7 +153,11 @@ pub async fn change_edition_status(edition_id: i32, status: String) -> Result<()
 }
 
 #[server(prefix = "/api", endpoint = "clone_edition")]
-pub async fn clone_edition(edition_id: i32, title: String, starts_on: String) -> Result<i32, AppError> {
+pub async fn clone_edition(
+    edition_id: i32,
+    title: String,
+    starts_on: String,
+) -> Result<i32, AppError> {
     respond(service::clone_edition(edition_id, title, starts_on).await)
 }
 

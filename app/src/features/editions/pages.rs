@@ -1,6 +1,8 @@
 //! What participants see: the catalogue of open editions and an edition's page.
 
-use super::api::{EditionInfo, EditionSummary, Enrol, MyEnrolment, Withdraw, edition_page, open_editions};
+use super::api::{
+    EditionInfo, EditionSummary, Enrol, MyEnrolment, Withdraw, edition_page, open_editions,
+};
 use crate::domain::editions::{EditionStatus, EnrolmentWindow};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::error::AppError;
@@ -15,7 +17,13 @@ use leptos_router::hooks::use_params_map;
 /// The `id` route parameter; anything unreadable becomes an id no row has.
 pub fn id_param() -> Memo<i32> {
     let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()).unwrap_or(0))
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
+    })
 }
 
 #[component]
@@ -41,7 +49,10 @@ pub fn EnrolmentBadge(mine: MyEnrolment) -> impl IntoView {
 
 /// An edition in a list: course, title, dates, places.
 #[component]
-pub fn EditionCard(edition: EditionSummary, #[prop(optional)] mine: Option<MyEnrolment>) -> impl IntoView {
+pub fn EditionCard(
+    edition: EditionSummary,
+    #[prop(optional)] mine: Option<MyEnrolment>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/editions/{}", edition.id);
     let dates = edition.dates;
@@ -133,7 +144,11 @@ pub fn EditionPageView() -> impl IntoView {
 }
 
 #[component]
-fn EditionDetails(page: EditionInfo, enrol: ServerAction<Enrol>, withdraw: ServerAction<Withdraw>) -> impl IntoView {
+fn EditionDetails(
+    page: EditionInfo,
+    enrol: ServerAction<Enrol>,
+    withdraw: ServerAction<Withdraw>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let summary = page.summary.clone();
     let dates = summary.dates;
@@ -189,7 +204,11 @@ fn EditionDetails(page: EditionInfo, enrol: ServerAction<Enrol>, withdraw: Serve
 }
 
 #[component]
-fn EnrolmentPanel(page: EditionInfo, enrol: ServerAction<Enrol>, withdraw: ServerAction<Withdraw>) -> impl IntoView {
+fn EnrolmentPanel(
+    page: EditionInfo,
+    enrol: ServerAction<Enrol>,
+    withdraw: ServerAction<Withdraw>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let edition_id = page.summary.id;
     let enrol_error = action_error(enrol);
@@ -197,10 +216,11 @@ fn EnrolmentPanel(page: EditionInfo, enrol: ServerAction<Enrol>, withdraw: Serve
     let error = Signal::derive(move || enrol_error.get().or(withdraw_error.get()));
     let dates = page.summary.dates;
     let full = page.summary.places_left() == 0;
-    let taking_enrolments = page.summary.status == EditionStatus::Open && page.window == EnrolmentWindow::Open;
+    let taking_enrolments =
+        page.summary.status == EditionStatus::Open && page.window == EnrolmentWindow::Open;
 
     let body = match page.mine {
-        None => {
+        _ if !page.signed_in => {
             let next = format!("/login?next=/editions/{edition_id}");
             view! {
                 <p>{t!(i18n, enrolment.sign_in_to_enrol)}</p>
@@ -208,7 +228,7 @@ fn EnrolmentPanel(page: EditionInfo, enrol: ServerAction<Enrol>, withdraw: Serve
             }
             .into_any()
         }
-        Some(Some(mine)) if mine.status != EnrolmentStatus::Withdrawn => view! {
+        Some(mine) if mine.status != EnrolmentStatus::Withdrawn => view! {
             <p class="enrolment-state">
                 {match (mine.status, mine.position) {
                     (EnrolmentStatus::Waitlisted, Some(position)) => view! {
@@ -227,7 +247,7 @@ fn EnrolmentPanel(page: EditionInfo, enrol: ServerAction<Enrol>, withdraw: Serve
             </details>
         }
         .into_any(),
-        Some(_) if taking_enrolments => view! {
+        _ if taking_enrolments => view! {
             <p>{move || if full { t_string!(i18n, enrolment.full_explainer) } else { t_string!(i18n, enrolment.open_explainer) }}</p>
             <ActionForm action=enrol>
                 <input type="hidden" name="edition_id" value=edition_id/>
@@ -237,7 +257,7 @@ fn EnrolmentPanel(page: EditionInfo, enrol: ServerAction<Enrol>, withdraw: Serve
             </ActionForm>
         }
         .into_any(),
-        Some(_) => view! {
+        _ => view! {
             <p>
                 {move || match page.window {
                     EnrolmentWindow::NotYetOpen => t_string!(i18n, enrolment.not_yet_open, date = text::long_date(i18n, dates.enrolment_opens_on)).to_string(),

@@ -1,21 +1,25 @@
-use super::api::{EditionForStaff, EditionInfo, EditionSummary, EnrolmentRow, MyEdition, MyEnrolment};
+use super::api::{
+    EditionForStaff, EditionInfo, EditionSummary, EnrolmentRow, MyEdition, MyEnrolment,
+};
 use crate::domain::editions::{EditionDates, EditionStatus, MAX_CAPACITY, MAX_TITLE};
 use crate::domain::enrolment::{
-    self as rules, EnrolDecision, EnrolRequest, EnrolmentStatus, WithdrawDecision, places_to_promote,
+    self as rules, EnrolDecision, EnrolRequest, EnrolmentStatus, WithdrawDecision,
+    places_to_promote,
 };
 use crate::domain::paging::{self, DEFAULT_PAGE_SIZE, Page};
 use crate::domain::problem::Problems;
 use crate::domain::{Field, text};
 use crate::error::{AppError, Refusal};
+use crate::ssr::AppState;
 use crate::ssr::auth::{Caller, guard, maybe_signed_in, signed_in};
 use crate::ssr::db::today_in_rome;
 use crate::ssr::entities::{course, edition, enrolment, user};
-use crate::ssr::AppState;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -45,11 +49,16 @@ impl EditionForm {
             &self.starts_on,
             &self.ends_on,
         );
-        let capacity = problems.check(Field::Capacity, text::whole_number(&self.capacity, 1, MAX_CAPACITY));
+        let capacity = problems.check(
+            Field::Capacity,
+            text::whole_number(&self.capacity, 1, MAX_CAPACITY),
+        );
         match (title, dates, capacity) {
-            (Some(title), Some(dates), Some(capacity)) if problems.is_empty() => {
-                Ok(ValidEdition { title, dates, capacity: capacity as i32 })
-            }
+            (Some(title), Some(dates), Some(capacity)) if problems.is_empty() => Ok(ValidEdition {
+                title,
+                dates,
+                capacity: capacity as i32,
+            }),
             _ => Err(AppError::invalid(problems.into_vec())),
         }
     }
@@ -93,7 +102,12 @@ async fn enrolment_counts(
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, status, n)| Some(((id, EnrolmentStatus::parse(&status)?), u64::try_from(n).unwrap_or(0))))
+        .filter_map(|(id, status, n)| {
+            Some((
+                (id, EnrolmentStatus::parse(&status)?),
+                u64::try_from(n).unwrap_or(0),
+            ))
+        })
         .collect())
 }
 
@@ -124,21 +138,44 @@ pub async fn edition_summaries(
             dates: dates_of(&e),
             status: status_of(&e),
             capacity: e.capacity,
-            enrolled: counts.get(&(e.id, EnrolmentStatus::Enrolled)).copied().unwrap_or(0),
-            waiting: counts.get(&(e.id, EnrolmentStatus::Waitlisted)).copied().unwrap_or(0),
+            enrolled: counts
+                .get(&(e.id, EnrolmentStatus::Enrolled))
+                .copied()
+                .unwrap_or(0),
+            waiting: counts
+                .get(&(e.id, EnrolmentStatus::Waitlisted))
+                .copied()
+                .unwrap_or(0),
         })
         .collect())
 }
 
-async fn summary(db: &impl ConnectionTrait, edition: edition::Model) -> Result<EditionSummary, AppError> {
-    edition_summaries(db, vec![edition]).await?.pop().ok_or(AppError::Internal)
+async fn summary(
+    db: &impl ConnectionTrait,
+    edition: edition::Model,
+) -> Result<EditionSummary, AppError> {
+    edition_summaries(db, vec![edition])
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)
 }
 
 /// Scope: an edition a participant may see (open to archived, never a draft); staff see all.
-async fn visible_edition(db: &impl ConnectionTrait, edition_id: i32, caller: Option<&Caller>) -> Result<edition::Model, AppError> {
-    let edition = edition::Entity::find_by_id(edition_id).one(db).await?.ok_or(AppError::NotFound)?;
+async fn visible_edition(
+    db: &impl ConnectionTrait,
+    edition_id: i32,
+    caller: Option<&Caller>,
+) -> Result<edition::Model, AppError> {
+    let edition = edition::Entity::find_by_id(edition_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let staff = caller.is_some_and(Caller::is_staff);
-    if staff || status_of(&edition).visible_to_participants() { Ok(edition) } else { Err(AppError::NotFound) }
+    if staff || status_of(&edition).visible_to_participants() {
+        Ok(edition)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 pub async fn open_editions() -> Result<Vec<EditionSummary>, AppError> {
@@ -155,9 +192,12 @@ pub async fn open_editions() -> Result<Vec<EditionSummary>, AppError> {
 pub async fn edition_page(edition_id: i32) -> Result<EditionInfo, AppError> {
     let (state, caller) = maybe_signed_in().await?;
     let edition = visible_edition(&state.db, edition_id, caller.as_ref()).await?;
-    let course = course::Entity::find_by_id(edition.course_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let course = course::Entity::find_by_id(edition.course_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mine = match &caller {
-        Some(caller) => Some(my_enrolment(&state.db, edition.id, caller.id).await?),
+        Some(caller) => my_enrolment(&state.db, edition.id, caller.id).await?,
         None => None,
     };
     let window = dates_of(&edition).enrolment_window(today_in_rome());
@@ -166,6 +206,7 @@ pub async fn edition_page(edition_id: i32) -> Result<EditionInfo, AppError> {
         course_description: course.description,
         workload_hours: course.workload_hours,
         window,
+        signed_in: caller.is_some(),
         mine,
     })
 }
@@ -194,7 +235,11 @@ pub async fn my_editions() -> Result<Vec<MyEdition>, AppError> {
 }
 
 /// The caller's enrolment and, when waiting, their place in line.
-async fn my_enrolment(db: &impl ConnectionTrait, edition_id: i32, user_id: i32) -> Result<Option<MyEnrolment>, AppError> {
+async fn my_enrolment(
+    db: &impl ConnectionTrait,
+    edition_id: i32,
+    user_id: i32,
+) -> Result<Option<MyEnrolment>, AppError> {
     let Some(mine) = enrolment::Entity::find()
         .filter(enrolment::Column::EditionId.eq(edition_id))
         .filter(enrolment::Column::UserId.eq(user_id))
@@ -205,18 +250,23 @@ async fn my_enrolment(db: &impl ConnectionTrait, edition_id: i32, user_id: i32) 
     };
     let status = enrolment_status_of(&mine);
     if status == EnrolmentStatus::Withdrawn {
-        return Ok(Some(MyEnrolment { status, position: None }));
+        return Ok(Some(MyEnrolment {
+            status,
+            position: None,
+        }));
     }
     let position = if status == EnrolmentStatus::Waitlisted {
         let ahead = enrolment::Entity::find()
             .filter(enrolment::Column::EditionId.eq(edition_id))
             .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted.as_str()))
             .filter(
-                Condition::any().add(enrolment::Column::RequestedAt.lt(mine.requested_at)).add(
-                    Condition::all()
-                        .add(enrolment::Column::RequestedAt.eq(mine.requested_at))
-                        .add(enrolment::Column::Id.lt(mine.id)),
-                ),
+                Condition::any()
+                    .add(enrolment::Column::RequestedAt.lt(mine.requested_at))
+                    .add(
+                        Condition::all()
+                            .add(enrolment::Column::RequestedAt.eq(mine.requested_at))
+                            .add(enrolment::Column::Id.lt(mine.id)),
+                    ),
             )
             .count(db)
             .await?;
@@ -230,19 +280,32 @@ async fn my_enrolment(db: &impl ConnectionTrait, edition_id: i32, user_id: i32) 
 /// Takes the edition's row lock as the first write of a transaction, so that changes to one
 /// edition's enrolments run one after the other on both databases (PostgreSQL: the row lock;
 /// SQLite: the single writer, taken before anything is read).
-async fn lock_edition(txn: &DatabaseTransaction, edition_id: i32) -> Result<edition::Model, AppError> {
+async fn lock_edition(
+    txn: &DatabaseTransaction,
+    edition_id: i32,
+) -> Result<edition::Model, AppError> {
     let updated = edition::Entity::update_many()
-        .col_expr(edition::Column::EnrolmentVersion, Expr::col(edition::Column::EnrolmentVersion).add(1))
+        .col_expr(
+            edition::Column::EnrolmentVersion,
+            Expr::col(edition::Column::EnrolmentVersion).add(1),
+        )
         .filter(edition::Column::Id.eq(edition_id))
         .exec(txn)
         .await?;
     if updated.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
-    edition::Entity::find_by_id(edition_id).one(txn).await?.ok_or(AppError::NotFound)
+    edition::Entity::find_by_id(edition_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
-async fn count_with_status(db: &impl ConnectionTrait, edition_id: i32, status: EnrolmentStatus) -> Result<u64, AppError> {
+async fn count_with_status(
+    db: &impl ConnectionTrait,
+    edition_id: i32,
+    status: EnrolmentStatus,
+) -> Result<u64, AppError> {
     Ok(enrolment::Entity::find()
         .filter(enrolment::Column::EditionId.eq(edition_id))
         .filter(enrolment::Column::Status.eq(status.as_str()))
@@ -257,7 +320,11 @@ pub async fn enrol(edition_id: i32) -> Result<MyEnrolment, AppError> {
 }
 
 /// Enrols `user_id`, or puts them in line when the edition is full. Asking twice is harmless.
-pub async fn enrol_user(state: &AppState, edition_id: i32, user_id: i32) -> Result<MyEnrolment, AppError> {
+pub async fn enrol_user(
+    state: &AppState,
+    edition_id: i32,
+    user_id: i32,
+) -> Result<MyEnrolment, AppError> {
     let txn = state.db.begin().await?;
     let edition = lock_edition(&txn, edition_id).await?;
     let current = enrolment::Entity::find()
@@ -302,9 +369,16 @@ pub async fn enrol_user(state: &AppState, edition_id: i32, user_id: i32) -> Resu
                 .await?;
             }
         }
-        tracing::info!(user.id = user_id, edition.id = edition_id, status = status.as_str(), "enrolment");
+        tracing::info!(
+            user.id = user_id,
+            edition.id = edition_id,
+            status = status.as_str(),
+            "enrolment"
+        );
     }
-    let mine = my_enrolment(&txn, edition_id, user_id).await?.ok_or(AppError::Internal)?;
+    let mine = my_enrolment(&txn, edition_id, user_id)
+        .await?
+        .ok_or(AppError::Internal)?;
     txn.commit().await?;
     Ok(mine)
 }
@@ -316,7 +390,11 @@ pub async fn withdraw(edition_id: i32) -> Result<(), AppError> {
 }
 
 /// Withdraws `user_id`; a place given up goes to the first in line.
-pub async fn withdraw_user(state: &AppState, edition_id: i32, user_id: i32) -> Result<(), AppError> {
+pub async fn withdraw_user(
+    state: &AppState,
+    edition_id: i32,
+    user_id: i32,
+) -> Result<(), AppError> {
     let txn = state.db.begin().await?;
     let edition = lock_edition(&txn, edition_id).await?;
     let current = enrolment::Entity::find()
@@ -324,9 +402,14 @@ pub async fn withdraw_user(state: &AppState, edition_id: i32, user_id: i32) -> R
         .filter(enrolment::Column::UserId.eq(user_id))
         .one(&txn)
         .await?;
-    let decision = rules::decide_withdraw(status_of(&edition), current.as_ref().map(enrolment_status_of));
+    let decision = rules::decide_withdraw(
+        status_of(&edition),
+        current.as_ref().map(enrolment_status_of),
+    );
     match (decision, current) {
-        (WithdrawDecision::Refuse(refusal), _) => return Err(AppError::Refused(Refusal::Withdraw(refusal))),
+        (WithdrawDecision::Refuse(refusal), _) => {
+            return Err(AppError::Refused(Refusal::Withdraw(refusal)));
+        }
         (WithdrawDecision::Withdraw { frees_place }, Some(existing)) => {
             let now = Utc::now();
             let mut active: enrolment::ActiveModel = existing.into();
@@ -345,7 +428,10 @@ pub async fn withdraw_user(state: &AppState, edition_id: i32, user_id: i32) -> R
 }
 
 /// Gives free places to those waiting, first come first served. Call with the edition locked.
-async fn promote_waiting(txn: &DatabaseTransaction, edition: &edition::Model) -> Result<(), AppError> {
+async fn promote_waiting(
+    txn: &DatabaseTransaction,
+    edition: &edition::Model,
+) -> Result<(), AppError> {
     let enrolled = count_with_status(txn, edition.id, EnrolmentStatus::Enrolled).await?;
     let waiting = count_with_status(txn, edition.id, EnrolmentStatus::Waitlisted).await?;
     let places = places_to_promote(
@@ -372,14 +458,21 @@ async fn promote_waiting(txn: &DatabaseTransaction, edition: &edition::Model) ->
         active.status = Set(EnrolmentStatus::Enrolled.as_str().to_owned());
         active.updated_at = Set(now);
         active.update(txn).await?;
-        tracing::info!(user.id = user_id, edition.id = edition.id, "promoted from the waiting list");
+        tracing::info!(
+            user.id = user_id,
+            edition.id = edition.id,
+            "promoted from the waiting list"
+        );
     }
     Ok(())
 }
 
 pub async fn create_edition(course_id: i32, form: EditionForm) -> Result<i32, AppError> {
     let (state, caller) = guard().await?;
-    let course = course::Entity::find_by_id(course_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let course = course::Entity::find_by_id(course_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     caller.require_staff()?;
     let valid = form.parse()?;
     let now = Utc::now();
@@ -400,14 +493,21 @@ pub async fn create_edition(course_id: i32, form: EditionForm) -> Result<i32, Ap
     }
     .insert(&state.db)
     .await?;
-    tracing::info!(user.id = caller.id, edition.id = created.id, "edition created");
+    tracing::info!(
+        user.id = caller.id,
+        edition.id = created.id,
+        "edition created"
+    );
     leptos_axum::redirect(&format!("/staff/editions/{}", created.id));
     Ok(created.id)
 }
 
 pub async fn update_edition(edition_id: i32, form: EditionForm) -> Result<(), AppError> {
     let (state, caller) = guard().await?;
-    edition::Entity::find_by_id(edition_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    edition::Entity::find_by_id(edition_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     caller.require_staff()?;
     let valid = form.parse()?;
     let txn = state.db.begin().await?;
@@ -424,13 +524,20 @@ pub async fn update_edition(edition_id: i32, form: EditionForm) -> Result<(), Ap
     // More places may let people in from the waiting list.
     promote_waiting(&txn, &updated).await?;
     txn.commit().await?;
-    tracing::info!(user.id = caller.id, edition.id = edition_id, "edition updated");
+    tracing::info!(
+        user.id = caller.id,
+        edition.id = edition_id,
+        "edition updated"
+    );
     Ok(())
 }
 
 pub async fn change_status(edition_id: i32, status: String) -> Result<(), AppError> {
     let (state, caller) = guard().await?;
-    edition::Entity::find_by_id(edition_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    edition::Entity::find_by_id(edition_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     caller.require_staff()?;
     let to = EditionStatus::parse(&status).ok_or(AppError::Refused(Refusal::StatusTransition))?;
     let txn = state.db.begin().await?;
@@ -444,13 +551,26 @@ pub async fn change_status(edition_id: i32, status: String) -> Result<(), AppErr
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     txn.commit().await?;
-    tracing::info!(user.id = caller.id, edition.id = edition_id, from = from.as_str(), to = to.as_str(), "edition status changed");
+    tracing::info!(
+        user.id = caller.id,
+        edition.id = edition_id,
+        from = from.as_str(),
+        to = to.as_str(),
+        "edition status changed"
+    );
     Ok(())
 }
 
-pub async fn clone_edition(edition_id: i32, title: String, starts_on: String) -> Result<i32, AppError> {
+pub async fn clone_edition(
+    edition_id: i32,
+    title: String,
+    starts_on: String,
+) -> Result<i32, AppError> {
     let (state, caller) = guard().await?;
-    let source = edition::Entity::find_by_id(edition_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let source = edition::Entity::find_by_id(edition_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     caller.require_staff()?;
     let mut problems = Problems::new();
     let title = problems.check(Field::Title, text::single_line(&title, MAX_TITLE));
@@ -458,7 +578,9 @@ pub async fn clone_edition(edition_id: i32, title: String, starts_on: String) ->
     let (Some(title), Some(new_start)) = (title, new_start) else {
         return Err(AppError::invalid(problems.into_vec()));
     };
-    let dates = dates_of(&source).shifted_to_start(new_start).ok_or(AppError::Refused(Refusal::CloneOutOfRange))?;
+    let dates = dates_of(&source)
+        .shifted_to_start(new_start)
+        .ok_or(AppError::Refused(Refusal::CloneOutOfRange))?;
     let now = Utc::now();
     let created = edition::ActiveModel {
         course_id: Set(source.course_id),
@@ -477,28 +599,56 @@ pub async fn clone_edition(edition_id: i32, title: String, starts_on: String) ->
     }
     .insert(&state.db)
     .await?;
-    tracing::info!(user.id = caller.id, edition.id = created.id, source.id = source.id, "edition cloned");
+    tracing::info!(
+        user.id = caller.id,
+        edition.id = created.id,
+        source.id = source.id,
+        "edition cloned"
+    );
     leptos_axum::redirect(&format!("/staff/editions/{}", created.id));
     Ok(created.id)
 }
 
 pub async fn edition_admin(edition_id: i32) -> Result<EditionForStaff, AppError> {
     let (state, caller) = signed_in().await?;
-    let edition = edition::Entity::find_by_id(edition_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let edition = edition::Entity::find_by_id(edition_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     caller.require_staff()?;
-    let course = course::Entity::find_by_id(edition.course_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let course = course::Entity::find_by_id(edition.course_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let cloned_from = match edition.cloned_from_id {
-        Some(id) => edition::Entity::find_by_id(id).one(&state.db).await?.map(|e| (e.id, e.title)),
+        Some(id) => edition::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .map(|e| (e.id, e.title)),
         None => None,
     };
     let withdrawn = count_with_status(&state.db, edition.id, EnrolmentStatus::Withdrawn).await?;
     let next_status = status_of(&edition).next();
-    Ok(EditionForStaff { summary: summary(&state.db, edition).await?, course_code: course.code, withdrawn, next_status, cloned_from })
+    Ok(EditionForStaff {
+        summary: summary(&state.db, edition).await?,
+        course_code: course.code,
+        withdrawn,
+        next_status,
+        cloned_from,
+    })
 }
 
-pub async fn enrolment_list(edition_id: i32, search: String, status: String, page: u64) -> Result<Page<EnrolmentRow>, AppError> {
+pub async fn enrolment_list(
+    edition_id: i32,
+    search: String,
+    status: String,
+    page: u64,
+) -> Result<Page<EnrolmentRow>, AppError> {
     let (state, caller) = signed_in().await?;
-    let edition = edition::Entity::find_by_id(edition_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let edition = edition::Entity::find_by_id(edition_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     caller.require_staff()?;
 
     let mut query = enrolment::Entity::find()
@@ -509,7 +659,8 @@ pub async fn enrolment_list(edition_id: i32, search: String, status: String, pag
     }
     for term in search.split_whitespace().take(5) {
         let pattern = format!("%{}%", term.to_lowercase());
-        let lower = |column: user::Column| Expr::expr(Func::lower(Expr::col((user::Entity, column))));
+        let lower =
+            |column: user::Column| Expr::expr(Func::lower(Expr::col((user::Entity, column))));
         query = query.filter(
             Condition::any()
                 .add(lower(user::Column::GivenName).like(pattern.clone()))
@@ -545,7 +696,10 @@ pub async fn enrolment_list(edition_id: i32, search: String, status: String, pag
         .filter_map(|(enrolment, user)| {
             let user = user?;
             let status = enrolment_status_of(&enrolment);
-            let position = line.iter().position(|id| *id == enrolment.id).map(|i| i as u64 + 1);
+            let position = line
+                .iter()
+                .position(|id| *id == enrolment.id)
+                .map(|i| i as u64 + 1);
             Some(EnrolmentRow {
                 user_id: user.id,
                 given_name: user.given_name,
@@ -559,7 +713,12 @@ pub async fn enrolment_list(edition_id: i32, search: String, status: String, pag
             })
         })
         .collect();
-    Ok(Page { items, number, size: DEFAULT_PAGE_SIZE, total })
+    Ok(Page {
+        items,
+        number,
+        size: DEFAULT_PAGE_SIZE,
+        total,
+    })
 }
 
 #[cfg(test)]
@@ -587,8 +746,13 @@ mod tests {
     #[test]
     fn capacity_must_be_a_positive_whole_number() {
         for bad in ["0", "-3", "tanti", ""] {
-            let Err(AppError::Invalid(problems)) = form(bad).parse() else { panic!("{bad} accepted") };
-            assert!(problems.iter().all(|p| p.field == Field::Capacity), "{bad}: {problems:?}");
+            let Err(AppError::Invalid(problems)) = form(bad).parse() else {
+                panic!("{bad} accepted")
+            };
+            assert!(
+                problems.iter().all(|p| p.field == Field::Capacity),
+                "{bad}: {problems:?}"
+            );
         }
     }
 }

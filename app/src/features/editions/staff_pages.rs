@@ -1,7 +1,8 @@
 //! Staff: an edition's page (status, details, clone) and its enrolment list.
 
 use super::api::{
-    ChangeEditionStatus, CloneEdition, EditionForStaff, EditionSummary, UpdateEdition, edition_admin, enrolment_list,
+    ChangeEditionStatus, CloneEdition, EditionForStaff, EditionSummary, UpdateEdition,
+    edition_admin, enrolment_list,
 };
 use super::pages::{StatusBadge, id_param};
 use crate::domain::Field;
@@ -14,12 +15,17 @@ use crate::ui::forms::{Submit, TextField, action_error};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice};
 use crate::ui::text;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The fields of the edition form, pre-filled when editing.
 #[component]
-pub fn EditionFields(error: Signal<Option<AppError>>, edition: Option<EditionSummary>) -> impl IntoView {
+pub fn EditionFields(
+    error: Signal<Option<AppError>>,
+    edition: Option<EditionSummary>,
+    form: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     let value = |f: fn(&EditionSummary) -> String| edition.as_ref().map(f);
     let title = value(|e| e.title.clone());
@@ -29,26 +35,26 @@ pub fn EditionFields(error: Signal<Option<AppError>>, edition: Option<EditionSum
     let ends = value(|e| e.dates.ends_on.to_string());
     let capacity = value(|e| e.capacity.to_string()).or(Some("500".to_owned()));
     view! {
-        <TextField field=Field::Title error required=true maxlength=200 value=title>
+        <TextField form=form field=Field::Title error required=true maxlength=200 value=title>
             {t!(i18n, fields.title)}
         </TextField>
         <div class="field-row">
-            <TextField field=Field::EnrolmentOpensOn error input_type="date" required=true value=opens>
+            <TextField form=form field=Field::EnrolmentOpensOn error input_type="date" required=true value=opens>
                 {t!(i18n, fields.enrolment_opens_on)}
             </TextField>
-            <TextField field=Field::EnrolmentClosesOn error input_type="date" required=true value=closes>
+            <TextField form=form field=Field::EnrolmentClosesOn error input_type="date" required=true value=closes>
                 {t!(i18n, fields.enrolment_closes_on)}
             </TextField>
         </div>
         <div class="field-row">
-            <TextField field=Field::StartsOn error input_type="date" required=true value=starts>
+            <TextField form=form field=Field::StartsOn error input_type="date" required=true value=starts>
                 {t!(i18n, fields.starts_on)}
             </TextField>
-            <TextField field=Field::EndsOn error input_type="date" required=true value=ends>
+            <TextField form=form field=Field::EndsOn error input_type="date" required=true value=ends>
                 {t!(i18n, fields.ends_on)}
             </TextField>
         </div>
-        <TextField field=Field::Capacity error input_type="number" required=true min=1 max=MAX_CAPACITY value=capacity>
+        <TextField form=form field=Field::Capacity error input_type="number" required=true min=1 max=MAX_CAPACITY value=capacity>
             {t!(i18n, fields.capacity)}
         </TextField>
     }
@@ -61,7 +67,13 @@ pub fn EditionAdminPage() -> impl IntoView {
     let change_status = ServerAction::<ChangeEditionStatus>::new();
     let clone = ServerAction::<CloneEdition>::new();
     let edition = Resource::new(
-        move || (id.get(), update.version().get(), change_status.version().get()),
+        move || {
+            (
+                id.get(),
+                update.version().get(),
+                change_status.version().get(),
+            )
+        },
         |(id, _, _)| edition_admin(id),
     );
     view! {
@@ -91,7 +103,12 @@ fn EditionAdminView(
     let status_error = action_error(change_status);
     let clone_error = action_error(clone);
     let saved = move || matches!(update.value().get(), Some(Ok(())));
-    let clone_title = t_string!(i18n, staff.clone_default_title, title = summary.title.clone()).to_string();
+    let clone_title = t_string!(
+        i18n,
+        staff.clone_default_title,
+        title = summary.title.clone()
+    )
+    .to_string();
     view! {
         <Title text=summary.title.clone()/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
@@ -120,7 +137,8 @@ fn EditionAdminView(
             <section class="card status-change" aria-labelledby="status-heading">
                 <h2 id="status-heading">{t!(i18n, staff.status)}</h2>
                 <ErrorNotice error=status_error/>
-                <details class="confirm">
+                // Closed again after each change, so the next step is not pre-opened.
+                <details class="confirm" prop:open=move || { change_status.version().get(); false }>
                     <summary class="button primary">{move || text::edition_status_action(i18n, next)}</summary>
                     <p>{move || t_string!(i18n, staff.status_confirm, status = text::edition_status(i18n, next)).to_string()}</p>
                     <ActionForm action=change_status>
@@ -144,7 +162,7 @@ fn EditionAdminView(
                 <ErrorNotice error=update_error/>
                 <ActionForm action=update>
                     <input type="hidden" name="edition_id" value=edition_id/>
-                    <EditionFields error=update_error edition=Some(summary.clone())/>
+                    <EditionFields error=update_error edition=Some(summary.clone()) form="edition"/>
                     <Submit pending=update.pending()>{t!(i18n, common.save)}</Submit>
                 </ActionForm>
             </section>
@@ -152,16 +170,18 @@ fn EditionAdminView(
                 <h2 id="clone-heading">{t!(i18n, staff.clone)}</h2>
                 <p class="hint">{t!(i18n, staff.clone_explainer)}</p>
                 <ErrorNotice error=clone_error/>
-                <ActionForm action=clone>
+                // A plain form: the copy opens as a fresh page (the same route with another id
+                // would otherwise keep this form's typed values).
+                <form method="post" action=CloneEdition::url()>
                     <input type="hidden" name="edition_id" value=edition_id/>
-                    <TextField field=Field::Title error=clone_error required=true maxlength=200 value=Some(clone_title)>
+                    <TextField form="clone" field=Field::Title error=clone_error required=true maxlength=200 value=Some(clone_title)>
                         {t!(i18n, fields.title)}
                     </TextField>
-                    <TextField field=Field::StartsOn error=clone_error input_type="date" required=true>
+                    <TextField form="clone" field=Field::StartsOn error=clone_error input_type="date" required=true>
                         {t!(i18n, staff.clone_starts_on)}
                     </TextField>
-                    <Submit pending=clone.pending()>{t!(i18n, staff.clone_submit)}</Submit>
-                </ActionForm>
+                    <button type="submit" class="button primary">{t!(i18n, staff.clone_submit)}</button>
+                </form>
             </section>
         </div>
     }
@@ -208,9 +228,14 @@ fn EnrolmentList(edition_id: i32) -> impl IntoView {
             {move || Suspend::new(async move {
                 match rows.await {
                     Err(error) => view! { <ErrorNotice error=Some(error)/> }.into_any(),
-                    Ok(page) if page.items.is_empty() => view! {
-                        <EmptyState><p>{t!(i18n, staff.no_enrolments)}</p></EmptyState>
-                    }.into_any(),
+                    Ok(page) if page.items.is_empty() => {
+                        let filtered = !search().is_empty() || !status().is_empty();
+                        view! {
+                            <EmptyState>
+                                <p>{move || if filtered { t_string!(i18n, staff.no_matching_enrolments) } else { t_string!(i18n, staff.no_enrolments) }}</p>
+                            </EmptyState>
+                        }.into_any()
+                    }
                     Ok(page) => {
                         let (number, pages, total) = (page.number, page.pages(), page.total);
                         let (has_previous, has_next) = (page.has_previous(), page.has_next());
@@ -261,7 +286,9 @@ pub fn urlencoding_lite(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -271,7 +298,10 @@ pub fn urlencoding_lite(value: &str) -> String {
 mod tests {
     #[test]
     fn query_values_are_encoded() {
-        assert_eq!(super::urlencoding_lite("Dell'Acqua è"), "Dell%27Acqua%20%C3%A8");
+        assert_eq!(
+            super::urlencoding_lite("Dell'Acqua è"),
+            "Dell%27Acqua%20%C3%A8"
+        );
         assert_eq!(super::urlencoding_lite("a@b.it"), "a%40b.it");
     }
 }

@@ -22,7 +22,8 @@ pub fn UsersPage() -> impl IntoView {
         move || (search(), page(), set_role.version().get()),
         |(search, page, _)| list_users(search, page),
     );
-    let link = move |page: u64| format!("/staff/users?q={}&page={page}", urlencoding_lite(&search()));
+    let link =
+        move |page: u64| format!("/staff/users?q={}&page={page}", urlencoding_lite(&search()));
     view! {
         <Title text=move || t_string!(i18n, users.title)/>
         <header class="page-header">
@@ -101,11 +102,27 @@ fn RoleSwitch(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let label = move || {
-        let role_name = if role == "staff" { t_string!(i18n, users.staff) } else { t_string!(i18n, users.ambassador) };
-        if has {
-            t_string!(i18n, users.remove_role, role = role_name, name = name.clone()).to_string()
+        let role_name = if role == "staff" {
+            t_string!(i18n, users.staff)
         } else {
-            t_string!(i18n, users.grant_role, role = role_name, name = name.clone()).to_string()
+            t_string!(i18n, users.ambassador)
+        };
+        if has {
+            t_string!(
+                i18n,
+                users.remove_role,
+                role = role_name,
+                name = name.clone()
+            )
+            .to_string()
+        } else {
+            t_string!(
+                i18n,
+                users.grant_role,
+                role = role_name,
+                name = name.clone()
+            )
+            .to_string()
         }
     };
     view! {

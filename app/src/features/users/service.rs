@@ -5,7 +5,10 @@ use crate::error::{AppError, Refusal};
 use crate::ssr::auth::{guard, signed_in};
 use crate::ssr::entities::user;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
 
 pub async fn list_users(search: String, page: u64) -> Result<Page<UserRow>, AppError> {
     let (state, caller) = signed_in().await?;
@@ -46,12 +49,20 @@ pub async fn list_users(search: String, page: u64) -> Result<Page<UserRow>, AppE
             is_staff: u.is_staff,
         })
         .collect();
-    Ok(Page { items, number, size: DEFAULT_PAGE_SIZE, total })
+    Ok(Page {
+        items,
+        number,
+        size: DEFAULT_PAGE_SIZE,
+        total,
+    })
 }
 
 pub async fn set_role(user_id: i32, role: String, granted: String) -> Result<(), AppError> {
     let (state, caller) = guard().await?;
-    let target = user::Entity::find_by_id(user_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let target = user::Entity::find_by_id(user_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     caller.require_staff()?;
     let role = Role::parse(role.trim()).ok_or(AppError::NotFound)?;
     let granted = granted.trim() == "true";
@@ -63,6 +74,12 @@ pub async fn set_role(user_id: i32, role: String, granted: String) -> Result<(),
         Role::Staff => active.is_staff = Set(granted),
     }
     active.update(&state.db).await?;
-    tracing::info!(user.id = caller.id, target.id = user_id, role = role.as_str(), granted, "role changed");
+    tracing::info!(
+        user.id = caller.id,
+        target.id = user_id,
+        role = role.as_str(),
+        granted,
+        "role changed"
+    );
     Ok(())
 }

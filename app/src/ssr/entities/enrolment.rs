@@ -16,9 +16,17 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::edition::Entity", from = "Column::EditionId", to = "super::edition::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::edition::Entity",
+        from = "Column::EditionId",
+        to = "super::edition::Column::Id"
+    )]
     Edition,
-    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UserId",
+        to = "super::user::Column::Id"
+    )]
     User,
 }
 

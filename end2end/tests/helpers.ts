@@ -1,0 +1,45 @@
+import { expect, Page } from '@playwright/test';
+
+export const artifacts = 'end2end/artifacts';
+
+let counter = 0;
+/** An email nobody has used yet in this run. */
+export function uniqueEmail(prefix: string): string {
+  counter += 1;
+  return `${prefix}.${Date.now()}.${process.pid}.${counter}@scuola.example`;
+}
+
+export const PASSWORD = 'una frase lunga per il corso';
+
+/** Signs up through the form; lands on the home page signed in. */
+export async function signUp(page: Page, email: string, given = 'Niccolò', family = "Dell'Acqua") {
+  await page.goto('/signup');
+  await page.getByLabel('Indirizzo email').fill(email);
+  await page.getByLabel('Nome', { exact: true }).fill(given);
+  await page.getByLabel('Cognome').fill(family);
+  await page.getByLabel('Scuola', { exact: true }).fill('Liceo scientifico Galilei');
+  await page.getByLabel('Codice meccanografico della scuola').fill('PIPS01000X');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: "Crea l'account" }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Ciao, ${given}`);
+}
+
+export async function logIn(page: Page, email: string, password: string) {
+  await page.goto('/login');
+  await page.getByLabel('Indirizzo email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Accedi' }).last().click();
+  await expect(page.getByRole('button', { name: 'Esci' })).toBeVisible();
+}
+
+/** Opens the demo edition (the only open one when the run starts) from the catalogue. */
+export async function openDemoEdition(page: Page) {
+  await page.goto('/editions');
+  await page.locator('.edition-card h3 a').first().click();
+  await expect(page.getByRole('heading', { name: 'Iscrizione' })).toBeVisible();
+}
+
+/** Waits until the page is hydrated: interactive widgets appear only then. */
+export async function waitForHydration(page: Page) {
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+}

@@ -1,0 +1,54 @@
+import { expect, test } from '@playwright/test';
+import { artifacts, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
+
+test('a teacher signs up, enrols and sees the edition on the home page', async ({ page }) => {
+  await signUp(page, uniqueEmail('niccolo'));
+  await expect(page.getByText('Non sei ancora iscritto a nessuna edizione.')).toBeVisible();
+
+  await openDemoEdition(page);
+  const title = (await page.getByRole('heading', { level: 1 }).textContent())?.trim() ?? '';
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Iscriviti' }).click();
+  await expect(page.getByText('Sei iscritto a questa edizione.')).toBeVisible();
+  await page.screenshot({ path: `${artifacts}/edition-page.png`, fullPage: true });
+
+  await page.getByRole('link', { name: 'Home' }).click();
+  const mine = page.locator('.my-editions');
+  await expect(mine.getByRole('link', { name: title })).toBeVisible();
+  await expect(mine.getByText('Iscritto')).toBeVisible();
+  await expect(mine.getByText(/dicembre|gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre/).first()).toBeVisible();
+  await page.screenshot({ path: `${artifacts}/home-page.png`, fullPage: true });
+
+  // Reloading changes nothing: the enrolment is stored.
+  await page.reload();
+  await expect(page.locator('.my-editions').getByText('Iscritto')).toBeVisible();
+});
+
+test('sign-up explains every mistake in Italian and keeps nothing', async ({ page }) => {
+  await page.goto('/signup');
+  await waitForHydration(page);
+  await page.getByLabel('Indirizzo email').fill('non-una-email@');
+  await page.getByLabel('Nome', { exact: true }).fill('Anna');
+  await page.getByLabel('Cognome').fill('Rossi');
+  await page.getByLabel('Scuola', { exact: true }).fill('IC Roma');
+  await page.getByLabel('Codice meccanografico della scuola').fill('123');
+  await page.getByLabel('Password', { exact: true }).fill('password');
+  // The browser's own checks would stop a plain submit of type=email; submit what the server sees.
+  await page.locator('form[action="/api/sign_up"]').evaluate((form: HTMLFormElement) => form.setAttribute('novalidate', ''));
+  await page.getByRole('button', { name: "Crea l'account" }).click();
+  await expect(page.getByRole('alert')).toContainText('Alcuni campi non sono corretti');
+  await expect(page.getByText('Inserisci un indirizzo email valido')).toBeVisible();
+  await expect(page.getByText('Il codice deve avere 10 caratteri')).toBeVisible();
+  await expect(page.getByText('Questa password è tra le più usate')).toBeVisible();
+  await expect(page).toHaveURL(/\/signup/);
+});
+
+test('the language can be switched to English and is remembered', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Online training for teachers');
+  await page.goto('/editions');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Open editions');
+  await page.getByRole('button', { name: 'Italiano' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Edizioni aperte');
+});
