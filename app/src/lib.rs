@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Aula: course management for teacher-training editions.
 //!
 //! - `domain`: the product's rules, pure and tested on their own;

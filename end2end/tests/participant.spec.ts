@@ -1,8 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { artifacts, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
+import { artifacts, logIn, openDemoEdition, PASSWORD, signUp, uniqueEmail, waitForHydration } from './helpers';
 
-test('a teacher signs up, enrols and sees the edition on the home page', async ({ page }) => {
-  await signUp(page, uniqueEmail('niccolo'));
+test('a teacher signs up, logs in, enrols and sees the edition on the home page', async ({ page }) => {
+  const email = uniqueEmail('niccolo');
+  await signUp(page, email);
+  await page.getByRole('button', { name: 'Esci' }).click();
+  await expect(page.getByRole('link', { name: 'Registrati' }).first()).toBeVisible();
+  await logIn(page, email, PASSWORD);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ciao, Niccolò');
   await expect(page.getByText('Non sei ancora iscritto a nessuna edizione.')).toBeVisible();
 
   await openDemoEdition(page);

@@ -4,8 +4,9 @@
 
 use crate::commands::generate_password;
 use app::domain::account::{Email, PersonName, SchoolCode, SchoolName};
-use app::domain::editions::EditionStatus;
+use app::domain::editions::{EditionDates, EditionStatus};
 use app::features::accounts::service::{NewAccount, create_account};
+use app::features::editions::service::insert_edition;
 use app::ssr::AppState;
 use app::ssr::auth::passwords;
 use app::ssr::entities::{course, edition, user};
@@ -152,27 +153,22 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
             }
             .unwrap_or(today)
         };
-        let edition = edition::ActiveModel {
-            course_id: Set(course.id),
-            title: Set(format!(
-                "Edizione di {}",
-                day(14).format_localized("%B %Y", chrono::Locale::it_IT)
-            )),
-            enrolment_opens_on: Set(day(-7)),
-            enrolment_closes_on: Set(day(21)),
-            starts_on: Set(day(14)),
-            ends_on: Set(day(44)),
-            capacity: Set(500),
-            status: Set(EditionStatus::Open.as_str().to_owned()),
-            enrolment_version: Set(0),
-            cloned_from_id: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&state.db)
-        .await
-        .map_err(db_error)?;
+        let dates = EditionDates {
+            enrolment_opens_on: day(-7),
+            enrolment_closes_on: day(21),
+            starts_on: day(14),
+            ends_on: day(44),
+        };
+        let title = format!(
+            "Edizione di {}",
+            day(14).format_localized("%B %Y", chrono::Locale::it_IT)
+        );
+        let edition = insert_edition(&state.db, course.id, title, dates, 500, None)
+            .await
+            .map_err(|e| format!("demo data: {e}"))?;
+        let mut open: edition::ActiveModel = edition.clone().into();
+        open.status = Set(EditionStatus::Open.as_str().to_owned());
+        open.update(&state.db).await.map_err(db_error)?;
         if let Some(first) = participant_ids.first() {
             app::features::editions::service::enrol_user(state, edition.id, *first)
                 .await

@@ -15,6 +15,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::DbErr;
 use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The router's state: what Leptos needs, and what Aula needs.
@@ -113,6 +114,8 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         >(
             move || provide_context(fallback_state.clone()), shell
         ))
+        // Pages and the browser bundle travel compressed: schools often have slow connections.
+        .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

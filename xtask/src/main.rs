@@ -5,7 +5,8 @@
 //!   npm packages), builds with cargo-leptos and serves on SQLite with demo data.
 //! - `test`: also installs Debian's Chromium and, if none answers, a PostgreSQL server; then
 //!   runs unit and integration tests (SQLite and PostgreSQL) and the end-to-end tests.
-//! - `e2e`: only the end-to-end tests (a shortcut while working on pages).
+//! - `e2e [--release]`: only the end-to-end tests (a shortcut while working on pages; with
+//!   `--release`, against the optimised build, whose wasm went through wasm-opt).
 
 mod setup;
 
@@ -13,18 +14,21 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage: cargo xtask <run [--release] | test | e2e | bench>";
+const USAGE: &str = "usage: cargo xtask <run [--release] | test | e2e [--release] | bench>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("run") => run(args.iter().any(|a| a == "--release")),
         Some("test") => test(),
-        Some("e2e") => setup::build_tools()
-            .and_then(|()| setup::npm_packages())
-            .and_then(|()| setup::chromium())
-            .and_then(|()| build_site(false))
-            .and_then(|()| end_to_end()),
+        Some("e2e") => {
+            let release = args.iter().any(|a| a == "--release");
+            setup::build_tools()
+                .and_then(|()| setup::npm_packages())
+                .and_then(|()| setup::chromium())
+                .and_then(|()| build_site(release))
+                .and_then(|()| end_to_end(release))
+        }
         Some("bench") => bench(),
         _ => Err(USAGE.to_owned()),
     };
@@ -130,7 +134,7 @@ fn test() -> Result<(), String> {
 
     // End-to-end, in Chromium, against the built site on a fresh SQLite database.
     build_site(false)?;
-    end_to_end()?;
+    end_to_end(false)?;
     println!("xtask: all tests passed in {:.0?}", started.elapsed());
     Ok(())
 }
@@ -145,7 +149,7 @@ impl Drop for Server {
     }
 }
 
-fn end_to_end() -> Result<(), String> {
+fn end_to_end(release: bool) -> Result<(), String> {
     let port = 3107;
     let base_url = format!("http://127.0.0.1:{port}");
     let data = std::env::temp_dir().join(format!("aula-e2e-{}", std::process::id()));
@@ -166,7 +170,7 @@ fn end_to_end() -> Result<(), String> {
     // A staff account with a password only this run knows.
     let staff_email = "staff.e2e@aula.example";
     let staff_password = format!("e2e-{}-{}", std::process::id(), started_nanos());
-    let mut create = Command::new(server_binary(false));
+    let mut create = Command::new(server_binary(release));
     create
         .args([
             "create-staff",
@@ -195,7 +199,7 @@ fn end_to_end() -> Result<(), String> {
         return Err("create-staff failed".to_owned());
     }
 
-    let server = Command::new(server_binary(false))
+    let server = Command::new(server_binary(release))
         .args(["serve", "--demo"])
         .envs(environment)
         .env("LEPTOS_SITE_ROOT", root().join("target/site"))

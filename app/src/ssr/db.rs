@@ -39,3 +39,36 @@ pub fn today_in_rome() -> chrono::NaiveDate {
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.ping().await.is_ok()
 }
+
+/// Loads a row by id, or answers "not found": the first step of most scope checks.
+pub async fn find_or_404<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i32,
+) -> Result<E::Model, crate::error::AppError>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    E::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)
+}
+
+/// A search box's condition: every word (at most five) must appear, in any case, in one of
+/// `columns`.
+pub fn search_condition(search: &str, columns: &[sea_orm::sea_query::Expr]) -> sea_orm::Condition {
+    use sea_orm::sea_query::{ExprTrait, Func};
+    let mut all = sea_orm::Condition::all();
+    for word in search.split_whitespace().take(5) {
+        let pattern = format!("%{}%", word.to_lowercase());
+        let mut any = sea_orm::Condition::any();
+        for column in columns {
+            any = any.add(
+                sea_orm::sea_query::Expr::expr(Func::lower(column.clone())).like(pattern.clone()),
+            );
+        }
+        all = all.add(any);
+    }
+    all
+}

@@ -57,3 +57,16 @@ pub fn Loading() -> impl IntoView {
     let i18n = use_i18n();
     view! { <p class="loading" aria-live="polite">{t!(i18n, common.loading)}</p> }
 }
+
+/// "← Previous · Page 2 of 5 · Next →" under a paged list; `link` makes a page's URL.
+#[component]
+pub fn Pagination(number: u64, pages: u64, link: Callback<u64, String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="pagination" aria-label=move || t_string!(i18n, staff.pages)>
+            {(number > 1).then(|| view! { <a href=link.run(number - 1) rel="prev">{t!(i18n, staff.previous)}</a> })}
+            <span>{move || t_string!(i18n, staff.page_of, page = number, pages = pages).to_string()}</span>
+            {(number < pages).then(|| view! { <a href=link.run(number + 1) rel="next">{t!(i18n, staff.next)}</a> })}
+        </nav>
+    }
+}

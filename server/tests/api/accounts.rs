@@ -11,6 +11,7 @@ both_databases!(
     sign_up_refuses_bad_input_and_changes_nothing,
     log_in_issues_a_new_session_and_log_out_ends_it,
     failed_logins_are_throttled_per_account,
+    failed_logins_are_throttled_per_address,
     expired_sessions_are_refused,
     forged_cross_site_requests_are_refused,
 );
@@ -227,6 +228,45 @@ async fn failed_logins_are_throttled_per_account(backend: Backend) {
         )
         .await;
     assert_eq!(other.status, StatusCode::OK, "{}", other.body);
+}
+
+/// Guessing many accounts from one address is slowed down too, past the allowance a school
+/// sharing one address needs.
+async fn failed_logins_are_throttled_per_address(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("victim@scuola.it", false, false).await;
+    for n in 0..20 {
+        let email = format!("guess{n}@scuola.it");
+        let response = app
+            .call(
+                "log_in",
+                &[("email", &email), ("password", "tentativo a caso")],
+                None,
+            )
+            .await;
+        assert_eq!(error_kind(&response), "WrongCredentials", "attempt {n}");
+    }
+    let response = app
+        .call(
+            "log_in",
+            &[("email", "victim@scuola.it"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        response.body
+    );
+    // The throttle table holds keyed hashes, never the address or the emails.
+    let rows = app::ssr::entities::login_throttle::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(rows.iter().all(|r| r.key_hash.len() == 64
+        && !r.key_hash.contains('@')
+        && !r.key_hash.contains("203.0.113")));
 }
 
 async fn expired_sessions_are_refused(backend: Backend) {

@@ -59,3 +59,52 @@ async fn unknown_pages_and_ids_are_404(backend: Backend) {
         );
     }
 }
+
+/// SQLite is opened for safety: foreign keys enforced, WAL, a busy timeout, full fsync.
+#[tokio::test]
+async fn sqlite_is_configured_for_durability() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for (pragma, expected) in [
+        ("foreign_keys", 1),
+        ("synchronous", 2),
+        ("busy_timeout", 10_000),
+    ] {
+        let row = app
+            .state
+            .db
+            .query_one_raw(Statement::from_string(
+                app.state.db.get_database_backend(),
+                format!("PRAGMA {pragma}"),
+            ))
+            .await
+            .unwrap()
+            .expect("a row");
+        assert_eq!(
+            row.try_get_by_index::<i64>(0).unwrap(),
+            expected,
+            "PRAGMA {pragma}"
+        );
+    }
+    let row = app
+        .state
+        .db
+        .query_one_raw(Statement::from_string(
+            app.state.db.get_database_backend(),
+            "PRAGMA journal_mode",
+        ))
+        .await
+        .unwrap()
+        .expect("a row");
+    assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "wal");
+    // Foreign keys hold: an enrolment for a missing edition is refused.
+    let result = app
+        .state
+        .db
+        .execute_unprepared(
+            "INSERT INTO enrolments (edition_id, user_id, status, requested_at, updated_at) \
+             VALUES (999, 999, 'enrolled', '2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z')",
+        )
+        .await;
+    assert!(result.is_err(), "foreign keys are enforced");
+}

@@ -1,6 +1,9 @@
 //! Integration tests: the real router over real databases (a SQLite file and a PostgreSQL
 //! server). Every test runs on both; each gets a database of its own.
 
+// A failing test should stop right there, with the value it choked on.
+#![allow(clippy::unwrap_used)]
+
 mod helpers;
 
 mod access;

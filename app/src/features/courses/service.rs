@@ -5,6 +5,7 @@ use crate::domain::{Field, FieldProblem, Problem, text};
 use crate::error::AppError;
 use crate::features::editions::service::edition_summaries;
 use crate::ssr::auth::{guard, signed_in};
+use crate::ssr::db::find_or_404;
 use crate::ssr::entities::{course, edition};
 use chrono::Utc;
 use sea_orm::{
@@ -84,10 +85,7 @@ pub async fn list_courses() -> Result<Vec<CourseSummary>, AppError> {
 
 pub async fn course_detail(course_id: i32) -> Result<CourseWithEditions, AppError> {
     let (state, caller) = signed_in().await?;
-    let course = course::Entity::find_by_id(course_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let course = find_or_404::<course::Entity>(&state.db, course_id).await?;
     caller.require_staff()?;
     let editions = edition::Entity::find()
         .filter(edition::Column::CourseId.eq(course.id))
@@ -133,10 +131,7 @@ pub async fn create_course(form: CourseForm) -> Result<i32, AppError> {
 
 pub async fn update_course(course_id: i32, form: CourseForm) -> Result<(), AppError> {
     let (state, caller) = guard().await?;
-    let course = course::Entity::find_by_id(course_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let course = find_or_404::<course::Entity>(&state.db, course_id).await?;
     caller.require_staff()?;
     let valid = form.parse()?;
     let mut active: course::ActiveModel = course.into();

@@ -12,10 +12,10 @@ use crate::domain::{Field, text};
 use crate::error::{AppError, Refusal};
 use crate::ssr::AppState;
 use crate::ssr::auth::{Caller, guard, maybe_signed_in, signed_in};
-use crate::ssr::db::today_in_rome;
+use crate::ssr::db::{find_or_404, search_condition, today_in_rome};
 use crate::ssr::entities::{course, edition, enrolment, user};
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -192,10 +192,7 @@ pub async fn open_editions() -> Result<Vec<EditionSummary>, AppError> {
 pub async fn edition_page(edition_id: i32) -> Result<EditionInfo, AppError> {
     let (state, caller) = maybe_signed_in().await?;
     let edition = visible_edition(&state.db, edition_id, caller.as_ref()).await?;
-    let course = course::Entity::find_by_id(edition.course_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let course = find_or_404::<course::Entity>(&state.db, edition.course_id).await?;
     let mine = match &caller {
         Some(caller) => my_enrolment(&state.db, edition.id, caller.id).await?,
         None => None,
@@ -467,31 +464,48 @@ async fn promote_waiting(
     Ok(())
 }
 
-pub async fn create_edition(course_id: i32, form: EditionForm) -> Result<i32, AppError> {
-    let (state, caller) = guard().await?;
-    let course = course::Entity::find_by_id(course_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    caller.require_staff()?;
-    let valid = form.parse()?;
+/// A new edition, always a draft.
+pub async fn insert_edition(
+    db: &impl ConnectionTrait,
+    course_id: i32,
+    title: String,
+    dates: EditionDates,
+    capacity: i32,
+    cloned_from: Option<i32>,
+) -> Result<edition::Model, AppError> {
     let now = Utc::now();
-    let created = edition::ActiveModel {
-        course_id: Set(course.id),
-        title: Set(valid.title),
-        enrolment_opens_on: Set(valid.dates.enrolment_opens_on),
-        enrolment_closes_on: Set(valid.dates.enrolment_closes_on),
-        starts_on: Set(valid.dates.starts_on),
-        ends_on: Set(valid.dates.ends_on),
-        capacity: Set(valid.capacity),
+    Ok(edition::ActiveModel {
+        course_id: Set(course_id),
+        title: Set(title),
+        enrolment_opens_on: Set(dates.enrolment_opens_on),
+        enrolment_closes_on: Set(dates.enrolment_closes_on),
+        starts_on: Set(dates.starts_on),
+        ends_on: Set(dates.ends_on),
+        capacity: Set(capacity),
         status: Set(EditionStatus::Draft.as_str().to_owned()),
         enrolment_version: Set(0),
-        cloned_from_id: Set(None),
+        cloned_from_id: Set(cloned_from),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&state.db)
+    .insert(db)
+    .await?)
+}
+
+pub async fn create_edition(course_id: i32, form: EditionForm) -> Result<i32, AppError> {
+    let (state, caller) = guard().await?;
+    let course = find_or_404::<course::Entity>(&state.db, course_id).await?;
+    caller.require_staff()?;
+    let valid = form.parse()?;
+    let created = insert_edition(
+        &state.db,
+        course.id,
+        valid.title,
+        valid.dates,
+        valid.capacity,
+        None,
+    )
     .await?;
     tracing::info!(
         user.id = caller.id,
@@ -504,10 +518,7 @@ pub async fn create_edition(course_id: i32, form: EditionForm) -> Result<i32, Ap
 
 pub async fn update_edition(edition_id: i32, form: EditionForm) -> Result<(), AppError> {
     let (state, caller) = guard().await?;
-    edition::Entity::find_by_id(edition_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     caller.require_staff()?;
     let valid = form.parse()?;
     let txn = state.db.begin().await?;
@@ -534,10 +545,7 @@ pub async fn update_edition(edition_id: i32, form: EditionForm) -> Result<(), Ap
 
 pub async fn change_status(edition_id: i32, status: String) -> Result<(), AppError> {
     let (state, caller) = guard().await?;
-    edition::Entity::find_by_id(edition_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     caller.require_staff()?;
     let to = EditionStatus::parse(&status).ok_or(AppError::Refused(Refusal::StatusTransition))?;
     let txn = state.db.begin().await?;
@@ -567,10 +575,7 @@ pub async fn clone_edition(
     starts_on: String,
 ) -> Result<i32, AppError> {
     let (state, caller) = guard().await?;
-    let source = edition::Entity::find_by_id(edition_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let source = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     caller.require_staff()?;
     let mut problems = Problems::new();
     let title = problems.check(Field::Title, text::single_line(&title, MAX_TITLE));
@@ -581,23 +586,14 @@ pub async fn clone_edition(
     let dates = dates_of(&source)
         .shifted_to_start(new_start)
         .ok_or(AppError::Refused(Refusal::CloneOutOfRange))?;
-    let now = Utc::now();
-    let created = edition::ActiveModel {
-        course_id: Set(source.course_id),
-        title: Set(title),
-        enrolment_opens_on: Set(dates.enrolment_opens_on),
-        enrolment_closes_on: Set(dates.enrolment_closes_on),
-        starts_on: Set(dates.starts_on),
-        ends_on: Set(dates.ends_on),
-        capacity: Set(source.capacity),
-        status: Set(EditionStatus::Draft.as_str().to_owned()),
-        enrolment_version: Set(0),
-        cloned_from_id: Set(Some(source.id)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&state.db)
+    let created = insert_edition(
+        &state.db,
+        source.course_id,
+        title,
+        dates,
+        source.capacity,
+        Some(source.id),
+    )
     .await?;
     tracing::info!(
         user.id = caller.id,
@@ -611,15 +607,9 @@ pub async fn clone_edition(
 
 pub async fn edition_admin(edition_id: i32) -> Result<EditionForStaff, AppError> {
     let (state, caller) = signed_in().await?;
-    let edition = edition::Entity::find_by_id(edition_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     caller.require_staff()?;
-    let course = course::Entity::find_by_id(edition.course_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let course = find_or_404::<course::Entity>(&state.db, edition.course_id).await?;
     let cloned_from = match edition.cloned_from_id {
         Some(id) => edition::Entity::find_by_id(id)
             .one(&state.db)
@@ -645,10 +635,7 @@ pub async fn enrolment_list(
     page: u64,
 ) -> Result<Page<EnrolmentRow>, AppError> {
     let (state, caller) = signed_in().await?;
-    let edition = edition::Entity::find_by_id(edition_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     caller.require_staff()?;
 
     let mut query = enrolment::Entity::find()
@@ -657,17 +644,14 @@ pub async fn enrolment_list(
     if let Some(status) = EnrolmentStatus::parse(status.trim()) {
         query = query.filter(enrolment::Column::Status.eq(status.as_str()));
     }
-    for term in search.split_whitespace().take(5) {
-        let pattern = format!("%{}%", term.to_lowercase());
-        let lower =
-            |column: user::Column| Expr::expr(Func::lower(Expr::col((user::Entity, column))));
-        query = query.filter(
-            Condition::any()
-                .add(lower(user::Column::GivenName).like(pattern.clone()))
-                .add(lower(user::Column::FamilyName).like(pattern.clone()))
-                .add(lower(user::Column::Email).like(pattern)),
-        );
-    }
+    query = query.filter(search_condition(
+        &search,
+        &[
+            Expr::col((user::Entity, user::Column::GivenName)),
+            Expr::col((user::Entity, user::Column::FamilyName)),
+            Expr::col((user::Entity, user::Column::Email)),
+        ],
+    ));
     let total = query.clone().count(&state.db).await?;
     let (number, offset) = paging::clamp(page, total, DEFAULT_PAGE_SIZE);
     let rows = query

@@ -12,7 +12,7 @@ use crate::domain::paging;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::forms::{Submit, TextField, action_error};
-use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice};
+use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, Pagination, SuccessNotice};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -238,7 +238,6 @@ fn EnrolmentList(edition_id: i32) -> impl IntoView {
                     }
                     Ok(page) => {
                         let (number, pages, total) = (page.number, page.pages(), page.total);
-                        let (has_previous, has_next) = (page.has_previous(), page.has_next());
                         view! {
                             <p class="count">{move || t_string!(i18n, staff.results, count = total).to_string()}</p>
                             <div class="table-wrap">
@@ -268,11 +267,7 @@ fn EnrolmentList(edition_id: i32) -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <nav class="pagination" aria-label=move || t_string!(i18n, staff.pages)>
-                                {has_previous.then(|| view! { <a href=link(number - 1) rel="prev">{t!(i18n, staff.previous)}</a> })}
-                                <span>{move || t_string!(i18n, staff.page_of, page = number, pages = pages).to_string()}</span>
-                                {has_next.then(|| view! { <a href=link(number + 1) rel="next">{t!(i18n, staff.next)}</a> })}
-                            </nav>
+                            <Pagination number pages link=Callback::new(link)/>
                         }.into_any()
                     }
                 }

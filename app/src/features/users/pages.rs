@@ -5,7 +5,7 @@ use crate::domain::paging;
 use crate::features::editions::staff_pages::urlencoding_lite;
 use crate::i18n::*;
 use crate::ui::forms::action_error;
-use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError};
+use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, Pagination};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -47,7 +47,6 @@ pub fn UsersPage() -> impl IntoView {
                     }.into_any(),
                     Ok(page) => {
                         let (number, pages, total) = (page.number, page.pages(), page.total);
-                        let (has_previous, has_next) = (page.has_previous(), page.has_next());
                         view! {
                             <p class="count">{move || t_string!(i18n, staff.results, count = total).to_string()}</p>
                             <div class="table-wrap">
@@ -64,11 +63,7 @@ pub fn UsersPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <nav class="pagination" aria-label=move || t_string!(i18n, staff.pages)>
-                                {has_previous.then(|| view! { <a href=link(number - 1) rel="prev">{t!(i18n, staff.previous)}</a> })}
-                                <span>{move || t_string!(i18n, staff.page_of, page = number, pages = pages).to_string()}</span>
-                                {has_next.then(|| view! { <a href=link(number + 1) rel="next">{t!(i18n, staff.next)}</a> })}
-                            </nav>
+                            <Pagination number pages link=Callback::new(link)/>
                         }.into_any()
                     }
                 }

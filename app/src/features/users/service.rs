@@ -3,28 +3,27 @@ use crate::domain::paging::{self, DEFAULT_PAGE_SIZE, Page};
 use crate::domain::roles::{self, Role};
 use crate::error::{AppError, Refusal};
 use crate::ssr::auth::{guard, signed_in};
+use crate::ssr::db::{find_or_404, search_condition};
 use crate::ssr::entities::user;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 pub async fn list_users(search: String, page: u64) -> Result<Page<UserRow>, AppError> {
     let (state, caller) = signed_in().await?;
     caller.require_staff()?;
     let mut query = user::Entity::find().filter(user::Column::ActivityStatus.ne("anonymised"));
-    for term in search.split_whitespace().take(5) {
-        let pattern = format!("%{}%", term.to_lowercase());
-        let lower = |column: user::Column| Expr::expr(Func::lower(Expr::col(column)));
-        query = query.filter(
-            Condition::any()
-                .add(lower(user::Column::GivenName).like(pattern.clone()))
-                .add(lower(user::Column::FamilyName).like(pattern.clone()))
-                .add(lower(user::Column::Email).like(pattern.clone()))
-                .add(lower(user::Column::SchoolCode).like(pattern)),
-        );
-    }
+    query = query.filter(search_condition(
+        &search,
+        &[
+            Expr::col(user::Column::GivenName),
+            Expr::col(user::Column::FamilyName),
+            Expr::col(user::Column::Email),
+            Expr::col(user::Column::SchoolCode),
+        ],
+    ));
     let total = query.clone().count(&state.db).await?;
     let (number, offset) = paging::clamp(page, total, DEFAULT_PAGE_SIZE);
     let users = query
@@ -59,10 +58,7 @@ pub async fn list_users(search: String, page: u64) -> Result<Page<UserRow>, AppE
 
 pub async fn set_role(user_id: i32, role: String, granted: String) -> Result<(), AppError> {
     let (state, caller) = guard().await?;
-    let target = user::Entity::find_by_id(user_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let target = find_or_404::<user::Entity>(&state.db, user_id).await?;
     caller.require_staff()?;
     let role = Role::parse(role.trim()).ok_or(AppError::NotFound)?;
     let granted = granted.trim() == "true";
