@@ -2,6 +2,7 @@
 //! parsing can run in a form before it runs again, authoritatively, on the server.
 
 pub mod account;
+pub mod attendance;
 pub mod dates;
 pub mod editions;
 pub mod enrolment;
@@ -9,6 +10,7 @@ pub mod login_throttle;
 pub mod paging;
 pub mod password;
 pub mod problem;
+pub mod quiz;
 pub mod roles;
 pub mod sessions;
 pub mod text;

@@ -1,0 +1,497 @@
+//! Quizzes: questions, grading on the server, attempts within time, and when answers may be
+//! seen. Nothing here knows about the browser: what is sent there is a [`QuestionForTaker`],
+//! which carries no correct answer.
+
+use super::attendance::text::fold;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    /// Exactly one option is right.
+    SingleChoice {
+        options: Vec<String>,
+        correct: usize,
+    },
+    /// Every right option and no wrong one must be chosen (all or nothing).
+    MultipleChoice {
+        options: Vec<String>,
+        correct: Vec<usize>,
+    },
+    TrueFalse {
+        correct: bool,
+    },
+    /// Any accepted answer counts, ignoring case, accents and extra spaces.
+    ShortAnswer {
+        accepted: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: i32,
+    pub prompt: String,
+    pub points: u32,
+    pub kind: Kind,
+}
+
+/// What a participant answered to one question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answer {
+    Choice(usize),
+    Choices(Vec<usize>),
+    Truth(bool),
+    Text(String),
+    Blank,
+}
+
+/// A question as it may travel to the person taking the quiz: no correct answer inside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionForTaker {
+    pub id: i32,
+    pub prompt: String,
+    pub points: u32,
+    pub shape: Shape,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Shape {
+    /// `(original index, text)`, possibly shuffled.
+    SingleChoice(Vec<(usize, String)>),
+    MultipleChoice(Vec<(usize, String)>),
+    TrueFalse,
+    ShortAnswer,
+}
+
+impl Question {
+    pub fn for_taker(&self, option_order: Option<&[usize]>) -> QuestionForTaker {
+        let options = |options: &[String]| -> Vec<(usize, String)> {
+            let order: Vec<usize> = match option_order {
+                Some(order) if order.len() == options.len() => order.to_vec(),
+                _ => (0..options.len()).collect(),
+            };
+            order
+                .into_iter()
+                .filter_map(|i| options.get(i).map(|text| (i, text.clone())))
+                .collect()
+        };
+        let shape = match &self.kind {
+            Kind::SingleChoice { options: o, .. } => Shape::SingleChoice(options(o)),
+            Kind::MultipleChoice { options: o, .. } => Shape::MultipleChoice(options(o)),
+            Kind::TrueFalse { .. } => Shape::TrueFalse,
+            Kind::ShortAnswer { .. } => Shape::ShortAnswer,
+        };
+        QuestionForTaker {
+            id: self.id,
+            prompt: self.prompt.clone(),
+            points: self.points,
+            shape,
+        }
+    }
+
+    pub fn is_correct(&self, answer: &Answer) -> bool {
+        match (&self.kind, answer) {
+            (Kind::SingleChoice { correct, .. }, Answer::Choice(chosen)) => chosen == correct,
+            (Kind::MultipleChoice { correct, .. }, Answer::Choices(chosen)) => {
+                let mut chosen = chosen.clone();
+                chosen.sort_unstable();
+                chosen.dedup();
+                let mut correct = correct.clone();
+                correct.sort_unstable();
+                correct.dedup();
+                chosen == correct
+            }
+            (Kind::TrueFalse { correct }, Answer::Truth(chosen)) => chosen == correct,
+            (Kind::ShortAnswer { accepted }, Answer::Text(text)) => {
+                let given = fold(text);
+                !given.is_empty() && accepted.iter().any(|a| fold(a) == given)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the question is well-formed enough to be asked.
+    pub fn check(&self) -> Result<(), QuestionProblem> {
+        if self.prompt.trim().is_empty() {
+            return Err(QuestionProblem::NoPrompt);
+        }
+        if self.points == 0 {
+            return Err(QuestionProblem::NoPoints);
+        }
+        match &self.kind {
+            Kind::SingleChoice { options, correct } => {
+                check_options(options)?;
+                if *correct >= options.len() {
+                    return Err(QuestionProblem::NoCorrectOption);
+                }
+            }
+            Kind::MultipleChoice { options, correct } => {
+                check_options(options)?;
+                if correct.is_empty() || correct.iter().any(|i| *i >= options.len()) {
+                    return Err(QuestionProblem::NoCorrectOption);
+                }
+            }
+            Kind::TrueFalse { .. } => {}
+            Kind::ShortAnswer { accepted } => {
+                if accepted.iter().all(|a| fold(a).is_empty()) {
+                    return Err(QuestionProblem::NoAcceptedAnswer);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_options(options: &[String]) -> Result<(), QuestionProblem> {
+    if options.len() < 2 || options.iter().any(|o| o.trim().is_empty()) {
+        Err(QuestionProblem::TooFewOptions)
+    } else {
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuestionProblem {
+    NoPrompt,
+    NoPoints,
+    TooFewOptions,
+    NoCorrectOption,
+    NoAcceptedAnswer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grade {
+    pub points: u32,
+    pub max_points: u32,
+    /// Whole percent, rounded down: 69.9% does not pass a 70% quiz.
+    pub percent: u32,
+    pub passed: bool,
+    /// Per question id: whether it was answered correctly.
+    pub correct: Vec<(i32, bool)>,
+}
+
+/// Grades answers (by question id; missing answers count as blank).
+pub fn grade(questions: &[Question], answers: &[(i32, Answer)], pass_percent: u32) -> Grade {
+    let mut points = 0u32;
+    let mut max_points = 0u32;
+    let mut correct = Vec::with_capacity(questions.len());
+    for question in questions {
+        max_points = max_points.saturating_add(question.points);
+        let answer = answers
+            .iter()
+            .find(|(id, _)| *id == question.id)
+            .map(|(_, a)| a)
+            .unwrap_or(&Answer::Blank);
+        let right = question.is_correct(answer);
+        if right {
+            points = points.saturating_add(question.points);
+        }
+        correct.push((question.id, right));
+    }
+    let percent = if max_points == 0 {
+        0
+    } else {
+        (u64::from(points) * 100 / u64::from(max_points)) as u32
+    };
+    Grade {
+        points,
+        max_points,
+        percent,
+        passed: max_points > 0 && percent >= pass_percent,
+        correct,
+    }
+}
+
+/// When a participant may see the correct answers and their score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReviewPolicy {
+    AfterSubmission,
+    AfterClose,
+}
+
+pub fn can_review(policy: ReviewPolicy, attempt_submitted: bool, quiz_closed: bool) -> bool {
+    match policy {
+        ReviewPolicy::AfterSubmission => attempt_submitted,
+        ReviewPolicy::AfterClose => attempt_submitted && quiz_closed,
+    }
+}
+
+/// Whether a new attempt may start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StartRefusal {
+    NotOpenYet,
+    Closed,
+    NoAttemptsLeft,
+    /// An attempt is running: continue it instead.
+    AttemptInProgress,
+}
+
+pub fn may_start(
+    opens_in_future: bool,
+    closed: bool,
+    attempts_used: u32,
+    attempts_allowed: Option<u32>,
+    one_in_progress: bool,
+) -> Result<(), StartRefusal> {
+    if opens_in_future {
+        return Err(StartRefusal::NotOpenYet);
+    }
+    if closed {
+        return Err(StartRefusal::Closed);
+    }
+    if one_in_progress {
+        return Err(StartRefusal::AttemptInProgress);
+    }
+    match attempts_allowed {
+        Some(allowed) if attempts_used >= allowed => Err(StartRefusal::NoAttemptsLeft),
+        _ => Ok(()),
+    }
+}
+
+/// Seconds of slack after a time limit, for the network between the browser and us.
+pub const SUBMIT_GRACE_SECS: i64 = 30;
+
+/// Whether answers submitted `elapsed_secs` after the start are on time.
+pub fn on_time(
+    elapsed_secs: i64,
+    time_limit_secs: Option<i64>,
+    seconds_until_close: Option<i64>,
+) -> bool {
+    let within_limit =
+        time_limit_secs.is_none_or(|limit| elapsed_secs <= limit + SUBMIT_GRACE_SECS);
+    let before_close = seconds_until_close.is_none_or(|left| left >= -SUBMIT_GRACE_SECS);
+    within_limit && before_close
+}
+
+/// A repeatable shuffle of `0..n` from a seed (the attempt's), so a reload shows the same
+/// order and the server can tell which option was which.
+pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut state = seed ^ 0x9E37_79B9_7F4A_7C15;
+    for i in (1..n).rev() {
+        // xorshift64*: small, good enough to mix an order, no cryptography needed here.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let random = state.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        let j = (random % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quiz() -> Vec<Question> {
+        vec![
+            Question {
+                id: 1,
+                prompt: "Che cos'è un gemellaggio eTwinning?".into(),
+                points: 2,
+                kind: Kind::SingleChoice {
+                    options: vec![
+                        "Un progetto tra scuole".into(),
+                        "Un viaggio".into(),
+                        "Un esame".into(),
+                    ],
+                    correct: 0,
+                },
+            },
+            Question {
+                id: 2,
+                prompt: "Quali strumenti offre il TwinSpace?".into(),
+                points: 3,
+                kind: Kind::MultipleChoice {
+                    options: vec!["Forum".into(), "Pagine".into(), "Voti".into()],
+                    correct: vec![0, 1],
+                },
+            },
+            Question {
+                id: 3,
+                prompt: "Serve l'email istituzionale?".into(),
+                points: 1,
+                kind: Kind::TrueFalse { correct: false },
+            },
+            Question {
+                id: 4,
+                prompt: "Come si chiama lo spazio di progetto?".into(),
+                points: 4,
+                kind: Kind::ShortAnswer {
+                    accepted: vec!["TwinSpace".into(), "Twin Space".into()],
+                },
+            },
+        ]
+    }
+
+    #[test]
+    fn all_right_is_full_marks() {
+        let answers = vec![
+            (1, Answer::Choice(0)),
+            (2, Answer::Choices(vec![1, 0])),
+            (3, Answer::Truth(false)),
+            (4, Answer::Text("  twinspace ".into())),
+        ];
+        let grade = grade(&quiz(), &answers, 70);
+        assert_eq!(
+            (grade.points, grade.max_points, grade.percent, grade.passed),
+            (10, 10, 100, true)
+        );
+    }
+
+    #[test]
+    fn multiple_choice_is_all_or_nothing_and_blanks_score_nothing() {
+        let answers = vec![
+            (1, Answer::Choice(0)),
+            (2, Answer::Choices(vec![0])),
+            (4, Answer::Text("Twin spàce".into())),
+        ];
+        let grade = grade(&quiz(), &answers, 70);
+        assert_eq!(grade.points, 6);
+        assert_eq!(
+            grade.correct,
+            vec![(1, true), (2, false), (3, false), (4, true)]
+        );
+        assert!(!grade.passed);
+    }
+
+    #[test]
+    fn percent_rounds_down_at_the_threshold() {
+        let questions: Vec<Question> = (1..=3)
+            .map(|id| Question {
+                id,
+                prompt: "?".into(),
+                points: 1,
+                kind: Kind::TrueFalse { correct: true },
+            })
+            .collect();
+        let two_of_three = vec![(1, Answer::Truth(true)), (2, Answer::Truth(true))];
+        let grade = grade(&questions, &two_of_three, 67);
+        assert_eq!(grade.percent, 66);
+        assert!(!grade.passed, "66.7% does not pass 67%");
+    }
+
+    #[test]
+    fn answers_of_the_wrong_shape_are_wrong_not_a_crash() {
+        let answers = vec![
+            (1, Answer::Text("0".into())),
+            (3, Answer::Choice(1)),
+            (99, Answer::Truth(true)),
+        ];
+        assert_eq!(grade(&quiz(), &answers, 70).points, 0);
+        assert_eq!(
+            grade(&[], &[], 70),
+            Grade {
+                points: 0,
+                max_points: 0,
+                percent: 0,
+                passed: false,
+                correct: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn takers_never_receive_correct_answers() {
+        for question in quiz() {
+            let shown = serde_json::to_string(&question.for_taker(None)).unwrap();
+            assert!(
+                !shown.contains("correct") && !shown.contains("accepted"),
+                "{shown}"
+            );
+        }
+        let twinspace = quiz()[3].for_taker(None);
+        assert!(
+            !serde_json::to_string(&twinspace)
+                .unwrap()
+                .contains("TwinSpace")
+        );
+    }
+
+    #[test]
+    fn options_keep_their_identity_when_shuffled() {
+        let shown = quiz()[0].for_taker(Some(&[2, 0, 1]));
+        assert_eq!(
+            shown.shape,
+            Shape::SingleChoice(vec![
+                (2, "Un esame".into()),
+                (0, "Un progetto tra scuole".into()),
+                (1, "Un viaggio".into())
+            ])
+        );
+    }
+
+    #[test]
+    fn shuffles_are_permutations_and_repeatable() {
+        for seed in [0u64, 1, 42, u64::MAX] {
+            let order = shuffled(10, seed);
+            let mut sorted = order.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, (0..10).collect::<Vec<_>>());
+            assert_eq!(order, shuffled(10, seed));
+        }
+        assert_ne!(shuffled(10, 1), shuffled(10, 2));
+        assert!(shuffled(0, 7).is_empty());
+    }
+
+    #[test]
+    fn review_waits_for_the_policy() {
+        assert!(can_review(ReviewPolicy::AfterSubmission, true, false));
+        assert!(!can_review(ReviewPolicy::AfterSubmission, false, true));
+        assert!(!can_review(ReviewPolicy::AfterClose, true, false));
+        assert!(can_review(ReviewPolicy::AfterClose, true, true));
+    }
+
+    #[test]
+    fn starting_an_attempt() {
+        assert_eq!(may_start(false, false, 0, Some(2), false), Ok(()));
+        assert_eq!(
+            may_start(false, false, 2, Some(2), false),
+            Err(StartRefusal::NoAttemptsLeft)
+        );
+        assert_eq!(may_start(false, false, 9, None, false), Ok(()));
+        assert_eq!(
+            may_start(true, false, 0, None, false),
+            Err(StartRefusal::NotOpenYet)
+        );
+        assert_eq!(
+            may_start(false, true, 0, None, false),
+            Err(StartRefusal::Closed)
+        );
+        assert_eq!(
+            may_start(false, false, 0, None, true),
+            Err(StartRefusal::AttemptInProgress)
+        );
+    }
+
+    #[test]
+    fn time_limits_are_enforced_with_a_little_grace() {
+        assert!(on_time(600, Some(600), None));
+        assert!(on_time(629, Some(600), None));
+        assert!(!on_time(631, Some(600), None));
+        assert!(on_time(10_000, None, Some(5)));
+        assert!(!on_time(10, None, Some(-31)));
+    }
+
+    #[test]
+    fn malformed_questions_are_caught() {
+        let mut q = quiz()[0].clone();
+        q.kind = Kind::SingleChoice {
+            options: vec!["solo una".into()],
+            correct: 0,
+        };
+        assert_eq!(q.check(), Err(QuestionProblem::TooFewOptions));
+        q.kind = Kind::MultipleChoice {
+            options: vec!["a".into(), "b".into()],
+            correct: vec![],
+        };
+        assert_eq!(q.check(), Err(QuestionProblem::NoCorrectOption));
+        q.kind = Kind::ShortAnswer {
+            accepted: vec![" ".into()],
+        };
+        assert_eq!(q.check(), Err(QuestionProblem::NoAcceptedAnswer));
+        q.points = 0;
+        assert_eq!(q.check(), Err(QuestionProblem::NoPoints));
+        assert!(quiz().iter().all(|q| q.check().is_ok()));
+    }
+}
