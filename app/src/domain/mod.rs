@@ -2,6 +2,7 @@
 //! parsing can run in a form before it runs again, authoritatively, on the server.
 
 pub mod account;
+pub mod activities;
 pub mod attendance;
 pub mod dates;
 pub mod editions;
@@ -11,7 +12,9 @@ pub mod paging;
 pub mod password;
 pub mod problem;
 pub mod quiz;
+pub mod rich_text;
 pub mod roles;
+pub mod scoping;
 pub mod sessions;
 pub mod text;
 

@@ -22,6 +22,17 @@ pub enum Field {
     StartsOn,
     EndsOn,
     Capacity,
+    Kind,
+    OpensAt,
+    DueAt,
+    EstimatedHours,
+    Url,
+    Body,
+    StartsAt,
+    DurationMinutes,
+    RecordingUrl,
+    Name,
+    GroupSize,
 }
 
 impl Field {
@@ -43,6 +54,17 @@ impl Field {
             Field::StartsOn => "starts_on",
             Field::EndsOn => "ends_on",
             Field::Capacity => "capacity",
+            Field::Kind => "kind",
+            Field::OpensAt => "opens_at",
+            Field::DueAt => "due_at",
+            Field::EstimatedHours => "estimated_hours",
+            Field::Url => "url",
+            Field::Body => "body",
+            Field::StartsAt => "starts_at",
+            Field::DurationMinutes => "duration_minutes",
+            Field::RecordingUrl => "recording_url",
+            Field::Name => "name",
+            Field::GroupSize => "size",
         }
     }
 }
@@ -67,6 +89,10 @@ pub enum Problem {
     ClosesBeforeOpens,
     EndsBeforeStarts,
     EnrolmentClosesAfterEnd,
+    NotANumber,
+    UrlInvalid,
+    DueBeforeOpens,
+    LinkOrPageRequired,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

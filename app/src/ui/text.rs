@@ -54,6 +54,12 @@ pub fn problem_in(locale: Locale, problem: Problem) -> String {
         Problem::EnrolmentClosesAfterEnd => {
             td_string!(locale, problems.enrolment_closes_after_end).to_string()
         }
+        Problem::NotANumber => td_string!(locale, problems.not_a_number).to_string(),
+        Problem::UrlInvalid => td_string!(locale, problems.url_invalid).to_string(),
+        Problem::DueBeforeOpens => td_string!(locale, problems.due_before_opens).to_string(),
+        Problem::LinkOrPageRequired => {
+            td_string!(locale, problems.link_or_page_required).to_string()
+        }
     }
 }
 

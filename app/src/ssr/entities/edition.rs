@@ -18,6 +18,10 @@ pub struct Model {
     /// it takes makes such changes run one at a time, on SQLite and PostgreSQL alike.
     pub enrolment_version: i64,
     pub cloned_from_id: Option<i32>,
+    /// Minutes of a webinar a participant must attend for it to count.
+    pub attendance_min_minutes: i32,
+    /// Whether watching the recording (and passing its quiz) may stand in for attending.
+    pub allow_recording: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,8 +1,20 @@
 //! Database tables as SeaORM entities. They never cross the wire: features map them to DTOs.
 
+pub mod activity;
+pub mod announcement;
+pub mod attendance;
+pub mod attendance_import;
+pub mod calendar_feed;
 pub mod course;
 pub mod edition;
 pub mod enrolment;
+pub mod group;
+pub mod group_ambassador;
+pub mod group_member;
 pub mod login_throttle;
+pub mod material_view;
+pub mod reply;
 pub mod session;
+pub mod thread;
 pub mod user;
+pub mod webinar_speaker;

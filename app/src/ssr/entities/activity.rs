@@ -1,0 +1,33 @@
+use sea_orm::entity::prelude::*;
+
+/// An activity of an edition; `kind` says which of the optional columns apply
+/// (`url`: a material's link or a webinar's join link; `body`: a material page).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "activities")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub edition_id: i32,
+    pub position: i32,
+    pub kind: String,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub description: String,
+    pub opens_at: Option<DateTimeUtc>,
+    pub due_at: Option<DateTimeUtc>,
+    pub estimated_minutes: i32,
+    pub counts: bool,
+    pub url: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub body: Option<String>,
+    pub starts_at: Option<DateTimeUtc>,
+    pub duration_minutes: Option<i32>,
+    pub recording_url: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,17 @@
+use sea_orm::entity::prelude::*;
+
+/// The group of a participant in an edition (one per edition).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "group_members")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub edition_id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: i32,
+    pub group_id: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
