@@ -4,6 +4,7 @@ use crate::features::accounts::pages::{LoginPage, SignupPage};
 use crate::features::courses::pages::{CoursePage, StaffHomePage};
 use crate::features::editions::pages::{CataloguePage, EditionPageView};
 use crate::features::editions::staff_pages::EditionAdminPage;
+use crate::features::groups::pages::{GroupSpacePage, GroupsAdminPage, ThreadPage};
 use crate::features::home::pages::HomePage;
 use crate::features::users::pages::UsersPage;
 use crate::i18n::*;
@@ -67,6 +68,9 @@ fn Routed() -> impl IntoView {
                 <Route path=path!("/staff/courses/:id") view=CoursePage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/editions/:id") view=EditionAdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/users") view=UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/editions/:id/groups") view=GroupsAdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/groups/:id") view=GroupSpacePage ssr=SsrMode::Async/>
+                <Route path=path!("/groups/:id/threads/:thread") view=ThreadPage ssr=SsrMode::Async/>
             </FlatRoutes>
         </Layout>
     }

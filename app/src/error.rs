@@ -45,6 +45,8 @@ pub enum Refusal {
     StatusTransition,
     /// A clone would put a date outside the calendar.
     CloneOutOfRange,
+    /// Only people with the ambassador role can tutor a group.
+    NotAnAmbassador,
 }
 
 impl AppError {

@@ -4,5 +4,6 @@
 pub mod accounts;
 pub mod courses;
 pub mod editions;
+pub mod groups;
 pub mod home;
 pub mod users;

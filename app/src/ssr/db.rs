@@ -72,3 +72,75 @@ pub fn search_condition(search: &str, columns: &[sea_orm::sea_query::Expr]) -> s
     }
     all
 }
+
+/// A stored instant as the users' wall-clock time (Europe/Rome).
+pub fn to_local(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+    at.with_timezone(&chrono_tz::Europe::Rome).naive_local()
+}
+
+/// A wall-clock time typed by a user (Europe/Rome) as an instant. In the autumn hour that
+/// happens twice the first is taken; a time skipped in spring moves an hour later.
+pub fn from_local(local: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let rome = chrono_tz::Europe::Rome;
+    rome.from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            rome.from_local_datetime(&(local + chrono::TimeDelta::hours(1)))
+                .earliest()
+        })
+        .map(|at| at.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| local.and_utc())
+}
+
+/// Display names ("Given Family") of users, in one query.
+pub async fn names(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<std::collections::HashMap<i32, String>, crate::error::AppError> {
+    use super::entities::user;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut ids: Vec<i32> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, format!("{} {}", u.given_name, u.family_name)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn rome_time_round_trips_and_handles_daylight_saving() {
+        let winter = NaiveDate::from_ymd_opt(2027, 1, 15)
+            .unwrap()
+            .and_hms_opt(17, 0, 0)
+            .unwrap();
+        assert_eq!(from_local(winter).to_rfc3339(), "2027-01-15T16:00:00+00:00");
+        assert_eq!(to_local(from_local(winter)), winter);
+        let summer = NaiveDate::from_ymd_opt(2027, 7, 15)
+            .unwrap()
+            .and_hms_opt(17, 0, 0)
+            .unwrap();
+        assert_eq!(from_local(summer).to_rfc3339(), "2027-07-15T15:00:00+00:00");
+        // 28 March 2027, 02:30 does not exist in Rome: taken as 03:30.
+        let skipped = NaiveDate::from_ymd_opt(2027, 3, 28)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
+        assert_eq!(
+            to_local(from_local(skipped)).to_string(),
+            "2027-03-28 03:30:00"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod db;
 pub mod entities;
+pub mod scope;
 pub mod state;
 
 pub use auth::{Caller, guard, guard_anonymous};

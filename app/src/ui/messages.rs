@@ -70,3 +70,32 @@ pub fn Pagination(number: u64, pages: u64, link: Callback<u64, String>) -> impl 
         </nav>
     }
 }
+
+/// Text someone wrote, shown as text: line breaks kept, web addresses as links, no HTML.
+#[component]
+pub fn RichText(text: String) -> impl IntoView {
+    use crate::domain::rich_text::{Segment, segments};
+    view! {
+        <div class="prewrap rich-text">
+            {segments(&text)
+                .into_iter()
+                .map(|segment| match segment {
+                    Segment::Text(text) => text.into_any(),
+                    Segment::Link(url) => {
+                        let shown = url.clone();
+                        view! { <a href=url rel="nofollow noopener noreferrer ugc">{shown}</a> }.into_any()
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// A date and time in the interface language ("12 marzo 2027, 17:00").
+pub fn local_time(i18n: super::text::I18n, at: chrono::NaiveDateTime) -> String {
+    format!(
+        "{}, {}",
+        super::text::long_date(i18n, at.date()),
+        at.format("%H:%M")
+    )
+}

@@ -102,6 +102,7 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
         }
         Refusal::StatusTransition => td_string!(locale, errors.status_transition).to_string(),
         Refusal::CloneOutOfRange => td_string!(locale, errors.clone_out_of_range).to_string(),
+        Refusal::NotAnAmbassador => td_string!(locale, errors.not_an_ambassador).to_string(),
     }
 }
 

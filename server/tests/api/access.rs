@@ -1,5 +1,7 @@
-//! Who may call what: every server function × anonymous, participant, ambassador and staff.
-//! The table must name every registered server function, so a new one cannot be forgotten.
+//! Who may call what: every server function × anonymous, a participant of group A, a
+//! participant of group B, the ambassador of group A, the ambassador of group B, and staff,
+//! always on objects of group A (own ids for some callers, foreign for others). The table must
+//! name every registered server function, so a new one cannot be forgotten.
 
 use crate::both_databases;
 use crate::helpers::{Backend, PASSWORD, TestApp, error_kind};
@@ -14,14 +16,18 @@ both_databases!(every_server_function_checks_access);
 enum Caller {
     Anonymous,
     Participant,
+    OtherParticipant,
     Ambassador,
+    OtherAmbassador,
     Staff,
 }
 
-const CALLERS: [Caller; 4] = [
+const CALLERS: [Caller; 6] = [
     Caller::Anonymous,
     Caller::Participant,
+    Caller::OtherParticipant,
     Caller::Ambassador,
+    Caller::OtherAmbassador,
     Caller::Staff,
 ];
 
@@ -49,13 +55,20 @@ impl Expect {
 }
 
 /// Everybody.
-const PUBLIC: [Expect; 4] = [A, A, A, A];
+const PUBLIC: [Expect; 6] = [A, A, A, A, A, A];
 /// Any signed-in user.
-const SIGNED_IN: [Expect; 4] = [S, A, A, A];
+const SIGNED_IN: [Expect; 6] = [S, A, A, A, A, A];
 /// Staff only.
-const STAFF: [Expect; 4] = [S, F, F, A];
+const STAFF: [Expect; 6] = [S, F, F, F, F, A];
+/// Members of group A, its ambassador and staff; for everybody else group A does not exist.
+const GROUP_A: [Expect; 6] = [S, A, N, A, N, A];
 
 struct Fixture {
+    group: String,
+    other_group: String,
+    thread: String,
+    participant_b: String,
+    ambassador_a: String,
     course: String,
     open_edition: String,
     draft_edition: String,
@@ -65,14 +78,29 @@ struct Fixture {
 
 async fn every_server_function_checks_access(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (_, _) = app.user("participant@scuola.it", false, false).await;
-    app.user("ambassador@scuola.it", true, false).await;
+    let (participant, _) = app.user("participant@scuola.it", false, false).await;
+    let (participant_b, _) = app.user("participant.b@scuola.it", false, false).await;
+    let (ambassador, _) = app.user("ambassador@scuola.it", true, false).await;
+    let (ambassador_b, _) = app.user("ambassador.b@scuola.it", true, false).await;
     app.user("staff@aula.it", false, true).await;
     let (target, _) = app.user("target@scuola.it", false, false).await;
     let course = app.course("ETW-BASE").await;
+    let open_edition = app.edition(course, "open", 100).await;
+    let group = app
+        .group(open_edition, "A", &[participant], &[ambassador])
+        .await;
+    let other_group = app
+        .group(open_edition, "B", &[participant_b], &[ambassador_b])
+        .await;
+    let thread = app.thread(group, participant).await;
     let fixture = Fixture {
+        group: group.to_string(),
+        other_group: other_group.to_string(),
+        thread: thread.to_string(),
+        participant_b: participant_b.to_string(),
+        ambassador_a: ambassador.to_string(),
         course: course.to_string(),
-        open_edition: app.edition(course, "open", 100).await.to_string(),
+        open_edition: open_edition.to_string(),
         draft_edition: app.edition(course, "draft", 100).await.to_string(),
         status_edition: app.edition(course, "draft", 100).await.to_string(),
         target_user: target.to_string(),
@@ -139,8 +167,21 @@ async fn every_server_function_checks_access(backend: Backend) {
 }
 
 /// `(label, server function, expectations)`; a label may add a variant after `:`.
-fn table() -> Vec<(&'static str, [Expect; 4])> {
+fn table() -> Vec<(&'static str, [Expect; 6])> {
     vec![
+        // Group spaces first: later rows withdraw the participants.
+        ("load_group_space", GROUP_A),
+        ("start_thread", GROUP_A),
+        ("load_thread", GROUP_A),
+        ("post_reply", GROUP_A),
+        // Members may not announce: they reach the group, their role stops them.
+        ("post_announcement", [S, F, N, A, N, A]),
+        ("load_my_groups", SIGNED_IN),
+        ("load_groups_overview", STAFF),
+        ("create_group", STAFF),
+        ("split_into_groups", STAFF),
+        ("set_group_ambassador", STAFF),
+        ("move_to_group", STAFF),
         ("current_user", PUBLIC),
         ("sign_up", PUBLIC),
         ("log_in", PUBLIC),
@@ -149,7 +190,7 @@ fn table() -> Vec<(&'static str, [Expect; 4])> {
         ("open_editions", PUBLIC),
         ("edition_page", PUBLIC),
         // Drafts are invisible to everybody but staff.
-        ("edition_page:draft", [N, N, N, A]),
+        ("edition_page:draft", [N, N, N, N, N, A]),
         ("my_editions", SIGNED_IN),
         ("enrol", SIGNED_IN),
         ("withdraw", SIGNED_IN),
@@ -173,7 +214,9 @@ async fn session_of(app: &TestApp, caller: Caller) -> Option<String> {
     let email = match caller {
         Caller::Anonymous => return None,
         Caller::Participant => "participant@scuola.it",
+        Caller::OtherParticipant => "participant.b@scuola.it",
         Caller::Ambassador => "ambassador@scuola.it",
+        Caller::OtherAmbassador => "ambassador.b@scuola.it",
         Caller::Staff => "staff@aula.it",
     };
     let user = user::Entity::find()
@@ -257,6 +300,42 @@ fn arguments(label: &str, f: &Fixture, n: usize) -> Vec<(&'static str, String)> 
             ("search", String::new()),
             ("status", String::new()),
             ("page", "1".to_owned()),
+        ],
+        "load_group_space" => vec![("group_id", f.group.clone())],
+        "post_announcement" => vec![
+            ("group_id", f.group.clone()),
+            ("body", "Benvenuti nel gruppo!".to_owned()),
+        ],
+        "start_thread" => vec![
+            ("group_id", f.group.clone()),
+            ("title", "Domanda".to_owned()),
+            ("body", "Come si fa?".to_owned()),
+        ],
+        "load_thread" => vec![("thread_id", f.thread.clone())],
+        "post_reply" => vec![
+            ("thread_id", f.thread.clone()),
+            ("body", "Così.".to_owned()),
+        ],
+        "load_groups_overview" => vec![("edition_id", f.open_edition.clone())],
+        "create_group" => vec![
+            ("edition_id", f.open_edition.clone()),
+            ("name", format!("Gruppo {n}")),
+        ],
+        "split_into_groups" => vec![
+            ("edition_id", f.open_edition.clone()),
+            ("size", "20".to_owned()),
+        ],
+        // Changes nothing that later rows rely on: the ambassador already tutors group A, and
+        // participant B is already in group B.
+        "set_group_ambassador" => vec![
+            ("group_id", f.group.clone()),
+            ("user_id", f.ambassador_a.clone()),
+            ("assigned", "true".to_owned()),
+        ],
+        "move_to_group" => vec![
+            ("edition_id", f.open_edition.clone()),
+            ("user_id", f.participant_b.clone()),
+            ("group_id", f.other_group.clone()),
         ],
         "list_users" => vec![("search", String::new()), ("page", "1".to_owned())],
         "set_role" => vec![

@@ -347,6 +347,77 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A group of `edition_id` with these members (enrolled here) and ambassadors.
+    pub async fn group(
+        &self,
+        edition_id: i32,
+        name: &str,
+        members: &[i32],
+        ambassadors: &[i32],
+    ) -> i32 {
+        use app::ssr::entities::{enrolment, group, group_ambassador, group_member};
+        let now = Utc::now();
+        let group = group::ActiveModel {
+            edition_id: Set(edition_id),
+            name: Set(name.to_owned()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .expect("group");
+        for user_id in members {
+            enrolment::ActiveModel {
+                edition_id: Set(edition_id),
+                user_id: Set(*user_id),
+                status: Set("enrolled".to_owned()),
+                requested_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&self.state.db)
+            .await
+            .expect("enrolment");
+            group_member::ActiveModel {
+                edition_id: Set(edition_id),
+                user_id: Set(*user_id),
+                group_id: Set(group.id),
+            }
+            .insert(&self.state.db)
+            .await
+            .expect("member");
+        }
+        for user_id in ambassadors {
+            group_ambassador::ActiveModel {
+                group_id: Set(group.id),
+                user_id: Set(*user_id),
+            }
+            .insert(&self.state.db)
+            .await
+            .expect("ambassador");
+        }
+        group.id
+    }
+
+    pub async fn thread(&self, group_id: i32, author_id: i32) -> i32 {
+        let now = Utc::now();
+        app::ssr::entities::thread::ActiveModel {
+            group_id: Set(group_id),
+            author_id: Set(author_id),
+            title: Set("Primo giorno".to_owned()),
+            body: Set("Ciao a tutti".to_owned()),
+            created_at: Set(now),
+            last_activity_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .expect("thread")
+        .id
+    }
+}
+
 pub fn urlencode(value: &str) -> String {
     app::features::editions::staff_pages::urlencoding_lite(value)
 }

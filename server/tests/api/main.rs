@@ -10,5 +10,6 @@ mod access;
 mod accounts;
 mod editions;
 mod enrolment;
+mod groups;
 mod health_and_pages;
 mod users;

@@ -124,7 +124,10 @@ fn EditionAdminView(
             {edition.cloned_from.clone().map(|(id, title)| view! {
                 <p class="aside">{t!(i18n, staff.cloned_from)} " " <a href=format!("/staff/editions/{id}")>{title}</a></p>
             })}
-            <p><a href=format!("/editions/{edition_id}")>{t!(i18n, staff.participant_view)}</a></p>
+            <p class="actions">
+                <a class="button secondary" href=format!("/staff/editions/{edition_id}/groups")>{t!(i18n, groups.manage)}</a>
+                <a href=format!("/editions/{edition_id}")>{t!(i18n, staff.participant_view)}</a>
+            </p>
         </header>
 
         <div class="stats">

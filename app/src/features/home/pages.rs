@@ -1,5 +1,6 @@
 use crate::features::editions::api::my_editions;
 use crate::features::editions::pages::{EditionCard, OpenEditionsList};
+use crate::features::groups::api::load_my_groups;
 use crate::i18n::*;
 use crate::ui::layout::use_session;
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading};
@@ -20,6 +21,7 @@ pub fn HomePage() -> impl IntoView {
                             <h1>{move || t_string!(i18n, home.greeting, name = user.given_name.clone()).to_string()}</h1>
                             <p class="lead">{t!(i18n, home.lead_signed_in)}</p>
                         </section>
+                        <MyGroups/>
                         <MyEditions/>
                     }.into_any(),
                     None => view! {
@@ -68,5 +70,34 @@ fn MyEditions() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The groups the user tutors or belongs to (shown only when there are some).
+#[component]
+fn MyGroups() -> impl IntoView {
+    let i18n = use_i18n();
+    let groups = Resource::new(|| (), |_| load_my_groups());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                groups.await.ok().filter(|list| !list.is_empty()).map(|list| view! {
+                    <section class="my-groups" aria-labelledby="my-groups-heading">
+                        <h2 id="my-groups-heading">{t!(i18n, groups.my_groups)}</h2>
+                        <ul class="threads">
+                            {list.into_iter().map(|g| view! {
+                                <li>
+                                    <a href=format!("/groups/{}", g.id)>{g.name}</a>
+                                    <span class="aside">
+                                        {g.edition_title} " · "
+                                        {move || if g.tutor { t_string!(i18n, groups.as_tutor) } else { t_string!(i18n, groups.as_member) }}
+                                    </span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -1,0 +1,591 @@
+use super::api::{
+    GroupSpace, GroupSummary, GroupsOverview, MyGroup, Person, Post, ThreadSummary, ThreadView,
+};
+use crate::domain::enrolment::EnrolmentStatus;
+use crate::domain::problem::Problems;
+use crate::domain::scoping::{self, GroupAccess};
+use crate::domain::{Field, text};
+use crate::error::AppError;
+use crate::ssr::auth::{Caller, guard, signed_in};
+use crate::ssr::db::{find_or_404, names, to_local};
+use crate::ssr::entities::{
+    announcement, edition, enrolment, group, group_ambassador, group_member, reply, thread, user,
+};
+use crate::ssr::scope::edition_role;
+use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use std::collections::HashMap;
+
+const MAX_POST: u32 = 10_000;
+
+fn people(ids: &[i32], names: &HashMap<i32, String>) -> Vec<Person> {
+    let mut people: Vec<Person> = ids
+        .iter()
+        .map(|id| Person {
+            id: *id,
+            name: names.get(id).cloned().unwrap_or_default(),
+        })
+        .collect();
+    people.sort_by(|a, b| a.name.cmp(&b.name));
+    people
+}
+
+/// Enrolled participants of an edition (holding a place).
+async fn enrolled_ids(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<i32>, AppError> {
+    Ok(enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::UserId)
+        .filter(enrolment::Column::EditionId.eq(edition_id))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+pub async fn my_groups() -> Result<Vec<MyGroup>, AppError> {
+    let (state, caller) = signed_in().await?;
+    let tutored: Vec<i32> = group_ambassador::Entity::find()
+        .select_only()
+        .column(group_ambassador::Column::GroupId)
+        .filter(group_ambassador::Column::UserId.eq(caller.id))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let member_of: Vec<i32> = group_member::Entity::find()
+        .select_only()
+        .column(group_member::Column::GroupId)
+        .filter(group_member::Column::UserId.eq(caller.id))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let groups = group::Entity::find()
+        .filter(group::Column::Id.is_in(tutored.iter().chain(member_of.iter()).copied()))
+        .order_by_desc(group::Column::Id)
+        .all(&state.db)
+        .await?;
+    let editions: HashMap<i32, edition::Model> = edition::Entity::find()
+        .filter(edition::Column::Id.is_in(groups.iter().map(|g| g.edition_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    let mut mine = Vec::new();
+    for g in groups {
+        let Some(edition) = editions.get(&g.edition_id) else {
+            continue;
+        };
+        let tutor = tutored.contains(&g.id);
+        // A participant's group shows while they hold a place in a visible edition.
+        if !tutor
+            && edition_role(&state.db, &caller, edition.id)
+                .await?
+                .group_access(g.id)
+                .is_none()
+        {
+            continue;
+        }
+        mine.push(MyGroup {
+            id: g.id,
+            name: g.name,
+            edition_title: edition.title.clone(),
+            tutor,
+        });
+    }
+    Ok(mine)
+}
+
+pub async fn groups_overview(edition_id: i32) -> Result<GroupsOverview, AppError> {
+    let (state, caller) = signed_in().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    caller.require_staff()?;
+    let groups = group::Entity::find()
+        .filter(group::Column::EditionId.eq(edition.id))
+        .order_by_asc(group::Column::Id)
+        .all(&state.db)
+        .await?;
+    let group_ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
+    let tutors = group_ambassador::Entity::find()
+        .filter(group_ambassador::Column::GroupId.is_in(group_ids.clone()))
+        .all(&state.db)
+        .await?;
+    let members = group_member::Entity::find()
+        .filter(group_member::Column::EditionId.eq(edition.id))
+        .all(&state.db)
+        .await?;
+    let enrolled = enrolled_ids(&state.db, edition.id).await?;
+    let ambassadors: Vec<i32> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::IsAmbassador.eq(true))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let everyone = names(
+        &state.db,
+        tutors
+            .iter()
+            .map(|t| t.user_id)
+            .chain(enrolled.iter().copied())
+            .chain(ambassadors.iter().copied()),
+    )
+    .await?;
+    let in_group: Vec<i32> = members.iter().map(|m| m.user_id).collect();
+    let unassigned: Vec<i32> = enrolled
+        .iter()
+        .copied()
+        .filter(|id| !in_group.contains(id))
+        .collect();
+    Ok(GroupsOverview {
+        edition_id: edition.id,
+        edition_title: edition.title,
+        groups: groups
+            .into_iter()
+            .map(|g| {
+                let tutor_ids: Vec<i32> = tutors
+                    .iter()
+                    .filter(|t| t.group_id == g.id)
+                    .map(|t| t.user_id)
+                    .collect();
+                // Only people still holding a place are shown as members.
+                let member_ids: Vec<i32> = members
+                    .iter()
+                    .filter(|m| m.group_id == g.id && enrolled.contains(&m.user_id))
+                    .map(|m| m.user_id)
+                    .collect();
+                GroupSummary {
+                    id: g.id,
+                    name: g.name,
+                    ambassadors: people(&tutor_ids, &everyone),
+                    members: people(&member_ids, &everyone),
+                }
+            })
+            .collect(),
+        unassigned: people(&unassigned, &everyone),
+        ambassadors: people(&ambassadors, &everyone),
+    })
+}
+
+pub async fn create_group(edition_id: i32, name: String) -> Result<i32, AppError> {
+    let (state, caller) = guard().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    caller.require_staff()?;
+    let mut problems = Problems::new();
+    let Some(name) = problems.check(Field::Name, text::single_line(&name, 100)) else {
+        return Err(AppError::invalid(problems.into_vec()));
+    };
+    let created = group::ActiveModel {
+        edition_id: Set(edition.id),
+        name: Set(name),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await?;
+    tracing::info!(user.id = caller.id, group.id = created.id, "group created");
+    Ok(created.id)
+}
+
+pub async fn split_into_groups(edition_id: i32, size: String) -> Result<u64, AppError> {
+    let (state, caller) = guard().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    caller.require_staff()?;
+    let mut problems = Problems::new();
+    let Some(size) = problems.check(Field::GroupSize, text::whole_number(&size, 2, 500)) else {
+        return Err(AppError::invalid(problems.into_vec()));
+    };
+    let txn = state.db.begin().await?;
+    let enrolled = enrolled_ids(&txn, edition.id).await?;
+    let assigned: Vec<i32> = group_member::Entity::find()
+        .select_only()
+        .column(group_member::Column::UserId)
+        .filter(group_member::Column::EditionId.eq(edition.id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let waiting: Vec<i32> = enrolled
+        .into_iter()
+        .filter(|id| !assigned.contains(id))
+        .collect();
+    let schools: Vec<(i32, Option<String>, Option<String>)> = user::Entity::find()
+        .filter(user::Column::Id.is_in(waiting.clone()))
+        .order_by_asc(user::Column::Id)
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.school_region, u.school_level))
+        .collect();
+    let existing = group::Entity::find()
+        .filter(group::Column::EditionId.eq(edition.id))
+        .count(&txn)
+        .await?;
+    let mut placed = 0u64;
+    let now = Utc::now();
+    for (n, members) in scoping::split_into_groups(&schools, size as usize)
+        .into_iter()
+        .enumerate()
+    {
+        let created = group::ActiveModel {
+            edition_id: Set(edition.id),
+            name: Set(format!("{} {}", group_word(), existing + n as u64 + 1)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for user_id in members {
+            group_member::ActiveModel {
+                edition_id: Set(edition.id),
+                user_id: Set(user_id),
+                group_id: Set(created.id),
+            }
+            .insert(&txn)
+            .await?;
+            placed += 1;
+        }
+    }
+    txn.commit().await?;
+    tracing::info!(
+        user.id = caller.id,
+        edition.id = edition.id,
+        placed,
+        "participants split into groups"
+    );
+    Ok(placed)
+}
+
+/// "Gruppo" or "Group", in the language of the staff member asking.
+fn group_word() -> &'static str {
+    use leptos_i18n::Locale as _;
+    match leptos_i18n::locale::resolve_locale::<crate::i18n::Locale>().as_str() {
+        "en" => "Group",
+        _ => "Gruppo",
+    }
+}
+
+pub async fn set_group_ambassador(
+    group_id: i32,
+    user_id: i32,
+    assigned: String,
+) -> Result<(), AppError> {
+    let (state, caller) = guard().await?;
+    let group = find_or_404::<group::Entity>(&state.db, group_id).await?;
+    let ambassador = find_or_404::<user::Entity>(&state.db, user_id).await?;
+    caller.require_staff()?;
+    if assigned.trim() == "true" {
+        if !ambassador.is_ambassador {
+            return Err(AppError::Refused(crate::error::Refusal::NotAnAmbassador));
+        }
+        group_ambassador::Entity::insert(group_ambassador::ActiveModel {
+            group_id: Set(group.id),
+            user_id: Set(ambassador.id),
+        })
+        .on_conflict_do_nothing_on([
+            group_ambassador::Column::GroupId,
+            group_ambassador::Column::UserId,
+        ])
+        .exec(&state.db)
+        .await?;
+    } else {
+        group_ambassador::Entity::delete_by_id((group.id, ambassador.id))
+            .exec(&state.db)
+            .await?;
+    }
+    tracing::info!(
+        user.id = caller.id,
+        group.id = group.id,
+        ambassador.id = ambassador.id,
+        assigned,
+        "group ambassador changed"
+    );
+    Ok(())
+}
+
+pub async fn move_to_group(edition_id: i32, user_id: i32, group_id: i32) -> Result<(), AppError> {
+    let (state, caller) = guard().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    // The group must be one of this edition's: never trust a bare id.
+    let group = group::Entity::find()
+        .filter(group::Column::Id.eq(group_id))
+        .filter(group::Column::EditionId.eq(edition.id))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let enrolled = enrolment::Entity::find()
+        .filter(enrolment::Column::EditionId.eq(edition.id))
+        .filter(enrolment::Column::UserId.eq(user_id))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    caller.require_staff()?;
+    group_member::Entity::insert(group_member::ActiveModel {
+        edition_id: Set(edition.id),
+        user_id: Set(enrolled.user_id),
+        group_id: Set(group.id),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            group_member::Column::EditionId,
+            group_member::Column::UserId,
+        ])
+        .update_column(group_member::Column::GroupId)
+        .to_owned(),
+    )
+    .exec(&state.db)
+    .await?;
+    tracing::info!(
+        user.id = caller.id,
+        participant.id = user_id,
+        group.id = group.id,
+        "participant moved"
+    );
+    Ok(())
+}
+
+/// Loads a group through the caller's scope: outside it, the group does not exist.
+async fn group_in_scope(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    group_id: i32,
+) -> Result<(group::Model, GroupAccess), AppError> {
+    let group = find_or_404::<group::Entity>(db, group_id).await?;
+    let role = edition_role(db, caller, group.edition_id).await?;
+    let access = role.group_access(group.id).ok_or(AppError::NotFound)?;
+    Ok((group, access))
+}
+
+fn post(
+    id: i32,
+    author: i32,
+    body: String,
+    at: chrono::DateTime<Utc>,
+    names: &HashMap<i32, String>,
+) -> Post {
+    Post {
+        id,
+        author: names.get(&author).cloned().unwrap_or_default(),
+        body,
+        at: to_local(at),
+    }
+}
+
+pub async fn group_space(group_id: i32) -> Result<GroupSpace, AppError> {
+    let (state, caller) = signed_in().await?;
+    let (group, access) = group_in_scope(&state.db, &caller, group_id).await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, group.edition_id).await?;
+    let tutors: Vec<i32> = group_ambassador::Entity::find()
+        .select_only()
+        .column(group_ambassador::Column::UserId)
+        .filter(group_ambassador::Column::GroupId.eq(group.id))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let enrolled = enrolled_ids(&state.db, edition.id).await?;
+    let members: Vec<i32> = group_member::Entity::find()
+        .select_only()
+        .column(group_member::Column::UserId)
+        .filter(group_member::Column::GroupId.eq(group.id))
+        .into_tuple::<i32>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|id| enrolled.contains(id))
+        .collect();
+    let announcements = announcement::Entity::find()
+        .filter(announcement::Column::GroupId.eq(group.id))
+        .order_by_desc(announcement::Column::CreatedAt)
+        .limit(50)
+        .all(&state.db)
+        .await?;
+    let threads = thread::Entity::find()
+        .filter(thread::Column::GroupId.eq(group.id))
+        .order_by_desc(thread::Column::LastActivityAt)
+        .limit(100)
+        .all(&state.db)
+        .await?;
+    let reply_counts: Vec<(i32, i64)> = reply::Entity::find()
+        .select_only()
+        .column(reply::Column::ThreadId)
+        .column_as(reply::Column::Id.count(), "n")
+        .filter(reply::Column::ThreadId.is_in(threads.iter().map(|t| t.id)))
+        .group_by(reply::Column::ThreadId)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let everyone = names(
+        &state.db,
+        tutors
+            .iter()
+            .chain(members.iter())
+            .copied()
+            .chain(announcements.iter().map(|a| a.author_id))
+            .chain(threads.iter().map(|t| t.author_id)),
+    )
+    .await?;
+    Ok(GroupSpace {
+        id: group.id,
+        name: group.name,
+        edition_id: edition.id,
+        edition_title: edition.title,
+        ambassadors: people(&tutors, &everyone),
+        members: people(&members, &everyone),
+        announcements: announcements
+            .into_iter()
+            .map(|a| post(a.id, a.author_id, a.body, a.created_at, &everyone))
+            .collect(),
+        threads: threads
+            .into_iter()
+            .map(|t| ThreadSummary {
+                id: t.id,
+                author: everyone.get(&t.author_id).cloned().unwrap_or_default(),
+                replies: reply_counts
+                    .iter()
+                    .find(|(id, _)| *id == t.id)
+                    .map(|(_, n)| *n as u64)
+                    .unwrap_or(0),
+                last_activity: to_local(t.last_activity_at),
+                title: t.title,
+            })
+            .collect(),
+        may_announce: access.may_announce(),
+    })
+}
+
+fn parse_body(body: &str) -> Result<String, AppError> {
+    let mut problems = Problems::new();
+    match problems.check(Field::Body, text::multi_line(body, MAX_POST)) {
+        Some(body) if !body.is_empty() => Ok(body),
+        Some(_) => Err(AppError::invalid(vec![crate::domain::FieldProblem::new(
+            Field::Body,
+            crate::domain::Problem::Required,
+        )])),
+        None => Err(AppError::invalid(problems.into_vec())),
+    }
+}
+
+pub async fn post_announcement(group_id: i32, body: String) -> Result<(), AppError> {
+    let (state, caller) = guard().await?;
+    let (group, access) = group_in_scope(&state.db, &caller, group_id).await?;
+    if !access.may_announce() {
+        return Err(AppError::NotAllowed);
+    }
+    let body = parse_body(&body)?;
+    announcement::ActiveModel {
+        group_id: Set(group.id),
+        author_id: Set(caller.id),
+        body: Set(body),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await?;
+    Ok(())
+}
+
+pub async fn start_thread(group_id: i32, title: String, body: String) -> Result<i32, AppError> {
+    let (state, caller) = guard().await?;
+    let (group, _) = group_in_scope(&state.db, &caller, group_id).await?;
+    let mut problems = Problems::new();
+    let title = problems.check(Field::Title, text::single_line(&title, 200));
+    let body = match parse_body(&body) {
+        Ok(body) => Some(body),
+        Err(AppError::Invalid(found)) => {
+            for p in found {
+                problems.push(p.field, p.problem);
+            }
+            None
+        }
+        Err(other) => return Err(other),
+    };
+    let (Some(title), Some(body)) = (title, body) else {
+        return Err(AppError::invalid(problems.into_vec()));
+    };
+    let now = Utc::now();
+    let created = thread::ActiveModel {
+        group_id: Set(group.id),
+        author_id: Set(caller.id),
+        title: Set(title),
+        body: Set(body),
+        created_at: Set(now),
+        last_activity_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await?;
+    leptos_axum::redirect(&format!("/groups/{}/threads/{}", group.id, created.id));
+    Ok(created.id)
+}
+
+async fn thread_in_scope(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    thread_id: i32,
+) -> Result<(thread::Model, group::Model), AppError> {
+    let thread = find_or_404::<thread::Entity>(db, thread_id).await?;
+    let (group, _) = group_in_scope(db, caller, thread.group_id).await?;
+    Ok((thread, group))
+}
+
+pub async fn thread_view(thread_id: i32) -> Result<ThreadView, AppError> {
+    let (state, caller) = signed_in().await?;
+    let (thread, group) = thread_in_scope(&state.db, &caller, thread_id).await?;
+    let replies = reply::Entity::find()
+        .filter(reply::Column::ThreadId.eq(thread.id))
+        .order_by_asc(reply::Column::CreatedAt)
+        .order_by_asc(reply::Column::Id)
+        .all(&state.db)
+        .await?;
+    let everyone = names(
+        &state.db,
+        std::iter::once(thread.author_id).chain(replies.iter().map(|r| r.author_id)),
+    )
+    .await?;
+    Ok(ThreadView {
+        id: thread.id,
+        group_id: group.id,
+        group_name: group.name,
+        title: thread.title,
+        opening: post(
+            thread.id,
+            thread.author_id,
+            thread.body,
+            thread.created_at,
+            &everyone,
+        ),
+        replies: replies
+            .into_iter()
+            .map(|r| post(r.id, r.author_id, r.body, r.created_at, &everyone))
+            .collect(),
+    })
+}
+
+pub async fn post_reply(thread_id: i32, body: String) -> Result<(), AppError> {
+    let (state, caller) = guard().await?;
+    let (thread, _) = thread_in_scope(&state.db, &caller, thread_id).await?;
+    let body = parse_body(&body)?;
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    thread::Entity::update_many()
+        .col_expr(
+            thread::Column::LastActivityAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(thread::Column::Id.eq(thread.id))
+        .exec(&txn)
+        .await?;
+    reply::ActiveModel {
+        thread_id: Set(thread.id),
+        author_id: Set(caller.id),
+        body: Set(body),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
