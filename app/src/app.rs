@@ -1,6 +1,9 @@
 //! The document shell and the route table.
 
 use crate::features::accounts::pages::{LoginPage, SignupPage};
+use crate::features::activities::attendance_pages::{AttendancePage, ImportPreviewPage};
+use crate::features::activities::pages::ActivityPageView;
+use crate::features::activities::staff_pages::ActivitiesAdminPage;
 use crate::features::courses::pages::{CoursePage, StaffHomePage};
 use crate::features::editions::pages::{CataloguePage, EditionPageView};
 use crate::features::editions::staff_pages::EditionAdminPage;
@@ -70,6 +73,10 @@ fn Routed() -> impl IntoView {
                 <Route path=path!("/staff/users") view=UsersPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/editions/:id/groups") view=GroupsAdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/groups/:id") view=GroupSpacePage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/editions/:id/activities") view=ActivitiesAdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/activities/:id") view=ActivityPageView ssr=SsrMode::Async/>
+                <Route path=path!("/activities/:id/attendance") view=AttendancePage ssr=SsrMode::Async/>
+                <Route path=path!("/attendance-imports/:id") view=ImportPreviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/groups/:id/threads/:thread") view=ThreadPage ssr=SsrMode::Async/>
             </FlatRoutes>
         </Layout>

@@ -47,6 +47,8 @@ pub enum Refusal {
     CloneOutOfRange,
     /// Only people with the ambassador role can tutor a group.
     NotAnAmbassador,
+    /// An uploaded attendance report could not be read.
+    Report(crate::domain::attendance::report::ReportError),
 }
 
 impl AppError {

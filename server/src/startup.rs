@@ -99,6 +99,13 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/{*fn_name}", post(server_functions))
+        .route(
+            "/attendance-imports",
+            post(crate::routes::upload_attendance_report).layer(
+                axum::extract::DefaultBodyLimit::max(crate::routes::MAX_REPORT_BYTES + 64 * 1024),
+            ),
+        )
+        .route("/calendar/{file}", get(crate::routes::calendar_feed))
         .leptos_routes_with_context(
             &server_state,
             routes,

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod activities;
 pub mod attendance;
+pub mod calendar;
 pub mod dates;
 pub mod editions;
 pub mod enrolment;

@@ -33,6 +33,7 @@ pub enum Field {
     RecordingUrl,
     Name,
     GroupSize,
+    Minutes,
 }
 
 impl Field {
@@ -65,6 +66,7 @@ impl Field {
             Field::RecordingUrl => "recording_url",
             Field::Name => "name",
             Field::GroupSize => "size",
+            Field::Minutes => "minutes",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! functions), `service.rs` (server-only: queries and access checks), `pages.rs` (routes).
 
 pub mod accounts;
+pub mod activities;
 pub mod courses;
 pub mod editions;
 pub mod groups;

@@ -96,7 +96,7 @@ pub fn request_parts() -> Result<Parts, AppError> {
     })
 }
 
-fn check_origin(parts: &Parts, settings: &Settings) -> Result<(), AppError> {
+pub fn check_origin(parts: &Parts, settings: &Settings) -> Result<(), AppError> {
     let header =
         |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok());
     if origin_allowed(

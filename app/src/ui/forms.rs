@@ -24,15 +24,22 @@ fn field_ids(field: Field, form: Option<&str>) -> (String, String, String) {
     (id.clone(), format!("{id}-hint"), format!("{id}-error"))
 }
 
+fn input_name(field: Field, prefix: Option<&str>) -> String {
+    match prefix {
+        Some(prefix) => format!("{prefix}[{}]", field.input_name()),
+        None => field.input_name().to_owned(),
+    }
+}
+
 /// The problems list under a field; empty (and silent) when there is none.
 #[component]
 fn FieldProblems(
     field: Field,
     error: Signal<Option<AppError>>,
-    form: Option<&'static str>,
+    form: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (_, _, error_id) = field_ids(field, form);
+    let (_, _, error_id) = field_ids(field, form.as_deref());
     let problems = move || {
         error
             .get()
@@ -66,10 +73,14 @@ pub fn TextField(
     #[prop(optional)] max: Option<i64>,
     #[prop(optional)] maxlength: Option<u32>,
     /// Needed when two forms on one page share a field.
+    #[prop(optional, into)]
+    form: Option<String>,
+    /// When the server function takes a struct: inputs are named `prefix[field]`.
     #[prop(optional)]
-    form: Option<&'static str>,
+    prefix: Option<&'static str>,
 ) -> impl IntoView {
-    let (id, hint_id, error_id) = field_ids(field, form);
+    let (id, hint_id, error_id) = field_ids(field, form.as_deref());
+    let name = input_name(field, prefix);
     let has_problem = move || {
         error
             .get()
@@ -86,7 +97,7 @@ pub fn TextField(
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             <input
                 id=id
-                name=field.input_name()
+                name=name
                 type=input_type.unwrap_or("text")
                 value=value
                 autocomplete=autocomplete
@@ -110,9 +121,11 @@ pub fn TextArea(
     #[prop(optional_no_strip)] value: Option<String>,
     #[prop(optional)] rows: Option<u32>,
     #[prop(optional)] maxlength: Option<u32>,
-    #[prop(optional)] form: Option<&'static str>,
+    #[prop(optional, into)] form: Option<String>,
+    #[prop(optional)] prefix: Option<&'static str>,
 ) -> impl IntoView {
-    let (id, _, error_id) = field_ids(field, form);
+    let (id, _, error_id) = field_ids(field, form.as_deref());
+    let name = input_name(field, prefix);
     let has_problem = move || {
         error
             .get()
@@ -123,7 +136,7 @@ pub fn TextArea(
             <label for=id.clone()>{children()}</label>
             <textarea
                 id=id
-                name=field.input_name()
+                name=name
                 rows=rows.unwrap_or(6)
                 maxlength=maxlength
                 aria-invalid=move || if has_problem() { "true" } else { "false" }

@@ -1,6 +1,8 @@
 //! Translated texts for values that come from the domain (problems, errors, statuses, dates).
 
 use crate::domain::Problem;
+use crate::domain::activities::{ActivityKind, ActivityState};
+use crate::domain::attendance::report::ReportError;
 use crate::domain::dates::{self, Lang};
 use crate::domain::editions::EditionStatus;
 use crate::domain::enrolment::{EnrolRefusal, EnrolmentStatus, WithdrawRefusal};
@@ -103,6 +105,16 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
         Refusal::StatusTransition => td_string!(locale, errors.status_transition).to_string(),
         Refusal::CloneOutOfRange => td_string!(locale, errors.clone_out_of_range).to_string(),
         Refusal::NotAnAmbassador => td_string!(locale, errors.not_an_ambassador).to_string(),
+        Refusal::Report(ReportError::Empty) => td_string!(locale, errors.report_empty).to_string(),
+        Refusal::Report(ReportError::NotText) => {
+            td_string!(locale, errors.report_not_text).to_string()
+        }
+        Refusal::Report(ReportError::NoParticipantTable) => {
+            td_string!(locale, errors.report_no_table).to_string()
+        }
+        Refusal::Report(ReportError::NoAttendees) => {
+            td_string!(locale, errors.report_no_attendees).to_string()
+        }
     }
 }
 
@@ -132,6 +144,53 @@ pub fn enrolment_status_in(locale: Locale, status: EnrolmentStatus) -> String {
         EnrolmentStatus::Enrolled => td_string!(locale, enrolment.enrolled).to_string(),
         EnrolmentStatus::Waitlisted => td_string!(locale, enrolment.waitlisted).to_string(),
         EnrolmentStatus::Withdrawn => td_string!(locale, enrolment.withdrawn).to_string(),
+    }
+}
+
+pub fn activity_kind_in(locale: Locale, kind: ActivityKind) -> String {
+    match kind {
+        ActivityKind::Material => td_string!(locale, kinds.material).to_string(),
+        ActivityKind::Webinar => td_string!(locale, kinds.webinar).to_string(),
+        ActivityKind::TaskSheet => td_string!(locale, kinds.task_sheet).to_string(),
+        ActivityKind::DesignExercise => td_string!(locale, kinds.design_exercise).to_string(),
+        ActivityKind::Quiz => td_string!(locale, kinds.quiz).to_string(),
+    }
+}
+
+pub fn activity_state_in(locale: Locale, state: ActivityState) -> String {
+    match state {
+        ActivityState::ToDo => td_string!(locale, states.to_do).to_string(),
+        ActivityState::Viewed => td_string!(locale, states.viewed).to_string(),
+        ActivityState::Upcoming => td_string!(locale, states.upcoming).to_string(),
+        ActivityState::Attended => td_string!(locale, states.attended).to_string(),
+        ActivityState::TooShort => td_string!(locale, states.too_short).to_string(),
+        ActivityState::Missed => td_string!(locale, states.missed).to_string(),
+        ActivityState::Submitted => td_string!(locale, states.submitted).to_string(),
+        ActivityState::NeedsRevision => td_string!(locale, states.needs_revision).to_string(),
+        ActivityState::Accepted => td_string!(locale, states.accepted).to_string(),
+        ActivityState::Passed => td_string!(locale, states.passed).to_string(),
+        ActivityState::Failed => td_string!(locale, states.failed).to_string(),
+    }
+}
+
+pub fn activity_kind(i18n: I18n, kind: ActivityKind) -> String {
+    activity_kind_in(i18n.get_locale(), kind)
+}
+
+pub fn activity_state(i18n: I18n, state: ActivityState) -> String {
+    activity_state_in(i18n.get_locale(), state)
+}
+
+/// Why an uploaded report was sent back (the code travels in the URL).
+pub fn upload_problem(i18n: I18n, code: &str) -> String {
+    let locale = i18n.get_locale();
+    match code {
+        "empty" => td_string!(locale, errors.report_empty).to_string(),
+        "not_text" => td_string!(locale, errors.report_not_text).to_string(),
+        "no_table" => td_string!(locale, errors.report_no_table).to_string(),
+        "no_attendees" => td_string!(locale, errors.report_no_attendees).to_string(),
+        "too_large" => td_string!(locale, errors.report_too_large).to_string(),
+        _ => td_string!(locale, errors.report_missing).to_string(),
     }
 }
 

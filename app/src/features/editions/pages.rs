@@ -6,6 +6,7 @@ use super::api::{
 use crate::domain::editions::{EditionStatus, EnrolmentWindow};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::error::AppError;
+use crate::features::activities::pages::MyActivitiesSection;
 use crate::i18n::*;
 use crate::ui::forms::{Submit, action_error};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError};
@@ -193,6 +194,7 @@ fn EditionDetails(
                             </section>
                         }
                     })}
+                    <MyActivitiesSection edition_id=summary.id/>
                 </div>
                 <aside class="enrolment-box" aria-labelledby="enrolment-heading">
                     <h2 id="enrolment-heading">{t!(i18n, enrolment.heading)}</h2>

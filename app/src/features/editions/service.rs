@@ -12,8 +12,8 @@ use crate::domain::{Field, text};
 use crate::error::{AppError, Refusal};
 use crate::ssr::AppState;
 use crate::ssr::auth::{Caller, guard, maybe_signed_in, signed_in};
-use crate::ssr::db::{find_or_404, search_condition, today_in_rome};
-use crate::ssr::entities::{course, edition, enrolment, user};
+use crate::ssr::db::{find_or_404, from_local, search_condition, to_local, today_in_rome};
+use crate::ssr::entities::{activity, course, edition, enrolment, user};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -586,8 +586,9 @@ pub async fn clone_edition(
     let dates = dates_of(&source)
         .shifted_to_start(new_start)
         .ok_or(AppError::Refused(Refusal::CloneOutOfRange))?;
+    let txn = state.db.begin().await?;
     let created = insert_edition(
-        &state.db,
+        &txn,
         source.course_id,
         title,
         dates,
@@ -595,6 +596,43 @@ pub async fn clone_edition(
         Some(source.id),
     )
     .await?;
+    // The edition's settings and activities come along, every time moved like the dates.
+    let shift = chrono::TimeDelta::days((dates.starts_on - source.starts_on).num_days());
+    let mut settings: edition::ActiveModel = created.clone().into();
+    settings.attendance_min_minutes = Set(source.attendance_min_minutes);
+    settings.allow_recording = Set(source.allow_recording);
+    settings.update(&txn).await?;
+    let activities = activity::Entity::find()
+        .filter(activity::Column::EditionId.eq(source.id))
+        .all(&txn)
+        .await?;
+    // Shifted on the wall clock: a 17:00 webinar stays at 17:00 across a change of summer time.
+    let moved = |t: chrono::DateTime<Utc>| from_local(to_local(t) + shift);
+    let now = Utc::now();
+    for a in activities {
+        activity::ActiveModel {
+            edition_id: Set(created.id),
+            position: Set(a.position),
+            kind: Set(a.kind),
+            title: Set(a.title),
+            description: Set(a.description),
+            opens_at: Set(a.opens_at.map(moved)),
+            due_at: Set(a.due_at.map(moved)),
+            estimated_minutes: Set(a.estimated_minutes),
+            counts: Set(a.counts),
+            url: Set(a.url),
+            body: Set(a.body),
+            starts_at: Set(a.starts_at.map(moved)),
+            duration_minutes: Set(a.duration_minutes),
+            recording_url: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
     tracing::info!(
         user.id = caller.id,
         edition.id = created.id,

@@ -125,6 +125,7 @@ fn EditionAdminView(
                 <p class="aside">{t!(i18n, staff.cloned_from)} " " <a href=format!("/staff/editions/{id}")>{title}</a></p>
             })}
             <p class="actions">
+                <a class="button secondary" href=format!("/staff/editions/{edition_id}/activities")>{t!(i18n, activities.manage)}</a>
                 <a class="button secondary" href=format!("/staff/editions/{edition_id}/groups")>{t!(i18n, groups.manage)}</a>
                 <a href=format!("/editions/{edition_id}")>{t!(i18n, staff.participant_view)}</a>
             </p>

@@ -1,0 +1,227 @@
+use crate::domain::activities::{ActivityForm, ActivityKind, ActivityState};
+use crate::domain::attendance::matching::PreviewRow;
+use crate::error::AppError;
+use chrono::NaiveDateTime;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {super::service, crate::ssr::respond};
+
+/// An activity with everything staff can edit (times local, Europe/Rome).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityDetails {
+    pub id: i32,
+    pub edition_id: i32,
+    pub position: i32,
+    pub kind: ActivityKind,
+    pub title: String,
+    pub description: String,
+    pub opens_at: Option<NaiveDateTime>,
+    pub due_at: Option<NaiveDateTime>,
+    pub estimated_minutes: i32,
+    pub counts: bool,
+    pub url: Option<String>,
+    pub body: Option<String>,
+    pub starts_at: Option<NaiveDateTime>,
+    pub duration_minutes: Option<i32>,
+    pub recording_url: Option<String>,
+}
+
+impl ActivityDetails {
+    /// The form pre-filled with this activity, for editing.
+    pub fn form(&self) -> ActivityForm {
+        let time = |t: Option<NaiveDateTime>| {
+            t.map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+                .unwrap_or_default()
+        };
+        ActivityForm {
+            kind: self.kind.as_str().to_owned(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            opens_at: time(self.opens_at),
+            due_at: time(self.due_at),
+            estimated_hours: format_hours(self.estimated_minutes),
+            counts: self.counts.then(|| "on".to_owned()),
+            url: self.url.clone().unwrap_or_default(),
+            body: self.body.clone().unwrap_or_default(),
+            starts_at: time(self.starts_at),
+            duration_minutes: self
+                .duration_minutes
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            recording_url: self.recording_url.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// Minutes as hours for a form field ("1.5").
+pub fn format_hours(minutes: i32) -> String {
+    let hours = f64::from(minutes) / 60.0;
+    let text = format!("{hours:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivitiesAdmin {
+    pub edition_id: i32,
+    pub edition_title: String,
+    pub attendance_min_minutes: i32,
+    pub activities: Vec<ActivityDetails>,
+}
+
+/// One activity as a participant sees it in their list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyActivity {
+    pub id: i32,
+    pub kind: ActivityKind,
+    pub title: String,
+    pub due_at: Option<NaiveDateTime>,
+    pub starts_at: Option<NaiveDateTime>,
+    pub estimated_minutes: i32,
+    pub counts: bool,
+    pub state: ActivityState,
+}
+
+/// The participant's side of an edition: activities and their group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyActivities {
+    pub activities: Vec<MyActivity>,
+    pub next: Option<i32>,
+    pub group: Option<(i32, String)>,
+    /// Whether the caller has a private calendar address.
+    pub calendar: bool,
+}
+
+/// An activity opened by a participant (or previewed by staff and ambassadors).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityPage {
+    pub id: i32,
+    pub edition_id: i32,
+    pub edition_title: String,
+    pub kind: ActivityKind,
+    pub title: String,
+    pub description: String,
+    pub opens_at: Option<NaiveDateTime>,
+    pub due_at: Option<NaiveDateTime>,
+    pub estimated_minutes: i32,
+    pub url: Option<String>,
+    pub body: Option<String>,
+    pub starts_at: Option<NaiveDateTime>,
+    pub duration_minutes: Option<i32>,
+    /// Shown to enrolled participants from shortly before the start until the end.
+    pub join_url: Option<String>,
+    pub recording_url: Option<String>,
+    pub speakers: Vec<String>,
+    pub state: Option<ActivityState>,
+    pub may_mark_attendance: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceRow {
+    pub user_id: i32,
+    pub name: String,
+    pub group: Option<String>,
+    pub minutes: Option<i32>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceSheet {
+    pub activity_id: i32,
+    pub edition_id: i32,
+    pub title: String,
+    pub duration_minutes: i32,
+    pub required_minutes: i32,
+    pub rows: Vec<AttendanceRow>,
+    pub may_import: bool,
+}
+
+/// One line of the attendance form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceEntry {
+    pub user_id: i32,
+    #[serde(default)]
+    pub present: Option<String>,
+    #[serde(default)]
+    pub minutes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub import_id: i32,
+    pub activity_id: i32,
+    pub title: String,
+    pub file_name: String,
+    pub rows: Vec<PreviewRow>,
+    /// Names of participants for matched and ambiguous rows.
+    pub names: Vec<(i32, String)>,
+    pub unreadable_rows: Vec<usize>,
+    pub applied: bool,
+}
+
+#[server(prefix = "/api", endpoint = "load_activities_admin")]
+pub async fn load_activities_admin(edition_id: i32) -> Result<ActivitiesAdmin, AppError> {
+    respond(service::activities_admin(edition_id).await)
+}
+
+#[server(prefix = "/api", endpoint = "create_activity")]
+pub async fn create_activity(edition_id: i32, activity: ActivityForm) -> Result<i32, AppError> {
+    respond(service::create_activity(edition_id, activity).await)
+}
+
+#[server(prefix = "/api", endpoint = "update_activity")]
+pub async fn update_activity(activity_id: i32, activity: ActivityForm) -> Result<(), AppError> {
+    respond(service::update_activity(activity_id, activity).await)
+}
+
+#[server(prefix = "/api", endpoint = "move_activity")]
+pub async fn move_activity(activity_id: i32, direction: String) -> Result<(), AppError> {
+    respond(service::move_activity(activity_id, direction).await)
+}
+
+#[server(prefix = "/api", endpoint = "delete_activity")]
+pub async fn delete_activity(activity_id: i32) -> Result<(), AppError> {
+    respond(service::delete_activity(activity_id).await)
+}
+
+#[server(prefix = "/api", endpoint = "load_my_activities")]
+pub async fn load_my_activities(edition_id: i32) -> Result<Option<MyActivities>, AppError> {
+    respond(service::my_activities(edition_id).await)
+}
+
+/// Opens an activity; opening a material records it as viewed.
+#[server(prefix = "/api", endpoint = "open_activity")]
+pub async fn open_activity(activity_id: i32) -> Result<ActivityPage, AppError> {
+    respond(service::open_activity(activity_id).await)
+}
+
+#[server(prefix = "/api", endpoint = "load_attendance")]
+pub async fn load_attendance(activity_id: i32) -> Result<AttendanceSheet, AppError> {
+    respond(service::attendance_sheet(activity_id).await)
+}
+
+#[server(prefix = "/api", endpoint = "save_attendance")]
+pub async fn save_attendance(
+    activity_id: i32,
+    entries: Vec<AttendanceEntry>,
+) -> Result<u32, AppError> {
+    respond(service::save_attendance(activity_id, entries).await)
+}
+
+#[server(prefix = "/api", endpoint = "load_import")]
+pub async fn load_import(import_id: i32) -> Result<ImportPreview, AppError> {
+    respond(service::import_preview(import_id).await)
+}
+
+/// Records the matched rows of an uploaded report, all in one transaction.
+#[server(prefix = "/api", endpoint = "apply_import")]
+pub async fn apply_import(import_id: i32) -> Result<u32, AppError> {
+    respond(service::apply_import(import_id).await)
+}
+
+/// Makes a new private calendar address (the old one stops working) and returns it.
+#[server(prefix = "/api", endpoint = "reset_calendar")]
+pub async fn reset_calendar() -> Result<String, AppError> {
+    respond(service::reset_calendar().await)
+}

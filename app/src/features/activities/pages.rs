@@ -1,0 +1,181 @@
+//! What participants see: their activities in an edition, and one activity opened.
+
+use super::api::{ActivityPage, MyActivities, ResetCalendar, load_my_activities, open_activity};
+use crate::domain::activities::{ActivityKind, ActivityState};
+use crate::features::editions::pages::id_param;
+use crate::i18n::*;
+use crate::ui::forms::action_error;
+use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, RichText, local_time};
+use crate::ui::text;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn StateBadge(state: ActivityState) -> impl IntoView {
+    let i18n = use_i18n();
+    let tone = match state {
+        s if s.is_done() => "done",
+        ActivityState::NeedsRevision
+        | ActivityState::TooShort
+        | ActivityState::Failed
+        | ActivityState::Missed => "attention",
+        _ => "pending",
+    };
+    view! { <span class=format!("badge state-{tone}")>{move || text::activity_state(i18n, state)}</span> }
+}
+
+/// The participant's activities on the edition page (nothing for those not enrolled).
+#[component]
+pub fn MyActivitiesSection(edition_id: i32) -> impl IntoView {
+    let data = Resource::new(move || edition_id, load_my_activities);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(mine)) => view! { <MyActivitiesView mine/> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Err(error) => view! { <ErrorNotice error=Some(error)/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MyActivitiesView(mine: MyActivities) -> impl IntoView {
+    let i18n = use_i18n();
+    let reset = ServerAction::<ResetCalendar>::new();
+    let reset_error = action_error(reset);
+    let next = mine
+        .next
+        .and_then(|id| mine.activities.iter().find(|a| a.id == id).cloned());
+    let upcoming: Vec<_> = mine
+        .activities
+        .iter()
+        .filter(|a| a.kind == ActivityKind::Webinar && a.state == ActivityState::Upcoming)
+        .cloned()
+        .collect();
+    let has_calendar = mine.calendar;
+    view! {
+        <section class="my-activities" aria-labelledby="activities-heading">
+            {mine.group.clone().map(|(id, name)| view! {
+                <p class="group-link">{t!(i18n, groups.my_group)} ": " <a href=format!("/groups/{id}")>{name}</a></p>
+            })}
+            {next.map(|next| {
+                let when = next.due_at.or(next.starts_at);
+                view! {
+                    <div class="next-up">
+                        <p class="eyebrow">{t!(i18n, activities.next)}</p>
+                        <a href=format!("/activities/{}", next.id)>{next.title.clone()}</a>
+                        {when.map(|at| view! { <span class="aside">{move || t_string!(i18n, activities.by, date = local_time(i18n, at)).to_string()}</span> })}
+                    </div>
+                }
+            })}
+            <h2 id="activities-heading">{t!(i18n, activities.title)}</h2>
+            {if mine.activities.is_empty() {
+                view! { <EmptyState><p>{t!(i18n, activities.none_yet)}</p></EmptyState> }.into_any()
+            } else {
+                view! {
+                    <ol class="activity-list">
+                        {mine.activities.into_iter().map(|a| {
+                            let when = a.starts_at.or(a.due_at);
+                            let kind = a.kind;
+                            view! {
+                                <li class="activity-line">
+                                    <div class="activity-summary">
+                                        <span class=format!("badge kind-{}", kind.as_str())>{move || text::activity_kind(i18n, kind)}</span>
+                                        <a href=format!("/activities/{}", a.id)>{a.title}</a>
+                                        {when.map(|at| view! { <span class="aside">{move || local_time(i18n, at)}</span> })}
+                                    </div>
+                                    <StateBadge state=a.state/>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            {(!upcoming.is_empty()).then(|| view! {
+                <section class="calendar" aria-labelledby="calendar-heading">
+                    <h3 id="calendar-heading">{t!(i18n, activities.upcoming_webinars)}</h3>
+                    <ul>
+                        {upcoming.into_iter().map(|w| {
+                            let at = w.starts_at;
+                            view! { <li>{w.title} {at.map(|at| view! { <span class="aside">" · " {move || local_time(i18n, at)}</span> })}</li> }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            <details class="calendar-link">
+                <summary class="button link">{t!(i18n, activities.calendar)}</summary>
+                <p class="hint">{t!(i18n, activities.calendar_explainer)}</p>
+                {has_calendar.then(|| view! { <p class="hint">{t!(i18n, activities.calendar_exists)}</p> })}
+                <ErrorNotice error=reset_error/>
+                <ActionForm action=reset>
+                    <button type="submit" class="button secondary small">{t!(i18n, activities.calendar_new)}</button>
+                </ActionForm>
+                {move || reset.value().get().and_then(|r| r.ok()).map(|url| view! {
+                    <p class="calendar-url"><code>{url}</code></p>
+                    <p class="hint">{t!(i18n, activities.calendar_copy)}</p>
+                })}
+            </details>
+        </section>
+    }
+}
+
+#[component]
+pub fn ActivityPageView() -> impl IntoView {
+    let id = id_param();
+    let page = Resource::new(move || id.get(), open_activity);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(error) => view! { <PageError error/> }.into_any(),
+                    Ok(page) => view! { <ActivityView page/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ActivityView(page: ActivityPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = page.kind;
+    let id = page.id;
+    view! {
+        <Title text=page.title.clone()/>
+        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
+            <a href=format!("/editions/{}", page.edition_id)>{page.edition_title.clone()}</a>
+        </nav>
+        <article class="activity">
+            <header class="page-header">
+                <p class="eyebrow">{move || text::activity_kind(i18n, kind)}</p>
+                <h1>{page.title.clone()}</h1>
+                {page.state.map(|state| view! { <StateBadge state/> })}
+            </header>
+            <dl class="facts">
+                {page.starts_at.map(|at| view! { <div><dt>{t!(i18n, activities.starts_at)}</dt><dd>{move || local_time(i18n, at)}</dd></div> })}
+                {page.duration_minutes.map(|d| view! { <div><dt>{t!(i18n, activities.duration)}</dt><dd>{d} " min"</dd></div> })}
+                {page.due_at.map(|at| view! { <div><dt>{t!(i18n, activities.due_at)}</dt><dd>{move || local_time(i18n, at)}</dd></div> })}
+                <div><dt>{t!(i18n, activities.estimated_hours)}</dt><dd>{super::api::format_hours(page.estimated_minutes)} " h"</dd></div>
+                {(!page.speakers.is_empty()).then(|| view! { <div><dt>{t!(i18n, activities.speakers)}</dt><dd>{page.speakers.join(", ")}</dd></div> })}
+            </dl>
+            {(!page.description.is_empty()).then(|| view! { <RichText text=page.description.clone()/> })}
+            {page.body.clone().map(|body| view! { <section class="material-page card"><RichText text=body/></section> })}
+            {page.url.clone().map(|url| view! {
+                <p><a class="button primary" href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.open_material)}</a></p>
+            })}
+            {(kind == ActivityKind::Webinar).then(|| match page.join_url.clone() {
+                Some(url) => view! { <p><a class="button primary" href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.join)}</a></p> }.into_any(),
+                None => view! { <p class="hint">{t!(i18n, activities.join_later)}</p> }.into_any(),
+            })}
+            {page.recording_url.clone().map(|url| view! {
+                <p><a href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.recording)}</a></p>
+            })}
+            {page.may_mark_attendance.then(|| view! {
+                <p><a class="button secondary" href=format!("/activities/{id}/attendance")>{t!(i18n, attendance.title)}</a></p>
+            })}
+        </article>
+    }
+}

@@ -1,0 +1,219 @@
+//! Staff: the activities of an edition — add, edit, order, remove.
+
+use super::api::{
+    ActivitiesAdmin, ActivityDetails, CreateActivity, DeleteActivity, MoveActivity, UpdateActivity,
+    load_activities_admin,
+};
+use crate::domain::Field;
+use crate::domain::activities::{ActivityForm, ActivityKind};
+use crate::error::AppError;
+use crate::features::editions::pages::id_param;
+use crate::i18n::*;
+use crate::ui::forms::{Submit, TextArea, TextField, action_error};
+use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, local_time};
+use crate::ui::text;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn ActivitiesAdminPage() -> impl IntoView {
+    let id = id_param();
+    let create = ServerAction::<CreateActivity>::new();
+    let update = ServerAction::<UpdateActivity>::new();
+    let moved = ServerAction::<MoveActivity>::new();
+    let delete = ServerAction::<DeleteActivity>::new();
+    let data = Resource::new(
+        move || {
+            (
+                id.get(),
+                create.version().get(),
+                update.version().get(),
+                moved.version().get(),
+                delete.version().get(),
+            )
+        },
+        |(id, ..)| load_activities_admin(id),
+    );
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(error) => view! { <PageError error/> }.into_any(),
+                    Ok(admin) => view! { <ActivitiesAdminView admin create update moved delete/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ActivitiesAdminView(
+    admin: ActivitiesAdmin,
+    create: ServerAction<CreateActivity>,
+    update: ServerAction<UpdateActivity>,
+    moved: ServerAction<MoveActivity>,
+    delete: ServerAction<DeleteActivity>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let edition_id = admin.edition_id;
+    let create_error = action_error(create);
+    let update_error = action_error(update);
+    let count = admin.activities.len();
+    view! {
+        <Title text=format!("{} · {}", t_string!(i18n, activities.title), admin.edition_title)/>
+        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
+            <a href="/staff">{t!(i18n, staff.title)}</a>
+            " / "
+            <a href=format!("/staff/editions/{edition_id}")>{admin.edition_title.clone()}</a>
+        </nav>
+        <header class="page-header">
+            <h1>{t!(i18n, activities.title)}</h1>
+            <p class="lead">{t!(i18n, activities.lead)}</p>
+        </header>
+        <ErrorNotice error=update_error/>
+        {if admin.activities.is_empty() {
+            view! { <EmptyState><p>{t!(i18n, activities.none)}</p></EmptyState> }.into_any()
+        } else {
+            view! {
+                <ol class="activity-list">
+                    {admin.activities.into_iter().enumerate().map(|(i, activity)| {
+                        view! { <ActivityLine activity first=i == 0 last=i + 1 == count update moved delete update_error/> }
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+        <section class="card" aria-labelledby="new-activity-heading">
+            <h2 id="new-activity-heading">{t!(i18n, activities.new)}</h2>
+            <ErrorNotice error=create_error/>
+            <ActionForm action=create>
+                <input type="hidden" name="edition_id" value=edition_id/>
+                <ActivityFields error=create_error form=None form_id="new-activity"/>
+                <Submit pending=create.pending()>{t!(i18n, activities.create)}</Submit>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ActivityLine(
+    activity: ActivityDetails,
+    first: bool,
+    last: bool,
+    update: ServerAction<UpdateActivity>,
+    moved: ServerAction<MoveActivity>,
+    delete: ServerAction<DeleteActivity>,
+    update_error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = activity.id;
+    let kind = activity.kind;
+    let form = activity.form();
+    let when = activity.starts_at.or(activity.due_at);
+    let form_id = format!("activity-{id}");
+    view! {
+        <li class="activity-line">
+            <div class="activity-summary">
+                <span class=format!("badge kind-{}", kind.as_str())>{move || text::activity_kind(i18n, kind)}</span>
+                <a href=format!("/activities/{id}")>{activity.title.clone()}</a>
+                {when.map(|at| view! { <span class="aside">{move || local_time(i18n, at)}</span> })}
+                {(!activity.counts).then(|| view! { <span class="aside">{t!(i18n, activities.optional)}</span> })}
+                {(kind == ActivityKind::Webinar).then(|| view! {
+                    <a class="button link small" href=format!("/activities/{id}/attendance")>{t!(i18n, attendance.title)}</a>
+                })}
+            </div>
+            <div class="activity-tools">
+                <ActionForm action=moved>
+                    <input type="hidden" name="activity_id" value=id/>
+                    <input type="hidden" name="direction" value="up"/>
+                    <button type="submit" class="button link small" disabled=first aria-label=move || t_string!(i18n, activities.move_up)>"↑"</button>
+                </ActionForm>
+                <ActionForm action=moved>
+                    <input type="hidden" name="activity_id" value=id/>
+                    <input type="hidden" name="direction" value="down"/>
+                    <button type="submit" class="button link small" disabled=last aria-label=move || t_string!(i18n, activities.move_down)>"↓"</button>
+                </ActionForm>
+                <details class="confirm">
+                    <summary class="button link small">{t!(i18n, activities.delete)}</summary>
+                    <p>{t!(i18n, activities.delete_confirm_text)}</p>
+                    <ActionForm action=delete>
+                        <input type="hidden" name="activity_id" value=id/>
+                        <button type="submit" class="button danger small">{t!(i18n, activities.delete_confirm)}</button>
+                    </ActionForm>
+                </details>
+            </div>
+            <details class="edit">
+                <summary class="button link small">{t!(i18n, activities.edit)}</summary>
+                <ActionForm action=update>
+                    <input type="hidden" name="activity_id" value=id/>
+                    <ActivityFields error=update_error form=Some(form) form_id/>
+                    <Submit pending=update.pending()>{t!(i18n, common.save)}</Submit>
+                </ActionForm>
+            </details>
+        </li>
+    }
+}
+
+/// The activity form's fields (inputs named `activity[…]`), grouped by the kinds they serve.
+#[component]
+fn ActivityFields(
+    error: Signal<Option<AppError>>,
+    form: Option<ActivityForm>,
+    #[prop(into)] form_id: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = form.unwrap_or(ActivityForm {
+        estimated_hours: "1".into(),
+        counts: Some("on".into()),
+        ..Default::default()
+    });
+    let value = |v: &str| (!v.is_empty()).then(|| v.to_owned());
+    let kind = form.kind.clone();
+    let kind_id = format!("f-{form_id}-kind");
+    let counts_id = format!("f-{form_id}-counts");
+    let kind_problems = move || {
+        error
+            .get()
+            .map(|e| e.problems_of(Field::Kind))
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="field-row">
+            <div class="field">
+                <label for=kind_id.clone()>{t!(i18n, activities.kind)}</label>
+                <select id=kind_id name="activity[kind]" required=true>
+                    {ActivityKind::ALL.into_iter().map(|k| {
+                        let selected = kind == k.as_str();
+                        view! { <option value=k.as_str() selected=selected>{move || text::activity_kind(i18n, k)}</option> }
+                    }).collect_view()}
+                </select>
+                <ul class="field-problems">{move || kind_problems().into_iter().map(|p| view! { <li>{text::problem(i18n, p)}</li> }).collect_view()}</ul>
+            </div>
+            <TextField form=form_id.clone() prefix="activity" field=Field::EstimatedHours error required=true value=value(&form.estimated_hours) hint=t_string!(i18n, activities.hours_hint).to_string()>
+                {t!(i18n, activities.estimated_hours)}
+            </TextField>
+        </div>
+        <TextField form=form_id.clone() prefix="activity" field=Field::Title error required=true maxlength=200 value=value(&form.title)>{t!(i18n, fields.title)}</TextField>
+        <TextArea form=form_id.clone() prefix="activity" field=Field::Description error rows=3 value=value(&form.description)>{t!(i18n, fields.description)}</TextArea>
+        <div class="field-row">
+            <TextField form=form_id.clone() prefix="activity" field=Field::OpensAt error input_type="datetime-local" value=value(&form.opens_at)>{t!(i18n, activities.opens_at)}</TextField>
+            <TextField form=form_id.clone() prefix="activity" field=Field::DueAt error input_type="datetime-local" value=value(&form.due_at)>{t!(i18n, activities.due_at)}</TextField>
+        </div>
+        <div class="field checkbox">
+            <input type="checkbox" id=counts_id.clone() name="activity[counts]" checked=form.counts.is_some()/>
+            <label for=counts_id>{t!(i18n, activities.counts)}</label>
+        </div>
+        <TextField form=form_id.clone() prefix="activity" field=Field::Url error input_type="url" value=value(&form.url) hint=t_string!(i18n, activities.url_hint).to_string()>{t!(i18n, activities.url)}</TextField>
+        <fieldset>
+            <legend>{t!(i18n, activities.for_materials)}</legend>
+            <TextArea form=form_id.clone() prefix="activity" field=Field::Body error rows=4 value=value(&form.body)>{t!(i18n, activities.body)}</TextArea>
+        </fieldset>
+        <fieldset>
+            <legend>{t!(i18n, activities.for_webinars)}</legend>
+            <div class="field-row">
+                <TextField form=form_id.clone() prefix="activity" field=Field::StartsAt error input_type="datetime-local" value=value(&form.starts_at)>{t!(i18n, activities.starts_at)}</TextField>
+                <TextField form=form_id.clone() prefix="activity" field=Field::DurationMinutes error input_type="number" min=5 max=600 value=value(&form.duration_minutes)>{t!(i18n, activities.duration)}</TextField>
+            </div>
+            <TextField form=form_id.clone() prefix="activity" field=Field::RecordingUrl error input_type="url" value=value(&form.recording_url)>{t!(i18n, activities.recording_url)}</TextField>
+        </fieldset>
+    }
+}
