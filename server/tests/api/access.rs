@@ -64,6 +64,11 @@ const STAFF: [Expect; 6] = [S, F, F, F, F, A];
 const GROUP_A: [Expect; 6] = [S, A, N, A, N, A];
 
 struct Fixture {
+    webinar: String,
+    material: String,
+    doomed: String,
+    import: String,
+    participant_a: String,
     group: String,
     other_group: String,
     thread: String,
@@ -93,7 +98,32 @@ async fn every_server_function_checks_access(backend: Backend) {
         .group(open_edition, "B", &[participant_b], &[ambassador_b])
         .await;
     let thread = app.thread(group, participant).await;
+    let webinar = app
+        .activity(
+            open_edition,
+            "webinar",
+            "Webinar 1",
+            -chrono::TimeDelta::hours(3),
+        )
+        .await;
+    let material = app
+        .activity(open_edition, "material", "Guida", chrono::TimeDelta::zero())
+        .await;
+    let doomed = app
+        .activity(
+            open_edition,
+            "material",
+            "Da eliminare",
+            chrono::TimeDelta::zero(),
+        )
+        .await;
+    let import = app.empty_import(webinar, target).await;
     let fixture = Fixture {
+        webinar: webinar.to_string(),
+        material: material.to_string(),
+        doomed: doomed.to_string(),
+        import: import.to_string(),
+        participant_a: participant.to_string(),
         group: group.to_string(),
         other_group: other_group.to_string(),
         thread: thread.to_string(),
@@ -177,6 +207,21 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         // Members may not announce: they reach the group, their role stops them.
         ("post_announcement", [S, F, N, A, N, A]),
         ("load_my_groups", SIGNED_IN),
+        // Activities: everybody taking part in the edition opens them.
+        ("load_my_activities", SIGNED_IN),
+        ("open_activity", [S, A, A, A, A, A]),
+        ("reset_calendar", SIGNED_IN),
+        // Both ambassadors see a sheet (each with their own group's participants only)...
+        ("load_attendance", [S, F, F, A, A, A]),
+        // ...and only group A's ambassador can mark a participant of group A.
+        ("save_attendance", [S, F, F, A, N, A]),
+        ("load_import", STAFF),
+        ("apply_import", STAFF),
+        ("load_activities_admin", STAFF),
+        ("create_activity", STAFF),
+        ("update_activity", STAFF),
+        ("move_activity", STAFF),
+        ("delete_activity", STAFF),
         ("load_groups_overview", STAFF),
         ("create_group", STAFF),
         ("split_into_groups", STAFF),
@@ -302,6 +347,44 @@ fn arguments(label: &str, f: &Fixture, n: usize) -> Vec<(&'static str, String)> 
             ("page", "1".to_owned()),
         ],
         "load_group_space" => vec![("group_id", f.group.clone())],
+        "load_my_activities" => vec![("edition_id", f.open_edition.clone())],
+        "open_activity" => vec![("activity_id", f.material.clone())],
+        "load_attendance" => vec![("activity_id", f.webinar.clone())],
+        "save_attendance" => vec![
+            ("activity_id", f.webinar.clone()),
+            ("entries[0][user_id]", f.participant_a.clone()),
+            ("entries[0][present]", "on".to_owned()),
+            ("entries[0][minutes]", "60".to_owned()),
+        ],
+        "load_import" | "apply_import" => vec![("import_id", f.import.clone())],
+        "load_activities_admin" => vec![("edition_id", f.open_edition.clone())],
+        "create_activity" | "update_activity" => {
+            let mut args = vec![
+                ("activity[kind]", "material".to_owned()),
+                ("activity[title]", "Guida".to_owned()),
+                ("activity[description]", String::new()),
+                ("activity[opens_at]", String::new()),
+                ("activity[due_at]", String::new()),
+                ("activity[estimated_hours]", "1".to_owned()),
+                ("activity[url]", "https://example.org".to_owned()),
+                ("activity[body]", String::new()),
+                ("activity[starts_at]", String::new()),
+                ("activity[duration_minutes]", String::new()),
+                ("activity[recording_url]", String::new()),
+            ];
+            if label == "create_activity" {
+                args.push(("edition_id", f.open_edition.clone()));
+            } else {
+                args.push(("activity_id", f.material.clone()));
+            }
+            args
+        }
+        "move_activity" => vec![
+            ("activity_id", f.material.clone()),
+            ("direction", "up".to_owned()),
+        ],
+        // Each staff call deletes it; the others are refused before that.
+        "delete_activity" => vec![("activity_id", f.doomed.clone())],
         "post_announcement" => vec![
             ("group_id", f.group.clone()),
             ("body", "Benvenuti nel gruppo!".to_owned()),

@@ -31,15 +31,25 @@ macro_rules! both_databases {
             mod $name {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn sqlite() {
-                    super::$name($crate::helpers::Backend::Sqlite).await
+                    $crate::helpers::within_limit(super::$name($crate::helpers::Backend::Sqlite)).await
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn postgres() {
-                    super::$name($crate::helpers::Backend::Postgres).await
+                    $crate::helpers::within_limit(super::$name($crate::helpers::Backend::Postgres)).await
                 }
             }
         )*
     };
+}
+
+/// A test that has not finished after two minutes fails, instead of stalling the whole run.
+pub async fn within_limit(test: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(std::time::Duration::from_secs(120), test)
+        .await
+        .is_err()
+    {
+        panic!("the test did not finish within 120 s");
+    }
 }
 
 pub struct TestApp {
@@ -415,6 +425,97 @@ impl TestApp {
         .await
         .expect("thread")
         .id
+    }
+}
+
+impl TestApp {
+    pub async fn user_id(&self, email: &str) -> i32 {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        user::Entity::find()
+            .filter(user::Column::Email.eq(email))
+            .one(&self.state.db)
+            .await
+            .expect("query")
+            .expect("user")
+            .id
+    }
+
+    /// An activity of `kind`; a webinar starts `starts_in` from now and lasts 90 minutes.
+    pub async fn activity(
+        &self,
+        edition_id: i32,
+        kind: &str,
+        title: &str,
+        starts_in: chrono::TimeDelta,
+    ) -> i32 {
+        let now = Utc::now();
+        let webinar = kind == "webinar";
+        app::ssr::entities::activity::ActiveModel {
+            edition_id: Set(edition_id),
+            position: Set(1),
+            kind: Set(kind.to_owned()),
+            title: Set(title.to_owned()),
+            description: Set(String::new()),
+            opens_at: Set(None),
+            due_at: Set(None),
+            estimated_minutes: Set(60),
+            counts: Set(true),
+            url: Set(Some("https://meet.example.org/room-1".to_owned())),
+            body: Set(None),
+            starts_at: Set(webinar.then(|| now + starts_in)),
+            duration_minutes: Set(webinar.then_some(90)),
+            recording_url: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .expect("activity")
+        .id
+    }
+
+    /// An (empty) uploaded report for a webinar, waiting to be applied.
+    pub async fn empty_import(&self, activity_id: i32, uploaded_by: i32) -> i32 {
+        app::ssr::entities::attendance_import::ActiveModel {
+            activity_id: Set(activity_id),
+            uploaded_by: Set(uploaded_by),
+            file_name: Set("zoom.csv".to_owned()),
+            rows: Set("[[],[]]".to_owned()),
+            created_at: Set(Utc::now()),
+            applied_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .expect("import")
+        .id
+    }
+
+    /// Uploads a file as the attendance page's form does (multipart, from our own origin).
+    pub async fn upload_report(
+        &self,
+        activity_id: i32,
+        file_name: &str,
+        bytes: &[u8],
+        session: &str,
+    ) -> Response {
+        let boundary = "----aula-test-boundary";
+        let mut body = Vec::new();
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"report\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
+        body.extend(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(format!("/attendance-imports?activity_id={activity_id}"))
+            .header(header::HOST, "aula.test")
+            .header(header::ORIGIN, BASE_URL)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::COOKIE, format!("aula_session={session}"))
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
     }
 }
 

@@ -8,6 +8,7 @@ mod helpers;
 
 mod access;
 mod accounts;
+mod activities;
 mod editions;
 mod enrolment;
 mod groups;

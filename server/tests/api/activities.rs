@@ -1,0 +1,586 @@
+use crate::both_databases;
+use crate::helpers::{Backend, TestApp, error_kind};
+use app::ssr::entities::{activity, attendance, edition, material_view};
+use axum::http::{StatusCode, header};
+use chrono::TimeDelta;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+both_databases!(
+    staff_add_edit_order_and_remove_activities,
+    participants_see_states_views_and_join_links_in_time,
+    attendance_is_marked_within_scope,
+    attendance_reports_are_previewed_then_applied_once,
+    calendar_feeds_are_private_and_revocable,
+    cloning_copies_activities_with_shifted_times,
+);
+
+fn form(kind: &str, title: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("activity[kind]", kind.to_owned()),
+        ("activity[title]", title.to_owned()),
+        ("activity[description]", "Descrizione".to_owned()),
+        ("activity[opens_at]", String::new()),
+        ("activity[due_at]", "2027-03-20T23:59".to_owned()),
+        ("activity[estimated_hours]", "1,5".to_owned()),
+        ("activity[counts]", "on".to_owned()),
+        ("activity[url]", "https://zoom.us/j/812345".to_owned()),
+        ("activity[body]", String::new()),
+        ("activity[starts_at]", "2027-03-04T17:00".to_owned()),
+        ("activity[duration_minutes]", "90".to_owned()),
+        ("activity[recording_url]", String::new()),
+    ]
+}
+
+fn refs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+async fn staff_add_edit_order_and_remove_activities(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "open", 100).await;
+    let id = edition.to_string();
+    let mut ids = Vec::new();
+    for title in ["Webinar 1", "Webinar 2", "Webinar 3"] {
+        let mut f = form("webinar", title);
+        f.push(("edition_id", id.clone()));
+        let response = app.call("create_activity", &refs(&f), Some(&staff)).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+        ids.push(response.json().as_i64().unwrap().to_string());
+    }
+    let stored = activity::Entity::find_by_id(ids[0].parse::<i32>().unwrap())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.estimated_minutes, 90);
+    // 17:00 in Rome in March (winter time) is 16:00 UTC.
+    assert_eq!(
+        stored.starts_at.unwrap().to_rfc3339(),
+        "2027-03-04T16:00:00+00:00"
+    );
+
+    let mut bad = form("webinar", "");
+    bad.push(("edition_id", id.clone()));
+    bad[9] = ("activity[starts_at]", String::new());
+    let response = app.call("create_activity", &refs(&bad), Some(&staff)).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response.body.contains("\"title\"") && response.body.contains("\"starts_at\""),
+        "{}",
+        response.body
+    );
+
+    let moved = app
+        .call(
+            "move_activity",
+            &[("activity_id", &ids[2]), ("direction", "up")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK);
+    let order: Vec<String> = activity::Entity::find()
+        .filter(activity::Column::EditionId.eq(edition))
+        .order_by_asc(activity::Column::Position)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.title)
+        .collect();
+    assert_eq!(order, vec!["Webinar 1", "Webinar 3", "Webinar 2"]);
+
+    let mut edit = form("material", "Guida al TwinSpace");
+    edit.push(("activity_id", ids[1].clone()));
+    let response = app
+        .call("update_activity", &refs(&edit), Some(&staff))
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let admin = app
+        .call(
+            "load_activities_admin",
+            &[("edition_id", &id)],
+            Some(&staff),
+        )
+        .await
+        .json();
+    assert_eq!(admin["activities"][2]["kind"], "material");
+    assert_eq!(
+        admin["activities"][2]["starts_at"],
+        serde_json::Value::Null,
+        "webinar fields dropped for a material"
+    );
+
+    let deleted = app
+        .call("delete_activity", &[("activity_id", &ids[0])], Some(&staff))
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK);
+    assert_eq!(
+        activity::Entity::find().count(&app.state.db).await.unwrap(),
+        2
+    );
+}
+
+async fn participants_see_states_views_and_join_links_in_time(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (p, token) = app.user("p@scuola.it", false, false).await;
+    let (_, outsider) = app.user("out@scuola.it", false, false).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "open", 100).await;
+    app.group(edition, "A", &[p], &[]).await;
+    let material = app
+        .activity(edition, "material", "Guida", TimeDelta::zero())
+        .await;
+    let soon = app
+        .activity(
+            edition,
+            "webinar",
+            "Webinar tra 10 minuti",
+            TimeDelta::minutes(10),
+        )
+        .await;
+    let later = app
+        .activity(edition, "webinar", "Webinar domani", TimeDelta::days(1))
+        .await;
+
+    let mine = app
+        .call(
+            "load_my_activities",
+            &[("edition_id", &edition.to_string())],
+            Some(&token),
+        )
+        .await
+        .json();
+    let states: Vec<&str> = mine["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, vec!["to_do", "upcoming", "upcoming"]);
+    assert_eq!(mine["group"][1], "A");
+    assert_eq!(
+        app.call(
+            "load_my_activities",
+            &[("edition_id", &edition.to_string())],
+            Some(&outsider)
+        )
+        .await
+        .body,
+        "null"
+    );
+
+    let opened = app
+        .call(
+            "open_activity",
+            &[("activity_id", &material.to_string())],
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(opened["url"], "https://meet.example.org/room-1");
+    assert_eq!(
+        material_view::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        1
+    );
+    app.call(
+        "open_activity",
+        &[("activity_id", &material.to_string())],
+        Some(&token),
+    )
+    .await;
+    assert_eq!(
+        material_view::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        1,
+        "viewing twice records once"
+    );
+
+    let now = app
+        .call(
+            "open_activity",
+            &[("activity_id", &soon.to_string())],
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(
+        now["join_url"], "https://meet.example.org/room-1",
+        "shown from 15 minutes before"
+    );
+    let not_yet = app
+        .call(
+            "open_activity",
+            &[("activity_id", &later.to_string())],
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(not_yet["join_url"], serde_json::Value::Null);
+    assert!(
+        !serde_json::to_string(&not_yet).unwrap().contains("room-1"),
+        "the link is nowhere in the answer"
+    );
+
+    let response = app
+        .call(
+            "open_activity",
+            &[("activity_id", &later.to_string())],
+            Some(&outsider),
+        )
+        .await;
+    assert_eq!(
+        response.status,
+        StatusCode::NOT_FOUND,
+        "not enrolled: the activity is not in scope"
+    );
+    let page = app.get(&format!("/activities/{later}"), Some(&token)).await;
+    assert!(!page.body.contains("room-1"));
+    let mine = app
+        .call(
+            "load_my_activities",
+            &[("edition_id", &edition.to_string())],
+            Some(&token),
+        )
+        .await
+        .json();
+    assert_eq!(mine["activities"][0]["state"], "viewed");
+}
+
+async fn attendance_is_marked_within_scope(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (p1, _) = app.user("p1@scuola.it", false, false).await;
+    let (p2, _) = app.user("p2@scuola.it", false, false).await;
+    let (_, amb_a) = app.user("a@scuola.it", true, false).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "open", 100).await;
+    let amb_id = app.user_id("a@scuola.it").await;
+    app.group(edition, "A", &[p1], &[amb_id]).await;
+    app.group(edition, "B", &[p2], &[]).await;
+    let webinar = app
+        .activity(edition, "webinar", "Webinar 1", -TimeDelta::hours(3))
+        .await
+        .to_string();
+
+    let sheet = app
+        .call(
+            "load_attendance",
+            &[("activity_id", &webinar)],
+            Some(&amb_a),
+        )
+        .await
+        .json();
+    assert_eq!(
+        sheet["rows"].as_array().map(Vec::len),
+        Some(1),
+        "the ambassador sees only their group"
+    );
+    let p1s = p1.to_string();
+    let p2s = p2.to_string();
+    let save = |entries: Vec<(&'static str, String)>| {
+        let webinar = webinar.clone();
+        let token = amb_a.clone();
+        let app = &app;
+        async move {
+            let mut form: Vec<(&str, String)> = vec![("activity_id", webinar)];
+            form.extend(entries);
+            let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call("save_attendance", &refs, Some(&token)).await
+        }
+    };
+    let ok = save(vec![
+        ("entries[0][user_id]", p1s.clone()),
+        ("entries[0][present]", "on".into()),
+        ("entries[0][minutes]", "50".into()),
+    ])
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let stored = attendance::Entity::find_by_id((webinar.parse::<i32>().unwrap(), p1))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((stored.minutes, stored.source.as_str()), (50, "manual"));
+
+    // Another group's participant is out of reach, and nothing is written.
+    let foreign = save(vec![
+        ("entries[0][user_id]", p2s.clone()),
+        ("entries[0][present]", "on".into()),
+        ("entries[0][minutes]", String::new()),
+    ])
+    .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    let too_many = save(vec![
+        ("entries[0][user_id]", p1s.clone()),
+        ("entries[0][present]", "on".into()),
+        ("entries[0][minutes]", "500".into()),
+    ])
+    .await;
+    assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        attendance::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        1
+    );
+
+    // Unticking removes the record; ticking without minutes counts the whole webinar.
+    save(vec![
+        ("entries[0][user_id]", p1s.clone()),
+        ("entries[0][minutes]", "50".into()),
+    ])
+    .await;
+    assert_eq!(
+        attendance::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
+    save(vec![
+        ("entries[0][user_id]", p1s),
+        ("entries[0][present]", "on".into()),
+        ("entries[0][minutes]", "".into()),
+    ])
+    .await;
+    let whole = attendance::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(whole.minutes, 90);
+}
+
+const ZOOM: &str = "\u{feff}Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n\
+    Anna Bianchi,ANNA@scuola.it,11/05/2026 05:00:00 PM,11/05/2026 05:30:00 PM,30,No\n\
+    Anna Bianchi,anna@scuola.it,11/05/2026 05:35:00 PM,11/05/2026 06:00:00 PM,25,No\n\
+    Maria Rossi p2@scuola.it,,11/05/2026 05:00:00 PM,11/05/2026 06:00:00 PM,60,Yes\n\
+    Ospite Sconosciuto,,11/05/2026 05:00:00 PM,11/05/2026 06:00:00 PM,60,Yes\n";
+
+async fn attendance_reports_are_previewed_then_applied_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (anna, _) = app.user("anna@scuola.it", false, false).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let (_, amb) = app.user("amb@scuola.it", true, false).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "open", 100).await;
+    app.group(edition, "A", &[anna], &[]).await;
+    let webinar = app
+        .activity(edition, "webinar", "Webinar 1", -TimeDelta::hours(3))
+        .await;
+
+    for (bytes, code) in [
+        (&b""[..], "missing"),
+        (&b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..], "not_text"),
+        (&b"nome,cognome\nAnna,Bianchi\n"[..], "no_table"),
+    ] {
+        let response = app
+            .upload_report(webinar, "report.csv", bytes, &staff)
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER);
+        let location = response
+            .headers
+            .get(header::LOCATION)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(location.ends_with(&format!("report={code}")), "{location}");
+    }
+    let by_ambassador = app
+        .upload_report(webinar, "report.csv", ZOOM.as_bytes(), &amb)
+        .await;
+    assert_eq!(
+        by_ambassador.status,
+        StatusCode::NOT_FOUND,
+        "not their edition"
+    );
+    assert_eq!(
+        attendance::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
+
+    let response = app
+        .upload_report(webinar, "zoom.csv", ZOOM.as_bytes(), &staff)
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    let location = response
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let import_id = location.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(
+        attendance::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        0,
+        "nothing saved before confirming"
+    );
+
+    let preview = app
+        .call("load_import", &[("import_id", &import_id)], Some(&staff))
+        .await
+        .json();
+    let rows = preview["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["attendee"]["minutes"], 55, "join/leave rows summed");
+    assert_eq!(rows[0]["outcome"]["ByEmail"], anna);
+    assert_eq!(rows[2]["outcome"], "Unmatched");
+
+    let applied = app
+        .call("apply_import", &[("import_id", &import_id)], Some(&staff))
+        .await;
+    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    let record = attendance::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (record.user_id, record.minutes, record.source.as_str()),
+        (anna, 55, "import")
+    );
+
+    // The same file again changes nothing.
+    let again = app
+        .upload_report(webinar, "zoom.csv", ZOOM.as_bytes(), &staff)
+        .await;
+    let second = again
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    app.call("apply_import", &[("import_id", &second)], Some(&staff))
+        .await;
+    let records = attendance::Entity::find().all(&app.state.db).await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].minutes, 55);
+}
+
+async fn calendar_feeds_are_private_and_revocable(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (p, token) = app.user("p@scuola.it", false, false).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "open", 100).await;
+    app.group(edition, "A", &[p], &[]).await;
+    app.activity(
+        edition,
+        "webinar",
+        "Webinar di benvenuto, parte 1",
+        TimeDelta::days(2),
+    )
+    .await;
+    let url = app
+        .call("reset_calendar", &[], Some(&token))
+        .await
+        .json()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = url
+        .strip_prefix(crate::helpers::BASE_URL)
+        .unwrap()
+        .to_owned();
+    let feed = app.get(&path, None).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(
+        feed.headers
+            .get(header::CONTENT_TYPE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(feed.body.as_bytes()));
+    let calendar = parser.next().expect("a calendar").expect("parses");
+    assert_eq!(calendar.events.len(), 1);
+    assert!(
+        feed.body
+            .contains("SUMMARY:Webinar di benvenuto\\, parte 1")
+    );
+
+    let newer = app
+        .call("reset_calendar", &[], Some(&token))
+        .await
+        .json()
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(newer, url);
+    assert_eq!(
+        app.get(&path, None).await.status,
+        StatusCode::NOT_FOUND,
+        "the old address is revoked"
+    );
+    assert_eq!(
+        app.get("/calendar/not-a-token.ics", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let anonymous = app.call("reset_calendar", &[], None).await;
+    assert_eq!(error_kind(&anonymous), "NotSignedIn");
+}
+
+async fn cloning_copies_activities_with_shifted_times(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let course = app.course("ETW-BASE").await;
+    let source = app.edition(course, "open", 100).await;
+    app.activity(source, "webinar", "Webinar 1", TimeDelta::days(10))
+        .await;
+    let model = edition::Entity::find_by_id(source)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let new_start = model.starts_on + TimeDelta::days(28);
+    let response = app
+        .call(
+            "clone_edition",
+            &[
+                ("edition_id", &source.to_string()),
+                ("title", "Copia"),
+                ("starts_on", &new_start.to_string()),
+            ],
+            Some(&staff),
+        )
+        .await;
+    let clone = response.json().as_i64().unwrap() as i32;
+    let original = activity::Entity::find()
+        .filter(activity::Column::EditionId.eq(source))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let copied = activity::Entity::find()
+        .filter(activity::Column::EditionId.eq(clone))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(copied.title, "Webinar 1");
+    let local = |t| app::ssr::db::to_local(t);
+    assert_eq!(
+        local(copied.starts_at.unwrap()),
+        local(original.starts_at.unwrap()) + TimeDelta::days(28),
+        "same wall-clock time, 28 days later"
+    );
+}
