@@ -9,7 +9,7 @@ use app::features::accounts::service::{NewAccount, create_account};
 use app::features::editions::service::insert_edition;
 use app::ssr::AppState;
 use app::ssr::auth::passwords;
-use app::ssr::entities::{course, edition, user};
+use app::ssr::entities::{activity, course, edition, group, group_ambassador, group_member, user};
 use chrono::{Days, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
@@ -76,6 +76,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
     let db_error = |e: sea_orm::DbErr| format!("demo data: {e}");
     let mut credentials = Vec::new();
     let mut participant_ids = Vec::new();
+    let mut ambassador_id = None;
     for account in &ACCOUNTS {
         let password = generate_password();
         let existing = user::Entity::find()
@@ -112,6 +113,9 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
         };
         if account.role == "participant" {
             participant_ids.push(user.id);
+        }
+        if account.role == "ambassador" {
+            ambassador_id = Some(user.id);
         }
         credentials.push((account.email.to_owned(), password, account.role.to_owned()));
     }
@@ -169,10 +173,116 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
         let mut open: edition::ActiveModel = edition.clone().into();
         open.status = Set(EditionStatus::Open.as_str().to_owned());
         open.update(&state.db).await.map_err(db_error)?;
-        if let Some(first) = participant_ids.first() {
-            app::features::editions::service::enrol_user(state, edition.id, *first)
+        // Two participants are enrolled and grouped with the ambassador; the third can try
+        // enrolling.
+        let group = group::ActiveModel {
+            edition_id: Set(edition.id),
+            name: Set("Gruppo 1".to_owned()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await
+        .map_err(db_error)?;
+        if let Some(ambassador) = ambassador_id {
+            group_ambassador::ActiveModel {
+                group_id: Set(group.id),
+                user_id: Set(ambassador),
+            }
+            .insert(&state.db)
+            .await
+            .map_err(db_error)?;
+        }
+        for user_id in participant_ids.iter().take(2) {
+            app::features::editions::service::enrol_user(state, edition.id, *user_id)
                 .await
                 .map_err(|e| format!("demo data: {e}"))?;
+            group_member::ActiveModel {
+                edition_id: Set(edition.id),
+                user_id: Set(*user_id),
+                group_id: Set(group.id),
+            }
+            .insert(&state.db)
+            .await
+            .map_err(db_error)?;
+        }
+        let at = |offset: i64, hour: u32| {
+            app::ssr::db::from_local(day(offset).and_hms_opt(hour, 0, 0).unwrap_or_default())
+        };
+        let activities: [(
+            &str,
+            &str,
+            Option<chrono::DateTime<Utc>>,
+            Option<chrono::DateTime<Utc>>,
+            i32,
+        ); 7] = [
+            ("material", "Guida al TwinSpace", None, None, 60),
+            (
+                "webinar",
+                "Webinar 1 – Benvenuti in eTwinning",
+                Some(at(14, 17)),
+                None,
+                90,
+            ),
+            (
+                "task_sheet",
+                "Il mio primo progetto",
+                None,
+                Some(at(24, 23)),
+                180,
+            ),
+            (
+                "webinar",
+                "Webinar 2 – Progettare un gemellaggio",
+                Some(at(24, 17)),
+                None,
+                90,
+            ),
+            (
+                "design_exercise",
+                "Esercizio di progettazione",
+                None,
+                Some(at(38, 23)),
+                240,
+            ),
+            (
+                "webinar",
+                "Webinar 3 – Valutare e documentare",
+                Some(at(34, 17)),
+                None,
+                90,
+            ),
+            ("quiz", "Quiz finale", None, Some(at(44, 23)), 30),
+        ];
+        for (position, (kind, title, starts_at, due_at, minutes)) in
+            activities.into_iter().enumerate()
+        {
+            activity::ActiveModel {
+                edition_id: Set(edition.id),
+                position: Set(position as i32 + 1),
+                kind: Set(kind.to_owned()),
+                title: Set(title.to_owned()),
+                description: Set(String::new()),
+                opens_at: Set(None),
+                due_at: Set(due_at),
+                estimated_minutes: Set(minutes),
+                counts: Set(true),
+                url: Set(match kind {
+                    "material" => Some("https://www.etwinning.net/it/pub/index.htm".to_owned()),
+                    "webinar" => Some("https://meet.example.org/etwinning-webinar".to_owned()),
+                    _ => None,
+                }),
+                body: Set(None),
+                starts_at: Set(starts_at),
+                duration_minutes: Set(starts_at.map(|_| 90)),
+                recording_url: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&state.db)
+            .await
+            .map_err(db_error)?;
         }
     }
     Ok(credentials)

@@ -153,5 +153,5 @@ async fn demo_data_can_be_seeded_twice(backend: Backend) {
     let open = app.call("open_editions", &[], None).await.json();
     assert_eq!(open.as_array().map(Vec::len), Some(1));
     assert_eq!(open[0]["course_title"], "Corso online di base eTwinning");
-    assert_eq!(open[0]["enrolled"], 1);
+    assert_eq!(open[0]["enrolled"], 2);
 }

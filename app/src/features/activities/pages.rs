@@ -62,12 +62,25 @@ fn MyActivitiesView(mine: MyActivities) -> impl IntoView {
                 <p class="group-link">{t!(i18n, groups.my_group)} ": " <a href=format!("/groups/{id}")>{name}</a></p>
             })}
             {next.map(|next| {
-                let when = next.due_at.or(next.starts_at);
+                // A webinar happens on a date; other activities are due by one.
+                let when = match (next.starts_at, next.due_at) {
+                    (Some(start), _) => Some((start, true)),
+                    (None, Some(due)) => Some((due, false)),
+                    _ => None,
+                };
                 view! {
                     <div class="next-up">
                         <p class="eyebrow">{t!(i18n, activities.next)}</p>
                         <a href=format!("/activities/{}", next.id)>{next.title.clone()}</a>
-                        {when.map(|at| view! { <span class="aside">{move || t_string!(i18n, activities.by, date = local_time(i18n, at)).to_string()}</span> })}
+                        {when.map(|(at, happens)| view! {
+                            <span class="aside">
+                                {move || if happens {
+                                    t_string!(i18n, activities.on, date = local_time(i18n, at)).to_string()
+                                } else {
+                                    t_string!(i18n, activities.by, date = local_time(i18n, at)).to_string()
+                                }}
+                            </span>
+                        })}
                     </div>
                 }
             })}
