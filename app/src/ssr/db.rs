@@ -11,7 +11,6 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
-        .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);

@@ -29,17 +29,23 @@ macro_rules! both_databases {
     ($($name:ident),* $(,)?) => {
         $(
             mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
                     $crate::helpers::within_limit(super::$name($crate::helpers::Backend::Sqlite)).await
                 }
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
                     $crate::helpers::within_limit(super::$name($crate::helpers::Backend::Postgres)).await
                 }
             }
         )*
     };
+}
+
+/// Notes progress on standard error; the harness shows it only for a failing test, so a test
+/// stopped by its time limit tells where it was.
+pub fn step(what: &str) {
+    eprintln!("[{:?}] {what}", std::time::Instant::now());
 }
 
 /// A test that has not finished after two minutes fails, instead of stalling the whole run.
@@ -90,6 +96,7 @@ struct DatabaseGuard {
 
 impl Drop for DatabaseGuard {
     fn drop(&mut self) {
+        step("drop database: start");
         match self.backend {
             Backend::Sqlite => {
                 for suffix in ["", "-wal", "-shm"] {
@@ -157,6 +164,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, session_timeouts: Timeouts) -> Self {
+        step("spawn: start");
         let name = unique_name();
         let (url, guard) = match backend {
             Backend::Sqlite => {
@@ -206,6 +214,7 @@ impl TestApp {
             .site_root("target/site")
             .build();
         let router = server::startup::router(state.clone(), leptos);
+        step("spawn: ready");
         Self {
             router,
             state,
@@ -287,6 +296,7 @@ impl TestApp {
 
     /// A validated user with [`PASSWORD`], and a signed-in session token for them.
     pub async fn user(&self, email: &str, ambassador: bool, staff: bool) -> (i32, String) {
+        step(&format!("user {email}"));
         let created = user::ActiveModel {
             email: Set(email.to_owned()),
             given_name: Set("Maria".to_owned()),
@@ -315,6 +325,7 @@ impl TestApp {
     }
 
     pub async fn course(&self, code: &str) -> i32 {
+        step("course");
         let now = Utc::now();
         course::ActiveModel {
             code: Set(code.to_owned()),
@@ -333,6 +344,7 @@ impl TestApp {
 
     /// An edition of `course_id` with the given status, taking enrolments today when open.
     pub async fn edition(&self, course_id: i32, status: &str, capacity: i32) -> i32 {
+        step("edition");
         let today = app::ssr::db::today_in_rome();
         let now = Utc::now();
         edition::ActiveModel {
@@ -366,6 +378,7 @@ impl TestApp {
         members: &[i32],
         ambassadors: &[i32],
     ) -> i32 {
+        step("group");
         use app::ssr::entities::{enrolment, group, group_ambassador, group_member};
         let now = Utc::now();
         let group = group::ActiveModel {
@@ -411,6 +424,7 @@ impl TestApp {
     }
 
     pub async fn thread(&self, group_id: i32, author_id: i32) -> i32 {
+        step("thread");
         let now = Utc::now();
         app::ssr::entities::thread::ActiveModel {
             group_id: Set(group_id),
@@ -448,6 +462,7 @@ impl TestApp {
         title: &str,
         starts_in: chrono::TimeDelta,
     ) -> i32 {
+        step("activity");
         let now = Utc::now();
         let webinar = kind == "webinar";
         app::ssr::entities::activity::ActiveModel {
@@ -477,6 +492,7 @@ impl TestApp {
 
     /// An (empty) uploaded report for a webinar, waiting to be applied.
     pub async fn empty_import(&self, activity_id: i32, uploaded_by: i32) -> i32 {
+        step("empty_import");
         app::ssr::entities::attendance_import::ActiveModel {
             activity_id: Set(activity_id),
             uploaded_by: Set(uploaded_by),
