@@ -4,7 +4,10 @@ use crate::features::accounts::pages::{LoginPage, SignupPage};
 use crate::features::activities::attendance_pages::{AttendancePage, ImportPreviewPage};
 use crate::features::activities::pages::ActivityPageView;
 use crate::features::activities::staff_pages::ActivitiesAdminPage;
+use crate::features::cockpit::pages::CockpitPage;
 use crate::features::courses::pages::{CoursePage, StaffHomePage};
+use crate::features::quizzes::pages::QuizAdminPage;
+use crate::features::submissions::pages::SubmissionPage;
 use crate::features::editions::pages::{CataloguePage, EditionPageView};
 use crate::features::editions::staff_pages::EditionAdminPage;
 use crate::features::groups::pages::{GroupSpacePage, GroupsAdminPage, ThreadPage};
@@ -78,6 +81,9 @@ fn Routed() -> impl IntoView {
                 <Route path=path!("/activities/:id/attendance") view=AttendancePage ssr=SsrMode::Async/>
                 <Route path=path!("/attendance-imports/:id") view=ImportPreviewPage ssr=SsrMode::Async/>
                 <Route path=path!("/groups/:id/threads/:thread") view=ThreadPage ssr=SsrMode::Async/>
+                <Route path=path!("/editions/:id/cockpit") view=CockpitPage ssr=SsrMode::Async/>
+                <Route path=path!("/submissions/:id") view=SubmissionPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/activities/:id/quiz") view=QuizAdminPage ssr=SsrMode::Async/>
             </FlatRoutes>
         </Layout>
     }

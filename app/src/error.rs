@@ -49,6 +49,21 @@ pub enum Refusal {
     NotAnAmbassador,
     /// An uploaded attendance report could not be read.
     Report(crate::domain::attendance::report::ReportError),
+    Submission(crate::domain::submissions::SubmissionRefusal),
+    /// An attached file was refused.
+    Upload(crate::domain::submissions::UploadProblem),
+    Quiz(QuizRefusal),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuizRefusal {
+    Start(crate::domain::quiz::StartRefusal),
+    /// Answers arrived after the time limit or the closing time.
+    TooLate,
+    /// This attempt was already handed in (another tab, a second click).
+    AlreadySubmitted,
+    /// The quiz has no questions yet.
+    NoQuestions,
 }
 
 impl AppError {

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_foundation;
 mod m20261122_000002_groups_and_activities;
+mod m20261122_000003_submissions_and_quizzes;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_groups_and_activities::Migration),
+            Box::new(m20261122_000003_submissions_and_quizzes::Migration),
         ]
     }
 }

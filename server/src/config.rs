@@ -10,6 +10,8 @@
 //! | `AULA_SESSION_IDLE_MINUTES` | sign-out after this long without use | `480` |
 //! | `AULA_SESSION_MAX_HOURS` | sign-out this long after sign-in, however busy | `168` |
 //! | `AULA_TRUST_PROXY` | `true` behind a reverse proxy that sets `X-Forwarded-For` | `false` |
+//! | `AULA_UPLOAD_DIR` | folder for files handed in by participants (never served directly) | `data/uploads` |
+//! | `AULA_UPLOAD_MAX_MB` | largest file a participant may attach | `10` |
 //! | `LEPTOS_SITE_ROOT` | folder with the built browser bundle | `target/site` |
 //! | `RUST_LOG` | log filter | `info` |
 
@@ -30,6 +32,8 @@ pub struct Config {
     pub session_max: Duration,
     pub trust_proxy: bool,
     pub site_root: String,
+    pub upload_dir: String,
+    pub upload_max_bytes: usize,
 }
 
 /// A secret that never shows in logs or debug output.
@@ -61,6 +65,7 @@ impl fmt::Debug for Config {
             .field("session_max", &self.session_max)
             .field("trust_proxy", &self.trust_proxy)
             .field("site_root", &self.site_root)
+            .field("upload_dir", &self.upload_dir)
             .finish_non_exhaustive()
     }
 }
@@ -173,6 +178,8 @@ impl Config {
             session_max: Duration::from_secs(number("AULA_SESSION_MAX_HOURS", 168)? * 3600),
             trust_proxy,
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
+            upload_dir: lookup("AULA_UPLOAD_DIR").unwrap_or_else(|| "data/uploads".to_owned()),
+            upload_max_bytes: number("AULA_UPLOAD_MAX_MB", 10)?.min(1024) as usize * 1024 * 1024,
         })
     }
 

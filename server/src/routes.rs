@@ -106,3 +106,166 @@ pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<Strin
 }
 
 use axum::extract::FromRequest;
+
+/// `POST /activities/{id}/work`: the participant's work form (text, design fields, a file),
+/// saved as a draft or handed in; answered with a redirect back to the activity page.
+pub async fn save_work(
+    State(state): State<AppState>,
+    Path(activity_id): Path<i32>,
+    request: Request,
+) -> Response {
+    use app::domain::submissions::Design;
+    use app::features::submissions::service::{self, WorkForm, WorkSaved};
+
+    let (parts, body) = request.into_parts();
+    let caller = match caller_of(&state, &parts).await {
+        Ok(Some(caller)) => caller,
+        Ok(None) => {
+            return Redirect::to(&format!("/login?next=/activities/{activity_id}")).into_response();
+        }
+        Err(error) => return status_of(&error).into_response(),
+    };
+    if check_origin(&parts, &state.settings).is_err() {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let back = |code: &str| {
+        Redirect::to(&format!("/activities/{activity_id}?work={code}#work")).into_response()
+    };
+    let request = Request::from_parts(parts, body);
+    let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
+        return back("unreadable");
+    };
+    let mut form = WorkForm::default();
+    let mut design = Design::default();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let max = state.settings.upload_max_bytes;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            // The body limit cuts a file that is far too large.
+            Err(_) => return back("too_large"),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let sent_name = field.file_name().unwrap_or("file").to_owned();
+            match field.bytes().await {
+                Ok(bytes) if bytes.is_empty() => {}
+                Ok(bytes) if bytes.len() > max => return back("too_large"),
+                Ok(bytes) => file = Some((sent_name, bytes.to_vec())),
+                Err(_) => return back("too_large"),
+            }
+            continue;
+        }
+        let Ok(value) = field.text().await else {
+            return back("unreadable");
+        };
+        match name.as_str() {
+            "version" => form.version = value.trim().parse().unwrap_or(0),
+            "action" => form.hand_in = value == "hand_in",
+            "remove_file" => form.remove_file = true,
+            "body" => form.body = value,
+            "project_title" => design.project_title = value,
+            "age_range" => design.age_range = value,
+            "subjects" => design.subjects = value,
+            "objectives" => design.objectives = value,
+            "activities" => design.activities = value,
+            "digital_tools" => design.digital_tools = value,
+            "evaluation" => design.evaluation = value,
+            _ => {}
+        }
+    }
+    form.design = design;
+    match service::save_work(&state, &caller, activity_id, form, file).await {
+        Ok(WorkSaved::Draft) => back("saved"),
+        Ok(WorkSaved::HandedIn) => back("handed_in"),
+        Ok(WorkSaved::Incomplete) => back("incomplete"),
+        Err(AppError::Refused(Refusal::Upload(problem))) => back(service::upload_code(problem)),
+        Err(AppError::Refused(Refusal::Submission(refusal))) => back(match refusal {
+            app::domain::submissions::SubmissionRefusal::AwaitingReview => "awaiting_review",
+            app::domain::submissions::SubmissionRefusal::AlreadyAccepted => "accepted",
+            app::domain::submissions::SubmissionRefusal::NotOpenYet => "not_open",
+            _ => "changed",
+        }),
+        Err(AppError::Invalid(_)) => back("invalid"),
+        Err(error) => status_of(&error).into_response(),
+    }
+}
+
+/// `GET /submissions/{id}/file`: a handed-in file, to the participant, their group's
+/// ambassadors and staff; always as a download, never rendered by the browser.
+pub async fn submission_file(
+    State(state): State<AppState>,
+    Path(submission_id): Path<i32>,
+    request: Request,
+) -> Response {
+    use app::domain::submissions::content_disposition;
+    use app::features::submissions::service::file_for;
+
+    let (parts, _) = request.into_parts();
+    let caller = match caller_of(&state, &parts).await {
+        Ok(Some(caller)) => caller,
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(error) => return status_of(&error).into_response(),
+    };
+    match file_for(&state, &caller, submission_id).await {
+        Ok((name, file_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, file_type.mime().to_owned()),
+                (header::CONTENT_DISPOSITION, content_disposition(&name)),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => status_of(&error).into_response(),
+    }
+}
+
+/// `POST /quiz-attempts/{id}`: the answers of an attempt (a plain form, so that it works
+/// without JavaScript too), graded and recorded once; back to the quiz with the outcome.
+pub async fn submit_quiz_attempt(
+    State(state): State<AppState>,
+    Path(attempt_id): Path<i32>,
+    request: Request,
+) -> Response {
+    use app::error::QuizRefusal;
+    use app::features::quizzes::service::submit_attempt;
+
+    let (parts, body) = request.into_parts();
+    let caller = match caller_of(&state, &parts).await {
+        Ok(Some(caller)) => caller,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(error) => return status_of(&error).into_response(),
+    };
+    if check_origin(&parts, &state.settings).is_err() {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let request = Request::from_parts(parts, body);
+    let Ok(axum::Form(fields)) =
+        axum::Form::<Vec<(String, String)>>::from_request(request, &state).await
+    else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let version = fields
+        .iter()
+        .find(|(k, _)| k == "version")
+        .and_then(|(_, v)| v.parse::<i32>().ok())
+        .unwrap_or(0);
+    let activity = fields
+        .iter()
+        .find(|(k, _)| k == "activity_id")
+        .and_then(|(_, v)| v.parse::<i32>().ok())
+        .unwrap_or(0);
+    let back = |activity: i32, code: &str| {
+        Redirect::to(&format!("/activities/{activity}?quiz={code}#quiz")).into_response()
+    };
+    match submit_attempt(&state, &caller, attempt_id, version, &fields).await {
+        Ok((activity, _)) => back(activity, "submitted"),
+        Err(AppError::Refused(Refusal::Quiz(QuizRefusal::TooLate))) => back(activity, "too_late"),
+        Err(AppError::Refused(Refusal::Quiz(QuizRefusal::AlreadySubmitted))) => {
+            back(activity, "already")
+        }
+        Err(error) => status_of(&error).into_response(),
+    }
+}

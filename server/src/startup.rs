@@ -74,6 +74,8 @@ pub fn app_state(config: &Config, db: sea_orm::DatabaseConnection) -> AppState {
                 absolute: config.session_max,
             },
             trust_proxy: config.trust_proxy,
+            upload_dir: config.upload_dir.clone().into(),
+            upload_max_bytes: config.upload_max_bytes,
         }),
     }
 }
@@ -95,6 +97,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         app: state.clone(),
     };
     let page_state = state.clone();
+    let work_limit = state.settings.upload_max_bytes + 256 * 1024;
     let fallback_state = state;
     Router::new()
         .route("/healthz", get(healthz))
@@ -106,6 +109,19 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
             ),
         )
         .route("/calendar/{file}", get(crate::routes::calendar_feed))
+        .route(
+            "/activities/{id}/work",
+            post(crate::routes::save_work)
+                .layer(axum::extract::DefaultBodyLimit::max(work_limit)),
+        )
+        .route(
+            "/quiz-attempts/{id}",
+            post(crate::routes::submit_quiz_attempt),
+        )
+        .route(
+            "/submissions/{id}/file",
+            get(crate::routes::submission_file),
+        )
         .leptos_routes_with_context(
             &server_state,
             routes,

@@ -201,6 +201,16 @@ pub struct ActivityForm {
     pub starts_at: String,
     pub duration_minutes: String,
     pub recording_url: String,
+    #[serde(default)]
+    pub pass_percent: String,
+    #[serde(default)]
+    pub max_attempts: String,
+    #[serde(default)]
+    pub time_limit_minutes: String,
+    #[serde(default)]
+    pub shuffle: Option<String>,
+    #[serde(default)]
+    pub review_policy: String,
 }
 
 /// A valid activity; times are local (Europe/Rome).
@@ -218,6 +228,7 @@ pub struct ValidActivity {
     pub starts_at: Option<NaiveDateTime>,
     pub duration_minutes: Option<i32>,
     pub recording_url: Option<String>,
+    pub quiz: Option<super::quiz::QuizSettings>,
 }
 
 impl ActivityForm {
@@ -248,6 +259,7 @@ impl ActivityForm {
         let mut starts_at = None;
         let mut duration = None;
         let mut recording_url = None;
+        let mut quiz = None;
         match kind {
             Some(ActivityKind::Material) => {
                 url = problems
@@ -279,6 +291,16 @@ impl ActivityForm {
                     )
                     .flatten();
             }
+            Some(ActivityKind::Quiz) => {
+                quiz = super::quiz::parse_settings(
+                    &self.pass_percent,
+                    &self.max_attempts,
+                    &self.time_limit_minutes,
+                    self.shuffle.is_some(),
+                    &self.review_policy,
+                    &mut problems,
+                );
+            }
             _ => {}
         }
         match (kind, title, description, opens_at, due_at, estimated) {
@@ -302,6 +324,7 @@ impl ActivityForm {
                 starts_at,
                 duration_minutes: duration,
                 recording_url,
+                quiz,
             }),
             _ => Err(problems.into_vec()),
         }

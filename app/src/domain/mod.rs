@@ -17,6 +17,7 @@ pub mod rich_text;
 pub mod roles;
 pub mod scoping;
 pub mod sessions;
+pub mod submissions;
 pub mod text;
 
 pub use problem::{Field, FieldProblem, Problem};

@@ -34,6 +34,23 @@ pub enum Field {
     Name,
     GroupSize,
     Minutes,
+    Decision,
+    Feedback,
+    ProjectTitle,
+    AgeRange,
+    Subjects,
+    Objectives,
+    Activities,
+    DigitalTools,
+    Evaluation,
+    PassPercent,
+    MaxAttempts,
+    TimeLimitMinutes,
+    ReviewPolicy,
+    Prompt,
+    Points,
+    Options,
+    Accepted,
 }
 
 impl Field {
@@ -67,6 +84,23 @@ impl Field {
             Field::Name => "name",
             Field::GroupSize => "size",
             Field::Minutes => "minutes",
+            Field::Decision => "decision",
+            Field::Feedback => "feedback",
+            Field::ProjectTitle => "project_title",
+            Field::AgeRange => "age_range",
+            Field::Subjects => "subjects",
+            Field::Objectives => "objectives",
+            Field::Activities => "activities",
+            Field::DigitalTools => "digital_tools",
+            Field::Evaluation => "evaluation",
+            Field::PassPercent => "pass_percent",
+            Field::MaxAttempts => "max_attempts",
+            Field::TimeLimitMinutes => "time_limit_minutes",
+            Field::ReviewPolicy => "review_policy",
+            Field::Prompt => "prompt",
+            Field::Points => "points",
+            Field::Options => "options",
+            Field::Accepted => "accepted",
         }
     }
 }
@@ -95,6 +129,12 @@ pub enum Problem {
     UrlInvalid,
     DueBeforeOpens,
     LinkOrPageRequired,
+    FeedbackRequired,
+    TextOrFileRequired,
+    OneCorrectOption,
+    SomeCorrectOption,
+    TooFewOptions,
+    AcceptedAnswerRequired,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,8 @@
 //! which carries no correct answer.
 
 use super::attendance::text::fold;
+use super::problem::Problems;
+use super::{Field, FieldProblem, Problem, text};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -279,6 +281,282 @@ pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
     order
 }
 
+impl ReviewPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewPolicy::AfterSubmission => "after_submission",
+            ReviewPolicy::AfterClose => "after_close",
+        }
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        [ReviewPolicy::AfterSubmission, ReviewPolicy::AfterClose]
+            .into_iter()
+            .find(|p| p.as_str() == input)
+    }
+}
+
+/// How a quiz is taken: set by staff on the activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizSettings {
+    pub pass_percent: u32,
+    /// `None`: as many attempts as wanted.
+    pub max_attempts: Option<u32>,
+    pub time_limit_minutes: Option<u32>,
+    pub shuffle: bool,
+    pub review: ReviewPolicy,
+}
+
+impl Default for QuizSettings {
+    fn default() -> Self {
+        Self {
+            pass_percent: 60,
+            max_attempts: None,
+            time_limit_minutes: None,
+            shuffle: false,
+            review: ReviewPolicy::AfterSubmission,
+        }
+    }
+}
+
+/// The quiz part of the activity form.
+pub fn parse_settings(
+    pass_percent: &str,
+    max_attempts: &str,
+    time_limit_minutes: &str,
+    shuffle: bool,
+    review_policy: &str,
+    problems: &mut Problems,
+) -> Option<QuizSettings> {
+    let optional = |input: &str, min: i64, max: i64| -> Result<Option<u32>, Problem> {
+        if input.trim().is_empty() {
+            Ok(None)
+        } else {
+            text::whole_number(input, min, max).map(|n| Some(n as u32))
+        }
+    };
+    let pass = problems.check(
+        Field::PassPercent,
+        text::whole_number(pass_percent, 1, 100).map(|n| n as u32),
+    );
+    let attempts = problems.check(Field::MaxAttempts, optional(max_attempts, 1, 20));
+    let limit = problems.check(Field::TimeLimitMinutes, optional(time_limit_minutes, 1, 600));
+    let review = problems.check(
+        Field::ReviewPolicy,
+        ReviewPolicy::parse(review_policy.trim()).ok_or(Problem::Required),
+    );
+    Some(QuizSettings {
+        pass_percent: pass?,
+        max_attempts: attempts?,
+        time_limit_minutes: limit?,
+        shuffle,
+        review: review?,
+    })
+}
+
+/// A question as typed by staff. Options are one per line; the right ones start with `*`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionForm {
+    pub kind: String,
+    pub prompt: String,
+    pub points: String,
+    #[serde(default)]
+    pub options: String,
+    #[serde(default)]
+    pub truth: String,
+    #[serde(default)]
+    pub accepted: String,
+}
+
+impl QuestionForm {
+    pub fn parse(&self) -> Result<Question, Vec<FieldProblem>> {
+        let mut problems = Problems::new();
+        let prompt = problems.check(Field::Prompt, text::multi_line(&self.prompt, 2_000));
+        if prompt.as_deref() == Some("") {
+            problems.push(Field::Prompt, Problem::Required);
+        }
+        let points = problems.check(
+            Field::Points,
+            text::whole_number(&self.points, 1, 100).map(|n| n as u32),
+        );
+        let lines = |input: &str| -> Vec<String> {
+            input
+                .lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|l| !l.is_empty())
+                .collect()
+        };
+        let options = || -> (Vec<String>, Vec<usize>) {
+            let mut texts = Vec::new();
+            let mut correct = Vec::new();
+            for line in lines(&self.options) {
+                match line.strip_prefix('*') {
+                    Some(right) => {
+                        correct.push(texts.len());
+                        texts.push(right.trim().to_owned());
+                    }
+                    None => texts.push(line),
+                }
+            }
+            (texts, correct)
+        };
+        let kind = match self.kind.as_str() {
+            "single" | "multiple" => {
+                let (texts, correct) = options();
+                if texts.len() < 2 || texts.iter().any(|t| t.is_empty()) {
+                    problems.push(Field::Options, Problem::TooFewOptions);
+                    None
+                } else if texts.iter().any(|t| t.chars().count() > 500) {
+                    problems.push(Field::Options, Problem::TooLong { max: 500 });
+                    None
+                } else if self.kind == "single" {
+                    match correct.as_slice() {
+                        [one] => Some(Kind::SingleChoice {
+                            options: texts,
+                            correct: *one,
+                        }),
+                        _ => {
+                            problems.push(Field::Options, Problem::OneCorrectOption);
+                            None
+                        }
+                    }
+                } else if correct.is_empty() {
+                    problems.push(Field::Options, Problem::SomeCorrectOption);
+                    None
+                } else {
+                    Some(Kind::MultipleChoice {
+                        options: texts,
+                        correct,
+                    })
+                }
+            }
+            "true_false" => match self.truth.as_str() {
+                "true" => Some(Kind::TrueFalse { correct: true }),
+                "false" => Some(Kind::TrueFalse { correct: false }),
+                _ => {
+                    problems.push(Field::Accepted, Problem::Required);
+                    None
+                }
+            },
+            "short" => {
+                let accepted = lines(&self.accepted);
+                if accepted.is_empty() {
+                    problems.push(Field::Accepted, Problem::AcceptedAnswerRequired);
+                    None
+                } else {
+                    Some(Kind::ShortAnswer { accepted })
+                }
+            }
+            _ => {
+                problems.push(Field::Kind, Problem::Required);
+                None
+            }
+        };
+        match (prompt, points, kind) {
+            (Some(prompt), Some(points), Some(kind)) if problems.is_empty() => Ok(Question {
+                id: 0,
+                prompt,
+                points,
+                kind,
+            }),
+            _ => Err(problems.into_vec()),
+        }
+    }
+}
+
+impl Question {
+    /// The form pre-filled with this question, for editing.
+    pub fn form(&self) -> QuestionForm {
+        let options = |texts: &[String], right: &dyn Fn(usize) -> bool| {
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| if right(i) { format!("*{t}") } else { t.clone() })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let mut form = QuestionForm {
+            prompt: self.prompt.clone(),
+            points: self.points.to_string(),
+            ..Default::default()
+        };
+        match &self.kind {
+            Kind::SingleChoice { options: o, correct } => {
+                form.kind = "single".into();
+                form.options = options(o, &|i| i == *correct);
+            }
+            Kind::MultipleChoice { options: o, correct } => {
+                form.kind = "multiple".into();
+                form.options = options(o, &|i| correct.contains(&i));
+            }
+            Kind::TrueFalse { correct } => {
+                form.kind = "true_false".into();
+                form.truth = correct.to_string();
+            }
+            Kind::ShortAnswer { accepted } => {
+                form.kind = "short".into();
+                form.accepted = accepted.join("\n");
+            }
+        }
+        form
+    }
+
+    /// The right answer in words, for the review after submission.
+    pub fn solution(&self) -> String {
+        match &self.kind {
+            Kind::SingleChoice { options, correct } => {
+                options.get(*correct).cloned().unwrap_or_default()
+            }
+            Kind::MultipleChoice { options, correct } => correct
+                .iter()
+                .filter_map(|i| options.get(*i).cloned())
+                .collect::<Vec<_>>()
+                .join("; "),
+            Kind::TrueFalse { correct } => correct.to_string(),
+            Kind::ShortAnswer { accepted } => accepted.join(" / "),
+        }
+    }
+}
+
+/// Answers as a quiz form sends them: `q{id}` → the chosen option index(es), `true`/`false`,
+/// or text. Unknown questions and impossible indexes are dropped (graded as blank).
+pub fn answers_from_form(questions: &[Question], fields: &[(String, String)]) -> Vec<(i32, Answer)> {
+    questions
+        .iter()
+        .map(|q| {
+            let key = format!("q{}", q.id);
+            let values: Vec<&str> = fields
+                .iter()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, v)| v.as_str())
+                .collect();
+            let index = |v: &str, n: usize| v.trim().parse::<usize>().ok().filter(|i| *i < n);
+            let answer = match &q.kind {
+                Kind::SingleChoice { options, .. } => values
+                    .first()
+                    .and_then(|v| index(v, options.len()))
+                    .map(Answer::Choice),
+                Kind::MultipleChoice { options, .. } => {
+                    let chosen: Vec<usize> =
+                        values.iter().filter_map(|v| index(v, options.len())).collect();
+                    (!chosen.is_empty()).then_some(Answer::Choices(chosen))
+                }
+                Kind::TrueFalse { .. } => match values.first().copied() {
+                    Some("true") => Some(Answer::Truth(true)),
+                    Some("false") => Some(Answer::Truth(false)),
+                    _ => None,
+                },
+                Kind::ShortAnswer { .. } => values
+                    .first()
+                    .map(|v| v.chars().take(500).collect::<String>())
+                    .filter(|v| !v.trim().is_empty())
+                    .map(Answer::Text),
+            };
+            (q.id, answer.unwrap_or(Answer::Blank))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,5 +771,163 @@ mod tests {
         q.points = 0;
         assert_eq!(q.check(), Err(QuestionProblem::NoPoints));
         assert!(quiz().iter().all(|q| q.check().is_ok()));
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    fn form(kind: &str, options: &str) -> QuestionForm {
+        QuestionForm {
+            kind: kind.into(),
+            prompt: "Quale piattaforma usa eTwinning?".into(),
+            points: "2".into(),
+            options: options.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn options_are_one_per_line_with_the_right_ones_starred() {
+        let q = form("single", "Moodle\n*  ESEP \n\nTeams").parse().unwrap();
+        assert_eq!(
+            q.kind,
+            Kind::SingleChoice {
+                options: vec!["Moodle".into(), "ESEP".into(), "Teams".into()],
+                correct: 1
+            }
+        );
+        assert_eq!(q.points, 2);
+        assert_eq!(q.form().options, "Moodle\n*ESEP\nTeams");
+        assert_eq!(q.form().parse().unwrap(), q, "the edit form round-trips");
+
+        let q = form("multiple", "*A\nB\n*C").parse().unwrap();
+        assert_eq!(
+            q.kind,
+            Kind::MultipleChoice {
+                options: vec!["A".into(), "B".into(), "C".into()],
+                correct: vec![0, 2]
+            }
+        );
+        assert_eq!(q.solution(), "A; C");
+    }
+
+    #[test]
+    fn malformed_questions_say_what_is_wrong() {
+        let problem = |f: QuestionForm| f.parse().unwrap_err();
+        assert_eq!(
+            problem(form("single", "*A\n*B")),
+            vec![FieldProblem::new(Field::Options, Problem::OneCorrectOption)]
+        );
+        assert_eq!(
+            problem(form("single", "*A")),
+            vec![FieldProblem::new(Field::Options, Problem::TooFewOptions)]
+        );
+        assert_eq!(
+            problem(form("multiple", "A\nB")),
+            vec![FieldProblem::new(Field::Options, Problem::SomeCorrectOption)]
+        );
+        assert_eq!(
+            problem(QuestionForm {
+                accepted: " \n ".into(),
+                ..form("short", "")
+            }),
+            vec![FieldProblem::new(Field::Accepted, Problem::AcceptedAnswerRequired)]
+        );
+        let problems = problem(QuestionForm {
+            prompt: " ".into(),
+            points: "0".into(),
+            truth: "true".into(),
+            ..form("true_false", "")
+        });
+        assert_eq!(
+            problems,
+            vec![
+                FieldProblem::new(Field::Prompt, Problem::Required),
+                FieldProblem::new(Field::Points, Problem::OutOfRange { min: 1, max: 100 }),
+            ]
+        );
+        assert_eq!(
+            problem(form("essay", "")),
+            vec![FieldProblem::new(Field::Kind, Problem::Required)]
+        );
+    }
+
+    #[test]
+    fn settings_are_checked_and_blank_means_no_limit() {
+        let mut problems = Problems::new();
+        let settings = parse_settings("70", "", " ", true, "after_close", &mut problems).unwrap();
+        assert!(problems.is_empty());
+        assert_eq!(
+            settings,
+            QuizSettings {
+                pass_percent: 70,
+                max_attempts: None,
+                time_limit_minutes: None,
+                shuffle: true,
+                review: ReviewPolicy::AfterClose,
+            }
+        );
+        let mut problems = Problems::new();
+        assert!(parse_settings("0", "x", "601", false, "never", &mut problems).is_none());
+        let fields: Vec<Field> = problems.into_vec().into_iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                Field::PassPercent,
+                Field::MaxAttempts,
+                Field::TimeLimitMinutes,
+                Field::ReviewPolicy
+            ]
+        );
+    }
+
+    #[test]
+    fn form_answers_map_to_questions_and_ignore_the_impossible() {
+        let questions = vec![
+            form("single", "A\n*B").parse().map(|q| Question { id: 7, ..q }).unwrap(),
+            form("multiple", "*A\nB\n*C").parse().map(|q| Question { id: 8, ..q }).unwrap(),
+            Question {
+                id: 9,
+                prompt: "?".into(),
+                points: 1,
+                kind: Kind::TrueFalse { correct: false },
+            },
+            Question {
+                id: 10,
+                prompt: "?".into(),
+                points: 1,
+                kind: Kind::ShortAnswer {
+                    accepted: vec!["Città".into()],
+                },
+            },
+        ];
+        let fields: Vec<(String, String)> = [
+            ("q7", "1"),
+            ("q8", "0"),
+            ("q8", "2"),
+            ("q8", "99"),
+            ("q9", "false"),
+            ("q10", " citta "),
+            ("q11", "0"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let answers = answers_from_form(&questions, &fields);
+        assert_eq!(
+            answers,
+            vec![
+                (7, Answer::Choice(1)),
+                (8, Answer::Choices(vec![0, 2])),
+                (9, Answer::Truth(false)),
+                (10, Answer::Text(" citta ".into())),
+            ]
+        );
+        let grade = grade(&questions, &answers, 100);
+        assert!(grade.passed);
+        let blank = answers_from_form(&questions, &[("q7".into(), "5".into())]);
+        assert!(blank.iter().all(|(_, a)| *a == Answer::Blank));
     }
 }

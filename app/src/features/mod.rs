@@ -3,8 +3,11 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod cockpit;
 pub mod courses;
 pub mod editions;
 pub mod groups;
 pub mod home;
+pub mod quizzes;
+pub mod submissions;
 pub mod users;

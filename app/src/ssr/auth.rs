@@ -418,6 +418,8 @@ mod tests {
             secret: vec![1; 32],
             session_timeouts: Default::default(),
             trust_proxy: false,
+            upload_dir: "uploads".into(),
+            upload_max_bytes: 1024,
         };
         let cookie = session_cookie("abc", &settings);
         assert!(

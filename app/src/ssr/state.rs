@@ -23,6 +23,10 @@ pub struct Settings {
     pub session_timeouts: Timeouts,
     /// Whether to believe `X-Forwarded-For` (only behind a reverse proxy that sets it).
     pub trust_proxy: bool,
+    /// Where files handed in by participants are kept (outside the web root).
+    pub upload_dir: std::path::PathBuf,
+    /// The largest file a participant may attach.
+    pub upload_max_bytes: usize,
 }
 
 impl Settings {

@@ -1,13 +1,15 @@
 //! Translated texts for values that come from the domain (problems, errors, statuses, dates).
 
-use crate::domain::Problem;
+use crate::domain::quiz::StartRefusal;
+use crate::domain::submissions::{SubmissionRefusal, SubmissionStatus, UploadProblem};
+use crate::domain::{Field, Problem};
 use crate::domain::activities::{ActivityKind, ActivityState};
 use crate::domain::attendance::report::ReportError;
 use crate::domain::dates::{self, Lang};
 use crate::domain::editions::EditionStatus;
 use crate::domain::enrolment::{EnrolRefusal, EnrolmentStatus, WithdrawRefusal};
 use crate::domain::roles::RoleChangeRefusal;
-use crate::error::{AppError, Refusal};
+use crate::error::{AppError, QuizRefusal, Refusal};
 use crate::i18n::*;
 use chrono::NaiveDate;
 
@@ -62,6 +64,16 @@ pub fn problem_in(locale: Locale, problem: Problem) -> String {
         Problem::LinkOrPageRequired => {
             td_string!(locale, problems.link_or_page_required).to_string()
         }
+        Problem::FeedbackRequired => td_string!(locale, problems.feedback_required).to_string(),
+        Problem::TextOrFileRequired => {
+            td_string!(locale, problems.text_or_file_required).to_string()
+        }
+        Problem::OneCorrectOption => td_string!(locale, problems.one_correct_option).to_string(),
+        Problem::SomeCorrectOption => td_string!(locale, problems.some_correct_option).to_string(),
+        Problem::TooFewOptions => td_string!(locale, problems.too_few_options).to_string(),
+        Problem::AcceptedAnswerRequired => {
+            td_string!(locale, problems.accepted_answer_required).to_string()
+        }
     }
 }
 
@@ -115,6 +127,47 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
         Refusal::Report(ReportError::NoAttendees) => {
             td_string!(locale, errors.report_no_attendees).to_string()
         }
+        Refusal::Submission(SubmissionRefusal::AwaitingReview) => {
+            td_string!(locale, errors.awaiting_review).to_string()
+        }
+        Refusal::Submission(SubmissionRefusal::AlreadyAccepted) => {
+            td_string!(locale, errors.already_accepted).to_string()
+        }
+        Refusal::Submission(SubmissionRefusal::NotOpenYet) => {
+            td_string!(locale, errors.not_open_yet).to_string()
+        }
+        Refusal::Submission(SubmissionRefusal::NotAwaitingReview) => {
+            td_string!(locale, errors.not_awaiting_review).to_string()
+        }
+        Refusal::Submission(SubmissionRefusal::DraftChanged) => {
+            td_string!(locale, errors.draft_changed).to_string()
+        }
+        Refusal::Upload(UploadProblem::Empty) => td_string!(locale, errors.file_empty).to_string(),
+        Refusal::Upload(UploadProblem::TooLarge { max_mb }) => {
+            td_string!(locale, errors.file_too_large, max = max_mb).to_string()
+        }
+        Refusal::Upload(UploadProblem::TypeNotAllowed) => {
+            td_string!(locale, errors.file_type).to_string()
+        }
+        Refusal::Quiz(refusal) => quiz_refusal_in(locale, refusal),
+    }
+}
+
+pub fn quiz_refusal_in(locale: Locale, refusal: QuizRefusal) -> String {
+    match refusal {
+        QuizRefusal::Start(StartRefusal::NotOpenYet) => {
+            td_string!(locale, errors.not_open_yet).to_string()
+        }
+        QuizRefusal::Start(StartRefusal::Closed) => td_string!(locale, errors.quiz_closed).to_string(),
+        QuizRefusal::Start(StartRefusal::NoAttemptsLeft) => {
+            td_string!(locale, errors.no_attempts_left).to_string()
+        }
+        QuizRefusal::Start(StartRefusal::AttemptInProgress) => {
+            td_string!(locale, errors.attempt_in_progress).to_string()
+        }
+        QuizRefusal::TooLate => td_string!(locale, errors.quiz_too_late).to_string(),
+        QuizRefusal::AlreadySubmitted => td_string!(locale, errors.already_submitted).to_string(),
+        QuizRefusal::NoQuestions => td_string!(locale, errors.no_questions).to_string(),
     }
 }
 
@@ -194,7 +247,74 @@ pub fn upload_problem(i18n: I18n, code: &str) -> String {
     }
 }
 
+pub fn submission_status_in(locale: Locale, status: SubmissionStatus) -> String {
+    match status {
+        SubmissionStatus::Draft => td_string!(locale, work.draft).to_string(),
+        SubmissionStatus::Submitted => td_string!(locale, states.submitted).to_string(),
+        SubmissionStatus::NeedsRevision => td_string!(locale, states.needs_revision).to_string(),
+        SubmissionStatus::Accepted => td_string!(locale, states.accepted).to_string(),
+    }
+}
+
+/// Labels of fields that are shown in several places (design exercise parts).
+pub fn field_label_in(locale: Locale, field: Field) -> String {
+    match field {
+        Field::ProjectTitle => td_string!(locale, fields.project_title).to_string(),
+        Field::AgeRange => td_string!(locale, fields.age_range).to_string(),
+        Field::Subjects => td_string!(locale, fields.subjects).to_string(),
+        Field::Objectives => td_string!(locale, fields.objectives).to_string(),
+        Field::Activities => td_string!(locale, fields.activities).to_string(),
+        Field::DigitalTools => td_string!(locale, fields.digital_tools).to_string(),
+        Field::Evaluation => td_string!(locale, fields.evaluation).to_string(),
+        _ => field.input_name().to_owned(),
+    }
+}
+
+/// What happened to the work form, from the code the page was sent back with.
+pub fn work_outcome_in(locale: Locale, code: &str, max_mb: u32) -> String {
+    match code {
+        "saved" => td_string!(locale, work.saved).to_string(),
+        "handed_in" => td_string!(locale, work.handed_in).to_string(),
+        "incomplete" => td_string!(locale, work.incomplete).to_string(),
+        "too_large" => td_string!(locale, errors.file_too_large, max = max_mb).to_string(),
+        "file_type" => td_string!(locale, errors.file_type).to_string(),
+        "empty_file" => td_string!(locale, errors.file_empty).to_string(),
+        "awaiting_review" => td_string!(locale, errors.awaiting_review).to_string(),
+        "accepted" => td_string!(locale, errors.already_accepted).to_string(),
+        "not_open" => td_string!(locale, errors.not_open_yet).to_string(),
+        "changed" => td_string!(locale, errors.draft_changed).to_string(),
+        "invalid" => td_string!(locale, work.invalid).to_string(),
+        _ => td_string!(locale, errors.transport).to_string(),
+    }
+}
+
 // Reactive forms for components: they follow the interface language.
+
+pub fn submission_status(i18n: I18n, status: SubmissionStatus) -> String {
+    submission_status_in(i18n.get_locale(), status)
+}
+
+pub fn field_label(i18n: I18n, field: Field) -> String {
+    field_label_in(i18n.get_locale(), field)
+}
+
+pub fn work_outcome(i18n: I18n, code: &str, max_mb: u32) -> String {
+    work_outcome_in(i18n.get_locale(), code, max_mb)
+}
+
+pub fn question_kind(i18n: I18n, kind: &str) -> String {
+    let locale = i18n.get_locale();
+    match kind {
+        "single" => td_string!(locale, quiz.kind_single).to_string(),
+        "multiple" => td_string!(locale, quiz.kind_multiple).to_string(),
+        "true_false" => td_string!(locale, quiz.kind_true_false).to_string(),
+        _ => td_string!(locale, quiz.kind_short).to_string(),
+    }
+}
+
+pub fn refusal(i18n: I18n, refusal: Refusal) -> String {
+    refusal_in(i18n.get_locale(), refusal)
+}
 
 pub fn problem(i18n: I18n, problem: Problem) -> String {
     problem_in(i18n.get_locale(), problem)

@@ -158,6 +158,11 @@ fn password_hash() -> String {
     .clone()
 }
 
+static UPLOAD_DIRS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Small enough that a test can send a file over it cheaply.
+pub const TEST_UPLOAD_MAX_BYTES: usize = 1024 * 1024;
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
         Self::spawn_with(backend, Timeouts::default()).await
@@ -207,6 +212,12 @@ impl TestApp {
                 secret: b"test secret of at least thirty-two bytes".to_vec(),
                 session_timeouts,
                 trust_proxy: true,
+                upload_dir: std::env::temp_dir().join(format!(
+                    "aula-test-uploads-{}-{}",
+                    std::process::id(),
+                    UPLOAD_DIRS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                )),
+                upload_max_bytes: TEST_UPLOAD_MAX_BYTES,
             }),
         };
         let leptos = leptos::prelude::LeptosOptions::builder()
@@ -214,6 +225,8 @@ impl TestApp {
             .site_root("target/site")
             .build();
         let router = server::startup::router(state.clone(), leptos);
+        // Experiment: let the tasks started while building the router settle first.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         step("spawn: ready");
         Self {
             router,

@@ -1,5 +1,6 @@
 use crate::domain::activities::{ActivityForm, ActivityKind, ActivityState};
 use crate::domain::attendance::matching::PreviewRow;
+use crate::domain::quiz::QuizSettings;
 use crate::error::AppError;
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
@@ -26,6 +27,7 @@ pub struct ActivityDetails {
     pub starts_at: Option<NaiveDateTime>,
     pub duration_minutes: Option<i32>,
     pub recording_url: Option<String>,
+    pub quiz: Option<QuizSettings>,
 }
 
 impl ActivityDetails {
@@ -35,6 +37,7 @@ impl ActivityDetails {
             t.map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
                 .unwrap_or_default()
         };
+        let quiz = self.quiz.unwrap_or_default();
         ActivityForm {
             kind: self.kind.as_str().to_owned(),
             title: self.title.clone(),
@@ -51,6 +54,14 @@ impl ActivityDetails {
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             recording_url: self.recording_url.clone().unwrap_or_default(),
+            pass_percent: quiz.pass_percent.to_string(),
+            max_attempts: quiz.max_attempts.map(|n| n.to_string()).unwrap_or_default(),
+            time_limit_minutes: quiz
+                .time_limit_minutes
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            shuffle: quiz.shuffle.then(|| "on".to_owned()),
+            review_policy: quiz.review.as_str().to_owned(),
         }
     }
 }
@@ -115,6 +126,7 @@ pub struct ActivityPage {
     pub speakers: Vec<String>,
     pub state: Option<ActivityState>,
     pub may_mark_attendance: bool,
+    pub may_edit_quiz: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

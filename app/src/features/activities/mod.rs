@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod attendance_pages;
+#[cfg(feature = "ssr")]
+pub mod facts;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

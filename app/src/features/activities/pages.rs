@@ -189,6 +189,15 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
             {page.may_mark_attendance.then(|| view! {
                 <p><a class="button secondary" href=format!("/activities/{id}/attendance")>{t!(i18n, attendance.title)}</a></p>
             })}
+            {page.may_edit_quiz.then(|| view! {
+                <p><a class="button secondary" href=format!("/staff/activities/{id}/quiz")>{t!(i18n, quiz.questions)}</a></p>
+            })}
+            {matches!(kind, ActivityKind::TaskSheet | ActivityKind::DesignExercise).then(|| view! {
+                <crate::features::submissions::pages::WorkSection activity_id=id/>
+            })}
+            {(kind == ActivityKind::Quiz).then(|| view! {
+                <crate::features::quizzes::pages::QuizSection activity_id=id/>
+            })}
         </article>
     }
 }

@@ -4,6 +4,7 @@ use super::api::{
 };
 use crate::domain::activities::{self, ActivityForm, ActivityKind, ActivityState, ValidActivity};
 use crate::domain::attendance::{matching, report};
+use crate::domain::quiz::{QuizSettings, ReviewPolicy};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::scoping::EditionRole;
 use crate::domain::{calendar, text};
@@ -28,7 +29,20 @@ fn kind_of(model: &activity::Model) -> ActivityKind {
     ActivityKind::parse(&model.kind).unwrap_or(ActivityKind::Material)
 }
 
+/// A quiz's settings as stored on its activity (`None` for other kinds).
+pub(crate) fn quiz_settings(model: &activity::Model) -> Option<QuizSettings> {
+    let review = ReviewPolicy::parse(model.review_policy.as_deref()?)?;
+    Some(QuizSettings {
+        pass_percent: model.pass_percent?.max(0) as u32,
+        max_attempts: model.max_attempts.map(|n| n.max(0) as u32),
+        time_limit_minutes: model.time_limit_minutes.map(|n| n.max(0) as u32),
+        shuffle: model.shuffle,
+        review,
+    })
+}
+
 fn details(model: activity::Model) -> ActivityDetails {
+    let quiz = quiz_settings(&model);
     ActivityDetails {
         id: model.id,
         edition_id: model.edition_id,
@@ -45,6 +59,7 @@ fn details(model: activity::Model) -> ActivityDetails {
         starts_at: model.starts_at.map(to_local),
         duration_minutes: model.duration_minutes,
         recording_url: model.recording_url,
+        quiz,
     }
 }
 
@@ -94,6 +109,12 @@ fn apply(active: &mut activity::ActiveModel, valid: ValidActivity) {
     active.starts_at = Set(valid.starts_at.map(from_local));
     active.duration_minutes = Set(valid.duration_minutes);
     active.recording_url = Set(valid.recording_url);
+    let quiz = valid.quiz;
+    active.pass_percent = Set(quiz.map(|q| q.pass_percent as i32));
+    active.max_attempts = Set(quiz.and_then(|q| q.max_attempts).map(|n| n as i32));
+    active.time_limit_minutes = Set(quiz.and_then(|q| q.time_limit_minutes).map(|n| n as i32));
+    active.shuffle = Set(quiz.is_some_and(|q| q.shuffle));
+    active.review_policy = Set(quiz.map(|q| q.review.as_str().to_owned()));
     active.updated_at = Set(Utc::now());
 }
 
@@ -178,51 +199,18 @@ pub async fn delete_activity(activity_id: i32) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The states of every activity for one participant.
+/// The states of every activity for one participant, as they see them.
 async fn states_for(
     db: &impl ConnectionTrait,
     edition: &edition::Model,
     activities: &[activity::Model],
     user_id: i32,
 ) -> Result<HashMap<i32, ActivityState>, AppError> {
-    let ids: Vec<i32> = activities.iter().map(|a| a.id).collect();
-    let viewed: Vec<i32> = material_view::Entity::find()
-        .select_only()
-        .column(material_view::Column::ActivityId)
-        .filter(material_view::Column::UserId.eq(user_id))
-        .filter(material_view::Column::ActivityId.is_in(ids.clone()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let minutes: HashMap<i32, i32> = attendance::Entity::find()
-        .filter(attendance::Column::UserId.eq(user_id))
-        .filter(attendance::Column::ActivityId.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.activity_id, a.minutes))
-        .collect();
-    let now = to_local(Utc::now());
+    let facts = super::facts::load(db, activities, Some(&[user_id])).await?;
+    let now = Utc::now();
     Ok(activities
         .iter()
-        .map(|a| {
-            let state = match kind_of(a) {
-                ActivityKind::Material if viewed.contains(&a.id) => ActivityState::Viewed,
-                ActivityKind::Webinar => {
-                    let ends = a.starts_at.map(|s| {
-                        to_local(s + TimeDelta::minutes(i64::from(a.duration_minutes.unwrap_or(0))))
-                    });
-                    activities::webinar_state(
-                        now,
-                        ends,
-                        minutes.get(&a.id).copied(),
-                        edition.attendance_min_minutes,
-                    )
-                }
-                _ => ActivityState::ToDo,
-            };
-            (a.id, state)
-        })
+        .map(|a| (a.id, facts.state(edition, a, user_id, now, false)))
         .collect())
 }
 
@@ -363,6 +351,7 @@ pub async fn open_activity(activity_id: i32) -> Result<ActivityPage, AppError> {
         state: state_of,
         may_mark_attendance: kind == ActivityKind::Webinar
             && matches!(role, EditionRole::Staff | EditionRole::Ambassador { .. }),
+        may_edit_quiz: kind == ActivityKind::Quiz && role.is_staff(),
     })
 }
 

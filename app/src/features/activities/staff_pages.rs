@@ -120,6 +120,9 @@ fn ActivityLine(
                 {(kind == ActivityKind::Webinar).then(|| view! {
                     <a class="button link small" href=format!("/activities/{id}/attendance")>{t!(i18n, attendance.title)}</a>
                 })}
+                {(kind == ActivityKind::Quiz).then(|| view! {
+                    <a class="button link small" href=format!("/staff/activities/{id}/quiz")>{t!(i18n, quiz.questions)}</a>
+                })}
             </div>
             <div class="activity-tools">
                 <ActionForm action=moved>
@@ -164,12 +167,16 @@ fn ActivityFields(
     let form = form.unwrap_or(ActivityForm {
         estimated_hours: "1".into(),
         counts: Some("on".into()),
+        pass_percent: "60".into(),
+        review_policy: "after_submission".into(),
         ..Default::default()
     });
     let value = |v: &str| (!v.is_empty()).then(|| v.to_owned());
     let kind = form.kind.clone();
     let kind_id = format!("f-{form_id}-kind");
     let counts_id = format!("f-{form_id}-counts");
+    let review_id = format!("f-{form_id}-review");
+    let shuffle_id = format!("f-{form_id}-shuffle");
     let kind_problems = move || {
         error
             .get()
@@ -214,6 +221,25 @@ fn ActivityFields(
                 <TextField form=form_id.clone() prefix="activity" field=Field::DurationMinutes error input_type="number" min=5 max=600 value=value(&form.duration_minutes)>{t!(i18n, activities.duration)}</TextField>
             </div>
             <TextField form=form_id.clone() prefix="activity" field=Field::RecordingUrl error input_type="url" value=value(&form.recording_url)>{t!(i18n, activities.recording_url)}</TextField>
+        </fieldset>
+        <fieldset>
+            <legend>{t!(i18n, quiz.for_quizzes)}</legend>
+            <div class="field-row">
+                <TextField form=form_id.clone() prefix="activity" field=Field::PassPercent error input_type="number" min=1 max=100 value=value(&form.pass_percent)>{t!(i18n, quiz.pass_percent)}</TextField>
+                <TextField form=form_id.clone() prefix="activity" field=Field::MaxAttempts error input_type="number" min=1 max=20 value=value(&form.max_attempts) hint=t_string!(i18n, quiz.blank_unlimited).to_string()>{t!(i18n, quiz.max_attempts)}</TextField>
+                <TextField form=form_id.clone() prefix="activity" field=Field::TimeLimitMinutes error input_type="number" min=1 max=600 value=value(&form.time_limit_minutes) hint=t_string!(i18n, quiz.blank_unlimited).to_string()>{t!(i18n, quiz.time_limit)}</TextField>
+            </div>
+            <div class="field">
+                <label for=review_id.clone()>{t!(i18n, quiz.review_policy)}</label>
+                <select id=review_id name="activity[review_policy]">
+                    <option value="after_submission" selected=form.review_policy != "after_close">{t!(i18n, quiz.after_submission)}</option>
+                    <option value="after_close" selected=form.review_policy == "after_close">{t!(i18n, quiz.after_close)}</option>
+                </select>
+            </div>
+            <div class="field checkbox">
+                <input type="checkbox" id=shuffle_id.clone() name="activity[shuffle]" checked=form.shuffle.is_some()/>
+                <label for=shuffle_id>{t!(i18n, quiz.shuffle)}</label>
+            </div>
         </fieldset>
     }
 }

@@ -194,6 +194,7 @@ fn EditionDetails(
                             </section>
                         }
                     })}
+                    <crate::features::cockpit::pages::CockpitLink edition_id=summary.id/>
                     <MyActivitiesSection edition_id=summary.id/>
                 </div>
                 <aside class="enrolment-box" aria-labelledby="enrolment-heading">

@@ -625,6 +625,11 @@ pub async fn clone_edition(
             starts_at: Set(a.starts_at.map(moved)),
             duration_minutes: Set(a.duration_minutes),
             recording_url: Set(None),
+            pass_percent: Set(a.pass_percent),
+            max_attempts: Set(a.max_attempts),
+            time_limit_minutes: Set(a.time_limit_minutes),
+            shuffle: Set(a.shuffle),
+            review_policy: Set(a.review_policy),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

@@ -78,6 +78,7 @@ pub struct ThreadView {
 pub struct MyGroup {
     pub id: i32,
     pub name: String,
+    pub edition_id: i32,
     pub edition_title: String,
     pub tutor: bool,
 }

@@ -92,6 +92,7 @@ pub async fn my_groups() -> Result<Vec<MyGroup>, AppError> {
         mine.push(MyGroup {
             id: g.id,
             name: g.name,
+            edition_id: edition.id,
             edition_title: edition.title.clone(),
             tutor,
         });

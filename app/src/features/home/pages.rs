@@ -92,6 +92,9 @@ fn MyGroups() -> impl IntoView {
                                         {g.edition_title} " · "
                                         {move || if g.tutor { t_string!(i18n, groups.as_tutor) } else { t_string!(i18n, groups.as_member) }}
                                     </span>
+                                    {g.tutor.then(|| view! {
+                                        <a class="button link small" href=format!("/editions/{}/cockpit", g.edition_id)>{t!(i18n, cockpit.open)}</a>
+                                    })}
                                 </li>
                             }).collect_view()}
                         </ul>

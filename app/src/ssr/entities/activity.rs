@@ -23,6 +23,11 @@ pub struct Model {
     pub starts_at: Option<DateTimeUtc>,
     pub duration_minutes: Option<i32>,
     pub recording_url: Option<String>,
+    pub pass_percent: Option<i32>,
+    pub max_attempts: Option<i32>,
+    pub time_limit_minutes: Option<i32>,
+    pub shuffle: bool,
+    pub review_policy: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,0 +1,160 @@
+//! What participants have done in an edition (materials viewed, minutes attended, work handed
+//! in and reviewed, quiz attempts), loaded with one query per kind of fact for any number of
+//! participants, and turned into each activity's state.
+
+use crate::domain::activities::{self, ActivityKind, ActivityState};
+use crate::domain::quiz::{self, ReviewPolicy};
+use crate::domain::submissions::{self, SubmissionStatus};
+use crate::error::AppError;
+use crate::ssr::db::to_local;
+use crate::ssr::entities::{activity, attendance, edition, material_view, quiz_attempt, submission};
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::{HashMap, HashSet};
+
+/// Keyed by (activity id, user id).
+#[derive(Debug, Default)]
+pub struct Facts {
+    viewed: HashSet<(i32, i32)>,
+    minutes: HashMap<(i32, i32), i32>,
+    /// The newest version handed in (drafts left out).
+    latest_sent: HashMap<(i32, i32), (i32, SubmissionStatus)>,
+    /// Submitted attempts, and whether any passed.
+    attempts: HashMap<(i32, i32), (u32, bool)>,
+}
+
+/// Loads the facts about `activities` for `users` (every participant when `None`).
+pub async fn load(
+    db: &impl ConnectionTrait,
+    activities: &[activity::Model],
+    users: Option<&[i32]>,
+) -> Result<Facts, AppError> {
+    let ids: Vec<i32> = activities.iter().map(|a| a.id).collect();
+    let mut facts = Facts::default();
+    if ids.is_empty() || users.is_some_and(|u| u.is_empty()) {
+        return Ok(facts);
+    }
+    let users: Option<Vec<i32>> = users.map(<[i32]>::to_vec);
+
+    let mut query = material_view::Entity::find()
+        .select_only()
+        .column(material_view::Column::ActivityId)
+        .column(material_view::Column::UserId)
+        .filter(material_view::Column::ActivityId.is_in(ids.clone()));
+    if let Some(users) = &users {
+        query = query.filter(material_view::Column::UserId.is_in(users.clone()));
+    }
+    facts.viewed = query.into_tuple::<(i32, i32)>().all(db).await?.into_iter().collect();
+
+    let mut query = attendance::Entity::find()
+        .select_only()
+        .column(attendance::Column::ActivityId)
+        .column(attendance::Column::UserId)
+        .column(attendance::Column::Minutes)
+        .filter(attendance::Column::ActivityId.is_in(ids.clone()));
+    if let Some(users) = &users {
+        query = query.filter(attendance::Column::UserId.is_in(users.clone()));
+    }
+    facts.minutes = query
+        .into_tuple::<(i32, i32, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(a, u, m)| ((a, u), m))
+        .collect();
+
+    let mut query = submission::Entity::find()
+        .select_only()
+        .column(submission::Column::ActivityId)
+        .column(submission::Column::UserId)
+        .column(submission::Column::Version)
+        .column(submission::Column::Status)
+        .filter(submission::Column::ActivityId.is_in(ids.clone()))
+        .filter(submission::Column::Status.ne(SubmissionStatus::Draft.as_str()));
+    if let Some(users) = &users {
+        query = query.filter(submission::Column::UserId.is_in(users.clone()));
+    }
+    for (a, u, version, status) in query.into_tuple::<(i32, i32, i32, String)>().all(db).await? {
+        let Some(status) = SubmissionStatus::parse(&status) else {
+            continue;
+        };
+        let entry = facts.latest_sent.entry((a, u)).or_insert((version, status));
+        if version > entry.0 {
+            *entry = (version, status);
+        }
+    }
+
+    let mut query = quiz_attempt::Entity::find()
+        .select_only()
+        .column(quiz_attempt::Column::ActivityId)
+        .column(quiz_attempt::Column::UserId)
+        .column(quiz_attempt::Column::Passed)
+        .filter(quiz_attempt::Column::ActivityId.is_in(ids))
+        .filter(quiz_attempt::Column::SubmittedAt.is_not_null());
+    if let Some(users) = &users {
+        query = query.filter(quiz_attempt::Column::UserId.is_in(users.clone()));
+    }
+    for (a, u, passed) in query.into_tuple::<(i32, i32, Option<bool>)>().all(db).await? {
+        let entry = facts.attempts.entry((a, u)).or_insert((0, false));
+        entry.0 += 1;
+        entry.1 |= passed.unwrap_or(false);
+    }
+    Ok(facts)
+}
+
+/// Whether a quiz has closed (its due time has passed).
+pub fn quiz_closed(activity: &activity::Model, now: DateTime<Utc>) -> bool {
+    activity.due_at.is_some_and(|due| now > due)
+}
+
+impl Facts {
+    /// The state of one activity for one participant. `tutor` is true for staff and
+    /// ambassadors, who see quiz results at once; a participant sees them only from the
+    /// quiz's review moment.
+    pub fn state(
+        &self,
+        edition: &edition::Model,
+        activity: &activity::Model,
+        user_id: i32,
+        now: DateTime<Utc>,
+        tutor: bool,
+    ) -> ActivityState {
+        let key = (activity.id, user_id);
+        match ActivityKind::parse(&activity.kind) {
+            Some(ActivityKind::Material) if self.viewed.contains(&key) => ActivityState::Viewed,
+            Some(ActivityKind::Material) => ActivityState::ToDo,
+            Some(ActivityKind::Webinar) => {
+                let ends = activity.starts_at.map(|s| {
+                    to_local(s + TimeDelta::minutes(i64::from(activity.duration_minutes.unwrap_or(0))))
+                });
+                activities::webinar_state(
+                    to_local(now),
+                    ends,
+                    self.minutes.get(&key).copied(),
+                    edition.attendance_min_minutes,
+                )
+            }
+            Some(ActivityKind::TaskSheet | ActivityKind::DesignExercise) => {
+                submissions::state_of(self.latest_sent.get(&key).map(|(_, s)| *s))
+            }
+            Some(ActivityKind::Quiz) => match self.attempts.get(&key) {
+                None => ActivityState::ToDo,
+                Some((_, passed)) => {
+                    let policy = activity
+                        .review_policy
+                        .as_deref()
+                        .and_then(ReviewPolicy::parse)
+                        .unwrap_or(ReviewPolicy::AfterSubmission);
+                    if !tutor && !quiz::can_review(policy, true, quiz_closed(activity, now)) {
+                        ActivityState::Submitted
+                    } else if *passed {
+                        ActivityState::Passed
+                    } else {
+                        ActivityState::Failed
+                    }
+                }
+            },
+            None => ActivityState::ToDo,
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! `/editions/:id/cockpit`: the matrix and the review queue.
+
+use super::api::{Cockpit, load_cockpit, load_tutors_edition};
+use crate::domain::paging::page_number;
+use crate::features::activities::pages::StateBadge;
+use crate::features::editions::pages::id_param;
+use crate::i18n::*;
+use crate::ui::messages::{EmptyState, Loading, PageError, Pagination, local_time};
+use crate::ui::text;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn CockpitPage() -> impl IntoView {
+    let id = id_param();
+    let query = use_query_map();
+    let group = move || {
+        query
+            .read()
+            .get("group")
+            .and_then(|g| g.parse::<i32>().ok())
+    };
+    let page = move || page_number(query.read().get("page").as_deref());
+    let data = Resource::new(
+        move || (id.get(), group(), page()),
+        |(id, group, page)| load_cockpit(id, group, page),
+    );
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(error) => view! { <PageError error/> }.into_any(),
+                    Ok(cockpit) => view! { <CockpitView cockpit/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CockpitView(cockpit: Cockpit) -> impl IntoView {
+    let i18n = use_i18n();
+    let edition_id = cockpit.edition_id;
+    let group = cockpit.group;
+    let link = move |page: u64| match group {
+        Some(g) => format!("/editions/{edition_id}/cockpit?group={g}&page={page}"),
+        None => format!("/editions/{edition_id}/cockpit?page={page}"),
+    };
+    let counted = cockpit.counted;
+    let (page, pages, total) = (cockpit.page, cockpit.pages, cockpit.total);
+    let queue_len = cockpit.queue.len();
+    view! {
+        <Title text=cockpit.edition_title.clone()/>
+        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
+            <a href=format!("/editions/{edition_id}")>{cockpit.edition_title.clone()}</a>
+        </nav>
+        <header class="page-header">
+            <p class="eyebrow">{cockpit.edition_title.clone()}</p>
+            <h1>{t!(i18n, cockpit.title)}</h1>
+            {cockpit.is_staff.then(|| view! {
+                <p class="actions">
+                    <a class="button secondary small" href=format!("/staff/editions/{edition_id}/activities")>{t!(i18n, activities.manage)}</a>
+                    <a class="button secondary small" href=format!("/staff/editions/{edition_id}/groups")>{t!(i18n, groups.manage)}</a>
+                </p>
+            })}
+        </header>
+
+        <section class="review-queue" aria-labelledby="queue-heading">
+            <h2 id="queue-heading">{move || t_string!(i18n, cockpit.queue, count = queue_len).to_string()}</h2>
+            {if cockpit.queue.is_empty() {
+                view! { <EmptyState><p>{t!(i18n, cockpit.queue_empty)}</p></EmptyState> }.into_any()
+            } else {
+                view! {
+                    <ol class="queue">
+                        {cockpit.queue.into_iter().map(|item| {
+                            let at = item.submitted_at;
+                            view! {
+                                <li>
+                                    <a href=format!("/submissions/{}", item.submission_id)>
+                                        <strong>{item.participant}</strong> " · " {item.activity_title}
+                                    </a>
+                                    <span class="aside">
+                                        {item.group.map(|g| format!("{g} · "))}
+                                        {move || t_string!(i18n, work.version, number = item.version).to_string()} " · "
+                                        {move || local_time(i18n, at)}
+                                    </span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+
+        <section class="matrix-section" aria-labelledby="matrix-heading">
+            <h2 id="matrix-heading">{t!(i18n, cockpit.matrix)}</h2>
+            {(cockpit.groups.len() > 1).then(|| view! {
+                <form method="get" class="filters">
+                    <div class="field">
+                        <label for="group-filter">{t!(i18n, cockpit.group)}</label>
+                        <select id="group-filter" name="group">
+                            <option value="" selected=group.is_none()>{t!(i18n, cockpit.all_groups)}</option>
+                            {cockpit.groups.iter().map(|(id, name)| view! {
+                                <option value=*id selected=group == Some(*id)>{name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="button secondary small">{t!(i18n, cockpit.filter)}</button>
+                </form>
+            })}
+            {if cockpit.rows.is_empty() {
+                view! { <EmptyState><p>{t!(i18n, cockpit.no_participants)}</p></EmptyState> }.into_any()
+            } else {
+                let activities = cockpit.activities.clone();
+                view! {
+                    <p class="count">{move || t_string!(i18n, staff.results, count = total).to_string()}</p>
+                    <div class="table-wrap matrix-wrap">
+                        <table class="matrix">
+                            <thead><tr>
+                                <th scope="col" class="sticky">{t!(i18n, staff.name)}</th>
+                                <th scope="col">{t!(i18n, cockpit.done)}</th>
+                                {activities.iter().map(|a| {
+                                    let kind = a.kind;
+                                    view! {
+                                        <th scope="col" class="activity-col">
+                                            <a href=format!("/activities/{}", a.id) title=a.title.clone()>{a.title.clone()}</a>
+                                            <span class="aside">{move || text::activity_kind(i18n, kind)}</span>
+                                        </th>
+                                    }
+                                }).collect_view()}
+                            </tr></thead>
+                            <tbody>
+                                {cockpit.rows.into_iter().map(|row| view! {
+                                    <tr>
+                                        <th scope="row" class="sticky">
+                                            {row.name}
+                                            {row.group.map(|g| view! { <span class="aside">{g}</span> })}
+                                        </th>
+                                        <td class="done">{row.done} "/" {counted}</td>
+                                        {row.cells.into_iter().map(|cell| {
+                                            let state = cell.state;
+                                            match cell.submission {
+                                                Some(id) => view! { <td><a href=format!("/submissions/{id}")><StateBadge state/></a></td> }.into_any(),
+                                                None => view! { <td><StateBadge state/></td> }.into_any(),
+                                            }
+                                        }).collect_view()}
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <Pagination number=page pages link=Callback::new(link)/>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// A link to the cockpit on the edition page, for those who tutor in it.
+#[component]
+pub fn CockpitLink(edition_id: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let tutors = Resource::new(move || edition_id, load_tutors_edition);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(tutors.await, Ok(true)).then(|| view! {
+                    <p class="cockpit-link"><a class="button primary" href=format!("/editions/{edition_id}/cockpit")>{t!(i18n, cockpit.open)}</a></p>
+                })
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,488 @@
+use super::api::{AttachedFile, MyWork, ReviewView, SubmissionReview, VersionView};
+use crate::domain::activities::ActivityKind;
+use crate::domain::scoping::EditionRole;
+use crate::domain::submissions::{
+    self, Design, FileType, SubmissionRefusal, SubmissionStatus, UploadProblem,
+};
+use crate::domain::{Field, FieldProblem, Problem, text};
+use crate::error::{AppError, Refusal};
+use crate::ssr::AppState;
+use crate::ssr::auth::{Caller, guard, signed_in};
+use crate::ssr::db::{find_or_404, names, to_local};
+use crate::ssr::entities::{activity, edition, group, group_member, submission};
+use crate::ssr::scope::edition_role;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+use std::path::PathBuf;
+
+fn kind_of(model: &activity::Model) -> Option<ActivityKind> {
+    ActivityKind::parse(&model.kind)
+        .filter(|k| matches!(k, ActivityKind::TaskSheet | ActivityKind::DesignExercise))
+}
+
+fn status_of(model: &submission::Model) -> SubmissionStatus {
+    SubmissionStatus::parse(&model.status).unwrap_or(SubmissionStatus::Draft)
+}
+
+/// Every version by one participant for one activity, newest first.
+async fn versions_of(
+    db: &impl ConnectionTrait,
+    activity_id: i32,
+    user_id: i32,
+) -> Result<Vec<submission::Model>, AppError> {
+    Ok(submission::Entity::find()
+        .filter(submission::Column::ActivityId.eq(activity_id))
+        .filter(submission::Column::UserId.eq(user_id))
+        .order_by_desc(submission::Column::Version)
+        .all(db)
+        .await?)
+}
+
+fn latest_sent(versions: &[submission::Model]) -> Option<SubmissionStatus> {
+    versions
+        .iter()
+        .map(status_of)
+        .find(|s| *s != SubmissionStatus::Draft)
+}
+
+async fn views(
+    db: &impl ConnectionTrait,
+    activity: &activity::Model,
+    versions: Vec<submission::Model>,
+) -> Result<Vec<VersionView>, AppError> {
+    let reviewers = names(db, versions.iter().filter_map(|v| v.reviewed_by)).await?;
+    Ok(versions
+        .into_iter()
+        .map(|v| {
+            let status = status_of(&v);
+            let review = match (v.reviewed_by, v.reviewed_at) {
+                (Some(by), Some(at)) => Some(ReviewView {
+                    reviewer: reviewers.get(&by).cloned().unwrap_or_default(),
+                    at: to_local(at),
+                    feedback: v.feedback.clone().unwrap_or_default(),
+                }),
+                _ => None,
+            };
+            VersionView {
+                id: v.id,
+                version: v.version,
+                status,
+                design: v.design.as_deref().and_then(|d| serde_json::from_str(d).ok()),
+                file: v.file_key.as_ref().map(|_| AttachedFile {
+                    name: v.file_name.clone().unwrap_or_default(),
+                    size_kb: (v.file_size.unwrap_or(0).max(0) + 1023) / 1024,
+                    url: format!("/submissions/{}/file", v.id),
+                }),
+                late: matches!((v.submitted_at, activity.due_at), (Some(sent), Some(due)) if sent > due),
+                submitted_at: v.submitted_at.map(to_local),
+                body: v.body,
+                review,
+            }
+        })
+        .collect())
+}
+
+/// What a draft still lacks to be handed in.
+fn missing(kind: ActivityKind, body: &str, design: &Design, has_file: bool) -> Vec<FieldProblem> {
+    match kind {
+        ActivityKind::DesignExercise => design.parse(true).err().unwrap_or_default(),
+        _ if body.trim().is_empty() && !has_file => {
+            vec![FieldProblem::new(Field::Body, Problem::TextOrFileRequired)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn design_of(model: &submission::Model) -> Design {
+    model
+        .design
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or_default()
+}
+
+pub async fn my_work(activity_id: i32) -> Result<Option<MyWork>, AppError> {
+    let (state, caller) = signed_in().await?;
+    let activity = find_or_404::<activity::Entity>(&state.db, activity_id).await?;
+    let role = edition_role(&state.db, &caller, activity.edition_id).await?;
+    if !role.takes_part() {
+        return Err(AppError::NotFound);
+    }
+    let (Some(kind), EditionRole::Participant { .. }) = (kind_of(&activity), &role) else {
+        return Ok(None);
+    };
+    let mut all = versions_of(&state.db, activity.id, caller.id).await?;
+    let locked = submissions::may_work_on(latest_sent(&all)).err();
+    let next_version = all.first().map(|v| v.version + 1).unwrap_or(1);
+    let draft = match all.first() {
+        Some(first) if status_of(first) == SubmissionStatus::Draft => Some(all.remove(0)),
+        _ => None,
+    };
+    let (next_version, missing) = match &draft {
+        Some(d) => (
+            d.version,
+            missing(kind, &d.body, &design_of(d), d.file_key.is_some()),
+        ),
+        None => (next_version, missing(kind, "", &Design::default(), false)),
+    };
+    let draft = match draft {
+        Some(d) => views(&state.db, &activity, vec![d]).await?.pop(),
+        None => None,
+    };
+    Ok(Some(MyWork {
+        activity_id: activity.id,
+        kind,
+        versions: views(&state.db, &activity, all).await?,
+        draft,
+        next_version,
+        locked,
+        missing,
+        max_file_mb: (state.settings.upload_max_bytes / (1024 * 1024)) as u32,
+    }))
+}
+
+/// The work form as the browser sends it (a multipart form, because of the file).
+#[derive(Debug, Clone, Default)]
+pub struct WorkForm {
+    /// The version the form was showing: a second click on "hand in" finds it already sent.
+    pub version: i32,
+    pub hand_in: bool,
+    pub body: String,
+    pub design: Design,
+    pub remove_file: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkSaved {
+    Draft,
+    HandedIn,
+    /// Saved as a draft, but not handed in: something is missing.
+    Incomplete,
+}
+
+fn stored_path(state: &AppState, key: &str) -> PathBuf {
+    state.settings.upload_dir.join(key)
+}
+
+fn new_key() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn refused(refusal: SubmissionRefusal) -> AppError {
+    AppError::Refused(Refusal::Submission(refusal))
+}
+
+/// Saves the participant's draft, with a new file if one came, and hands it in when asked.
+/// Nothing changes when the input or the file is refused.
+pub async fn save_work(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+    form: WorkForm,
+    file: Option<(String, Vec<u8>)>,
+) -> Result<WorkSaved, AppError> {
+    let activity = find_or_404::<activity::Entity>(&state.db, activity_id).await?;
+    let role = edition_role(&state.db, caller, activity.edition_id).await?;
+    let kind = match (&role, kind_of(&activity)) {
+        (EditionRole::Outsider, _) => return Err(AppError::NotFound),
+        (EditionRole::Participant { .. }, Some(kind)) => kind,
+        (EditionRole::Participant { .. }, None) => return Err(AppError::NotFound),
+        _ => return Err(AppError::NotAllowed),
+    };
+    let now = Utc::now();
+    if activity.opens_at.is_some_and(|opens| now < opens) {
+        return Err(refused(SubmissionRefusal::NotOpenYet));
+    }
+    let body = text::multi_line(&form.body, submissions::MAX_TEXT)
+        .map_err(|p| AppError::invalid(vec![FieldProblem::new(Field::Body, p)]))?;
+    let design = form.design.parse(false).map_err(AppError::invalid)?;
+    let upload = match file {
+        Some((name, bytes)) => {
+            let kind = submissions::check_file(&bytes, state.settings.upload_max_bytes)
+                .map_err(|p| AppError::Refused(Refusal::Upload(p)))?;
+            Some((submissions::display_name(&name, kind), kind, bytes))
+        }
+        None => None,
+    };
+
+    // The file goes to disk first, under a fresh name; it is removed again if the database
+    // refuses the version.
+    let stored = match &upload {
+        Some((_, _, bytes)) => {
+            let key = new_key();
+            let path = stored_path(state, &key);
+            tokio::fs::create_dir_all(&state.settings.upload_dir)
+                .await
+                .and(tokio::fs::write(&path, bytes).await)
+                .map_err(|error| {
+                    tracing::error!(%error, "could not store an uploaded file");
+                    AppError::Internal
+                })?;
+            Some(key)
+        }
+        None => None,
+    };
+    let result = write_version(state, caller, &activity, kind, form, body, design, upload, stored.clone()).await;
+    match result {
+        Ok((saved, replaced)) => {
+            if let Some(old) = replaced {
+                // The draft's previous file belonged to nobody else.
+                tokio::fs::remove_file(stored_path(state, &old)).await.ok();
+            }
+            Ok(saved)
+        }
+        Err(error) => {
+            if let Some(key) = stored {
+                tokio::fs::remove_file(stored_path(state, &key)).await.ok();
+            }
+            Err(error)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_version(
+    state: &AppState,
+    caller: &Caller,
+    activity: &activity::Model,
+    kind: ActivityKind,
+    form: WorkForm,
+    body: String,
+    design: Design,
+    upload: Option<(String, FileType, Vec<u8>)>,
+    stored: Option<String>,
+) -> Result<(WorkSaved, Option<String>), AppError> {
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    let all = versions_of(&txn, activity.id, caller.id).await?;
+    let design_json = (kind == ActivityKind::DesignExercise)
+        .then(|| serde_json::to_string(&design).unwrap_or_default());
+    // A second click on "hand in": that version was already sent with this very content.
+    if form.hand_in
+        && let Some(sent) = all
+            .iter()
+            .find(|v| v.version == form.version && status_of(v) != SubmissionStatus::Draft)
+        && sent.body == body
+        && sent.design == design_json
+        && upload.is_none()
+    {
+        return Ok((WorkSaved::HandedIn, None));
+    }
+    submissions::may_work_on(latest_sent(&all)).map_err(refused)?;
+    let draft = all
+        .first()
+        .filter(|v| status_of(v) == SubmissionStatus::Draft)
+        .cloned();
+    let version = draft
+        .as_ref()
+        .map(|d| d.version)
+        .unwrap_or_else(|| all.first().map(|v| v.version + 1).unwrap_or(1));
+    if form.version != version {
+        return Err(refused(SubmissionRefusal::DraftChanged));
+    }
+    let mut replaced = None;
+    let mut active = match draft {
+        Some(draft) => {
+            let keep_file = upload.is_none() && !form.remove_file;
+            if !keep_file {
+                replaced = draft.file_key.clone();
+            }
+            let mut active: submission::ActiveModel = draft.into();
+            if !keep_file {
+                active.file_key = Set(None);
+                active.file_name = Set(None);
+                active.file_type = Set(None);
+                active.file_size = Set(None);
+            }
+            active
+        }
+        None => submission::ActiveModel {
+            activity_id: Set(activity.id),
+            user_id: Set(caller.id),
+            version: Set(version),
+            status: Set(SubmissionStatus::Draft.as_str().to_owned()),
+            ..Default::default()
+        },
+    };
+    if let (Some((name, file_type, bytes)), Some(key)) = (&upload, &stored) {
+        active.file_key = Set(Some(key.clone()));
+        active.file_name = Set(Some(name.clone()));
+        active.file_type = Set(Some(file_type.extension().to_owned()));
+        active.file_size = Set(Some(bytes.len() as i32));
+    }
+    let has_file = match &active.file_key {
+        sea_orm::ActiveValue::Set(key) | sea_orm::ActiveValue::Unchanged(key) => key.is_some(),
+        sea_orm::ActiveValue::NotSet => false,
+    };
+    let lacking = missing(kind, &body, &design, has_file);
+    active.body = Set(body);
+    active.design = Set(design_json);
+    active.updated_at = Set(now);
+    let outcome = if !form.hand_in {
+        WorkSaved::Draft
+    } else if !lacking.is_empty() {
+        WorkSaved::Incomplete
+    } else {
+        active.status = Set(SubmissionStatus::Submitted.as_str().to_owned());
+        active.submitted_at = Set(Some(now));
+        WorkSaved::HandedIn
+    };
+    let saved = active.save(&txn).await;
+    match saved {
+        Ok(_) => {}
+        // Another tab created the same version a moment ago.
+        Err(error) if error.sql_err().is_some() => {
+            return Err(refused(SubmissionRefusal::DraftChanged));
+        }
+        Err(error) => return Err(error.into()),
+    }
+    txn.commit().await?;
+    if outcome == WorkSaved::HandedIn {
+        tracing::info!(
+            user.id = caller.id,
+            activity.id = activity.id,
+            version,
+            "work handed in"
+        );
+    }
+    Ok((outcome, replaced))
+}
+
+/// Loads a version through the caller's scope: the participant themself, the ambassadors of
+/// their group, staff.
+async fn submission_in_scope(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    submission_id: i32,
+) -> Result<(submission::Model, activity::Model, edition::Model, EditionRole, Option<i32>), AppError>
+{
+    let model = find_or_404::<submission::Entity>(db, submission_id).await?;
+    let activity = find_or_404::<activity::Entity>(db, model.activity_id).await?;
+    let edition = find_or_404::<edition::Entity>(db, activity.edition_id).await?;
+    let role = edition_role(db, caller, edition.id).await?;
+    let group = group_member::Entity::find_by_id((edition.id, model.user_id))
+        .one(db)
+        .await?
+        .map(|m| m.group_id);
+    let own = model.user_id == caller.id;
+    // Drafts are the participant's own until handed in.
+    let visible = role.may_follow(group, own)
+        && (own || status_of(&model) != SubmissionStatus::Draft);
+    if !visible {
+        return Err(AppError::NotFound);
+    }
+    Ok((model, activity, edition, role, group))
+}
+
+pub async fn submission_review(submission_id: i32) -> Result<SubmissionReview, AppError> {
+    let (state, caller) = signed_in().await?;
+    let (model, activity, edition, role, group_id) =
+        submission_in_scope(&state.db, &caller, submission_id).await?;
+    let kind = kind_of(&activity).ok_or(AppError::NotFound)?;
+    let versions: Vec<submission::Model> = versions_of(&state.db, activity.id, model.user_id)
+        .await?
+        .into_iter()
+        .filter(|v| status_of(v) != SubmissionStatus::Draft)
+        .collect();
+    let tutor = matches!(role, EditionRole::Staff | EditionRole::Ambassador { .. });
+    let waiting = versions
+        .first()
+        .filter(|v| tutor && status_of(v) == SubmissionStatus::Submitted)
+        .map(|v| v.id);
+    let participant = names(&state.db, [model.user_id])
+        .await?
+        .remove(&model.user_id)
+        .unwrap_or_default();
+    let group = match group_id {
+        Some(id) => group::Entity::find_by_id(id).one(&state.db).await?.map(|g| g.name),
+        None => None,
+    };
+    Ok(SubmissionReview {
+        activity_id: activity.id,
+        activity_title: activity.title.clone(),
+        kind,
+        edition_id: edition.id,
+        edition_title: edition.title,
+        participant,
+        group,
+        versions: views(&state.db, &activity, versions).await?,
+        waiting,
+    })
+}
+
+pub async fn review(submission_id: i32, decision: String, feedback: String) -> Result<(), AppError> {
+    let (state, caller) = guard().await?;
+    let (model, _activity, _edition, role, _group) =
+        submission_in_scope(&state.db, &caller, submission_id).await?;
+    if !matches!(role, EditionRole::Staff | EditionRole::Ambassador { .. }) {
+        return Err(AppError::NotAllowed);
+    }
+    let (decision, feedback) =
+        submissions::parse_review(&decision, &feedback).map_err(AppError::invalid)?;
+    // Only a version still waiting is judged: a second reviewer (or a second click) finds
+    // it already done and changes nothing.
+    let updated = submission::Entity::update_many()
+        .col_expr(
+            submission::Column::Status,
+            sea_orm::sea_query::Expr::value(decision.status().as_str()),
+        )
+        .col_expr(submission::Column::ReviewedBy, sea_orm::sea_query::Expr::value(caller.id))
+        .col_expr(submission::Column::ReviewedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            submission::Column::Feedback,
+            sea_orm::sea_query::Expr::value((!feedback.is_empty()).then_some(feedback)),
+        )
+        .filter(submission::Column::Id.eq(model.id))
+        .filter(submission::Column::Status.eq(SubmissionStatus::Submitted.as_str()))
+        .exec(&state.db)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(refused(SubmissionRefusal::NotAwaitingReview));
+    }
+    tracing::info!(
+        user.id = caller.id,
+        submission.id = model.id,
+        decision = ?decision,
+        "work reviewed"
+    );
+    Ok(())
+}
+
+/// A handed-in file for download, if the caller may see it: (name, type, bytes).
+pub async fn file_for(
+    state: &AppState,
+    caller: &Caller,
+    submission_id: i32,
+) -> Result<(String, FileType, Vec<u8>), AppError> {
+    let (model, ..) = submission_in_scope(&state.db, caller, submission_id).await?;
+    let (Some(key), Some(file_type)) = (
+        model.file_key.as_deref(),
+        model.file_type.as_deref().and_then(FileType::parse),
+    ) else {
+        return Err(AppError::NotFound);
+    };
+    // Keys are generated hex; anything else never reaches the file system.
+    if !key.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let bytes = tokio::fs::read(stored_path(state, key)).await.map_err(|error| {
+        tracing::error!(%error, submission.id = model.id, "a stored file is missing");
+        AppError::NotFound
+    })?;
+    Ok((model.file_name.unwrap_or_else(|| "file".into()), file_type, bytes))
+}
+
+/// An upload problem as the short code the work form's page is sent back with.
+pub fn upload_code(problem: UploadProblem) -> &'static str {
+    match problem {
+        UploadProblem::Empty => "empty_file",
+        UploadProblem::TooLarge { .. } => "too_large",
+        UploadProblem::TypeNotAllowed => "file_type",
+    }
+}
