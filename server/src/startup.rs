@@ -111,8 +111,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .route("/calendar/{file}", get(crate::routes::calendar_feed))
         .route(
             "/activities/{id}/work",
-            post(crate::routes::save_work)
-                .layer(axum::extract::DefaultBodyLimit::max(work_limit)),
+            post(crate::routes::save_work).layer(axum::extract::DefaultBodyLimit::max(work_limit)),
         )
         .route(
             "/quiz-attempts/{id}",

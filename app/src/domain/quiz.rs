@@ -340,7 +340,10 @@ pub fn parse_settings(
         text::whole_number(pass_percent, 1, 100).map(|n| n as u32),
     );
     let attempts = problems.check(Field::MaxAttempts, optional(max_attempts, 1, 20));
-    let limit = problems.check(Field::TimeLimitMinutes, optional(time_limit_minutes, 1, 600));
+    let limit = problems.check(
+        Field::TimeLimitMinutes,
+        optional(time_limit_minutes, 1, 600),
+    );
     let review = problems.check(
         Field::ReviewPolicy,
         ReviewPolicy::parse(review_policy.trim()).ok_or(Problem::Required),
@@ -481,11 +484,17 @@ impl Question {
             ..Default::default()
         };
         match &self.kind {
-            Kind::SingleChoice { options: o, correct } => {
+            Kind::SingleChoice {
+                options: o,
+                correct,
+            } => {
                 form.kind = "single".into();
                 form.options = options(o, &|i| i == *correct);
             }
-            Kind::MultipleChoice { options: o, correct } => {
+            Kind::MultipleChoice {
+                options: o,
+                correct,
+            } => {
                 form.kind = "multiple".into();
                 form.options = options(o, &|i| correct.contains(&i));
             }
@@ -520,7 +529,10 @@ impl Question {
 
 /// Answers as a quiz form sends them: `q{id}` → the chosen option index(es), `true`/`false`,
 /// or text. Unknown questions and impossible indexes are dropped (graded as blank).
-pub fn answers_from_form(questions: &[Question], fields: &[(String, String)]) -> Vec<(i32, Answer)> {
+pub fn answers_from_form(
+    questions: &[Question],
+    fields: &[(String, String)],
+) -> Vec<(i32, Answer)> {
     questions
         .iter()
         .map(|q| {
@@ -537,8 +549,10 @@ pub fn answers_from_form(questions: &[Question], fields: &[(String, String)]) ->
                     .and_then(|v| index(v, options.len()))
                     .map(Answer::Choice),
                 Kind::MultipleChoice { options, .. } => {
-                    let chosen: Vec<usize> =
-                        values.iter().filter_map(|v| index(v, options.len())).collect();
+                    let chosen: Vec<usize> = values
+                        .iter()
+                        .filter_map(|v| index(v, options.len()))
+                        .collect();
                     (!chosen.is_empty()).then_some(Answer::Choices(chosen))
                 }
                 Kind::TrueFalse { .. } => match values.first().copied() {
@@ -826,14 +840,20 @@ mod form_tests {
         );
         assert_eq!(
             problem(form("multiple", "A\nB")),
-            vec![FieldProblem::new(Field::Options, Problem::SomeCorrectOption)]
+            vec![FieldProblem::new(
+                Field::Options,
+                Problem::SomeCorrectOption
+            )]
         );
         assert_eq!(
             problem(QuestionForm {
                 accepted: " \n ".into(),
                 ..form("short", "")
             }),
-            vec![FieldProblem::new(Field::Accepted, Problem::AcceptedAnswerRequired)]
+            vec![FieldProblem::new(
+                Field::Accepted,
+                Problem::AcceptedAnswerRequired
+            )]
         );
         let problems = problem(QuestionForm {
             prompt: " ".into(),
@@ -886,8 +906,14 @@ mod form_tests {
     #[test]
     fn form_answers_map_to_questions_and_ignore_the_impossible() {
         let questions = vec![
-            form("single", "A\n*B").parse().map(|q| Question { id: 7, ..q }).unwrap(),
-            form("multiple", "*A\nB\n*C").parse().map(|q| Question { id: 8, ..q }).unwrap(),
+            form("single", "A\n*B")
+                .parse()
+                .map(|q| Question { id: 7, ..q })
+                .unwrap(),
+            form("multiple", "*A\nB\n*C")
+                .parse()
+                .map(|q| Question { id: 8, ..q })
+                .unwrap(),
             Question {
                 id: 9,
                 prompt: "?".into(),

@@ -98,9 +98,15 @@ impl Decision {
 pub const MAX_FEEDBACK: u32 = 10_000;
 
 /// The feedback that goes with a decision: a revision must say what to change.
-pub fn parse_review(decision: &str, feedback: &str) -> Result<(Decision, String), Vec<FieldProblem>> {
+pub fn parse_review(
+    decision: &str,
+    feedback: &str,
+) -> Result<(Decision, String), Vec<FieldProblem>> {
     let mut problems = Problems::new();
-    let decision = problems.check(Field::Decision, Decision::parse(decision).ok_or(Problem::Required));
+    let decision = problems.check(
+        Field::Decision,
+        Decision::parse(decision).ok_or(Problem::Required),
+    );
     let feedback = problems.check(Field::Feedback, text::multi_line(feedback, MAX_FEEDBACK));
     if let (Some(Decision::Revise), Some(feedback)) = (decision, &feedback)
         && feedback.is_empty()
@@ -154,9 +160,8 @@ impl Design {
         for (field, value, max) in self.parts() {
             let parsed = match field {
                 Field::ProjectTitle | Field::AgeRange if complete => text::single_line(value, max),
-                Field::ProjectTitle | Field::AgeRange => {
-                    text::multi_line(value, max).map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
-                }
+                Field::ProjectTitle | Field::AgeRange => text::multi_line(value, max)
+                    .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" ")),
                 _ => text::multi_line(value, max),
             };
             match problems.check(field, parsed) {
@@ -238,7 +243,10 @@ impl FileType {
         } else if bytes.starts_with(b"PK\x03\x04") {
             // OpenDocument stores its type uncompressed as the first entry; a Word document
             // names its parts under `word/`.
-            if contains(bytes.get(..200).unwrap_or(bytes), b"application/vnd.oasis.opendocument.text") {
+            if contains(
+                bytes.get(..200).unwrap_or(bytes),
+                b"application/vnd.oasis.opendocument.text",
+            ) {
                 Some(FileType::Odt)
             } else if contains(bytes, b"word/document.xml") {
                 Some(FileType::Docx)
@@ -298,7 +306,13 @@ pub fn display_name(sent: &str, kind: FileType) -> String {
 pub fn content_disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let mut encoded = String::new();
     for byte in name.as_bytes() {
@@ -319,12 +333,18 @@ mod tests {
     fn the_state_follows_the_newest_version_handed_in() {
         assert_eq!(state_of(None), ActivityState::ToDo);
         assert_eq!(state_of(Some(SubmissionStatus::Draft)), ActivityState::ToDo);
-        assert_eq!(state_of(Some(SubmissionStatus::Submitted)), ActivityState::Submitted);
+        assert_eq!(
+            state_of(Some(SubmissionStatus::Submitted)),
+            ActivityState::Submitted
+        );
         assert_eq!(
             state_of(Some(SubmissionStatus::NeedsRevision)),
             ActivityState::NeedsRevision
         );
-        assert_eq!(state_of(Some(SubmissionStatus::Accepted)), ActivityState::Accepted);
+        assert_eq!(
+            state_of(Some(SubmissionStatus::Accepted)),
+            ActivityState::Accepted
+        );
         for status in ["draft", "submitted", "needs_revision", "accepted"] {
             assert_eq!(SubmissionStatus::parse(status).unwrap().as_str(), status);
         }
@@ -347,14 +367,20 @@ mod tests {
 
     #[test]
     fn a_revision_needs_feedback_an_acceptance_does_not() {
-        assert_eq!(parse_review("accept", "  "), Ok((Decision::Accept, String::new())));
+        assert_eq!(
+            parse_review("accept", "  "),
+            Ok((Decision::Accept, String::new()))
+        );
         assert_eq!(
             parse_review("revise", "Manca la rubrica\r\ndi valutazione"),
             Ok((Decision::Revise, "Manca la rubrica\ndi valutazione".into()))
         );
         assert_eq!(
             parse_review("revise", " "),
-            Err(vec![FieldProblem::new(Field::Feedback, Problem::FeedbackRequired)])
+            Err(vec![FieldProblem::new(
+                Field::Feedback,
+                Problem::FeedbackRequired
+            )])
         );
         assert_eq!(
             parse_review("maybe", "ok"),
@@ -393,15 +419,27 @@ mod tests {
             ..full
         };
         let problems = bad.parse(false).unwrap_err();
-        assert!(problems.contains(&FieldProblem::new(Field::ProjectTitle, Problem::TooLong { max: 200 })));
-        assert!(problems.contains(&FieldProblem::new(Field::Objectives, Problem::ControlCharacters)));
+        assert!(problems.contains(&FieldProblem::new(
+            Field::ProjectTitle,
+            Problem::TooLong { max: 200 }
+        )));
+        assert!(problems.contains(&FieldProblem::new(
+            Field::Objectives,
+            Problem::ControlCharacters
+        )));
     }
 
     #[test]
     fn files_are_recognised_by_content_not_by_name() {
         assert_eq!(FileType::sniff(b"%PDF-1.7\n..."), Some(FileType::Pdf));
-        assert_eq!(FileType::sniff(b"\x89PNG\r\n\x1a\n\0\0"), Some(FileType::Png));
-        assert_eq!(FileType::sniff(b"\xFF\xD8\xFF\xE0\0\x10JFIF"), Some(FileType::Jpeg));
+        assert_eq!(
+            FileType::sniff(b"\x89PNG\r\n\x1a\n\0\0"),
+            Some(FileType::Png)
+        );
+        assert_eq!(
+            FileType::sniff(b"\xFF\xD8\xFF\xE0\0\x10JFIF"),
+            Some(FileType::Jpeg)
+        );
         let mut odt = b"PK\x03\x04".to_vec();
         odt.extend_from_slice(&[0; 26]);
         odt.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.text");
@@ -424,17 +462,29 @@ mod tests {
             check_file(&[b'%'; 3 * 1024 * 1024], 2 * 1024 * 1024),
             Err(UploadProblem::TooLarge { max_mb: 2 })
         );
-        assert_eq!(check_file(b"hello", 100), Err(UploadProblem::TypeNotAllowed));
+        assert_eq!(
+            check_file(b"hello", 100),
+            Err(UploadProblem::TypeNotAllowed)
+        );
         assert_eq!(check_file(b"%PDF-1.4", 100), Ok(FileType::Pdf));
     }
 
     #[test]
     fn names_are_cleaned_and_follow_the_real_type() {
-        assert_eq!(display_name("C:\\Users\\anna\\Scheda 1.pdf", FileType::Pdf), "Scheda 1.pdf");
-        assert_eq!(display_name("../../etc/passwd", FileType::Pdf), "passwd.pdf");
+        assert_eq!(
+            display_name("C:\\Users\\anna\\Scheda 1.pdf", FileType::Pdf),
+            "Scheda 1.pdf"
+        );
+        assert_eq!(
+            display_name("../../etc/passwd", FileType::Pdf),
+            "passwd.pdf"
+        );
         assert_eq!(display_name("virus.exe", FileType::Png), "virus.png");
         assert_eq!(display_name("\"<>.pdf", FileType::Pdf), "file.pdf");
-        assert_eq!(display_name("Attività è già.docx", FileType::Docx), "Attività è già.docx");
+        assert_eq!(
+            display_name("Attività è già.docx", FileType::Docx),
+            "Attività è già.docx"
+        );
     }
 
     #[test]

@@ -1,14 +1,14 @@
 //! Translated texts for values that come from the domain (problems, errors, statuses, dates).
 
-use crate::domain::quiz::StartRefusal;
-use crate::domain::submissions::{SubmissionRefusal, SubmissionStatus, UploadProblem};
-use crate::domain::{Field, Problem};
 use crate::domain::activities::{ActivityKind, ActivityState};
 use crate::domain::attendance::report::ReportError;
 use crate::domain::dates::{self, Lang};
 use crate::domain::editions::EditionStatus;
 use crate::domain::enrolment::{EnrolRefusal, EnrolmentStatus, WithdrawRefusal};
+use crate::domain::quiz::StartRefusal;
 use crate::domain::roles::RoleChangeRefusal;
+use crate::domain::submissions::{SubmissionRefusal, SubmissionStatus, UploadProblem};
+use crate::domain::{Field, Problem};
 use crate::error::{AppError, QuizRefusal, Refusal};
 use crate::i18n::*;
 use chrono::NaiveDate;
@@ -158,7 +158,9 @@ pub fn quiz_refusal_in(locale: Locale, refusal: QuizRefusal) -> String {
         QuizRefusal::Start(StartRefusal::NotOpenYet) => {
             td_string!(locale, errors.not_open_yet).to_string()
         }
-        QuizRefusal::Start(StartRefusal::Closed) => td_string!(locale, errors.quiz_closed).to_string(),
+        QuizRefusal::Start(StartRefusal::Closed) => {
+            td_string!(locale, errors.quiz_closed).to_string()
+        }
         QuizRefusal::Start(StartRefusal::NoAttemptsLeft) => {
             td_string!(locale, errors.no_attempts_left).to_string()
         }

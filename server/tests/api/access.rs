@@ -4,7 +4,7 @@
 //! name every registered server function, so a new one cannot be forgotten.
 
 use crate::both_databases;
-use crate::helpers::{Backend, PASSWORD, TestApp, error_kind};
+use crate::helpers::{Backend, PASSWORD, QuizSetup, TestApp, error_kind};
 use app::ssr::entities::{course, edition, user};
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -79,6 +79,11 @@ struct Fixture {
     draft_edition: String,
     status_edition: String,
     target_user: String,
+    task_sheet: String,
+    submission: String,
+    staff_submission: String,
+    quiz: String,
+    doomed_question: String,
 }
 
 async fn every_server_function_checks_access(backend: Backend) {
@@ -118,6 +123,29 @@ async fn every_server_function_checks_access(backend: Backend) {
         )
         .await;
     let import = app.empty_import(webinar, target).await;
+    let task_sheet = app
+        .activity(
+            open_edition,
+            "task_sheet",
+            "Scheda 1",
+            chrono::TimeDelta::zero(),
+        )
+        .await;
+    let second_sheet = app
+        .activity(
+            open_edition,
+            "task_sheet",
+            "Scheda 2",
+            chrono::TimeDelta::zero(),
+        )
+        .await;
+    let submission = app
+        .submission(task_sheet, participant, 1, "submitted")
+        .await;
+    let staff_submission = app
+        .submission(second_sheet, participant, 1, "submitted")
+        .await;
+    let (quiz, questions) = app.quiz(open_edition, QuizSetup::default()).await;
     let fixture = Fixture {
         webinar: webinar.to_string(),
         material: material.to_string(),
@@ -134,6 +162,11 @@ async fn every_server_function_checks_access(backend: Backend) {
         draft_edition: app.edition(course, "draft", 100).await.to_string(),
         status_edition: app.edition(course, "draft", 100).await.to_string(),
         target_user: target.to_string(),
+        task_sheet: task_sheet.to_string(),
+        submission: submission.to_string(),
+        staff_submission: staff_submission.to_string(),
+        quiz: quiz.to_string(),
+        doomed_question: questions[2].to_string(),
     };
 
     let mut covered = BTreeSet::new();
@@ -146,7 +179,7 @@ async fn every_server_function_checks_access(backend: Backend) {
             let session = session_of(&app, caller).await;
             let courses_before = course::Entity::find().count(&app.state.db).await.unwrap();
             let editions_before = edition::Entity::find().count(&app.state.db).await.unwrap();
-            let args = arguments(label, &fixture, counter);
+            let args = arguments(label, &fixture, counter, caller);
             let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let response = app.call(endpoint, &form, session.as_deref()).await;
             assert_eq!(
@@ -215,6 +248,19 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("load_attendance", [S, F, F, A, A, A]),
         // ...and only group A's ambassador can mark a participant of group A.
         ("save_attendance", [S, F, F, A, N, A]),
+        // Work: each participant has their own (an empty form for B); tutors have none.
+        ("load_my_work", SIGNED_IN),
+        ("load_submission", GROUP_A),
+        // The owner reaches their work but may not judge it.
+        ("review_submission", [S, F, N, A, N, A]),
+        ("load_cockpit", [S, F, F, A, A, A]),
+        ("load_tutors_edition", SIGNED_IN),
+        ("load_quiz", SIGNED_IN),
+        // Only participants take quizzes.
+        ("start_attempt", [S, A, A, F, F, F]),
+        ("load_quiz_admin", STAFF),
+        ("save_question", STAFF),
+        ("delete_question", STAFF),
         ("load_import", STAFF),
         ("apply_import", STAFF),
         ("load_activities_admin", STAFF),
@@ -278,7 +324,7 @@ async fn session_of(app: &TestApp, caller: Caller) -> Option<String> {
 }
 
 /// Well-formed arguments for each server function; `n` keeps created names unique.
-fn arguments(label: &str, f: &Fixture, n: usize) -> Vec<(&'static str, String)> {
+fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'static str, String)> {
     let edition_fields = |title: &str| {
         vec![
             ("title", title.to_owned()),
@@ -379,6 +425,38 @@ fn arguments(label: &str, f: &Fixture, n: usize) -> Vec<(&'static str, String)> 
             }
             args
         }
+        "load_my_work" => vec![("activity_id", f.task_sheet.clone())],
+        "load_submission" => vec![("submission_id", f.submission.clone())],
+        // Each allowed reviewer judges a version of their own, still waiting.
+        "review_submission" => vec![
+            (
+                "submission_id",
+                if caller == Caller::Staff {
+                    f.staff_submission.clone()
+                } else {
+                    f.submission.clone()
+                },
+            ),
+            ("decision", "revise".to_owned()),
+            ("feedback", "Manca la conclusione.".to_owned()),
+        ],
+        "load_cockpit" => vec![
+            ("edition_id", f.open_edition.clone()),
+            ("page", "1".to_owned()),
+        ],
+        "load_tutors_edition" => vec![("edition_id", f.open_edition.clone())],
+        "load_quiz" | "start_attempt" | "load_quiz_admin" => {
+            vec![("activity_id", f.quiz.clone())]
+        }
+        "save_question" => vec![
+            ("activity_id", f.quiz.clone()),
+            ("question_id", "0".to_owned()),
+            ("question[kind]", "true_false".to_owned()),
+            ("question[prompt]", "La Terra è piatta.".to_owned()),
+            ("question[points]", "1".to_owned()),
+            ("question[truth]", "false".to_owned()),
+        ],
+        "delete_question" => vec![("question_id", f.doomed_question.clone())],
         "move_activity" => vec![
             ("activity_id", f.material.clone()),
             ("direction", "up".to_owned()),

@@ -560,3 +560,197 @@ pub fn error_kind(response: &Response) -> String {
         other => panic!("unexpected error body {other}"),
     }
 }
+
+impl TestApp {
+    /// A quiz of `edition_id` with three questions (single choice "Roma", true/false true,
+    /// short answer "perché"), one point each.
+    pub async fn quiz(&self, edition_id: i32, settings: QuizSetup) -> (i32, Vec<i32>) {
+        step("quiz");
+        use app::domain::quiz::Kind;
+        let now = Utc::now();
+        let quiz = app::ssr::entities::activity::ActiveModel {
+            edition_id: Set(edition_id),
+            position: Set(5),
+            kind: Set("quiz".to_owned()),
+            title: Set("Quiz finale".to_owned()),
+            description: Set(String::new()),
+            opens_at: Set(None),
+            due_at: Set(settings.due_in.map(|d| now + d)),
+            estimated_minutes: Set(30),
+            counts: Set(true),
+            url: Set(None),
+            body: Set(None),
+            starts_at: Set(None),
+            duration_minutes: Set(None),
+            recording_url: Set(None),
+            pass_percent: Set(Some(60)),
+            max_attempts: Set(settings.max_attempts),
+            time_limit_minutes: Set(settings.time_limit_minutes),
+            shuffle: Set(settings.shuffle),
+            review_policy: Set(Some(settings.review.to_owned())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .expect("quiz")
+        .id;
+        let kinds = [
+            (
+                "Capitale d'Italia?",
+                Kind::SingleChoice {
+                    options: vec!["Milano".into(), "Roma".into(), "Torino".into()],
+                    correct: 1,
+                },
+            ),
+            ("Il cielo è blu.", Kind::TrueFalse { correct: true }),
+            (
+                "Parola che introduce una causa?",
+                Kind::ShortAnswer {
+                    accepted: vec!["perché".into()],
+                },
+            ),
+        ];
+        let mut ids = Vec::new();
+        for (position, (prompt, kind)) in kinds.into_iter().enumerate() {
+            let created = app::ssr::entities::quiz_question::ActiveModel {
+                activity_id: Set(quiz),
+                position: Set(position as i32 + 1),
+                prompt: Set(prompt.to_owned()),
+                points: Set(1),
+                kind: Set(serde_json::to_string(&kind).expect("kind")),
+                ..Default::default()
+            }
+            .insert(&self.state.db)
+            .await
+            .expect("question");
+            ids.push(created.id);
+        }
+        (quiz, ids)
+    }
+
+    /// A version of `user_id`'s work on `activity_id` in the given status.
+    pub async fn submission(
+        &self,
+        activity_id: i32,
+        user_id: i32,
+        version: i32,
+        status: &str,
+    ) -> i32 {
+        step("submission");
+        let now = Utc::now();
+        app::ssr::entities::submission::ActiveModel {
+            activity_id: Set(activity_id),
+            user_id: Set(user_id),
+            version: Set(version),
+            status: Set(status.to_owned()),
+            body: Set(format!("Versione {version}")),
+            design: Set(None),
+            file_name: Set(None),
+            file_key: Set(None),
+            file_type: Set(None),
+            file_size: Set(None),
+            updated_at: Set(now),
+            submitted_at: Set((status != "draft").then_some(now)),
+            reviewed_by: Set(None),
+            reviewed_at: Set(None),
+            feedback: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.state.db)
+        .await
+        .expect("submission")
+        .id
+    }
+
+    /// Sends the work form as the activity page does (multipart, from our own origin).
+    pub async fn send_work(
+        &self,
+        activity_id: i32,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+        session: &str,
+    ) -> Response {
+        let boundary = "----aula-test-boundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some((file_name, bytes)) = file {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+            body.extend(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let request = Request::post(format!("/activities/{activity_id}/work"))
+            .header(header::HOST, "aula.test")
+            .header(header::ORIGIN, BASE_URL)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::COOKIE, format!("aula_session={session}"))
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// Sends a quiz form as the activity page does.
+    pub async fn send_answers(
+        &self,
+        attempt_id: i32,
+        fields: &[(&str, &str)],
+        session: &str,
+    ) -> Response {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let request = Request::post(format!("/quiz-attempts/{attempt_id}"))
+            .header(header::HOST, "aula.test")
+            .header(header::ORIGIN, BASE_URL)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("aula_session={session}"))
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
+    }
+}
+
+/// How [`TestApp::quiz`] sets the quiz up.
+#[derive(Debug, Clone, Copy)]
+pub struct QuizSetup {
+    pub max_attempts: Option<i32>,
+    pub time_limit_minutes: Option<i32>,
+    pub shuffle: bool,
+    /// `after_submission` or `after_close`.
+    pub review: &'static str,
+    pub due_in: Option<chrono::TimeDelta>,
+}
+
+impl Default for QuizSetup {
+    fn default() -> Self {
+        Self {
+            max_attempts: Some(2),
+            time_limit_minutes: None,
+            shuffle: false,
+            review: "after_submission",
+            due_in: None,
+        }
+    }
+}
+
+/// Where a redirect sends the browser.
+pub fn location(response: &Response) -> String {
+    response
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -13,4 +13,6 @@ mod editions;
 mod enrolment;
 mod groups;
 mod health_and_pages;
+mod quizzes;
+mod submissions;
 mod users;

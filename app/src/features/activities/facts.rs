@@ -7,7 +7,9 @@ use crate::domain::quiz::{self, ReviewPolicy};
 use crate::domain::submissions::{self, SubmissionStatus};
 use crate::error::AppError;
 use crate::ssr::db::to_local;
-use crate::ssr::entities::{activity, attendance, edition, material_view, quiz_attempt, submission};
+use crate::ssr::entities::{
+    activity, attendance, edition, material_view, quiz_attempt, submission,
+};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
@@ -44,7 +46,12 @@ pub async fn load(
     if let Some(users) = &users {
         query = query.filter(material_view::Column::UserId.is_in(users.clone()));
     }
-    facts.viewed = query.into_tuple::<(i32, i32)>().all(db).await?.into_iter().collect();
+    facts.viewed = query
+        .into_tuple::<(i32, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
 
     let mut query = attendance::Entity::find()
         .select_only()
@@ -74,7 +81,11 @@ pub async fn load(
     if let Some(users) = &users {
         query = query.filter(submission::Column::UserId.is_in(users.clone()));
     }
-    for (a, u, version, status) in query.into_tuple::<(i32, i32, i32, String)>().all(db).await? {
+    for (a, u, version, status) in query
+        .into_tuple::<(i32, i32, i32, String)>()
+        .all(db)
+        .await?
+    {
         let Some(status) = SubmissionStatus::parse(&status) else {
             continue;
         };
@@ -94,7 +105,11 @@ pub async fn load(
     if let Some(users) = &users {
         query = query.filter(quiz_attempt::Column::UserId.is_in(users.clone()));
     }
-    for (a, u, passed) in query.into_tuple::<(i32, i32, Option<bool>)>().all(db).await? {
+    for (a, u, passed) in query
+        .into_tuple::<(i32, i32, Option<bool>)>()
+        .all(db)
+        .await?
+    {
         let entry = facts.attempts.entry((a, u)).or_insert((0, false));
         entry.0 += 1;
         entry.1 |= passed.unwrap_or(false);
@@ -125,7 +140,9 @@ impl Facts {
             Some(ActivityKind::Material) => ActivityState::ToDo,
             Some(ActivityKind::Webinar) => {
                 let ends = activity.starts_at.map(|s| {
-                    to_local(s + TimeDelta::minutes(i64::from(activity.duration_minutes.unwrap_or(0))))
+                    to_local(
+                        s + TimeDelta::minutes(i64::from(activity.duration_minutes.unwrap_or(0))),
+                    )
                 });
                 activities::webinar_state(
                     to_local(now),

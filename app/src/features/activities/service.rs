@@ -4,8 +4,8 @@ use super::api::{
 };
 use crate::domain::activities::{self, ActivityForm, ActivityKind, ActivityState, ValidActivity};
 use crate::domain::attendance::{matching, report};
-use crate::domain::quiz::{QuizSettings, ReviewPolicy};
 use crate::domain::enrolment::EnrolmentStatus;
+use crate::domain::quiz::{QuizSettings, ReviewPolicy};
 use crate::domain::scoping::EditionRole;
 use crate::domain::{calendar, text};
 use crate::error::{AppError, Refusal};

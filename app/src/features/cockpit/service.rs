@@ -159,12 +159,16 @@ pub async fn cockpit(edition_id: i32, group: Option<i32>, page: u64) -> Result<C
             .into_iter()
             .filter(|s| match &shown_groups {
                 None => true,
-                Some(groups) => membership.get(&s.user_id).is_some_and(|g| groups.contains(g)),
+                Some(groups) => membership
+                    .get(&s.user_id)
+                    .is_some_and(|g| groups.contains(g)),
             })
             .collect();
         let who = names(db, waiting.iter().map(|s| s.user_id)).await?;
-        let titles: HashMap<i32, &str> =
-            activities.iter().map(|a| (a.id, a.title.as_str())).collect();
+        let titles: HashMap<i32, &str> = activities
+            .iter()
+            .map(|a| (a.id, a.title.as_str()))
+            .collect();
         queue = waiting
             .into_iter()
             .map(|s| QueueItem {
@@ -174,7 +178,11 @@ pub async fn cockpit(edition_id: i32, group: Option<i32>, page: u64) -> Result<C
                     .get(&s.user_id)
                     .and_then(|g| group_names.get(g))
                     .cloned(),
-                activity_title: titles.get(&s.activity_id).copied().unwrap_or_default().to_owned(),
+                activity_title: titles
+                    .get(&s.activity_id)
+                    .copied()
+                    .unwrap_or_default()
+                    .to_owned(),
                 version: s.version,
                 submitted_at: to_local(s.submitted_at.unwrap_or(s.updated_at)),
             })

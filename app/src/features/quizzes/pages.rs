@@ -52,7 +52,9 @@ fn QuizPanel(quiz: QuizView, start: ServerAction<StartAttempt>) -> impl IntoView
         _ => view! { <div class="notice error" role="alert">{move || text::refusal(i18n, Refusal::Quiz(QuizRefusal::AlreadySubmitted))}</div> }.into_any(),
     });
     let attempts_text = move || match settings.max_attempts {
-        Some(max) => t_string!(i18n, quiz.attempts_of, used = quiz.attempts_used, max = max).to_string(),
+        Some(max) => {
+            t_string!(i18n, quiz.attempts_of, used = quiz.attempts_used, max = max).to_string()
+        }
         None => t_string!(i18n, quiz.attempts_used, used = quiz.attempts_used).to_string(),
     };
     let results_from = quiz.results_from;
@@ -141,7 +143,10 @@ fn AttemptForm(running: RunningAttempt, activity_id: i32) -> impl IntoView {
 }
 
 #[component]
-fn PastAttemptCard(attempt: PastAttempt, results_from: Option<chrono::NaiveDateTime>) -> impl IntoView {
+fn PastAttemptCard(
+    attempt: PastAttempt,
+    results_from: Option<chrono::NaiveDateTime>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let number = attempt.number;
     view! {
@@ -327,7 +332,11 @@ fn QuizAdminView(
 }
 
 #[component]
-fn QuestionFields(form: QuestionForm, form_id: String, error: Signal<Option<AppError>>) -> impl IntoView {
+fn QuestionFields(
+    form: QuestionForm,
+    form_id: String,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let kind_id = format!("f-{form_id}-kind");
     let truth_id = format!("f-{form_id}-truth");

@@ -78,7 +78,10 @@ fn for_taker(questions: &[Question], seed: i64, shuffle: bool) -> Vec<QuestionFo
                 | quiz::Kind::MultipleChoice { options, .. }
                     if shuffle =>
                 {
-                    Some(quiz::shuffled(options.len(), seed ^ (q.id as u64).wrapping_mul(31)))
+                    Some(quiz::shuffled(
+                        options.len(),
+                        seed ^ (q.id as u64).wrapping_mul(31),
+                    ))
                 }
                 _ => None,
             };
@@ -191,16 +194,20 @@ pub async fn quiz_view(activity_id: i32) -> Result<Option<QuizView>, AppError> {
     let questions = questions_of(&state.db, activity.id).await?;
     let attempts = attempts_of(&state.db, activity.id, caller.id).await?;
     let is_running = |a: &quiz_attempt::Model| {
-        a.submitted_at.is_none() && accepted_until(a, &activity, &settings).is_none_or(|end| now <= end)
+        a.submitted_at.is_none()
+            && accepted_until(a, &activity, &settings).is_none_or(|end| now <= end)
     };
     let review = quiz::can_review(settings.review, true, closed(&activity, now));
-    let running = attempts.iter().find(|a| is_running(a)).map(|a| RunningAttempt {
-        id: a.id,
-        number: a.number,
-        version: a.version,
-        ends_at: shown_end(a, &activity, &settings).map(to_local),
-        questions: for_taker(&questions, a.seed, settings.shuffle),
-    });
+    let running = attempts
+        .iter()
+        .find(|a| is_running(a))
+        .map(|a| RunningAttempt {
+            id: a.id,
+            number: a.number,
+            version: a.version,
+            ends_at: shown_end(a, &activity, &settings).map(to_local),
+            questions: for_taker(&questions, a.seed, settings.shuffle),
+        });
     let past: Vec<PastAttempt> = attempts
         .iter()
         .filter(|a| !is_running(a))
@@ -208,7 +215,11 @@ pub async fn quiz_view(activity_id: i32) -> Result<Option<QuizView>, AppError> {
             number: a.number,
             submitted_at: a.submitted_at.map(to_local),
             expired: a.answers.is_none(),
-            score: if review { score_of(a, &questions) } else { None },
+            score: if review {
+                score_of(a, &questions)
+            } else {
+                None
+            },
         })
         .collect();
     let used = attempts.len() as u32;
@@ -329,11 +340,26 @@ pub async fn submit_attempt(
     if accepted_until(&attempt, &activity, &settings).is_some_and(|end| now > end) {
         // The attempt is over: it counts, with nothing answered.
         quiz_attempt::Entity::update_many()
-            .col_expr(quiz_attempt::Column::SubmittedAt, sea_orm::sea_query::Expr::value(now))
-            .col_expr(quiz_attempt::Column::Version, sea_orm::sea_query::Expr::value(version + 1))
-            .col_expr(quiz_attempt::Column::Points, sea_orm::sea_query::Expr::value(0))
-            .col_expr(quiz_attempt::Column::Percent, sea_orm::sea_query::Expr::value(0))
-            .col_expr(quiz_attempt::Column::Passed, sea_orm::sea_query::Expr::value(false))
+            .col_expr(
+                quiz_attempt::Column::SubmittedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .col_expr(
+                quiz_attempt::Column::Version,
+                sea_orm::sea_query::Expr::value(version + 1),
+            )
+            .col_expr(
+                quiz_attempt::Column::Points,
+                sea_orm::sea_query::Expr::value(0),
+            )
+            .col_expr(
+                quiz_attempt::Column::Percent,
+                sea_orm::sea_query::Expr::value(0),
+            )
+            .col_expr(
+                quiz_attempt::Column::Passed,
+                sea_orm::sea_query::Expr::value(false),
+            )
             .filter(quiz_attempt::Column::Id.eq(attempt.id))
             .filter(quiz_attempt::Column::Version.eq(version))
             .exec(&state.db)
@@ -342,16 +368,34 @@ pub async fn submit_attempt(
     }
     let grade = quiz::grade(&questions, &answers, settings.pass_percent);
     let updated = quiz_attempt::Entity::update_many()
-        .col_expr(quiz_attempt::Column::SubmittedAt, sea_orm::sea_query::Expr::value(now))
-        .col_expr(quiz_attempt::Column::Version, sea_orm::sea_query::Expr::value(version + 1))
-        .col_expr(quiz_attempt::Column::Answers, sea_orm::sea_query::Expr::value(answers_json))
-        .col_expr(quiz_attempt::Column::Points, sea_orm::sea_query::Expr::value(grade.points as i32))
+        .col_expr(
+            quiz_attempt::Column::SubmittedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .col_expr(
+            quiz_attempt::Column::Version,
+            sea_orm::sea_query::Expr::value(version + 1),
+        )
+        .col_expr(
+            quiz_attempt::Column::Answers,
+            sea_orm::sea_query::Expr::value(answers_json),
+        )
+        .col_expr(
+            quiz_attempt::Column::Points,
+            sea_orm::sea_query::Expr::value(grade.points as i32),
+        )
         .col_expr(
             quiz_attempt::Column::MaxPoints,
             sea_orm::sea_query::Expr::value(grade.max_points as i32),
         )
-        .col_expr(quiz_attempt::Column::Percent, sea_orm::sea_query::Expr::value(grade.percent as i32))
-        .col_expr(quiz_attempt::Column::Passed, sea_orm::sea_query::Expr::value(grade.passed))
+        .col_expr(
+            quiz_attempt::Column::Percent,
+            sea_orm::sea_query::Expr::value(grade.percent as i32),
+        )
+        .col_expr(
+            quiz_attempt::Column::Passed,
+            sea_orm::sea_query::Expr::value(grade.passed),
+        )
         .filter(quiz_attempt::Column::Id.eq(attempt.id))
         .filter(quiz_attempt::Column::Version.eq(version))
         .filter(quiz_attempt::Column::SubmittedAt.is_null())
@@ -366,7 +410,11 @@ pub async fn submit_attempt(
             Err(refused(QuizRefusal::AlreadySubmitted))
         };
     }
-    tracing::info!(user.id = caller.id, attempt.id = attempt.id, "quiz attempt submitted");
+    tracing::info!(
+        user.id = caller.id,
+        attempt.id = attempt.id,
+        "quiz attempt submitted"
+    );
     Ok((activity.id, Submitted::Recorded))
 }
 

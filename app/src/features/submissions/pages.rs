@@ -183,7 +183,10 @@ fn WorkView(work: MyWork) -> impl IntoView {
 pub fn SubmissionPage() -> impl IntoView {
     let id = id_param();
     let review = ServerAction::<ReviewSubmission>::new();
-    let page = Resource::new(move || (id.get(), review.version().get()), |(id, _)| load_submission(id));
+    let page = Resource::new(
+        move || (id.get(), review.version().get()),
+        |(id, _)| load_submission(id),
+    );
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

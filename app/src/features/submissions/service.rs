@@ -228,7 +228,18 @@ pub async fn save_work(
         }
         None => None,
     };
-    let result = write_version(state, caller, &activity, kind, form, body, design, upload, stored.clone()).await;
+    let result = write_version(
+        state,
+        caller,
+        &activity,
+        kind,
+        form,
+        body,
+        design,
+        upload,
+        stored.clone(),
+    )
+    .await;
     match result {
         Ok((saved, replaced)) => {
             if let Some(old) = replaced {
@@ -360,8 +371,16 @@ async fn submission_in_scope(
     db: &impl ConnectionTrait,
     caller: &Caller,
     submission_id: i32,
-) -> Result<(submission::Model, activity::Model, edition::Model, EditionRole, Option<i32>), AppError>
-{
+) -> Result<
+    (
+        submission::Model,
+        activity::Model,
+        edition::Model,
+        EditionRole,
+        Option<i32>,
+    ),
+    AppError,
+> {
     let model = find_or_404::<submission::Entity>(db, submission_id).await?;
     let activity = find_or_404::<activity::Entity>(db, model.activity_id).await?;
     let edition = find_or_404::<edition::Entity>(db, activity.edition_id).await?;
@@ -372,8 +391,8 @@ async fn submission_in_scope(
         .map(|m| m.group_id);
     let own = model.user_id == caller.id;
     // Drafts are the participant's own until handed in.
-    let visible = role.may_follow(group, own)
-        && (own || status_of(&model) != SubmissionStatus::Draft);
+    let visible =
+        role.may_follow(group, own) && (own || status_of(&model) != SubmissionStatus::Draft);
     if !visible {
         return Err(AppError::NotFound);
     }
@@ -400,7 +419,10 @@ pub async fn submission_review(submission_id: i32) -> Result<SubmissionReview, A
         .remove(&model.user_id)
         .unwrap_or_default();
     let group = match group_id {
-        Some(id) => group::Entity::find_by_id(id).one(&state.db).await?.map(|g| g.name),
+        Some(id) => group::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .map(|g| g.name),
         None => None,
     };
     Ok(SubmissionReview {
@@ -416,7 +438,11 @@ pub async fn submission_review(submission_id: i32) -> Result<SubmissionReview, A
     })
 }
 
-pub async fn review(submission_id: i32, decision: String, feedback: String) -> Result<(), AppError> {
+pub async fn review(
+    submission_id: i32,
+    decision: String,
+    feedback: String,
+) -> Result<(), AppError> {
     let (state, caller) = guard().await?;
     let (model, _activity, _edition, role, _group) =
         submission_in_scope(&state.db, &caller, submission_id).await?;
@@ -432,8 +458,14 @@ pub async fn review(submission_id: i32, decision: String, feedback: String) -> R
             submission::Column::Status,
             sea_orm::sea_query::Expr::value(decision.status().as_str()),
         )
-        .col_expr(submission::Column::ReviewedBy, sea_orm::sea_query::Expr::value(caller.id))
-        .col_expr(submission::Column::ReviewedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            submission::Column::ReviewedBy,
+            sea_orm::sea_query::Expr::value(caller.id),
+        )
+        .col_expr(
+            submission::Column::ReviewedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .col_expr(
             submission::Column::Feedback,
             sea_orm::sea_query::Expr::value((!feedback.is_empty()).then_some(feedback)),
@@ -471,11 +503,17 @@ pub async fn file_for(
     if !key.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
     }
-    let bytes = tokio::fs::read(stored_path(state, key)).await.map_err(|error| {
-        tracing::error!(%error, submission.id = model.id, "a stored file is missing");
-        AppError::NotFound
-    })?;
-    Ok((model.file_name.unwrap_or_else(|| "file".into()), file_type, bytes))
+    let bytes = tokio::fs::read(stored_path(state, key))
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, submission.id = model.id, "a stored file is missing");
+            AppError::NotFound
+        })?;
+    Ok((
+        model.file_name.unwrap_or_else(|| "file".into()),
+        file_type,
+        bytes,
+    ))
 }
 
 /// An upload problem as the short code the work form's page is sent back with.
