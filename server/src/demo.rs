@@ -9,7 +9,10 @@ use app::features::accounts::service::{NewAccount, create_account};
 use app::features::editions::service::insert_edition;
 use app::ssr::AppState;
 use app::ssr::auth::passwords;
-use app::ssr::entities::{activity, course, edition, group, group_ambassador, group_member, user};
+use app::ssr::entities::{
+    activity, course, edition, group, group_ambassador, group_member, quiz_question, submission,
+    user,
+};
 use chrono::{Days, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
@@ -257,12 +260,26 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
         for (position, (kind, title, starts_at, due_at, minutes)) in
             activities.into_iter().enumerate()
         {
-            activity::ActiveModel {
+            let quiz = kind == "quiz";
+            let created = activity::ActiveModel {
                 edition_id: Set(edition.id),
                 position: Set(position as i32 + 1),
                 kind: Set(kind.to_owned()),
                 title: Set(title.to_owned()),
-                description: Set(String::new()),
+                description: Set(match kind {
+                    "task_sheet" => "Descrivi in 10-15 righe un'idea di progetto per la tua \
+                                     classe: con chi, su quale tema, con quali attività. Puoi \
+                                     allegare un documento (PDF, Word, OpenDocument) o \
+                                     un'immagine."
+                        .to_owned(),
+                    "design_exercise" => "Progetta un'attività di gemellaggio completa, \
+                                          campo per campo."
+                        .to_owned(),
+                    "quiz" => "Quattro domande sui contenuti dei webinar: servono almeno \
+                               il 70% delle risposte giuste. Hai tre tentativi di 20 minuti."
+                        .to_owned(),
+                    _ => String::new(),
+                }),
                 opens_at: Set(None),
                 due_at: Set(due_at),
                 estimated_minutes: Set(minutes),
@@ -276,6 +293,11 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
                 starts_at: Set(starts_at),
                 duration_minutes: Set(starts_at.map(|_| 90)),
                 recording_url: Set(None),
+                pass_percent: Set(quiz.then_some(70)),
+                max_attempts: Set(quiz.then_some(3)),
+                time_limit_minutes: Set(quiz.then_some(20)),
+                shuffle: Set(quiz),
+                review_policy: Set(quiz.then(|| "after_submission".to_owned())),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -283,7 +305,88 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
             .insert(&state.db)
             .await
             .map_err(db_error)?;
+            match kind {
+                "quiz" => demo_questions(state, created.id).await?,
+                // The first participant has handed in the task sheet: the ambassador's review
+                // queue is not empty.
+                "task_sheet" => {
+                    if let Some(user_id) = participant_ids.first() {
+                        submission::ActiveModel {
+                            activity_id: Set(created.id),
+                            user_id: Set(*user_id),
+                            version: Set(1),
+                            status: Set("submitted".to_owned()),
+                            body: Set("Il mio progetto: un gemellaggio con una scuola di Lione \
+                                       sul tema dell'acqua, per una classe quarta."
+                                .to_owned()),
+                            updated_at: Set(now),
+                            submitted_at: Set(Some(now)),
+                            ..Default::default()
+                        }
+                        .insert(&state.db)
+                        .await
+                        .map_err(db_error)?;
+                    }
+                }
+                _ => {}
+            }
         }
     }
     Ok(credentials)
+}
+
+/// A short final quiz: one question of each kind.
+async fn demo_questions(state: &AppState, activity_id: i32) -> Result<(), String> {
+    use app::domain::quiz::Kind;
+    let questions = [
+        (
+            "Che cos'è il TwinSpace?",
+            Kind::SingleChoice {
+                options: vec![
+                    "Lo spazio di lavoro online di un progetto".to_owned(),
+                    "Un social network per studenti".to_owned(),
+                    "Un registro elettronico".to_owned(),
+                ],
+                correct: 0,
+            },
+        ),
+        (
+            "Quali elementi servono a un buon progetto?",
+            Kind::MultipleChoice {
+                options: vec![
+                    "Obiettivi chiari".to_owned(),
+                    "Attività condivise tra le classi".to_owned(),
+                    "Un solo docente che fa tutto".to_owned(),
+                ],
+                correct: vec![0, 1],
+            },
+        ),
+        (
+            "Un progetto eTwinning può coinvolgere scuole dello stesso Paese.",
+            Kind::TrueFalse { correct: true },
+        ),
+        (
+            "Come si chiama il riconoscimento nazionale per i progetti di qualità?",
+            Kind::ShortAnswer {
+                accepted: vec![
+                    "certificato di qualità".to_owned(),
+                    "quality label".to_owned(),
+                ],
+            },
+        ),
+    ];
+    for (position, (prompt, kind)) in questions.into_iter().enumerate() {
+        quiz_question::ActiveModel {
+            activity_id: Set(activity_id),
+            position: Set(position as i32 + 1),
+            prompt: Set(prompt.to_owned()),
+            points: Set(1),
+            kind: Set(serde_json::to_string(&kind).map_err(|e| e.to_string())?),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await
+        .map_err(|e| format!("demo data: {e}"))?;
+    }
+    Ok(())
 }

@@ -199,15 +199,17 @@ fn end_to_end(release: bool) -> Result<(), String> {
         return Err("create-staff failed".to_owned());
     }
 
-    let server = Command::new(server_binary(release))
+    let mut server = Command::new(server_binary(release))
         .args(["serve", "--demo"])
         .envs(environment)
         .env("LEPTOS_SITE_ROOT", root().join("target/site"))
         .current_dir(root())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("starting the server: {e}"))?;
+    let output = server.stdout.take();
     let _server = Server(server);
+    let demo = output.map(demo_accounts).unwrap_or_default();
     wait_for_health(port, Duration::from_secs(60))?;
 
     let mut playwright = Command::new(root().join("node_modules/.bin/playwright"));
@@ -216,9 +218,58 @@ fn end_to_end(release: bool) -> Result<(), String> {
         .env("AULA_E2E_BASE_URL", &base_url)
         .env("AULA_E2E_STAFF_EMAIL", staff_email)
         .env("AULA_E2E_STAFF_PASSWORD", &staff_password);
+    // The demo accounts (new passwords at every start) for tests that need an ambassador and
+    // the participants of their group: AULA_E2E_AMBASSADOR, AULA_E2E_PARTICIPANT_1, … as
+    // `email password`.
+    let mut participants = 0;
+    for (role, email, password) in &demo {
+        let name = match role.as_str() {
+            "ambassador" => "AULA_E2E_AMBASSADOR".to_owned(),
+            "participant" => {
+                participants += 1;
+                format!("AULA_E2E_PARTICIPANT_{participants}")
+            }
+            _ => continue,
+        };
+        playwright.env(name, format!("{email} {password}"));
+    }
     let result = run_command(&mut playwright);
     let _ = std::fs::remove_dir_all(&data);
     result
+}
+
+/// Reads the demo accounts the server prints when it starts (`role email password` lines
+/// before it listens), then keeps draining its output so that it never blocks on it.
+fn demo_accounts(output: std::process::ChildStdout) -> Vec<(String, String, String)> {
+    use std::io::{BufRead, BufReader};
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut accounts = Vec::new();
+        let mut sent = false;
+        for line in BufReader::new(output).lines() {
+            let Ok(line) = line else { break };
+            if sent {
+                continue;
+            }
+            let words: Vec<&str> = line.split_whitespace().collect();
+            match words.as_slice() {
+                [role, email, password] if email.contains('@') => {
+                    accounts.push((role.to_string(), email.to_string(), password.to_string()));
+                }
+                _ if !accounts.is_empty() && line.trim().is_empty() => {
+                    let _ = sender.send(std::mem::take(&mut accounts));
+                    sent = true;
+                }
+                _ => {}
+            }
+        }
+        if !sent {
+            let _ = sender.send(accounts);
+        }
+    });
+    receiver
+        .recv_timeout(Duration::from_secs(60))
+        .unwrap_or_default()
 }
 
 fn started_nanos() -> u128 {

@@ -171,7 +171,11 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
                 {page.starts_at.map(|at| view! { <div><dt>{t!(i18n, activities.starts_at)}</dt><dd>{move || local_time(i18n, at)}</dd></div> })}
                 {page.duration_minutes.map(|d| view! { <div><dt>{t!(i18n, activities.duration)}</dt><dd>{d} " min"</dd></div> })}
                 {page.due_at.map(|at| view! { <div><dt>{t!(i18n, activities.due_at)}</dt><dd>{move || local_time(i18n, at)}</dd></div> })}
-                <div><dt>{t!(i18n, activities.estimated_hours)}</dt><dd>{super::api::format_hours(page.estimated_minutes)} " h"</dd></div>
+                <div><dt>{t!(i18n, activities.estimated_hours)}</dt><dd>{move || {
+                    // The form accepts either separator; the page writes the reader's own.
+                    let hours = super::api::format_hours(page.estimated_minutes);
+                    if i18n.get_locale() == Locale::it { hours.replace('.', ",") } else { hours }
+                }} " h"</dd></div>
                 {(!page.speakers.is_empty()).then(|| view! { <div><dt>{t!(i18n, activities.speakers)}</dt><dd>{page.speakers.join(", ")}</dd></div> })}
             </dl>
             {(!page.description.is_empty()).then(|| view! { <RichText text=page.description.clone()/> })}

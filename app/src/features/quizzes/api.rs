@@ -26,6 +26,8 @@ pub struct QuestionResult {
     pub given: String,
     pub correct: bool,
     pub solution: String,
+    /// `given` and `solution` are `true`/`false`, to be shown in the reader's language.
+    pub true_false: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -169,12 +169,20 @@ fn PastAttemptCard(
                         <ol class="review-list">
                             {score.questions.into_iter().map(|q| {
                                 let right = q.correct;
+                                let truth = q.true_false;
+                                let shown = move |value: String| match (truth, value.as_str()) {
+                                    (true, "true") => t_string!(i18n, quiz.true_).to_string(),
+                                    (true, "false") => t_string!(i18n, quiz.false_).to_string(),
+                                    (_, "") => "—".to_owned(),
+                                    _ => value,
+                                };
+                                let (given, solution) = (q.given.clone(), q.solution.clone());
                                 view! {
                                     <li class=if right { "right" } else { "wrong" }>
                                         <p class="prewrap">{q.prompt}</p>
-                                        <p>{t!(i18n, quiz.you_answered)} " " <strong>{if q.given.is_empty() { "—".to_owned() } else { q.given }}</strong>
+                                        <p>{t!(i18n, quiz.you_answered)} " " <strong>{move || shown(given.clone())}</strong>
                                             " " {move || if right { "✓" } else { "✗" }}</p>
-                                        {(!right).then(|| view! { <p class="aside">{t!(i18n, quiz.right_answer)} " " {q.solution}</p> })}
+                                        {(!right).then(|| view! { <p class="aside">{t!(i18n, quiz.right_answer)} " " {move || shown(solution.clone())}</p> })}
                                     </li>
                                 }
                             }).collect_view()}
@@ -255,6 +263,7 @@ fn QuizAdminView(
                             view! {
                                 <li class="card">
                                     <p class="prewrap"><strong>{prompt}</strong></p>
+                                    <AnswerKey form=q.form.clone()/>
                                     <p class="aside">
                                         {move || t_string!(i18n, quiz.points, count = points).to_string()} " · "
                                         {move || match rate {
@@ -375,5 +384,38 @@ fn QuestionFields(
         <TextArea form=form_id prefix="question" field=Field::Accepted error rows=2 value=value(&form.accepted)>
             {t!(i18n, quiz.accepted)} <span class="hint">" " {t!(i18n, quiz.accepted_hint)}</span>
         </TextArea>
+    }
+}
+
+/// The options and right answers of a question, for staff only.
+#[component]
+fn AnswerKey(form: QuestionForm) -> impl IntoView {
+    let i18n = use_i18n();
+    match form.kind.as_str() {
+        "single" | "multiple" => view! {
+            <ul class="options-admin">
+                {form.options.lines().filter(|l| !l.trim().is_empty()).map(|line| {
+                    match line.trim().strip_prefix('*') {
+                        Some(right) => view! { <li class="right">"✓ " {right.trim().to_owned()}</li> }.into_any(),
+                        None => view! { <li>"○ " {line.trim().to_owned()}</li> }.into_any(),
+                    }
+                }).collect_view()}
+            </ul>
+        }.into_any(),
+        "true_false" => {
+            let truth = form.truth == "true";
+            view! {
+                <ul class="options-admin">
+                    <li class="right">"✓ " {move || if truth { t_string!(i18n, quiz.true_) } else { t_string!(i18n, quiz.false_) }}</li>
+                </ul>
+            }.into_any()
+        }
+        _ => view! {
+            <ul class="options-admin">
+                {form.accepted.lines().filter(|l| !l.trim().is_empty()).map(|line| view! {
+                    <li class="right">"✓ " {line.trim().to_owned()}</li>
+                }).collect_view()}
+            </ul>
+        }.into_any(),
     }
 }

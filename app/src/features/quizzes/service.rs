@@ -163,6 +163,7 @@ fn score_of(attempt: &quiz_attempt::Model, questions: &[Question]) -> Option<Sco
                     given: answer_text(q, &given),
                     correct: q.is_correct(&given),
                     solution: q.solution(),
+                    true_false: matches!(q.kind, quiz::Kind::TrueFalse { .. }),
                 }
             })
             .collect(),

@@ -6,7 +6,7 @@ use super::api::{
 };
 use crate::domain::Field;
 use crate::domain::activities::ActivityKind;
-use crate::domain::submissions::{Design, SubmissionStatus};
+use crate::domain::submissions::{Design, SubmissionRefusal, SubmissionStatus};
 use crate::error::AppError;
 use crate::features::editions::pages::id_param;
 use crate::i18n::*;
@@ -98,7 +98,10 @@ pub fn WorkSection(activity_id: i32) -> impl IntoView {
 fn WorkView(work: MyWork) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let outcome = query.read_untracked().get("work");
+    // A "handed in" notice left in the address is stale once the version has been reviewed.
+    let outcome = query.read_untracked().get("work").filter(|code| {
+        code != "handed_in" || work.locked == Some(SubmissionRefusal::AwaitingReview)
+    });
     let notice = outcome.clone().map(|code| {
         let good = matches!(code.as_str(), "saved" | "handed_in");
         let message = text::work_outcome(i18n, &code, work.max_file_mb);
