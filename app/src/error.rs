@@ -47,6 +47,11 @@ pub enum Refusal {
     CloneOutOfRange,
     /// Only people with the ambassador role can tutor a group.
     NotAnAmbassador,
+    /// Only staff and ambassadors speak at webinars.
+    NotASpeaker,
+    /// Catching up with a recording is not possible for this webinar (attended, not over,
+    /// not allowed by the edition, or without a recording or a quiz to confirm it).
+    CannotCatchUp,
     /// An uploaded attendance report could not be read.
     Report(crate::domain::attendance::report::ReportError),
     Submission(crate::domain::submissions::SubmissionRefusal),

@@ -1,5 +1,6 @@
 //! Work handed in (task sheets and design exercises, every version with its review) and
-//! quizzes (settings on the activity, questions, attempts).
+//! quizzes (settings on the activity, questions, attempts), and watching a missed webinar's
+//! recording.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -181,16 +182,54 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+
+        // Catching up on a missed webinar (where the edition allows it): the participant says
+        // they watched the recording, and passing the quiz attached to the webinar confirms it.
+        let mut confirms = integer_null("confirms_webinar_id");
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("activities")
+                    .add_column(&mut confirms)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("recording_views")
+                    .col(integer("activity_id"))
+                    .col(integer("user_id"))
+                    .col(timestamp_with_time_zone("marked_at"))
+                    .primary_key(Index::create().col("activity_id").col("user_id"))
+                    .foreign_key(&mut fk(
+                        "fk_recording_views_activity",
+                        ("recording_views", "activity_id"),
+                        ("activities", "id"),
+                    ))
+                    .foreign_key(&mut fk(
+                        "fk_recording_views_user",
+                        ("recording_views", "user_id"),
+                        ("users", "id"),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["quiz_attempts", "quiz_questions", "submissions"] {
+        for table in [
+            "recording_views",
+            "quiz_attempts",
+            "quiz_questions",
+            "submissions",
+        ] {
             manager
                 .drop_table(Table::drop().table(table).to_owned())
                 .await?;
         }
-        for column in QUIZ_COLUMNS {
+        for column in QUIZ_COLUMNS.into_iter().chain(["confirms_webinar_id"]) {
             manager
                 .alter_table(
                     Table::alter()

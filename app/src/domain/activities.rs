@@ -52,6 +52,8 @@ pub enum ActivityState {
     /// Attended, but for fewer minutes than the edition requires.
     TooShort,
     Missed,
+    /// Missed, then caught up on: the recording watched and its confirming quiz passed.
+    WatchedRecording,
     Submitted,
     NeedsRevision,
     Accepted,
@@ -66,6 +68,7 @@ impl ActivityState {
             self,
             ActivityState::Viewed
                 | ActivityState::Attended
+                | ActivityState::WatchedRecording
                 | ActivityState::Accepted
                 | ActivityState::Passed
         )
@@ -85,6 +88,28 @@ pub fn webinar_state(
         None if ends_at.is_some_and(|end| now < end) => ActivityState::Upcoming,
         None => ActivityState::Missed,
     }
+}
+
+/// A webinar missed (or attended too briefly) still counts when the edition allows catching up,
+/// the participant has watched the recording and passed the quiz that confirms it.
+pub fn with_recording(
+    live: ActivityState,
+    allowed: bool,
+    watched: bool,
+    confirmed: bool,
+) -> ActivityState {
+    match live {
+        ActivityState::Missed | ActivityState::TooShort if allowed && watched && confirmed => {
+            ActivityState::WatchedRecording
+        }
+        other => other,
+    }
+}
+
+/// Whether a participant may say they watched the recording: the webinar is over without
+/// counting for them, the edition allows it, there is a recording and a quiz to confirm it.
+pub fn may_catch_up(live: ActivityState, allowed: bool, recording: bool, quiz: bool) -> bool {
+    matches!(live, ActivityState::Missed | ActivityState::TooShort) && allowed && recording && quiz
 }
 
 /// The join link appears to enrolled participants this long before the start, and stays
@@ -211,6 +236,9 @@ pub struct ActivityForm {
     pub shuffle: Option<String>,
     #[serde(default)]
     pub review_policy: String,
+    /// For a quiz: the id of the webinar whose recording it confirms ("" for none).
+    #[serde(default)]
+    pub confirms_webinar: String,
 }
 
 /// A valid activity; times are local (Europe/Rome).
@@ -229,6 +257,8 @@ pub struct ValidActivity {
     pub duration_minutes: Option<i32>,
     pub recording_url: Option<String>,
     pub quiz: Option<super::quiz::QuizSettings>,
+    /// Checked against the edition's webinars by the service.
+    pub confirms_webinar_id: Option<i32>,
 }
 
 impl ActivityForm {
@@ -260,6 +290,7 @@ impl ActivityForm {
         let mut duration = None;
         let mut recording_url = None;
         let mut quiz = None;
+        let mut confirms_webinar_id = None;
         match kind {
             Some(ActivityKind::Material) => {
                 url = problems
@@ -300,6 +331,14 @@ impl ActivityForm {
                     &self.review_policy,
                     &mut problems,
                 );
+                if !self.confirms_webinar.trim().is_empty() {
+                    confirms_webinar_id = problems
+                        .check(
+                            Field::ConfirmsWebinar,
+                            text::whole_number(&self.confirms_webinar, 1, i64::from(i32::MAX)),
+                        )
+                        .map(|id| id as i32);
+                }
             }
             _ => {}
         }
@@ -325,6 +364,7 @@ impl ActivityForm {
                 duration_minutes: duration,
                 recording_url,
                 quiz,
+                confirms_webinar_id,
             }),
             _ => Err(problems.into_vec()),
         }
@@ -512,5 +552,26 @@ mod tests {
         for kind in ActivityKind::ALL {
             assert_eq!(ActivityKind::parse(kind.as_str()), Some(kind));
         }
+    }
+
+    #[test]
+    fn a_recording_counts_only_when_allowed_watched_and_confirmed() {
+        use ActivityState::*;
+        for live in [Missed, TooShort] {
+            assert_eq!(with_recording(live, true, true, true), WatchedRecording);
+            assert_eq!(with_recording(live, false, true, true), live);
+            assert_eq!(with_recording(live, true, false, true), live);
+            assert_eq!(with_recording(live, true, true, false), live);
+        }
+        // Attending live is better than any recording; a webinar to come cannot be caught up.
+        assert_eq!(with_recording(Attended, true, true, true), Attended);
+        assert_eq!(with_recording(Upcoming, true, true, true), Upcoming);
+        assert!(WatchedRecording.is_done());
+        assert!(may_catch_up(Missed, true, true, true));
+        assert!(!may_catch_up(Attended, true, true, true));
+        assert!(!may_catch_up(Upcoming, true, true, true));
+        assert!(!may_catch_up(Missed, false, true, true));
+        assert!(!may_catch_up(Missed, true, false, true));
+        assert!(!may_catch_up(Missed, true, true, false));
     }
 }

@@ -117,6 +117,8 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
         Refusal::StatusTransition => td_string!(locale, errors.status_transition).to_string(),
         Refusal::CloneOutOfRange => td_string!(locale, errors.clone_out_of_range).to_string(),
         Refusal::NotAnAmbassador => td_string!(locale, errors.not_an_ambassador).to_string(),
+        Refusal::NotASpeaker => td_string!(locale, errors.not_a_speaker).to_string(),
+        Refusal::CannotCatchUp => td_string!(locale, errors.cannot_catch_up).to_string(),
         Refusal::Report(ReportError::Empty) => td_string!(locale, errors.report_empty).to_string(),
         Refusal::Report(ReportError::NotText) => {
             td_string!(locale, errors.report_not_text).to_string()
@@ -220,6 +222,7 @@ pub fn activity_state_in(locale: Locale, state: ActivityState) -> String {
         ActivityState::Attended => td_string!(locale, states.attended).to_string(),
         ActivityState::TooShort => td_string!(locale, states.too_short).to_string(),
         ActivityState::Missed => td_string!(locale, states.missed).to_string(),
+        ActivityState::WatchedRecording => td_string!(locale, states.watched_recording).to_string(),
         ActivityState::Submitted => td_string!(locale, states.submitted).to_string(),
         ActivityState::NeedsRevision => td_string!(locale, states.needs_revision).to_string(),
         ActivityState::Accepted => td_string!(locale, states.accepted).to_string(),

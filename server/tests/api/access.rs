@@ -146,6 +146,8 @@ async fn every_server_function_checks_access(backend: Backend) {
         .submission(second_sheet, participant, 1, "submitted")
         .await;
     let (quiz, questions) = app.quiz(open_edition, QuizSetup::default()).await;
+    // The quiz confirms the webinar's recording, which the edition counts.
+    catch_up_allowed(&app, open_edition, webinar, quiz).await;
     let fixture = Fixture {
         webinar: webinar.to_string(),
         material: material.to_string(),
@@ -243,6 +245,10 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         // Activities: everybody taking part in the edition opens them.
         ("load_my_activities", SIGNED_IN),
         ("open_activity", [S, A, A, A, A, A]),
+        // Before anyone is marked present: every participant missed the webinar.
+        ("mark_recording_watched", [S, A, A, F, F, F]),
+        ("set_speaker", STAFF),
+        ("save_attendance_rules", STAFF),
         ("reset_calendar", SIGNED_IN),
         // Both ambassadors see a sheet (each with their own group's participants only)...
         ("load_attendance", [S, F, F, A, A, A]),
@@ -457,6 +463,18 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("question[truth]", "false".to_owned()),
         ],
         "delete_question" => vec![("question_id", f.doomed_question.clone())],
+        "mark_recording_watched" => vec![("activity_id", f.webinar.clone())],
+        "set_speaker" => vec![
+            ("activity_id", f.webinar.clone()),
+            ("user_id", f.ambassador_a.clone()),
+            ("assigned", "true".to_owned()),
+        ],
+        // Keeps the catch-up allowed for the rows after it.
+        "save_attendance_rules" => vec![
+            ("edition_id", f.open_edition.clone()),
+            ("min_minutes", "45".to_owned()),
+            ("allow_recording", "on".to_owned()),
+        ],
         "move_activity" => vec![
             ("activity_id", f.material.clone()),
             ("direction", "up".to_owned()),
@@ -506,4 +524,33 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
         ],
         _ => vec![],
     }
+}
+
+async fn catch_up_allowed(app: &TestApp, edition_id: i32, webinar: i32, quiz: i32) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    let db = &app.state.db;
+    let mut e = edition::Entity::find_by_id(edition_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    e.allow_recording = Set(true);
+    e.update(db).await.unwrap();
+    let mut w = app::ssr::entities::activity::Entity::find_by_id(webinar)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    w.recording_url = Set(Some("https://video.example.org/1".to_owned()));
+    w.update(db).await.unwrap();
+    let mut q = app::ssr::entities::activity::Entity::find_by_id(quiz)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    q.confirms_webinar_id = Set(Some(webinar));
+    q.update(db).await.unwrap();
 }

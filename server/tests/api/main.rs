@@ -16,3 +16,4 @@ mod health_and_pages;
 mod quizzes;
 mod submissions;
 mod users;
+mod webinars;

@@ -28,6 +28,7 @@ pub struct ActivityDetails {
     pub duration_minutes: Option<i32>,
     pub recording_url: Option<String>,
     pub quiz: Option<QuizSettings>,
+    pub confirms_webinar_id: Option<i32>,
 }
 
 impl ActivityDetails {
@@ -62,6 +63,10 @@ impl ActivityDetails {
                 .unwrap_or_default(),
             shuffle: quiz.shuffle.then(|| "on".to_owned()),
             review_policy: quiz.review.as_str().to_owned(),
+            confirms_webinar: self
+                .confirms_webinar_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
         }
     }
 }
@@ -78,7 +83,12 @@ pub struct ActivitiesAdmin {
     pub edition_id: i32,
     pub edition_title: String,
     pub attendance_min_minutes: i32,
+    pub allow_recording: bool,
     pub activities: Vec<ActivityDetails>,
+    /// Who speaks at which webinar: (activity id, user id, name).
+    pub speakers: Vec<(i32, i32, String)>,
+    /// Who may speak: staff and ambassadors, by name.
+    pub speaker_choices: Vec<(i32, String)>,
 }
 
 /// One activity as a participant sees it in their list.
@@ -127,6 +137,20 @@ pub struct ActivityPage {
     pub state: Option<ActivityState>,
     pub may_mark_attendance: bool,
     pub may_edit_quiz: bool,
+    /// A missed webinar the participant may catch up on with its recording.
+    pub catch_up: Option<CatchUp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatchUp {
+    /// The participant has said they watched the recording.
+    pub watched: bool,
+    /// The quiz that confirms it, and where the participant stands with it.
+    pub quiz_id: i32,
+    pub quiz_title: String,
+    pub quiz_state: ActivityState,
+    /// Caught up: the webinar counts.
+    pub done: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +219,30 @@ pub async fn move_activity(activity_id: i32, direction: String) -> Result<(), Ap
 #[server(prefix = "/api", endpoint = "delete_activity")]
 pub async fn delete_activity(activity_id: i32) -> Result<(), AppError> {
     respond(service::delete_activity(activity_id).await)
+}
+
+/// Adds (`assigned` = "true") or removes a speaker of a webinar.
+#[server(prefix = "/api", endpoint = "set_speaker")]
+pub async fn set_speaker(activity_id: i32, user_id: i32, assigned: String) -> Result<(), AppError> {
+    respond(service::set_speaker(activity_id, user_id, assigned).await)
+}
+
+/// The participant says they watched a missed webinar's recording.
+#[server(prefix = "/api", endpoint = "mark_recording_watched")]
+pub async fn mark_recording_watched(activity_id: i32) -> Result<(), AppError> {
+    respond(service::mark_recording_watched(activity_id).await)
+}
+
+/// The edition's attendance rules: minutes needed, and whether recordings can make up.
+#[server(prefix = "/api", endpoint = "save_attendance_rules")]
+pub async fn save_attendance_rules(
+    edition_id: i32,
+    min_minutes: String,
+    allow_recording: Option<String>,
+) -> Result<(), AppError> {
+    respond(
+        service::save_attendance_rules(edition_id, min_minutes, allow_recording.is_some()).await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "load_my_activities")]

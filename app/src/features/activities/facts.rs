@@ -8,7 +8,7 @@ use crate::domain::submissions::{self, SubmissionStatus};
 use crate::error::AppError;
 use crate::ssr::db::to_local;
 use crate::ssr::entities::{
-    activity, attendance, edition, material_view, quiz_attempt, submission,
+    activity, attendance, edition, material_view, quiz_attempt, recording_view, submission,
 };
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -23,6 +23,10 @@ pub struct Facts {
     latest_sent: HashMap<(i32, i32), (i32, SubmissionStatus)>,
     /// Submitted attempts, and whether any passed.
     attempts: HashMap<(i32, i32), (u32, bool)>,
+    /// Recordings the participant says they watched.
+    watched: HashSet<(i32, i32)>,
+    /// For each webinar with one, the quiz confirming its recording was watched.
+    confirming: HashMap<i32, activity::Model>,
 }
 
 /// Loads the facts about `activities` for `users` (every participant when `None`).
@@ -37,6 +41,26 @@ pub async fn load(
         return Ok(facts);
     }
     let users: Option<Vec<i32>> = users.map(<[i32]>::to_vec);
+    facts.confirming = activities
+        .iter()
+        .filter_map(|a| a.confirms_webinar_id.map(|w| (w, a.clone())))
+        .collect();
+    if !facts.confirming.is_empty() {
+        let mut query = recording_view::Entity::find()
+            .select_only()
+            .column(recording_view::Column::ActivityId)
+            .column(recording_view::Column::UserId)
+            .filter(recording_view::Column::ActivityId.is_in(ids.clone()));
+        if let Some(users) = &users {
+            query = query.filter(recording_view::Column::UserId.is_in(users.clone()));
+        }
+        facts.watched = query
+            .into_tuple::<(i32, i32)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+    }
 
     let mut query = material_view::Entity::find()
         .select_only()
@@ -123,6 +147,11 @@ pub fn quiz_closed(activity: &activity::Model, now: DateTime<Utc>) -> bool {
 }
 
 impl Facts {
+    /// Whether the participant has said they watched this webinar's recording.
+    pub fn watched_recording(&self, activity_id: i32, user_id: i32) -> bool {
+        self.watched.contains(&(activity_id, user_id))
+    }
+
     /// The state of one activity for one participant. `tutor` is true for staff and
     /// ambassadors, who see quiz results at once; a participant sees them only from the
     /// quiz's review moment.
@@ -144,11 +173,20 @@ impl Facts {
                         s + TimeDelta::minutes(i64::from(activity.duration_minutes.unwrap_or(0))),
                     )
                 });
-                activities::webinar_state(
+                let live = activities::webinar_state(
                     to_local(now),
                     ends,
                     self.minutes.get(&key).copied(),
                     edition.attendance_min_minutes,
+                );
+                let confirmed = self.confirming.get(&activity.id).is_some_and(|quiz| {
+                    self.state(edition, quiz, user_id, now, tutor) == ActivityState::Passed
+                });
+                activities::with_recording(
+                    live,
+                    edition.allow_recording,
+                    self.watched.contains(&key),
+                    confirmed,
                 )
             }
             Some(ActivityKind::TaskSheet | ActivityKind::DesignExercise) => {

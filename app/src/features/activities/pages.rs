@@ -1,6 +1,9 @@
 //! What participants see: their activities in an edition, and one activity opened.
 
-use super::api::{ActivityPage, MyActivities, ResetCalendar, load_my_activities, open_activity};
+use super::api::{
+    ActivityPage, CatchUp, MarkRecordingWatched, MyActivities, ResetCalendar, load_my_activities,
+    open_activity,
+};
 use crate::domain::activities::{ActivityKind, ActivityState};
 use crate::features::editions::pages::id_param;
 use crate::i18n::*;
@@ -190,6 +193,7 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
             {page.recording_url.clone().map(|url| view! {
                 <p><a href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.recording)}</a></p>
             })}
+            {page.catch_up.clone().map(|catch_up| view! { <CatchUpSection catch_up recording=page.recording_url.clone() webinar_id=id/> })}
             {page.may_mark_attendance.then(|| view! {
                 <p><a class="button secondary" href=format!("/activities/{id}/attendance")>{t!(i18n, attendance.title)}</a></p>
             })}
@@ -203,5 +207,49 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
                 <crate::features::quizzes::pages::QuizSection activity_id=id/>
             })}
         </article>
+    }
+}
+
+/// Catching up on a missed webinar: watch the recording, say so, pass the check quiz.
+#[component]
+fn CatchUpSection(catch_up: CatchUp, recording: Option<String>, webinar_id: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let mark = ServerAction::<MarkRecordingWatched>::new();
+    let error = action_error(mark);
+    let watched =
+        Signal::derive(move || catch_up.watched || mark.value().get().is_some_and(|r| r.is_ok()));
+    let quiz_link = format!("/activities/{}", catch_up.quiz_id);
+    let quiz_title = catch_up.quiz_title.clone();
+    let quiz_state = catch_up.quiz_state;
+    view! {
+        <section class="catch-up card" aria-labelledby="catch-up-heading">
+            <h2 id="catch-up-heading">{t!(i18n, recording.title)}</h2>
+            {if catch_up.done {
+                view! { <p class="notice success">{t!(i18n, recording.done)}</p> }.into_any()
+            } else {
+                view! {
+                    <p>{t!(i18n, recording.lead)}</p>
+                    {recording.map(|url| view! {
+                        <p><a class="button secondary" href=url rel="noopener noreferrer" target="_blank">{t!(i18n, recording.watch)}</a></p>
+                    })}
+                    <ErrorNotice error/>
+                    <Show
+                        when=move || watched.get()
+                        fallback=move || view! {
+                            <ActionForm action=mark>
+                                <input type="hidden" name="activity_id" value=webinar_id/>
+                                <button type="submit" class="button primary">{t!(i18n, recording.mark)}</button>
+                            </ActionForm>
+                        }
+                    >
+                        <p>{t!(i18n, recording.marked)}</p>
+                        <p class="catch-up-quiz">
+                            <a class="button primary" href=quiz_link.clone()>{quiz_title.clone()}</a>
+                            " " <StateBadge state=quiz_state/>
+                        </p>
+                    </Show>
+                }.into_any()
+            }}
+        </section>
     }
 }

@@ -1,6 +1,6 @@
 use super::api::{
     ActivitiesAdmin, ActivityDetails, ActivityPage, AttendanceEntry, AttendanceRow,
-    AttendanceSheet, ImportPreview, MyActivities, MyActivity,
+    AttendanceSheet, CatchUp, ImportPreview, MyActivities, MyActivity,
 };
 use crate::domain::activities::{self, ActivityForm, ActivityKind, ActivityState, ValidActivity};
 use crate::domain::attendance::{matching, report};
@@ -14,7 +14,7 @@ use crate::ssr::auth::{self, Caller, guard, signed_in};
 use crate::ssr::db::{find_or_404, from_local, names, to_local};
 use crate::ssr::entities::{
     activity, attendance, attendance_import, calendar_feed, edition, enrolment, group,
-    group_member, material_view, user, webinar_speaker,
+    group_member, material_view, recording_view, user, webinar_speaker,
 };
 use crate::ssr::scope::edition_role;
 use chrono::{TimeDelta, Utc};
@@ -60,6 +60,7 @@ fn details(model: activity::Model) -> ActivityDetails {
         duration_minutes: model.duration_minutes,
         recording_url: model.recording_url,
         quiz,
+        confirms_webinar_id: model.confirms_webinar_id,
     }
 }
 
@@ -79,21 +80,99 @@ pub async fn activities_admin(edition_id: i32) -> Result<ActivitiesAdmin, AppErr
     let (state, caller) = signed_in().await?;
     let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     caller.require_staff()?;
-    let activities = ordered(&state.db, edition.id)
+    let models = ordered(&state.db, edition.id).await?;
+    let ids: Vec<i32> = models.iter().map(|a| a.id).collect();
+    let assigned: Vec<(i32, i32)> = webinar_speaker::Entity::find()
+        .filter(webinar_speaker::Column::ActivityId.is_in(ids))
+        .all(&state.db)
         .await?
         .into_iter()
-        .map(details)
+        .map(|s| (s.activity_id, s.user_id))
+        .collect();
+    let choices = user::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(user::Column::IsStaff.eq(true))
+                .add(user::Column::IsAmbassador.eq(true)),
+        )
+        .order_by_asc(user::Column::FamilyName)
+        .order_by_asc(user::Column::GivenName)
+        .all(&state.db)
+        .await?;
+    let mut who = names(&state.db, assigned.iter().map(|(_, u)| *u)).await?;
+    let speaker_choices = choices
+        .into_iter()
+        .map(|u| {
+            let name = format!("{} {}", u.given_name, u.family_name);
+            who.entry(u.id).or_insert_with(|| name.clone());
+            (u.id, name)
+        })
         .collect();
     Ok(ActivitiesAdmin {
         edition_id: edition.id,
         edition_title: edition.title,
         attendance_min_minutes: edition.attendance_min_minutes,
-        activities,
+        allow_recording: edition.allow_recording,
+        activities: models.into_iter().map(details).collect(),
+        speakers: assigned
+            .into_iter()
+            .map(|(a, u)| (a, u, who.get(&u).cloned().unwrap_or_default()))
+            .collect(),
+        speaker_choices,
     })
 }
 
-fn parse(form: &ActivityForm) -> Result<ValidActivity, AppError> {
-    form.parse().map_err(AppError::invalid)
+pub async fn set_speaker(activity_id: i32, user_id: i32, assigned: String) -> Result<(), AppError> {
+    let (state, caller) = guard().await?;
+    let activity = find_or_404::<activity::Entity>(&state.db, activity_id).await?;
+    let speaker = find_or_404::<user::Entity>(&state.db, user_id).await?;
+    caller.require_staff()?;
+    if ActivityKind::parse(&activity.kind) != Some(ActivityKind::Webinar) {
+        return Err(AppError::NotFound);
+    }
+    if assigned.trim() == "true" {
+        if !(speaker.is_staff || speaker.is_ambassador) {
+            return Err(AppError::Refused(Refusal::NotASpeaker));
+        }
+        webinar_speaker::Entity::insert(webinar_speaker::ActiveModel {
+            activity_id: Set(activity.id),
+            user_id: Set(speaker.id),
+        })
+        .on_conflict_do_nothing_on([
+            webinar_speaker::Column::ActivityId,
+            webinar_speaker::Column::UserId,
+        ])
+        .exec(&state.db)
+        .await?;
+    } else {
+        webinar_speaker::Entity::delete_by_id((activity.id, speaker.id))
+            .exec(&state.db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Parses the form; a quiz may confirm only a webinar of the same edition.
+async fn parse(
+    db: &impl ConnectionTrait,
+    edition_id: i32,
+    form: &ActivityForm,
+) -> Result<ValidActivity, AppError> {
+    let valid = form.parse().map_err(AppError::invalid)?;
+    if let Some(webinar) = valid.confirms_webinar_id {
+        let found = activity::Entity::find_by_id(webinar)
+            .filter(activity::Column::EditionId.eq(edition_id))
+            .filter(activity::Column::Kind.eq(ActivityKind::Webinar.as_str()))
+            .one(db)
+            .await?;
+        if found.is_none() {
+            return Err(AppError::invalid(vec![crate::domain::FieldProblem::new(
+                crate::domain::Field::ConfirmsWebinar,
+                crate::domain::Problem::Required,
+            )]));
+        }
+    }
+    Ok(valid)
 }
 
 fn apply(active: &mut activity::ActiveModel, valid: ValidActivity) {
@@ -115,6 +194,7 @@ fn apply(active: &mut activity::ActiveModel, valid: ValidActivity) {
     active.time_limit_minutes = Set(quiz.and_then(|q| q.time_limit_minutes).map(|n| n as i32));
     active.shuffle = Set(quiz.is_some_and(|q| q.shuffle));
     active.review_policy = Set(quiz.map(|q| q.review.as_str().to_owned()));
+    active.confirms_webinar_id = Set(valid.confirms_webinar_id);
     active.updated_at = Set(Utc::now());
 }
 
@@ -122,7 +202,7 @@ pub async fn create_activity(edition_id: i32, form: ActivityForm) -> Result<i32,
     let (state, caller) = guard().await?;
     let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     caller.require_staff()?;
-    let valid = parse(&form)?;
+    let valid = parse(&state.db, edition.id, &form).await?;
     let last = ordered(&state.db, edition.id)
         .await?
         .last()
@@ -148,7 +228,7 @@ pub async fn update_activity(activity_id: i32, form: ActivityForm) -> Result<(),
     let (state, caller) = guard().await?;
     let model = find_or_404::<activity::Entity>(&state.db, activity_id).await?;
     caller.require_staff()?;
-    let valid = parse(&form)?;
+    let valid = parse(&state.db, model.edition_id, &form).await?;
     let mut active: activity::ActiveModel = model.into();
     apply(&mut active, valid);
     active.update(&state.db).await?;
@@ -319,13 +399,32 @@ pub async fn open_activity(activity_id: i32) -> Result<ActivityPage, AppError> {
         .all(&state.db)
         .await?;
     let speaker_names = names(&state.db, speakers).await?.into_values().collect();
-    let state_of = if participant {
-        states_for(&state.db, &edition, std::slice::from_ref(&model), caller.id)
-            .await?
-            .get(&model.id)
-            .copied()
+    let (state_of, catch_up) = if participant {
+        let confirming = confirming_quiz(&state.db, &model).await?;
+        let mut both = vec![model.clone()];
+        both.extend(confirming.clone());
+        let facts = super::facts::load(&state.db, &both, Some(&[caller.id])).await?;
+        let now = Utc::now();
+        let current = facts.state(&edition, &model, caller.id, now, false);
+        let catch_up = confirming.filter(|_| {
+            current == ActivityState::WatchedRecording
+                || activities::may_catch_up(
+                    current,
+                    edition.allow_recording,
+                    model.recording_url.is_some(),
+                    true,
+                )
+        });
+        let catch_up = catch_up.map(|quiz| CatchUp {
+            watched: facts.watched_recording(model.id, caller.id),
+            quiz_id: quiz.id,
+            quiz_state: facts.state(&edition, &quiz, caller.id, now, false),
+            quiz_title: quiz.title,
+            done: current == ActivityState::WatchedRecording,
+        });
+        (Some(current), catch_up)
     } else {
-        None
+        (None, None)
     };
     Ok(ActivityPage {
         id: model.id,
@@ -352,7 +451,79 @@ pub async fn open_activity(activity_id: i32) -> Result<ActivityPage, AppError> {
         may_mark_attendance: kind == ActivityKind::Webinar
             && matches!(role, EditionRole::Staff | EditionRole::Ambassador { .. }),
         may_edit_quiz: kind == ActivityKind::Quiz && role.is_staff(),
+        catch_up,
     })
+}
+
+/// The quiz of the same edition that confirms a webinar's recording was watched, if any.
+async fn confirming_quiz(
+    db: &impl ConnectionTrait,
+    webinar: &activity::Model,
+) -> Result<Option<activity::Model>, AppError> {
+    if kind_of(webinar) != ActivityKind::Webinar {
+        return Ok(None);
+    }
+    Ok(activity::Entity::find()
+        .filter(activity::Column::EditionId.eq(webinar.edition_id))
+        .filter(activity::Column::ConfirmsWebinarId.eq(webinar.id))
+        .filter(activity::Column::Kind.eq(ActivityKind::Quiz.as_str()))
+        .order_by_asc(activity::Column::Position)
+        .one(db)
+        .await?)
+}
+
+pub async fn mark_recording_watched(activity_id: i32) -> Result<(), AppError> {
+    let (state, caller) = guard().await?;
+    let (model, edition, role) = activity_in_scope(&state.db, &caller, activity_id).await?;
+    if !matches!(role, EditionRole::Participant { .. }) {
+        return Err(AppError::NotAllowed);
+    }
+    let confirming = confirming_quiz(&state.db, &model).await?;
+    let facts =
+        super::facts::load(&state.db, std::slice::from_ref(&model), Some(&[caller.id])).await?;
+    let current = facts.state(&edition, &model, caller.id, Utc::now(), false);
+    if !activities::may_catch_up(
+        current,
+        edition.allow_recording,
+        model.recording_url.is_some(),
+        confirming.is_some(),
+    ) {
+        return Err(AppError::Refused(Refusal::CannotCatchUp));
+    }
+    recording_view::Entity::insert(recording_view::ActiveModel {
+        activity_id: Set(model.id),
+        user_id: Set(caller.id),
+        marked_at: Set(Utc::now()),
+    })
+    .on_conflict_do_nothing_on([
+        recording_view::Column::ActivityId,
+        recording_view::Column::UserId,
+    ])
+    .exec(&state.db)
+    .await?;
+    Ok(())
+}
+
+pub async fn save_attendance_rules(
+    edition_id: i32,
+    min_minutes: String,
+    allow_recording: bool,
+) -> Result<(), AppError> {
+    let (state, caller) = guard().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    caller.require_staff()?;
+    let minutes = text::whole_number(&min_minutes, 1, 600).map_err(|problem| {
+        AppError::invalid(vec![crate::domain::FieldProblem::new(
+            crate::domain::Field::MinMinutes,
+            problem,
+        )])
+    })?;
+    let mut active: edition::ActiveModel = edition.into();
+    active.attendance_min_minutes = Set(minutes as i32);
+    active.allow_recording = Set(allow_recording);
+    active.updated_at = Set(Utc::now());
+    active.update(&state.db).await?;
+    Ok(())
 }
 
 /// Enrolled participants the caller follows in an edition, with their group names.

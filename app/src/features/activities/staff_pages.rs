@@ -1,8 +1,8 @@
 //! Staff: the activities of an edition — add, edit, order, remove.
 
 use super::api::{
-    ActivitiesAdmin, ActivityDetails, CreateActivity, DeleteActivity, MoveActivity, UpdateActivity,
-    load_activities_admin,
+    ActivitiesAdmin, ActivityDetails, CreateActivity, DeleteActivity, MoveActivity,
+    SaveAttendanceRules, SetSpeaker, UpdateActivity, load_activities_admin,
 };
 use crate::domain::Field;
 use crate::domain::activities::{ActivityForm, ActivityKind};
@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::features::editions::pages::id_param;
 use crate::i18n::*;
 use crate::ui::forms::{Submit, TextArea, TextField, action_error};
-use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, local_time};
+use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice, local_time};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,6 +22,8 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
     let update = ServerAction::<UpdateActivity>::new();
     let moved = ServerAction::<MoveActivity>::new();
     let delete = ServerAction::<DeleteActivity>::new();
+    let speaker = ServerAction::<SetSpeaker>::new();
+    let rules = ServerAction::<SaveAttendanceRules>::new();
     let data = Resource::new(
         move || {
             (
@@ -30,6 +32,8 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
                 update.version().get(),
                 moved.version().get(),
                 delete.version().get(),
+                speaker.version().get(),
+                rules.version().get(),
             )
         },
         |(id, ..)| load_activities_admin(id),
@@ -39,7 +43,7 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(error) => view! { <PageError error/> }.into_any(),
-                    Ok(admin) => view! { <ActivitiesAdminView admin create update moved delete/> }.into_any(),
+                    Ok(admin) => view! { <ActivitiesAdminView admin create update moved delete speaker rules/> }.into_any(),
                 }
             })}
         </Transition>
@@ -53,9 +57,24 @@ fn ActivitiesAdminView(
     update: ServerAction<UpdateActivity>,
     moved: ServerAction<MoveActivity>,
     delete: ServerAction<DeleteActivity>,
+    speaker: ServerAction<SetSpeaker>,
+    rules: ServerAction<SaveAttendanceRules>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let edition_id = admin.edition_id;
+    let rules_error = action_error(rules);
+    let rules_saved = Signal::derive(move || rules.value().get().is_some_and(|r| r.is_ok()));
+    let min_minutes = admin.attendance_min_minutes.to_string();
+    let allow_recording = admin.allow_recording;
+    let speaker_error = action_error(speaker);
+    let speakers = admin.speakers.clone();
+    let choices = admin.speaker_choices.clone();
+    let webinars: Vec<(i32, String)> = admin
+        .activities
+        .iter()
+        .filter(|a| a.kind == ActivityKind::Webinar)
+        .map(|a| (a.id, a.title.clone()))
+        .collect();
     let create_error = action_error(create);
     let update_error = action_error(update);
     let count = admin.activities.len();
@@ -70,14 +89,37 @@ fn ActivitiesAdminView(
             <h1>{t!(i18n, activities.title)}</h1>
             <p class="lead">{t!(i18n, activities.lead)}</p>
         </header>
+        <section class="card rules" aria-labelledby="rules-heading">
+            <h2 id="rules-heading">{t!(i18n, recording.rules)}</h2>
+            <ErrorNotice error=rules_error/>
+            <Show when=move || rules_saved.get()>
+                <SuccessNotice>{t!(i18n, recording.rules_saved)}</SuccessNotice>
+            </Show>
+            <ActionForm action=rules>
+                <input type="hidden" name="edition_id" value=edition_id/>
+                <TextField form="rules" field=Field::MinMinutes error=rules_error input_type="number" min=1 max=600 value=Some(min_minutes) required=true>
+                    {t!(i18n, recording.min_minutes)}
+                </TextField>
+                <div class="field checkbox">
+                    <input type="checkbox" id="rules-allow-recording" name="allow_recording" value="on" checked=allow_recording/>
+                    <label for="rules-allow-recording">{t!(i18n, recording.allow)}</label>
+                </div>
+                <Submit pending=rules.pending()>{t!(i18n, common.save)}</Submit>
+            </ActionForm>
+        </section>
         <ErrorNotice error=update_error/>
+        <ErrorNotice error=speaker_error/>
         {if admin.activities.is_empty() {
             view! { <EmptyState><p>{t!(i18n, activities.none)}</p></EmptyState> }.into_any()
         } else {
             view! {
                 <ol class="activity-list">
                     {admin.activities.into_iter().enumerate().map(|(i, activity)| {
-                        view! { <ActivityLine activity first=i == 0 last=i + 1 == count update moved delete update_error/> }
+                        let id = activity.id;
+                        let speaking: Vec<(i32, String)> = speakers.iter().filter(|(a, ..)| *a == id).map(|(_, u, n)| (*u, n.clone())).collect();
+                        let choices = choices.clone();
+                        let webinars = webinars.clone();
+                        view! { <ActivityLine activity first=i == 0 last=i + 1 == count update moved delete update_error speaking choices speaker webinars/> }
                     }).collect_view()}
                 </ol>
             }.into_any()
@@ -87,7 +129,7 @@ fn ActivitiesAdminView(
             <ErrorNotice error=create_error/>
             <ActionForm action=create>
                 <input type="hidden" name="edition_id" value=edition_id/>
-                <ActivityFields error=create_error form=None form_id="new-activity"/>
+                <ActivityFields error=create_error form=None form_id="new-activity" webinars=webinars.clone()/>
                 <Submit pending=create.pending()>{t!(i18n, activities.create)}</Submit>
             </ActionForm>
         </section>
@@ -103,6 +145,10 @@ fn ActivityLine(
     moved: ServerAction<MoveActivity>,
     delete: ServerAction<DeleteActivity>,
     update_error: Signal<Option<AppError>>,
+    speaking: Vec<(i32, String)>,
+    choices: Vec<(i32, String)>,
+    speaker: ServerAction<SetSpeaker>,
+    webinars: Vec<(i32, String)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = activity.id;
@@ -144,15 +190,64 @@ fn ActivityLine(
                     </ActionForm>
                 </details>
             </div>
+            {(kind == ActivityKind::Webinar).then(|| view! { <Speakers activity_id=id speaking choices speaker/> })}
             <details class="edit">
                 <summary class="button link small">{t!(i18n, activities.edit)}</summary>
                 <ActionForm action=update>
                     <input type="hidden" name="activity_id" value=id/>
-                    <ActivityFields error=update_error form=Some(form) form_id/>
+                    <ActivityFields error=update_error form=Some(form) form_id webinars/>
                     <Submit pending=update.pending()>{t!(i18n, common.save)}</Submit>
                 </ActionForm>
             </details>
         </li>
+    }
+}
+
+/// A webinar's speakers: who they are, and a way to add or remove one.
+#[component]
+fn Speakers(
+    activity_id: i32,
+    speaking: Vec<(i32, String)>,
+    choices: Vec<(i32, String)>,
+    speaker: ServerAction<SetSpeaker>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let available: Vec<(i32, String)> = choices
+        .into_iter()
+        .filter(|(id, _)| !speaking.iter().any(|(s, _)| s == id))
+        .collect();
+    let select_id = format!("speaker-{activity_id}");
+    view! {
+        <div class="speakers">
+            <span class="eyebrow">{t!(i18n, activities.speakers)}</span>
+            {if speaking.is_empty() {
+                view! { <span class="aside">{t!(i18n, activities.no_speakers)}</span> }.into_any()
+            } else {
+                speaking.into_iter().map(|(user_id, name)| view! {
+                    <ActionForm action=speaker attr:class="inline-form speaker">
+                        <input type="hidden" name="activity_id" value=activity_id/>
+                        <input type="hidden" name="user_id" value=user_id/>
+                        <input type="hidden" name="assigned" value="false"/>
+                        <span>{name.clone()}</span>
+                        <button type="submit" class="button link small" aria-label=move || format!("{} {}", t_string!(i18n, activities.remove_speaker), name)>
+                            {t!(i18n, activities.remove_speaker)}
+                        </button>
+                    </ActionForm>
+                }).collect_view().into_any()
+            }}
+            {(!available.is_empty()).then(|| view! {
+                <ActionForm action=speaker attr:class="inline-form">
+                    <input type="hidden" name="activity_id" value=activity_id/>
+                    <input type="hidden" name="assigned" value="true"/>
+                    <label class="visually-hidden" for=select_id.clone()>{t!(i18n, activities.choose_speaker)}</label>
+                    <select id=select_id name="user_id" required>
+                        <option value="">{t!(i18n, activities.choose_speaker)}</option>
+                        {available.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="button secondary small">{t!(i18n, activities.add_speaker)}</button>
+                </ActionForm>
+            })}
+        </div>
     }
 }
 
@@ -162,6 +257,8 @@ fn ActivityFields(
     error: Signal<Option<AppError>>,
     form: Option<ActivityForm>,
     #[prop(into)] form_id: String,
+    /// The edition's webinars, for a quiz confirming a recording.
+    webinars: Vec<(i32, String)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let form = form.unwrap_or(ActivityForm {
@@ -177,6 +274,7 @@ fn ActivityFields(
     let counts_id = format!("f-{form_id}-counts");
     let review_id = format!("f-{form_id}-review");
     let shuffle_id = format!("f-{form_id}-shuffle");
+    let confirms_id = format!("f-{form_id}-confirms");
     let kind_problems = move || {
         error
             .get()
@@ -240,6 +338,18 @@ fn ActivityFields(
                 <input type="checkbox" id=shuffle_id.clone() name="activity[shuffle]" checked=form.shuffle.is_some()/>
                 <label for=shuffle_id>{t!(i18n, quiz.shuffle)}</label>
             </div>
+            {(!webinars.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for=confirms_id.clone()>{t!(i18n, recording.confirms)}</label>
+                    <select id=confirms_id name="activity[confirms_webinar]">
+                        <option value="" selected=form.confirms_webinar.is_empty()>{t!(i18n, recording.confirms_none)}</option>
+                        {webinars.into_iter().map(|(id, title)| {
+                            let selected = form.confirms_webinar == id.to_string();
+                            view! { <option value=id selected=selected>{title}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
         </fieldset>
     }
 }

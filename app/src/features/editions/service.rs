@@ -609,8 +609,13 @@ pub async fn clone_edition(
     // Shifted on the wall clock: a 17:00 webinar stays at 17:00 across a change of summer time.
     let moved = |t: chrono::DateTime<Utc>| from_local(to_local(t) + shift);
     let now = Utc::now();
+    // A quiz confirming a webinar's recording points at the copy of that webinar.
+    let mut copies: std::collections::HashMap<i32, i32> = std::collections::HashMap::new();
+    let mut confirming: Vec<(i32, i32)> = Vec::new();
     for a in activities {
-        activity::ActiveModel {
+        let source_id = a.id;
+        let confirms = a.confirms_webinar_id;
+        let copy = activity::ActiveModel {
             edition_id: Set(created.id),
             position: Set(a.position),
             kind: Set(a.kind),
@@ -636,6 +641,37 @@ pub async fn clone_edition(
         }
         .insert(&txn)
         .await?;
+        // The questions of a quiz come along too.
+        let questions = crate::ssr::entities::quiz_question::Entity::find()
+            .filter(crate::ssr::entities::quiz_question::Column::ActivityId.eq(source_id))
+            .all(&txn)
+            .await?;
+        for q in questions {
+            crate::ssr::entities::quiz_question::ActiveModel {
+                activity_id: Set(copy.id),
+                position: Set(q.position),
+                prompt: Set(q.prompt),
+                points: Set(q.points),
+                kind: Set(q.kind),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        copies.insert(source_id, copy.id);
+        if let Some(webinar) = confirms {
+            confirming.push((copy.id, webinar));
+        }
+    }
+    for (quiz, webinar) in confirming {
+        activity::Entity::update_many()
+            .col_expr(
+                activity::Column::ConfirmsWebinarId,
+                sea_orm::sea_query::Expr::value(copies.get(&webinar).copied()),
+            )
+            .filter(activity::Column::Id.eq(quiz))
+            .exec(&txn)
+            .await?;
     }
     txn.commit().await?;
     tracing::info!(

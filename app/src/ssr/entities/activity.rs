@@ -28,6 +28,8 @@ pub struct Model {
     pub time_limit_minutes: Option<i32>,
     pub shuffle: bool,
     pub review_policy: Option<String>,
+    /// For a quiz: the webinar whose recording passing it confirms as watched.
+    pub confirms_webinar_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -15,6 +15,7 @@ pub mod login_throttle;
 pub mod material_view;
 pub mod quiz_attempt;
 pub mod quiz_question;
+pub mod recording_view;
 pub mod reply;
 pub mod session;
 pub mod submission;
