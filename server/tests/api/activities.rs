@@ -3,7 +3,7 @@ use crate::helpers::{Backend, TestApp, error_kind};
 use app::ssr::entities::{activity, attendance, edition, material_view};
 use axum::http::{StatusCode, header};
 use chrono::TimeDelta;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder};
 
 both_databases!(
     staff_add_edit_order_and_remove_activities,
@@ -544,8 +544,21 @@ async fn cloning_copies_activities_with_shifted_times(backend: Backend) {
     let (_, staff) = app.user("staff@aula.it", false, true).await;
     let course = app.course("ETW-BASE").await;
     let source = app.edition(course, "open", 100).await;
-    app.activity(source, "webinar", "Webinar 1", TimeDelta::days(10))
+    let webinar = app
+        .activity(source, "webinar", "Webinar 1", TimeDelta::days(10))
         .await;
+    // A check quiz for the webinar's recording, with its questions.
+    let (quiz, _) = app.quiz(source, crate::helpers::QuizSetup::default()).await;
+    let mut attach = activity::Entity::find_by_id(quiz)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    attach.confirms_webinar_id = sea_orm::ActiveValue::Set(Some(webinar));
+    sea_orm::ActiveModelTrait::update(attach, &app.state.db)
+        .await
+        .unwrap();
     let model = edition::Entity::find_by_id(source)
         .one(&app.state.db)
         .await
@@ -566,12 +579,14 @@ async fn cloning_copies_activities_with_shifted_times(backend: Backend) {
     let clone = response.json().as_i64().unwrap() as i32;
     let original = activity::Entity::find()
         .filter(activity::Column::EditionId.eq(source))
+        .filter(activity::Column::Kind.eq("webinar"))
         .one(&app.state.db)
         .await
         .unwrap()
         .unwrap();
     let copied = activity::Entity::find()
         .filter(activity::Column::EditionId.eq(clone))
+        .filter(activity::Column::Kind.eq("webinar"))
         .one(&app.state.db)
         .await
         .unwrap()
@@ -583,4 +598,22 @@ async fn cloning_copies_activities_with_shifted_times(backend: Backend) {
         local(original.starts_at.unwrap()) + TimeDelta::days(28),
         "same wall-clock time, 28 days later"
     );
+    let copied_quiz = activity::Entity::find()
+        .filter(activity::Column::EditionId.eq(clone))
+        .filter(activity::Column::Kind.eq("quiz"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        copied_quiz.confirms_webinar_id,
+        Some(copied.id),
+        "the copy confirms the copied webinar"
+    );
+    let questions = app::ssr::entities::quiz_question::Entity::find()
+        .filter(app::ssr::entities::quiz_question::Column::ActivityId.eq(copied_quiz.id))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(questions, 3);
 }

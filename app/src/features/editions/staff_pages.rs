@@ -127,6 +127,7 @@ fn EditionAdminView(
             <p class="actions">
                 <a class="button secondary" href=format!("/staff/editions/{edition_id}/activities")>{t!(i18n, activities.manage)}</a>
                 <a class="button secondary" href=format!("/staff/editions/{edition_id}/groups")>{t!(i18n, groups.manage)}</a>
+                <a class="button secondary" href=format!("/editions/{edition_id}/cockpit")>{t!(i18n, cockpit.title)}</a>
                 <a href=format!("/editions/{edition_id}")>{t!(i18n, staff.participant_view)}</a>
             </p>
         </header>
