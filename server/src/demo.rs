@@ -212,13 +212,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
         let at = |offset: i64, hour: u32| {
             app::ssr::db::from_local(day(offset).and_hms_opt(hour, 0, 0).unwrap_or_default())
         };
-        let activities: [(
-            &str,
-            &str,
-            Option<chrono::DateTime<Utc>>,
-            Option<chrono::DateTime<Utc>>,
-            i32,
-        ); 7] = [
+        let activities: [DemoActivity; 7] = [
             ("material", "Guida al TwinSpace", None, None, 60),
             (
                 "webinar",
@@ -334,6 +328,15 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
     }
     Ok(credentials)
 }
+
+/// Kind, title, start (webinars), due time, estimated minutes.
+type DemoActivity = (
+    &'static str,
+    &'static str,
+    Option<chrono::DateTime<Utc>>,
+    Option<chrono::DateTime<Utc>>,
+    i32,
+);
 
 /// A short final quiz: one question of each kind.
 async fn demo_questions(state: &AppState, activity_id: i32) -> Result<(), String> {

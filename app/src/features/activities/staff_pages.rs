@@ -125,7 +125,7 @@ fn ActivitiesAdminView(
             }.into_any()
         }}
         <section class="card" aria-labelledby="new-activity-heading">
-            <h2 id="new-activity-heading">{t!(i18n, activities.new)}</h2>
+            <h2 id="new-activity-heading">{t!(i18n, activities.new_activity)}</h2>
             <ErrorNotice error=create_error/>
             <ActionForm action=create>
                 <input type="hidden" name="edition_id" value=edition_id/>

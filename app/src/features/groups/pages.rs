@@ -101,7 +101,7 @@ fn GroupsAdmin(
                 </ActionForm>
             </section>
             <section class="card" aria-labelledby="new-group-heading">
-                <h2 id="new-group-heading">{t!(i18n, groups.new)}</h2>
+                <h2 id="new-group-heading">{t!(i18n, groups.new_group)}</h2>
                 <ErrorNotice error=create_error/>
                 <ActionForm action=create>
                     <input type="hidden" name="edition_id" value=edition_id/>
