@@ -132,6 +132,8 @@ pub struct ActivityPage {
     pub duration_minutes: Option<i32>,
     /// Shown to enrolled participants from shortly before the start until the end.
     pub join_url: Option<String>,
+    /// A webinar that has ended: no join link will come.
+    pub over: bool,
     pub recording_url: Option<String>,
     pub speakers: Vec<String>,
     pub state: Option<ActivityState>,

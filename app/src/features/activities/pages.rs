@@ -188,9 +188,11 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
             })}
             {(kind == ActivityKind::Webinar).then(|| match page.join_url.clone() {
                 Some(url) => view! { <p><a class="button primary" href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.join)}</a></p> }.into_any(),
+                None if page.over => ().into_any(),
                 None => view! { <p class="hint">{t!(i18n, activities.join_later)}</p> }.into_any(),
             })}
-            {page.recording_url.clone().map(|url| view! {
+            // The catch-up section carries the recording link itself.
+            {page.recording_url.clone().filter(|_| page.catch_up.is_none()).map(|url| view! {
                 <p><a href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.recording)}</a></p>
             })}
             {page.catch_up.clone().map(|catch_up| view! { <CatchUpSection catch_up recording=page.recording_url.clone() webinar_id=id/> })}

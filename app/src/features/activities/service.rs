@@ -445,6 +445,9 @@ pub async fn open_activity(activity_id: i32) -> Result<ActivityPage, AppError> {
         starts_at,
         duration_minutes: model.duration_minutes,
         join_url,
+        over: starts_at.is_some_and(|start| {
+            now > start + TimeDelta::minutes(i64::from(model.duration_minutes.unwrap_or(0)))
+        }),
         recording_url: model.recording_url,
         speakers: speaker_names,
         state: state_of,
