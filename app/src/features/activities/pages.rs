@@ -227,7 +227,12 @@ fn CatchUpSection(catch_up: CatchUp, recording: Option<String>, webinar_id: i32)
         <section class="catch-up card" aria-labelledby="catch-up-heading">
             <h2 id="catch-up-heading">{t!(i18n, recording.title)}</h2>
             {if catch_up.done {
-                view! { <p class="notice success">{t!(i18n, recording.done)}</p> }.into_any()
+                view! {
+                    <p class="notice success">{t!(i18n, recording.done)}</p>
+                    {recording.map(|url| view! {
+                        <p><a href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.recording)}</a></p>
+                    })}
+                }.into_any()
             } else {
                 view! {
                     <p>{t!(i18n, recording.lead)}</p>
