@@ -34,6 +34,7 @@ pub struct Config {
     pub site_root: String,
     pub upload_dir: String,
     pub upload_max_bytes: usize,
+    pub upload_types: Vec<app::domain::submissions::FileType>,
 }
 
 /// A secret that never shows in logs or debug output.
@@ -168,6 +169,23 @@ impl Config {
                 )));
             }
         };
+        let upload_types = match lookup("AULA_UPLOAD_TYPES") {
+            None => app::domain::submissions::FileType::ALL.to_vec(),
+            Some(list) => match app::domain::submissions::parse_file_types(&list) {
+                Ok(types) if !types.is_empty() => types,
+                Ok(_) => {
+                    return Err(ConfigError(
+                        "AULA_UPLOAD_TYPES must name at least one of pdf, docx, odt, png, jpg"
+                            .to_owned(),
+                    ));
+                }
+                Err(unknown) => {
+                    return Err(ConfigError(format!(
+                        "AULA_UPLOAD_TYPES: {unknown:?} is not one of pdf, docx, odt, png, jpg"
+                    )));
+                }
+            },
+        };
         Ok(Self {
             database_url,
             db_max_connections: number("AULA_DB_MAX_CONNECTIONS", 10)? as u32,
@@ -180,6 +198,7 @@ impl Config {
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
             upload_dir: lookup("AULA_UPLOAD_DIR").unwrap_or_else(|| "data/uploads".to_owned()),
             upload_max_bytes: number("AULA_UPLOAD_MAX_MB", 10)?.min(1024) as usize * 1024 * 1024,
+            upload_types,
         })
     }
 
@@ -235,6 +254,16 @@ mod tests {
         assert!(config(&[("DATABASE_URL", "mysql://x")]).is_err());
         assert!(config(&[("AULA_SESSION_IDLE_MINUTES", "0")]).is_err());
         assert!(config(&[("AULA_TRUST_PROXY", "maybe")]).is_err());
+        assert!(config(&[("AULA_UPLOAD_TYPES", "pdf,exe")]).is_err());
+        assert!(config(&[("AULA_UPLOAD_TYPES", " , ")]).is_err());
+    }
+
+    #[test]
+    fn upload_types_default_to_all_and_can_be_narrowed() {
+        use app::domain::submissions::FileType;
+        assert_eq!(config(&[]).unwrap().upload_types, FileType::ALL.to_vec());
+        let narrowed = config(&[("AULA_UPLOAD_TYPES", "pdf, jpeg")]).unwrap();
+        assert_eq!(narrowed.upload_types, vec![FileType::Pdf, FileType::Jpeg]);
     }
 
     #[test]

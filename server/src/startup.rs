@@ -76,6 +76,7 @@ pub fn app_state(config: &Config, db: sea_orm::DatabaseConnection) -> AppState {
             trust_proxy: config.trust_proxy,
             upload_dir: config.upload_dir.clone().into(),
             upload_max_bytes: config.upload_max_bytes,
+            upload_types: config.upload_types.clone(),
         }),
     }
 }

@@ -228,6 +228,28 @@ impl FileType {
         }
     }
 
+    /// How the type is named to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileType::Pdf => "PDF",
+            FileType::Docx => "Word (.docx)",
+            FileType::Odt => "OpenDocument (.odt)",
+            FileType::Png => "PNG",
+            FileType::Jpeg => "JPEG",
+        }
+    }
+
+    /// For a file field's `accept`: the extensions a file of this type may carry.
+    pub fn accept(self) -> &'static str {
+        match self {
+            FileType::Pdf => ".pdf",
+            FileType::Docx => ".docx",
+            FileType::Odt => ".odt",
+            FileType::Png => ".png",
+            FileType::Jpeg => ".jpg,.jpeg",
+        }
+    }
+
     pub fn parse(input: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.extension() == input)
     }
@@ -270,8 +292,34 @@ pub enum UploadProblem {
     TypeNotAllowed,
 }
 
-/// Checks an uploaded file by its content and size.
-pub fn check_file(bytes: &[u8], max_bytes: usize) -> Result<FileType, UploadProblem> {
+/// The file types a list such as `pdf, docx, jpg` names (`jpeg` is taken for `jpg`); the
+/// first unknown name is the error.
+pub fn parse_file_types(list: &str) -> Result<Vec<FileType>, String> {
+    let mut types = Vec::new();
+    for name in list
+        .split(',')
+        .map(|n| n.trim().to_lowercase())
+        .filter(|n| !n.is_empty())
+    {
+        let name = if name == "jpeg" {
+            "jpg".to_owned()
+        } else {
+            name
+        };
+        let kind = FileType::parse(&name).ok_or(name)?;
+        if !types.contains(&kind) {
+            types.push(kind);
+        }
+    }
+    Ok(types)
+}
+
+/// Checks an uploaded file by its content and size, against the allowed types.
+pub fn check_file(
+    bytes: &[u8],
+    max_bytes: usize,
+    allowed: &[FileType],
+) -> Result<FileType, UploadProblem> {
     if bytes.is_empty() {
         return Err(UploadProblem::Empty);
     }
@@ -280,7 +328,9 @@ pub fn check_file(bytes: &[u8], max_bytes: usize) -> Result<FileType, UploadProb
             max_mb: (max_bytes / (1024 * 1024)) as u32,
         });
     }
-    FileType::sniff(bytes).ok_or(UploadProblem::TypeNotAllowed)
+    FileType::sniff(bytes)
+        .filter(|kind| allowed.contains(kind))
+        .ok_or(UploadProblem::TypeNotAllowed)
 }
 
 /// The name to show for an uploaded file: the last part of what the browser sent, without
@@ -457,16 +507,22 @@ mod tests {
 
     #[test]
     fn uploads_are_checked_for_size_and_type() {
-        assert_eq!(check_file(b"", 100), Err(UploadProblem::Empty));
+        let all = FileType::ALL;
+        assert_eq!(check_file(b"", 100, &all), Err(UploadProblem::Empty));
         assert_eq!(
-            check_file(&[b'%'; 3 * 1024 * 1024], 2 * 1024 * 1024),
+            check_file(&[b'%'; 3 * 1024 * 1024], 2 * 1024 * 1024, &all),
             Err(UploadProblem::TooLarge { max_mb: 2 })
         );
         assert_eq!(
-            check_file(b"hello", 100),
+            check_file(b"hello", 100, &all),
             Err(UploadProblem::TypeNotAllowed)
         );
-        assert_eq!(check_file(b"%PDF-1.4", 100), Ok(FileType::Pdf));
+        assert_eq!(check_file(b"%PDF-1.4", 100, &all), Ok(FileType::Pdf));
+        // A real PDF is still refused where only images are allowed.
+        assert_eq!(
+            check_file(b"%PDF-1.4", 100, &[FileType::Png, FileType::Jpeg]),
+            Err(UploadProblem::TypeNotAllowed)
+        );
     }
 
     #[test]
@@ -493,5 +549,15 @@ mod tests {
         assert!(header.starts_with("attachment; filename=\"Attivit_ _1_.pdf\""));
         assert!(header.ends_with("filename*=UTF-8''Attivit%C3%A0%20%221%22.pdf"));
         assert!(!header.contains('\n'));
+    }
+
+    #[test]
+    fn file_type_lists_are_read_strictly() {
+        assert_eq!(
+            parse_file_types("PDF, jpeg ,jpg,"),
+            Ok(vec![FileType::Pdf, FileType::Jpeg])
+        );
+        assert_eq!(parse_file_types("pdf, exe"), Err("exe".to_owned()));
+        assert_eq!(parse_file_types(""), Ok(vec![]));
     }
 }

@@ -420,6 +420,7 @@ mod tests {
             trust_proxy: false,
             upload_dir: "uploads".into(),
             upload_max_bytes: 1024,
+            upload_types: crate::domain::submissions::FileType::ALL.to_vec(),
         };
         let cookie = session_cookie("abc", &settings);
         assert!(

@@ -27,6 +27,8 @@ pub struct Settings {
     pub upload_dir: std::path::PathBuf,
     /// The largest file a participant may attach.
     pub upload_max_bytes: usize,
+    /// The kinds of file participants may attach.
+    pub upload_types: Vec<crate::domain::submissions::FileType>,
 }
 
 impl Settings {

@@ -218,6 +218,7 @@ impl TestApp {
                     UPLOAD_DIRS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
                 )),
                 upload_max_bytes: TEST_UPLOAD_MAX_BYTES,
+                upload_types: app::domain::submissions::FileType::ALL.to_vec(),
             }),
         };
         let leptos = leptos::prelude::LeptosOptions::builder()

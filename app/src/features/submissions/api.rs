@@ -53,6 +53,8 @@ pub struct MyWork {
     /// What the draft still lacks to be handed in.
     pub missing: Vec<FieldProblem>,
     pub max_file_mb: u32,
+    /// The kinds of file that may be attached.
+    pub file_types: Vec<crate::domain::submissions::FileType>,
 }
 
 /// A participant's work on one activity as a reviewer sees it.

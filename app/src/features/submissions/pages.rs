@@ -123,6 +123,18 @@ fn WorkView(work: MyWork) -> impl IntoView {
         .unwrap_or_default();
     let draft_file = draft.as_ref().and_then(|d| d.file.clone());
     let action = format!("/activities/{}/work", work.activity_id);
+    let type_labels = work
+        .file_types
+        .iter()
+        .map(|t| t.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let accept = work
+        .file_types
+        .iter()
+        .map(|t| t.accept())
+        .collect::<Vec<_>>()
+        .join(",");
     let lock = work.locked;
     let design_kind = work.kind == ActivityKind::DesignExercise;
     let textareas: [(Field, String, u32); 5] = [
@@ -153,7 +165,7 @@ fn WorkView(work: MyWork) -> impl IntoView {
                         </TextArea>
                         <div class="field">
                             <label for="work-file">{t!(i18n, work.file)}</label>
-                            <p class="hint" id="work-file-hint">{move || t_string!(i18n, work.file_hint, max = work.max_file_mb).to_string()}</p>
+                            <p class="hint" id="work-file-hint">{move || t_string!(i18n, work.file_hint, types = type_labels.clone(), max = work.max_file_mb).to_string()}</p>
                             {draft_file.clone().map(|file| view! {
                                 <p class="attached">
                                     {t!(i18n, work.attached)} " " <a href=file.url download>{file.name}</a>
@@ -161,7 +173,7 @@ fn WorkView(work: MyWork) -> impl IntoView {
                                 </p>
                             })}
                             <input id="work-file" type="file" name="file" aria-describedby="work-file-hint"
-                                accept=".pdf,.docx,.odt,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"/>
+                                accept=accept/>
                         </div>
                         <div class="actions">
                             <button type="submit" class="button primary" name="action" value="hand_in">{t!(i18n, work.hand_in)}</button>

@@ -141,6 +141,7 @@ pub async fn my_work(activity_id: i32) -> Result<Option<MyWork>, AppError> {
         locked,
         missing,
         max_file_mb: (state.settings.upload_max_bytes / (1024 * 1024)) as u32,
+        file_types: state.settings.upload_types.clone(),
     }))
 }
 
@@ -204,8 +205,12 @@ pub async fn save_work(
     let design = form.design.parse(false).map_err(AppError::invalid)?;
     let upload = match file {
         Some((name, bytes)) => {
-            let kind = submissions::check_file(&bytes, state.settings.upload_max_bytes)
-                .map_err(|p| AppError::Refused(Refusal::Upload(p)))?;
+            let kind = submissions::check_file(
+                &bytes,
+                state.settings.upload_max_bytes,
+                &state.settings.upload_types,
+            )
+            .map_err(|p| AppError::Refused(Refusal::Upload(p)))?;
             Some((submissions::display_name(&name, kind), kind, bytes))
         }
         None => None,
