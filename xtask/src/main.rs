@@ -65,7 +65,12 @@ pub fn home() -> PathBuf {
 
 /// Runs a command from the workspace root, failing with its name if it fails.
 pub fn run_command(command: &mut Command) -> Result<(), String> {
-    let shown = format!("{command:?}");
+    // Program and arguments only: the environment carries test passwords.
+    let shown = std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
     println!("xtask: {shown}");
     let status = command
         .current_dir(root())

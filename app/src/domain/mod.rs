@@ -5,6 +5,7 @@ pub mod account;
 pub mod activities;
 pub mod attendance;
 pub mod calendar;
+pub mod completion;
 pub mod dates;
 pub mod editions;
 pub mod enrolment;
