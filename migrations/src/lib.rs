@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_foundation;
 mod m20261122_000002_groups_and_activities;
 mod m20261122_000003_submissions_and_quizzes;
+mod m20261122_000004_completion;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_groups_and_activities::Migration),
             Box::new(m20261122_000003_submissions_and_quizzes::Migration),
+            Box::new(m20261122_000004_completion::Migration),
         ]
     }
 }

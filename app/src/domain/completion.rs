@@ -173,6 +173,153 @@ pub fn evaluate(rule: &Rule, facts: &[ActivityFact]) -> Progress {
     }
 }
 
+/// The staff form's fields, as sent: `webinars`, `task_sheets`, `hours` (blank: not
+/// required), `including_{id}` and `done_{id}` (checked), `quiz_{id}` (a minimum percentage or
+/// blank). `activities` are the edition's, as (id, kind).
+pub fn parse_form(
+    fields: &std::collections::HashMap<String, String>,
+    activities: &[(i32, ActivityKind)],
+) -> Result<Rule, Vec<super::FieldProblem>> {
+    use super::problem::Problems;
+    use super::{Field, text};
+    let mut problems = Problems::new();
+    let count = |kind: ActivityKind| activities.iter().filter(|(_, k)| *k == kind).count() as i64;
+    let number = |name: &str| fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let checked = |prefix: &str, id: i32| fields.contains_key(&format!("{prefix}_{id}"));
+    let mut requirements = Vec::new();
+
+    if let Some(value) = number("webinars")
+        && let Some(n) = problems.check(
+            Field::Webinars,
+            text::whole_number(value, 1, count(ActivityKind::Webinar).max(1)),
+        )
+    {
+        requirements.push(Requirement::WebinarsAttended { at_least: n as u32 });
+    }
+    let including: Vec<i32> = activities
+        .iter()
+        .filter(|(id, kind)| *kind == ActivityKind::TaskSheet && checked("including", *id))
+        .map(|(id, _)| *id)
+        .collect();
+    match number("task_sheets") {
+        Some(value) => {
+            if let Some(n) = problems.check(
+                Field::TaskSheets,
+                text::whole_number(value, 1, count(ActivityKind::TaskSheet).max(1)),
+            ) {
+                if (n as usize) < including.len() {
+                    problems.push(Field::TaskSheets, super::Problem::FewerThanNamed);
+                } else {
+                    requirements.push(Requirement::TaskSheetsAccepted {
+                        at_least: n as u32,
+                        including,
+                    });
+                }
+            }
+        }
+        // Named task sheets alone: exactly those.
+        None if !including.is_empty() => requirements.push(Requirement::TaskSheetsAccepted {
+            at_least: including.len() as u32,
+            including,
+        }),
+        None => {}
+    }
+    for (id, kind) in activities {
+        if *kind == ActivityKind::Quiz {
+            if let Some(value) = number(&format!("quiz_{id}"))
+                && let Some(p) =
+                    problems.check(Field::MinPercent, text::whole_number(value, 1, 100))
+            {
+                requirements.push(Requirement::QuizPassed {
+                    activity: *id,
+                    min_percent: p as u32,
+                });
+            }
+        } else if *kind != ActivityKind::TaskSheet && checked("done", *id) {
+            requirements.push(Requirement::ActivityDone { activity: *id });
+        }
+    }
+    if let Some(value) = number("hours")
+        && let Some(h) = problems.check(Field::Hours, text::whole_number(value, 1, 1000))
+    {
+        requirements.push(Requirement::Hours { at_least: h as u32 });
+    }
+    if problems.is_empty() {
+        Ok(Rule { requirements })
+    } else {
+        Err(problems.into_vec())
+    }
+}
+
+impl Rule {
+    /// The form's fields for this rule, to fill the form with.
+    pub fn form(&self) -> std::collections::HashMap<String, String> {
+        let mut fields = std::collections::HashMap::new();
+        for requirement in &self.requirements {
+            match requirement {
+                Requirement::WebinarsAttended { at_least } => {
+                    fields.insert("webinars".to_owned(), at_least.to_string());
+                }
+                Requirement::TaskSheetsAccepted {
+                    at_least,
+                    including,
+                } => {
+                    fields.insert("task_sheets".to_owned(), at_least.to_string());
+                    for id in including {
+                        fields.insert(format!("including_{id}"), "on".to_owned());
+                    }
+                }
+                Requirement::ActivityDone { activity } => {
+                    fields.insert(format!("done_{activity}"), "on".to_owned());
+                }
+                Requirement::QuizPassed {
+                    activity,
+                    min_percent,
+                } => {
+                    fields.insert(format!("quiz_{activity}"), min_percent.to_string());
+                }
+                Requirement::Hours { at_least } => {
+                    fields.insert("hours".to_owned(), at_least.to_string());
+                }
+            }
+        }
+        fields
+    }
+
+    /// The same rule with activities re-pointed (for a cloned edition); requirements naming
+    /// an activity that has no copy are dropped.
+    pub fn remapped(&self, copies: &std::collections::HashMap<i32, i32>) -> Rule {
+        let requirements = self
+            .requirements
+            .iter()
+            .filter_map(|r| match r {
+                Requirement::TaskSheetsAccepted {
+                    at_least,
+                    including,
+                } => Some(Requirement::TaskSheetsAccepted {
+                    at_least: *at_least,
+                    including: including
+                        .iter()
+                        .filter_map(|id| copies.get(id).copied())
+                        .collect(),
+                }),
+                Requirement::ActivityDone { activity } => copies
+                    .get(activity)
+                    .map(|a| Requirement::ActivityDone { activity: *a }),
+                Requirement::QuizPassed {
+                    activity,
+                    min_percent,
+                } => copies.get(activity).map(|a| Requirement::QuizPassed {
+                    activity: *a,
+                    min_percent: *min_percent,
+                }),
+                other => Some(other.clone()),
+            })
+            .collect();
+        Rule { requirements }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,6 +469,105 @@ mod tests {
         let text = serde_json::to_string(&rule).unwrap();
         assert!(text.contains("\"kind\":\"task_sheets_accepted\""), "{text}");
         assert_eq!(serde_json::from_str::<Rule>(&text).unwrap(), rule);
+    }
+
+    #[test]
+    fn the_staff_form_becomes_a_rule_and_back() {
+        let activities = [
+            (1, Webinar),
+            (2, Webinar),
+            (3, Webinar),
+            (10, TaskSheet),
+            (11, TaskSheet),
+            (12, TaskSheet),
+            (15, DesignExercise),
+            (20, Quiz),
+        ];
+        let fields: std::collections::HashMap<String, String> = [
+            ("webinars", "2"),
+            ("task_sheets", "3"),
+            ("including_10", "on"),
+            ("done_15", "on"),
+            ("quiz_20", "70"),
+            ("hours", ""),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let rule = parse_form(&fields, &activities).unwrap();
+        assert_eq!(
+            rule.requirements,
+            vec![
+                Requirement::WebinarsAttended { at_least: 2 },
+                Requirement::TaskSheetsAccepted {
+                    at_least: 3,
+                    including: vec![10]
+                },
+                Requirement::ActivityDone { activity: 15 },
+                Requirement::QuizPassed {
+                    activity: 20,
+                    min_percent: 70
+                },
+            ]
+        );
+        assert_eq!(parse_form(&rule.form(), &activities).unwrap(), rule);
+    }
+
+    #[test]
+    fn impossible_thresholds_are_refused() {
+        use crate::domain::{Field, Problem};
+        let activities = [(1, Webinar), (10, TaskSheet), (11, TaskSheet), (20, Quiz)];
+        let form = |pairs: &[(&str, &str)]| -> std::collections::HashMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let fields_of = |r: Result<Rule, Vec<crate::domain::FieldProblem>>| -> Vec<Field> {
+            r.unwrap_err().into_iter().map(|p| p.field).collect()
+        };
+        // More webinars than the edition has; a quiz at 120%; hours that are not a number.
+        assert_eq!(
+            fields_of(parse_form(
+                &form(&[("webinars", "2"), ("quiz_20", "120"), ("hours", "tante")]),
+                &activities
+            )),
+            vec![Field::Webinars, Field::MinPercent, Field::Hours]
+        );
+        // Fewer task sheets than those named.
+        let problems = parse_form(
+            &form(&[
+                ("task_sheets", "1"),
+                ("including_10", "on"),
+                ("including_11", "on"),
+            ]),
+            &activities,
+        )
+        .unwrap_err();
+        assert_eq!(problems[0].problem, Problem::FewerThanNamed);
+        // A checkbox for an activity of another edition is ignored.
+        let rule = parse_form(&form(&[("done_99", "on")]), &activities).unwrap();
+        assert!(rule.requirements.is_empty());
+    }
+
+    #[test]
+    fn a_cloned_rule_points_at_the_copies() {
+        let copies: std::collections::HashMap<i32, i32> = [(10, 110), (20, 120)].into();
+        let cloned = example_rule().remapped(&copies);
+        assert_eq!(
+            cloned.requirements[1],
+            Requirement::TaskSheetsAccepted {
+                at_least: 3,
+                including: vec![110]
+            }
+        );
+        assert_eq!(
+            cloned.requirements[2],
+            Requirement::QuizPassed {
+                activity: 120,
+                min_percent: 70
+            }
+        );
     }
 
     mod properties {

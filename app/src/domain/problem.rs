@@ -47,6 +47,10 @@ pub enum Field {
     MaxAttempts,
     TimeLimitMinutes,
     MinMinutes,
+    Webinars,
+    TaskSheets,
+    MinPercent,
+    Hours,
     ConfirmsWebinar,
     ReviewPolicy,
     Prompt,
@@ -99,6 +103,10 @@ impl Field {
             Field::MaxAttempts => "max_attempts",
             Field::TimeLimitMinutes => "time_limit_minutes",
             Field::MinMinutes => "min_minutes",
+            Field::Webinars => "webinars",
+            Field::TaskSheets => "task_sheets",
+            Field::MinPercent => "min_percent",
+            Field::Hours => "hours",
             Field::ConfirmsWebinar => "confirms_webinar",
             Field::ReviewPolicy => "review_policy",
             Field::Prompt => "prompt",
@@ -112,19 +120,28 @@ impl Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     Required,
-    TooLong { max: u32 },
+    TooLong {
+        max: u32,
+    },
     ControlCharacters,
     EmailInvalid,
     EmailTaken,
     SchoolCodeInvalid,
-    PasswordTooShort { min: u32 },
-    PasswordTooLong { max: u32 },
+    PasswordTooShort {
+        min: u32,
+    },
+    PasswordTooLong {
+        max: u32,
+    },
     PasswordCommon,
     PasswordLikeEmail,
     CourseCodeInvalid,
     CourseCodeTaken,
     NotAWholeNumber,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     DateInvalid,
     ClosesBeforeOpens,
     EndsBeforeStarts,
@@ -139,6 +156,8 @@ pub enum Problem {
     SomeCorrectOption,
     TooFewOptions,
     AcceptedAnswerRequired,
+    /// Fewer task sheets required than those named as required.
+    FewerThanNamed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

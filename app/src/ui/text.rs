@@ -71,6 +71,7 @@ pub fn problem_in(locale: Locale, problem: Problem) -> String {
         Problem::OneCorrectOption => td_string!(locale, problems.one_correct_option).to_string(),
         Problem::SomeCorrectOption => td_string!(locale, problems.some_correct_option).to_string(),
         Problem::TooFewOptions => td_string!(locale, problems.too_few_options).to_string(),
+        Problem::FewerThanNamed => td_string!(locale, problems.fewer_than_named).to_string(),
         Problem::AcceptedAnswerRequired => {
             td_string!(locale, problems.accepted_answer_required).to_string()
         }

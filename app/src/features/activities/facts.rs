@@ -23,6 +23,8 @@ pub struct Facts {
     latest_sent: HashMap<(i32, i32), (i32, SubmissionStatus)>,
     /// Submitted attempts, and whether any passed.
     attempts: HashMap<(i32, i32), (u32, bool)>,
+    /// The best percentage among submitted attempts.
+    best: HashMap<(i32, i32), u32>,
     /// Recordings the participant says they watched.
     watched: HashSet<(i32, i32)>,
     /// For each webinar with one, the quiz confirming its recording was watched.
@@ -124,19 +126,22 @@ pub async fn load(
         .column(quiz_attempt::Column::ActivityId)
         .column(quiz_attempt::Column::UserId)
         .column(quiz_attempt::Column::Passed)
+        .column(quiz_attempt::Column::Percent)
         .filter(quiz_attempt::Column::ActivityId.is_in(ids))
         .filter(quiz_attempt::Column::SubmittedAt.is_not_null());
     if let Some(users) = &users {
         query = query.filter(quiz_attempt::Column::UserId.is_in(users.clone()));
     }
-    for (a, u, passed) in query
-        .into_tuple::<(i32, i32, Option<bool>)>()
+    for (a, u, passed, percent) in query
+        .into_tuple::<(i32, i32, Option<bool>, Option<i32>)>()
         .all(db)
         .await?
     {
         let entry = facts.attempts.entry((a, u)).or_insert((0, false));
         entry.0 += 1;
         entry.1 |= passed.unwrap_or(false);
+        let best = facts.best.entry((a, u)).or_insert(0);
+        *best = (*best).max(percent.unwrap_or(0).max(0) as u32);
     }
     Ok(facts)
 }
@@ -147,6 +152,32 @@ pub fn quiz_closed(activity: &activity::Model, now: DateTime<Utc>) -> bool {
 }
 
 impl Facts {
+    /// One activity as the completion rule sees it for one participant; a quiz score the
+    /// participant may not see yet is left out of their own view.
+    pub fn completion_fact(
+        &self,
+        edition: &edition::Model,
+        activity: &activity::Model,
+        user_id: i32,
+        now: DateTime<Utc>,
+        tutor: bool,
+    ) -> crate::domain::completion::ActivityFact {
+        let state = self.state(edition, activity, user_id, now, tutor);
+        let kind = ActivityKind::parse(&activity.kind).unwrap_or(ActivityKind::Material);
+        let best_percent = (kind == ActivityKind::Quiz
+            && matches!(state, ActivityState::Passed | ActivityState::Failed))
+        .then(|| self.best.get(&(activity.id, user_id)).copied())
+        .flatten();
+        crate::domain::completion::ActivityFact {
+            id: activity.id,
+            kind,
+            counts: activity.counts,
+            estimated_minutes: activity.estimated_minutes.max(0) as u32,
+            state,
+            best_percent,
+        }
+    }
+
     /// Whether the participant has said they watched this webinar's recording.
     pub fn watched_recording(&self, activity_id: i32, user_id: i32) -> bool {
         self.watched.contains(&(activity_id, user_id))

@@ -22,6 +22,9 @@ pub struct Model {
     pub attendance_min_minutes: i32,
     /// Whether watching the recording (and passing its quiz) may stand in for attending.
     pub allow_recording: bool,
+    /// `domain::completion::Rule` as JSON; none yet means nothing is required.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub completion_rule: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
