@@ -5,6 +5,7 @@ use crate::features::activities::attendance_pages::{AttendancePage, ImportPrevie
 use crate::features::activities::pages::ActivityPageView;
 use crate::features::activities::staff_pages::ActivitiesAdminPage;
 use crate::features::cockpit::pages::CockpitPage;
+use crate::features::completion::pages::CompletionRulePage;
 use crate::features::courses::pages::{CoursePage, StaffHomePage};
 use crate::features::editions::pages::{CataloguePage, EditionPageView};
 use crate::features::editions::staff_pages::EditionAdminPage;
@@ -84,6 +85,7 @@ fn Routed() -> impl IntoView {
                 <Route path=path!("/editions/:id/cockpit") view=CockpitPage ssr=SsrMode::Async/>
                 <Route path=path!("/submissions/:id") view=SubmissionPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/activities/:id/quiz") view=QuizAdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/editions/:id/completion") view=CompletionRulePage ssr=SsrMode::Async/>
             </FlatRoutes>
         </Layout>
     }

@@ -52,6 +52,11 @@ pub enum Refusal {
     /// Catching up with a recording is not possible for this webinar (attended, not over,
     /// not allowed by the edition, or without a recording or a quiz to confirm it).
     CannotCatchUp,
+    /// Saving the completion rule would change whether this many participants meet it: the
+    /// page asks for a confirmation first.
+    RuleChangesStatus {
+        changed: u32,
+    },
     /// An uploaded attendance report could not be read.
     Report(crate::domain::attendance::report::ReportError),
     Submission(crate::domain::submissions::SubmissionRefusal),

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod cockpit;
+pub mod completion;
 pub mod courses;
 pub mod editions;
 pub mod groups;

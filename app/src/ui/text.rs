@@ -120,6 +120,9 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
         Refusal::NotAnAmbassador => td_string!(locale, errors.not_an_ambassador).to_string(),
         Refusal::NotASpeaker => td_string!(locale, errors.not_a_speaker).to_string(),
         Refusal::CannotCatchUp => td_string!(locale, errors.cannot_catch_up).to_string(),
+        Refusal::RuleChangesStatus { changed } => {
+            td_string!(locale, completion.confirm_change, count = changed).to_string()
+        }
         Refusal::Report(ReportError::Empty) => td_string!(locale, errors.report_empty).to_string(),
         Refusal::Report(ReportError::NotText) => {
             td_string!(locale, errors.report_not_text).to_string()

@@ -267,6 +267,10 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("load_quiz_admin", STAFF),
         ("save_question", STAFF),
         ("delete_question", STAFF),
+        ("load_my_progress", SIGNED_IN),
+        ("load_completion_rule", STAFF),
+        // An empty rule changes nobody's status: saved without a confirmation.
+        ("save_completion_rule", STAFF),
         ("load_import", STAFF),
         ("apply_import", STAFF),
         ("load_activities_admin", STAFF),
@@ -450,7 +454,12 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("edition_id", f.open_edition.clone()),
             ("page", "1".to_owned()),
         ],
-        "load_tutors_edition" => vec![("edition_id", f.open_edition.clone())],
+        "load_tutors_edition"
+        | "load_my_progress"
+        | "load_completion_rule"
+        | "save_completion_rule" => {
+            vec![("edition_id", f.open_edition.clone())]
+        }
         "load_quiz" | "start_attempt" | "load_quiz_admin" => {
             vec![("activity_id", f.quiz.clone())]
         }

@@ -673,6 +673,16 @@ pub async fn clone_edition(
             .exec(&txn)
             .await?;
     }
+    // The completion rule comes along, naming the copies of its activities.
+    if let Some(rule) = source
+        .completion_rule
+        .as_deref()
+        .and_then(|text| serde_json::from_str::<crate::domain::completion::Rule>(text).ok())
+    {
+        let mut with_rule: edition::ActiveModel = created.clone().into();
+        with_rule.completion_rule = Set(serde_json::to_string(&rule.remapped(&copies)).ok());
+        with_rule.update(&txn).await?;
+    }
     txn.commit().await?;
     tracing::info!(
         user.id = caller.id,

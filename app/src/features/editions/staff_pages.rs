@@ -128,6 +128,7 @@ fn EditionAdminView(
                 <a class="button secondary" href=format!("/staff/editions/{edition_id}/activities")>{t!(i18n, activities.manage)}</a>
                 <a class="button secondary" href=format!("/staff/editions/{edition_id}/groups")>{t!(i18n, groups.manage)}</a>
                 <a class="button secondary" href=format!("/editions/{edition_id}/cockpit")>{t!(i18n, cockpit.title)}</a>
+                <a class="button secondary" href=format!("/staff/editions/{edition_id}/completion")>{t!(i18n, completion.manage)}</a>
                 <a href=format!("/editions/{edition_id}")>{t!(i18n, staff.participant_view)}</a>
             </p>
         </header>

@@ -1,0 +1,51 @@
+use crate::domain::activities::ActivityKind;
+use crate::domain::completion::Progress;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[cfg(feature = "ssr")]
+use {super::service, crate::ssr::respond};
+
+/// The participant's own progress, with the titles of the activities it names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyProgress {
+    pub edition_id: i32,
+    pub progress: Progress,
+    pub titles: HashMap<i32, String>,
+}
+
+/// What the staff form shows: the edition's activities and the rule as form fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompletionAdmin {
+    pub edition_id: i32,
+    pub edition_title: String,
+    pub activities: Vec<(i32, ActivityKind, String)>,
+    pub rule: crate::domain::completion::Rule,
+    pub form: HashMap<String, String>,
+    /// Enrolled participants, and how many of them meet the rule now.
+    pub participants: u32,
+    pub met: u32,
+}
+
+#[server(prefix = "/api", endpoint = "load_my_progress")]
+pub async fn load_my_progress(edition_id: i32) -> Result<Option<MyProgress>, AppError> {
+    respond(service::my_progress(edition_id).await)
+}
+
+#[server(prefix = "/api", endpoint = "load_completion_rule")]
+pub async fn load_completion_rule(edition_id: i32) -> Result<CompletionAdmin, AppError> {
+    respond(service::completion_admin(edition_id).await)
+}
+
+/// Saves the rule. When it would change whether some participants meet it, nothing is saved
+/// unless `confirm` carries that number: the page asks first.
+#[server(prefix = "/api", endpoint = "save_completion_rule")]
+pub async fn save_completion_rule(
+    edition_id: i32,
+    #[server(default)] rule: HashMap<String, String>,
+    confirm: Option<u32>,
+) -> Result<u32, AppError> {
+    respond(service::save_rule(edition_id, rule, confirm).await)
+}

@@ -1,0 +1,310 @@
+//! The participant's checklist towards the certificate, and the staff form for the rule.
+
+use super::api::{
+    CompletionAdmin, MyProgress, SaveCompletionRule, load_completion_rule, load_my_progress,
+};
+use crate::domain::Field;
+use crate::domain::activities::ActivityKind;
+use crate::domain::completion::{Requirement, RequirementProgress};
+use crate::error::{AppError, Refusal};
+use crate::features::editions::pages::id_param;
+use crate::i18n::*;
+use crate::ui::forms::action_error;
+use crate::ui::messages::{ErrorNotice, Loading, PageError, SuccessNotice};
+use crate::ui::text::I18n;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use std::collections::HashMap;
+
+/// One requirement in words, with the participant's figures.
+fn describe(i18n: I18n, r: &RequirementProgress, titles: &HashMap<i32, String>) -> String {
+    let title = |id: &i32| titles.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
+    match &r.requirement {
+        Requirement::WebinarsAttended { .. } => t_string!(
+            i18n,
+            completion.req_webinars,
+            achieved = r.achieved,
+            required = r.required
+        )
+        .to_string(),
+        Requirement::TaskSheetsAccepted { including, .. } => {
+            let mut text = t_string!(
+                i18n,
+                completion.req_task_sheets,
+                achieved = r.achieved,
+                required = r.required
+            )
+            .to_string();
+            for id in including {
+                text.push_str(", ");
+                text.push_str(
+                    &t_string!(i18n, completion.req_including, title = title(id)).to_string(),
+                );
+            }
+            text
+        }
+        Requirement::ActivityDone { activity } => {
+            t_string!(i18n, completion.req_done, title = title(activity)).to_string()
+        }
+        Requirement::QuizPassed {
+            activity,
+            min_percent,
+        } => t_string!(
+            i18n,
+            completion.req_quiz,
+            title = title(activity),
+            min = *min_percent,
+            best = r.achieved
+        )
+        .to_string(),
+        Requirement::Hours { .. } => t_string!(
+            i18n,
+            completion.req_hours,
+            achieved = r.achieved / 60,
+            required = r.required / 60
+        )
+        .to_string(),
+    }
+}
+
+/// On the edition page, for participants: a progress bar and what is still missing.
+#[component]
+pub fn MyProgressSection(edition_id: i32) -> impl IntoView {
+    let data = Resource::new(move || edition_id, load_my_progress);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(mine)) => view! { <MyProgressView mine/> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MyProgressView(mine: MyProgress) -> impl IntoView {
+    let i18n = use_i18n();
+    let percent = mine.progress.percent;
+    let met = mine.progress.met;
+    let titles = mine.titles.clone();
+    view! {
+        <section class="progress-card card" aria-labelledby="progress-heading">
+            <h2 id="progress-heading">{t!(i18n, completion.my_title)}</h2>
+            <div class="progress-bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
+                <span style=format!("width: {percent}%")></span>
+            </div>
+            <p class="progress-figure">{move || t_string!(i18n, completion.percent, percent = percent).to_string()}</p>
+            {met.then(|| view! { <p class="notice success">{t!(i18n, completion.complete)}</p> })}
+            <ul class="checklist">
+                {mine.progress.requirements.into_iter().map(|r| {
+                    let done = r.met;
+                    let titles = titles.clone();
+                    let text = move || describe(i18n, &r, &titles);
+                    view! {
+                        <li class=if done { "met" } else { "not-met" }>
+                            <span class="mark" aria-hidden="true">{if done { "✓" } else { "○" }}</span>
+                            <span class="visually-hidden">{move || if done { t_string!(i18n, completion.met) } else { t_string!(i18n, completion.not_met) }}": "</span>
+                            {text}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn CompletionRulePage() -> impl IntoView {
+    let id = id_param();
+    let save = ServerAction::<SaveCompletionRule>::new();
+    let data = Resource::new(
+        move || (id.get(), save.version().get()),
+        |(id, _)| load_completion_rule(id),
+    );
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(error) => view! { <PageError error/> }.into_any(),
+                    Ok(admin) => view! { <CompletionRuleView admin save/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CompletionRuleView(
+    admin: CompletionAdmin,
+    save: ServerAction<SaveCompletionRule>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let edition_id = admin.edition_id;
+    let error = action_error(save);
+    let saved = Signal::derive(move || save.value().get().is_some_and(|r| r.is_ok()));
+    // When the server asks for a confirmation, the next press carries it.
+    let confirm = Signal::derive(move || match save.value().get() {
+        Some(Err(AppError::Refused(Refusal::RuleChangesStatus { changed }))) => Some(changed),
+        _ => None,
+    });
+    let form = admin.form.clone();
+    let value = move |name: &str| form.get(name).cloned().unwrap_or_default();
+    let checked = {
+        let form = admin.form.clone();
+        move |name: String| form.contains_key(&name)
+    };
+    let of_kind = |kind: ActivityKind| -> Vec<(i32, String)> {
+        admin
+            .activities
+            .iter()
+            .filter(|(_, k, _)| *k == kind)
+            .map(|(id, _, t)| (*id, t.clone()))
+            .collect()
+    };
+    let webinar_count = of_kind(ActivityKind::Webinar).len();
+    let sheets = of_kind(ActivityKind::TaskSheet);
+    let quizzes = of_kind(ActivityKind::Quiz);
+    let others: Vec<(i32, String)> = admin
+        .activities
+        .iter()
+        .filter(|(_, k, _)| !matches!(k, ActivityKind::TaskSheet | ActivityKind::Quiz))
+        .map(|(id, _, t)| (*id, t.clone()))
+        .collect();
+    let titles: HashMap<i32, String> = admin
+        .activities
+        .iter()
+        .map(|(id, _, t)| (*id, t.clone()))
+        .collect();
+    let summary: Vec<String> = admin
+        .rule
+        .requirements
+        .iter()
+        .map(|r| summary_of(i18n, r, &titles))
+        .collect();
+    let problems = move |field: Field| {
+        error
+            .get()
+            .map(|e| e.problems_of(field))
+            .unwrap_or_default()
+    };
+    let number_field = move |field: Field,
+                             name: String,
+                             label: String,
+                             max: usize,
+                             current: String| {
+        let id = format!("rule-{name}");
+        view! {
+            <div class="field" class:has-problem=move || !problems(field).is_empty()>
+                <label for=id.clone()>{label}</label>
+                <input id=id type="number" name=format!("rule[{name}]") min="1" max=max value=current/>
+                <ul class="field-problems">{move || problems(field).into_iter().map(|p| view! { <li>{crate::ui::text::problem(i18n, p)}</li> }).collect_view()}</ul>
+            </div>
+        }
+    };
+    view! {
+        <Title text=format!("{} · {}", t_string!(i18n, completion.title), admin.edition_title)/>
+        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
+            <a href="/staff">{t!(i18n, staff.title)}</a>
+            " / "
+            <a href=format!("/staff/editions/{edition_id}")>{admin.edition_title.clone()}</a>
+        </nav>
+        <header class="page-header">
+            <h1>{t!(i18n, completion.title)}</h1>
+            <p class="lead">{t!(i18n, completion.lead)}</p>
+        </header>
+        <section class="card rule-summary">
+            <p><strong>{t!(i18n, completion.summary)}</strong> " "
+                {if summary.is_empty() { t_string!(i18n, completion.none).to_string() } else { summary.join(" · ") }}
+            </p>
+            <p class="aside">{move || t_string!(i18n, completion.now_met, met = admin.met, participants = admin.participants).to_string()}</p>
+        </section>
+        <Show when=move || saved.get()>
+            <SuccessNotice>{t!(i18n, completion.saved)}</SuccessNotice>
+        </Show>
+        <ErrorNotice error/>
+        <ActionForm action=save attr:class="card rule-form">
+            <input type="hidden" name="edition_id" value=edition_id/>
+            {move || confirm.get().map(|n| view! { <input type="hidden" name="confirm" value=n/> })}
+            {number_field(Field::Webinars, "webinars".to_owned(), t_string!(i18n, completion.webinars).to_string(), webinar_count.max(1), value("webinars"))}
+            <p class="hint">{t!(i18n, completion.webinars_hint)}</p>
+            {number_field(Field::TaskSheets, "task_sheets".to_owned(), t_string!(i18n, completion.task_sheets).to_string(), sheets.len().max(1), value("task_sheets"))}
+            {(!sheets.is_empty()).then(|| view! {
+                <fieldset>
+                    <legend>{t!(i18n, completion.including)}</legend>
+                    {sheets.iter().map(|(id, title)| {
+                        let name = format!("including_{id}");
+                        let input_id = format!("rule-{name}");
+                        view! {
+                            <div class="field checkbox">
+                                <input type="checkbox" id=input_id.clone() name=format!("rule[{name}]") value="on" checked=checked(name.clone())/>
+                                <label for=input_id>{title.clone()}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            })}
+            {quizzes.iter().map(|(id, title)| {
+                let name = format!("quiz_{id}");
+                let current = value(&name);
+                number_field(Field::MinPercent, name, format!("{} – {}", title, t_string!(i18n, completion.quiz_min)), 100, current)
+            }).collect_view()}
+            {(!others.is_empty()).then(|| view! {
+                <fieldset>
+                    <legend>{t!(i18n, completion.done)}</legend>
+                    {others.iter().map(|(id, title)| {
+                        let name = format!("done_{id}");
+                        let input_id = format!("rule-{name}");
+                        view! {
+                            <div class="field checkbox">
+                                <input type="checkbox" id=input_id.clone() name=format!("rule[{name}]") value="on" checked=checked(name.clone())/>
+                                <label for=input_id>{title.clone()}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            })}
+            {number_field(Field::Hours, "hours".to_owned(), t_string!(i18n, completion.hours).to_string(), 1000, value("hours"))}
+            <button type="submit" class="button primary">{t!(i18n, completion.save)}</button>
+        </ActionForm>
+    }
+}
+
+/// A requirement in a few words, for the staff summary.
+fn summary_of(i18n: I18n, r: &Requirement, titles: &HashMap<i32, String>) -> String {
+    let progress = RequirementProgress {
+        requirement: r.clone(),
+        achieved: 0,
+        required: 0,
+        met: false,
+        missing: Vec::new(),
+    };
+    let title = |id: &i32| titles.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
+    match r {
+        Requirement::WebinarsAttended { at_least } => {
+            format!("{} ≥ {at_least}", t_string!(i18n, completion.webinars))
+        }
+        Requirement::TaskSheetsAccepted {
+            at_least,
+            including,
+        } => {
+            let mut text = format!("{} ≥ {at_least}", t_string!(i18n, completion.task_sheets));
+            for id in including {
+                text.push_str(", ");
+                text.push_str(
+                    &t_string!(i18n, completion.req_including, title = title(id)).to_string(),
+                );
+            }
+            text
+        }
+        Requirement::QuizPassed {
+            activity,
+            min_percent,
+        } => format!("«{}» ≥ {min_percent}%", title(activity)),
+        Requirement::Hours { at_least } => {
+            format!("{} ≥ {at_least}", t_string!(i18n, completion.hours))
+        }
+        Requirement::ActivityDone { .. } => describe(i18n, &progress, titles),
+    }
+}

@@ -1,0 +1,163 @@
+use super::api::{CompletionAdmin, MyProgress};
+use crate::domain::activities::ActivityKind;
+use crate::domain::completion::{self, Progress, Rule};
+use crate::domain::enrolment::EnrolmentStatus;
+use crate::domain::scoping::EditionRole;
+use crate::error::{AppError, Refusal};
+use crate::features::activities::facts;
+use crate::ssr::auth::{guard, signed_in};
+use crate::ssr::db::find_or_404;
+use crate::ssr::entities::{activity, edition, enrolment};
+use crate::ssr::scope::edition_role;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use std::collections::HashMap;
+
+/// The edition's rule; an edition that has none yet requires nothing.
+pub fn rule_of(edition: &edition::Model) -> Rule {
+    edition
+        .completion_rule
+        .as_deref()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or_default()
+}
+
+async fn activities_of(
+    db: &impl ConnectionTrait,
+    edition_id: i32,
+) -> Result<Vec<activity::Model>, AppError> {
+    Ok(activity::Entity::find()
+        .filter(activity::Column::EditionId.eq(edition_id))
+        .order_by_asc(activity::Column::Position)
+        .order_by_asc(activity::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Everyone enrolled in the edition.
+async fn enrolled(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<i32>, AppError> {
+    Ok(enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::UserId)
+        .filter(enrolment::Column::EditionId.eq(edition_id))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Progress against `rule` for each of `users`, from facts loaded for all of them at once
+/// (one query per kind of fact, whatever the number of participants). `tutor` decides whether
+/// quiz results not yet shown to participants count.
+pub async fn progress_for(
+    db: &impl ConnectionTrait,
+    edition: &edition::Model,
+    rule: &Rule,
+    users: &[i32],
+    tutor: bool,
+) -> Result<HashMap<i32, Progress>, AppError> {
+    let activities = activities_of(db, edition.id).await?;
+    let facts = facts::load(db, &activities, Some(users)).await?;
+    let now = Utc::now();
+    Ok(users
+        .iter()
+        .map(|user| {
+            let mine: Vec<completion::ActivityFact> = activities
+                .iter()
+                .map(|a| facts.completion_fact(edition, a, *user, now, tutor))
+                .collect();
+            (*user, completion::evaluate(rule, &mine))
+        })
+        .collect())
+}
+
+pub async fn my_progress(edition_id: i32) -> Result<Option<MyProgress>, AppError> {
+    let (state, caller) = signed_in().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    if !matches!(
+        edition_role(&state.db, &caller, edition.id).await?,
+        EditionRole::Participant { .. }
+    ) {
+        return Ok(None);
+    }
+    let rule = rule_of(&edition);
+    let progress = progress_for(&state.db, &edition, &rule, &[caller.id], false)
+        .await?
+        .remove(&caller.id)
+        .unwrap_or_else(|| completion::evaluate(&rule, &[]));
+    let titles = activities_of(&state.db, edition.id)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.title))
+        .collect();
+    Ok(Some(MyProgress {
+        edition_id: edition.id,
+        progress,
+        titles,
+    }))
+}
+
+pub async fn completion_admin(edition_id: i32) -> Result<CompletionAdmin, AppError> {
+    let (state, caller) = signed_in().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    caller.require_staff()?;
+    let rule = rule_of(&edition);
+    let people = enrolled(&state.db, edition.id).await?;
+    let progress = progress_for(&state.db, &edition, &rule, &people, true).await?;
+    let activities = activities_of(&state.db, edition.id)
+        .await?
+        .into_iter()
+        .filter_map(|a| ActivityKind::parse(&a.kind).map(|k| (a.id, k, a.title)))
+        .collect();
+    Ok(CompletionAdmin {
+        edition_id: edition.id,
+        edition_title: edition.title.clone(),
+        activities,
+        form: rule.form(),
+        rule,
+        participants: people.len() as u32,
+        met: progress.values().filter(|p| p.met).count() as u32,
+    })
+}
+
+pub async fn save_rule(
+    edition_id: i32,
+    fields: HashMap<String, String>,
+    confirm: Option<u32>,
+) -> Result<u32, AppError> {
+    let (state, caller) = guard().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    caller.require_staff()?;
+    let kinds: Vec<(i32, ActivityKind)> = activities_of(&state.db, edition.id)
+        .await?
+        .into_iter()
+        .filter_map(|a| ActivityKind::parse(&a.kind).map(|k| (a.id, k)))
+        .collect();
+    let rule = completion::parse_form(&fields, &kinds).map_err(AppError::invalid)?;
+    let old = rule_of(&edition);
+    let people = enrolled(&state.db, edition.id).await?;
+    let before = progress_for(&state.db, &edition, &old, &people, true).await?;
+    let after = progress_for(&state.db, &edition, &rule, &people, true).await?;
+    let changed = people
+        .iter()
+        .filter(|u| before.get(u).map(|p| p.met) != after.get(u).map(|p| p.met))
+        .count() as u32;
+    if changed > 0 && confirm != Some(changed) {
+        return Err(AppError::Refused(Refusal::RuleChangesStatus { changed }));
+    }
+    let json = serde_json::to_string(&rule).map_err(|_| AppError::Internal)?;
+    let mut active: edition::ActiveModel = edition.into();
+    active.completion_rule = Set(Some(json));
+    active.updated_at = Set(Utc::now());
+    active.update(&state.db).await?;
+    tracing::info!(
+        user.id = caller.id,
+        edition.id = edition_id,
+        changed,
+        "completion rule saved"
+    );
+    Ok(changed)
+}
