@@ -289,7 +289,7 @@ fn summary_of(i18n: I18n, r: &Requirement, titles: &HashMap<i32, String>) -> Str
             at_least,
             including,
         } => {
-            let mut text = format!("{} ≥ {at_least}", t_string!(i18n, completion.task_sheets));
+            let mut text = t_string!(i18n, completion.sum_task_sheets, n = *at_least).to_string();
             for id in including {
                 text.push_str(", ");
                 text.push_str(

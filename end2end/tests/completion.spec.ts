@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test';
+import { artifacts, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
+
+const staffEmail = process.env.AULA_E2E_STAFF_EMAIL ?? '';
+const staffPassword = process.env.AULA_E2E_STAFF_PASSWORD ?? '';
+
+test('staff set the certificate requirements, confirming the change; a participant sees what is missing', async ({ page, browser }) => {
+  test.skip(!staffEmail, 'run through cargo xtask test, which creates the staff account');
+  // A participant enrolled before the rule exists: nothing is required of them yet.
+  const teacher = await (await browser.newContext({ locale: 'it-IT' })).newPage();
+  await signUp(teacher, uniqueEmail('requisiti'), 'Zoë', 'Łukasiewicz');
+  await openDemoEdition(teacher);
+  await waitForHydration(teacher);
+  await teacher.getByRole('button', { name: 'Iscriviti' }).click();
+  await expect(teacher.getByText('Sei iscritto a questa edizione.')).toBeVisible();
+
+  await logIn(page, staffEmail, staffPassword);
+  await page.goto('/staff');
+  await page.getByRole('link', { name: 'Corso online di base eTwinning' }).click();
+  await page.locator('table a').first().click();
+  await page.getByRole('link', { name: "Requisiti per l'attestato" }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("Requisiti per l'attestato");
+  await waitForHydration(page);
+  await page.getByLabel('Webinar seguiti (almeno)').fill('2');
+  await page.getByLabel('Schede di lavoro accettate (almeno)').fill('1');
+  await page.getByLabel('Il mio primo progetto').check();
+  await page.getByLabel('Quiz finale – Percentuale minima').fill('70');
+  await page.getByRole('button', { name: 'Salva i requisiti' }).click();
+  // Everyone met the empty rule: the change needs a confirmation.
+  await expect(page.getByRole('alert')).toContainText('cambierebbe');
+  await page.getByRole('button', { name: 'Salva i requisiti' }).click();
+  await expect(page.getByText('Requisiti salvati.')).toBeVisible();
+  await expect(page.locator('.rule-summary')).toContainText('«Quiz finale» ≥ 70%');
+  await expect(page.locator('.rule-summary')).toContainText('tra cui «Il mio primo progetto»');
+  await page.screenshot({ path: `${artifacts}/completion-rule.png`, fullPage: true });
+
+  await teacher.reload();
+  const progress = teacher.locator('.progress-card');
+  await expect(progress).toContainText('0% completato');
+  await expect(progress).toContainText('Webinar seguiti: 0 di 2');
+  await expect(progress).toContainText('Schede di lavoro accettate: 0 di 1, tra cui «Il mio primo progetto»');
+  await expect(progress).toContainText('«Quiz finale» superato con almeno il 70%');
+  await teacher.screenshot({ path: `${artifacts}/my-progress.png`, fullPage: true });
+});
