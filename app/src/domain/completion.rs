@@ -173,6 +173,44 @@ pub fn evaluate(rule: &Rule, facts: &[ActivityFact]) -> Progress {
     }
 }
 
+/// Where a participant stands with the rule, for tutors: done, nearly there, on their way, or
+/// behind the pace the edition's calendar asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    Met,
+    /// 75% or more of the way.
+    Close,
+    OnTrack,
+    /// Further behind than the share of the edition already gone by (with 20 points of slack),
+    /// or not met once the edition has ended.
+    AtRisk,
+}
+
+pub fn standing(
+    progress: &Progress,
+    today: chrono::NaiveDate,
+    starts_on: chrono::NaiveDate,
+    ends_on: chrono::NaiveDate,
+) -> Standing {
+    if progress.met {
+        return Standing::Met;
+    }
+    if today > ends_on {
+        return Standing::AtRisk;
+    }
+    let length = (ends_on - starts_on).num_days().max(1);
+    let gone = (today - starts_on).num_days().clamp(0, length);
+    let expected = (gone * 100 / length) as u32;
+    if progress.percent + 20 < expected {
+        Standing::AtRisk
+    } else if progress.percent >= 75 {
+        Standing::Close
+    } else {
+        Standing::OnTrack
+    }
+}
+
 /// The staff form's fields, as sent: `webinars`, `task_sheets`, `hours` (blank: not
 /// required), `including_{id}` and `done_{id}` (checked), `quiz_{id}` (a minimum percentage or
 /// blank). `activities` are the edition's, as (id, kind).
@@ -567,6 +605,41 @@ mod tests {
                 activity: 120,
                 min_percent: 70
             }
+        );
+    }
+
+    #[test]
+    fn standing_follows_the_calendar() {
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2027, 3, d).unwrap();
+        let at = |percent: u32, met: bool| Progress {
+            requirements: Vec::new(),
+            met,
+            percent,
+        };
+        // A 30-day edition from 1 to 31 March.
+        let (start, end) = (day(1), day(31));
+        assert_eq!(standing(&at(100, true), day(2), start, end), Standing::Met);
+        assert_eq!(
+            standing(&at(0, false), day(1), start, end),
+            Standing::OnTrack
+        );
+        assert_eq!(
+            standing(&at(80, false), day(10), start, end),
+            Standing::Close
+        );
+        // Half-way through with 20%: behind by more than 20 points.
+        assert_eq!(
+            standing(&at(20, false), day(16), start, end),
+            Standing::AtRisk
+        );
+        assert_eq!(
+            standing(&at(40, false), day(16), start, end),
+            Standing::OnTrack
+        );
+        // Not done once the edition is over.
+        assert_eq!(
+            standing(&at(90, false), day(31).succ_opt().unwrap(), start, end),
+            Standing::AtRisk
         );
     }
 

@@ -170,6 +170,46 @@ async fn progress_follows_the_rule_and_the_facts(backend: Backend) {
         (Some(1), Some(2))
     );
     assert_eq!(admin["form"][format!("quiz_{quiz}")], "60");
+    // The cockpit shows where each one stands, and filters by it.
+    let cockpit = app
+        .call(
+            "load_cockpit",
+            &[("edition_id", &id), ("page", "1")],
+            Some(&staff),
+        )
+        .await
+        .json();
+    let standings: Vec<(i64, String)> = cockpit["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["user_id"].as_i64().unwrap(),
+                r["standing"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        standings.contains(&(i64::from(anna), "met".to_owned())),
+        "{standings:?}"
+    );
+    assert!(
+        standings
+            .iter()
+            .any(|(u, s)| *u == i64::from(bruno) && s != "met")
+    );
+    let only_met = app
+        .call(
+            "load_cockpit",
+            &[("edition_id", &id), ("page", "1"), ("standing", "met")],
+            Some(&staff),
+        )
+        .await
+        .json();
+    assert_eq!(only_met["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(only_met["rows"][0]["user_id"], anna);
+
     let refused = app
         .call(
             "save_completion_rule",

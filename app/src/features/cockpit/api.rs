@@ -1,4 +1,5 @@
 use crate::domain::activities::{ActivityKind, ActivityState};
+use crate::domain::completion::Standing;
 use crate::error::AppError;
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
@@ -29,6 +30,9 @@ pub struct CockpitRow {
     pub cells: Vec<Cell>,
     /// Activities done, of those that count.
     pub done: u32,
+    /// Progress against the completion rule.
+    pub percent: u32,
+    pub standing: Standing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +60,9 @@ pub struct Cockpit {
     pub pages: u64,
     pub total: u64,
     pub queue: Vec<QueueItem>,
+    /// How many of the participants shown (before the standing filter) stand where.
+    pub standings: Vec<(Standing, u32)>,
+    pub standing: Option<Standing>,
 }
 
 #[server(prefix = "/api", endpoint = "load_cockpit")]
@@ -63,8 +70,9 @@ pub async fn load_cockpit(
     edition_id: i32,
     group: Option<i32>,
     page: u64,
+    standing: Option<Standing>,
 ) -> Result<Cockpit, AppError> {
-    respond(service::cockpit(edition_id, group, page).await)
+    respond(service::cockpit(edition_id, group, page, standing).await)
 }
 
 /// Whether the caller tutors in the edition (staff, or ambassador of one of its groups).

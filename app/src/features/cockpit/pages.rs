@@ -1,6 +1,7 @@
 //! `/editions/:id/cockpit`: the matrix and the review queue.
 
 use super::api::{Cockpit, load_cockpit, load_tutors_edition};
+use crate::domain::completion::Standing;
 use crate::domain::paging::page_number;
 use crate::features::activities::pages::StateBadge;
 use crate::features::editions::pages::id_param;
@@ -22,9 +23,10 @@ pub fn CockpitPage() -> impl IntoView {
             .and_then(|g| g.parse::<i32>().ok())
     };
     let page = move || page_number(query.read().get("page").as_deref());
+    let standing = move || query.read().get("standing").and_then(|s| standing_from(&s));
     let data = Resource::new(
-        move || (id.get(), group(), page()),
-        |(id, group, page)| load_cockpit(id, group, page),
+        move || (id.get(), group(), page(), standing()),
+        |(id, group, page, standing)| load_cockpit(id, group, page, standing),
     );
     view! {
         <Transition fallback=Loading>
@@ -43,10 +45,18 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
     let i18n = use_i18n();
     let edition_id = cockpit.edition_id;
     let group = cockpit.group;
-    let link = move |page: u64| match group {
-        Some(g) => format!("/editions/{edition_id}/cockpit?group={g}&page={page}"),
-        None => format!("/editions/{edition_id}/cockpit?page={page}"),
+    let standing = cockpit.standing;
+    let link = move |page: u64| {
+        let mut to = format!("/editions/{edition_id}/cockpit?page={page}");
+        if let Some(g) = group {
+            to.push_str(&format!("&group={g}"));
+        }
+        if let Some(s) = standing {
+            to.push_str(&format!("&standing={}", standing_key(s)));
+        }
+        to
     };
+    let standings = cockpit.standings.clone();
     let counted = cockpit.counted;
     let (page, pages, total) = (cockpit.page, cockpit.pages, cockpit.total);
     let queue_len = cockpit.queue.len();
@@ -95,8 +105,22 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
 
         <section class="matrix-section" aria-labelledby="matrix-heading">
             <h2 id="matrix-heading">{t!(i18n, cockpit.matrix)}</h2>
+            <ul class="standing-counts">
+                {standings.into_iter().map(|(s, n)| view! {
+                    <li><StandingBadge standing=s/> " " <strong>{n}</strong></li>
+                }).collect_view()}
+            </ul>
+            <form method="get" class="filters">
+                <div class="field">
+                    <label for="standing-filter">{t!(i18n, cockpit.standing)}</label>
+                    <select id="standing-filter" name="standing">
+                        <option value="" selected=standing.is_none()>{t!(i18n, cockpit.everyone)}</option>
+                        {[Standing::Met, Standing::Close, Standing::OnTrack, Standing::AtRisk].into_iter().map(|s| view! {
+                            <option value=standing_key(s) selected=standing == Some(s)>{move || standing_label(i18n, s)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
             {(cockpit.groups.len() > 1).then(|| view! {
-                <form method="get" class="filters">
                     <div class="field">
                         <label for="group-filter">{t!(i18n, cockpit.group)}</label>
                         <select id="group-filter" name="group">
@@ -106,9 +130,9 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </div>
-                    <button type="submit" class="button secondary small">{t!(i18n, cockpit.filter)}</button>
-                </form>
             })}
+                <button type="submit" class="button secondary small">{t!(i18n, cockpit.filter)}</button>
+            </form>
             {if cockpit.rows.is_empty() {
                 view! { <EmptyState><p>{t!(i18n, cockpit.no_participants)}</p></EmptyState> }.into_any()
             } else {
@@ -120,6 +144,7 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
                             <thead><tr>
                                 <th scope="col" class="sticky">{t!(i18n, staff.name)}</th>
                                 <th scope="col">{t!(i18n, cockpit.done)}</th>
+                                <th scope="col">{t!(i18n, cockpit.standing)}</th>
                                 {activities.iter().map(|a| {
                                     let kind = a.kind;
                                     view! {
@@ -138,6 +163,7 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
                                             {row.group.map(|g| view! { <span class="aside">{g}</span> })}
                                         </th>
                                         <td class="done">{row.done} "/" {counted}</td>
+                                        <td class="standing"><StandingBadge standing=row.standing/> <span class="aside">{row.percent} "%"</span></td>
                                         {row.cells.into_iter().map(|cell| {
                                             let state = cell.state;
                                             match cell.submission {
@@ -171,4 +197,44 @@ pub fn CockpitLink(edition_id: i32) -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+fn standing_key(standing: Standing) -> &'static str {
+    match standing {
+        Standing::Met => "met",
+        Standing::Close => "close",
+        Standing::OnTrack => "on_track",
+        Standing::AtRisk => "at_risk",
+    }
+}
+
+fn standing_from(key: &str) -> Option<Standing> {
+    [
+        Standing::Met,
+        Standing::Close,
+        Standing::OnTrack,
+        Standing::AtRisk,
+    ]
+    .into_iter()
+    .find(|s| standing_key(*s) == key)
+}
+
+fn standing_label(i18n: crate::ui::text::I18n, standing: Standing) -> String {
+    match standing {
+        Standing::Met => t_string!(i18n, cockpit.met).to_string(),
+        Standing::Close => t_string!(i18n, cockpit.close).to_string(),
+        Standing::OnTrack => t_string!(i18n, cockpit.on_track).to_string(),
+        Standing::AtRisk => t_string!(i18n, cockpit.at_risk).to_string(),
+    }
+}
+
+#[component]
+fn StandingBadge(standing: Standing) -> impl IntoView {
+    let i18n = use_i18n();
+    let tone = match standing {
+        Standing::Met => "done",
+        Standing::AtRisk => "attention",
+        _ => "pending",
+    };
+    view! { <span class=format!("badge state-{tone}")>{move || standing_label(i18n, standing)}</span> }
 }

@@ -1,11 +1,13 @@
 use super::api::{Cell, Cockpit, CockpitActivity, CockpitRow, QueueItem};
 use crate::domain::activities::ActivityKind;
+use crate::domain::completion::{self, Standing};
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::paging;
 use crate::domain::scoping::EditionRole;
 use crate::domain::submissions::SubmissionStatus;
 use crate::error::AppError;
 use crate::features::activities::facts;
+use crate::features::completion::service as completion_service;
 use crate::ssr::auth::signed_in;
 use crate::ssr::db::{find_or_404, names, to_local};
 use crate::ssr::entities::{activity, edition, enrolment, group, group_member, submission};
@@ -17,7 +19,12 @@ use std::collections::HashMap;
 /// Rows per page of the matrix.
 pub const PAGE_SIZE: u64 = 50;
 
-pub async fn cockpit(edition_id: i32, group: Option<i32>, page: u64) -> Result<Cockpit, AppError> {
+pub async fn cockpit(
+    edition_id: i32,
+    group: Option<i32>,
+    page: u64,
+    standing: Option<Standing>,
+) -> Result<Cockpit, AppError> {
     let (state, caller) = signed_in().await?;
     let db = &state.db;
     let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
@@ -87,6 +94,40 @@ pub async fn cockpit(edition_id: i32, group: Option<i32>, page: u64) -> Result<C
         .order_by_asc(activity::Column::Id)
         .all(db)
         .await?;
+    // Everyone's progress against the rule, from facts loaded once for all of them.
+    let everyone: Vec<i32> = people.iter().map(|p| p.0).collect();
+    let rule = completion_service::rule_of(&edition);
+    let progress = completion_service::progress_for(db, &edition, &rule, &everyone, true).await?;
+    let today = crate::ssr::db::today_in_rome();
+    let standing_of = |user: &i32| {
+        progress
+            .get(user)
+            .map(|p| {
+                (
+                    p.percent,
+                    completion::standing(p, today, edition.starts_on, edition.ends_on),
+                )
+            })
+            .unwrap_or((0, Standing::OnTrack))
+    };
+    let mut standings: Vec<(Standing, u32)> = [
+        Standing::Met,
+        Standing::Close,
+        Standing::OnTrack,
+        Standing::AtRisk,
+    ]
+    .into_iter()
+    .map(|s| (s, 0))
+    .collect();
+    for user in &everyone {
+        let (_, s) = standing_of(user);
+        if let Some(entry) = standings.iter_mut().find(|(k, _)| *k == s) {
+            entry.1 += 1;
+        }
+    }
+    if let Some(wanted) = standing {
+        people.retain(|p| standing_of(&p.0).1 == wanted);
+    }
     let total = people.len() as u64;
     let (page, offset) = paging::clamp(page, total, PAGE_SIZE);
     let on_page: Vec<(i32, String, Option<String>)> = people
@@ -136,12 +177,15 @@ pub async fn cockpit(edition_id: i32, group: Option<i32>, page: u64) -> Result<C
                 .zip(&cells)
                 .filter(|(a, c)| a.counts && c.state.is_done())
                 .count() as u32;
+            let (percent, standing) = standing_of(&user_id);
             CockpitRow {
                 user_id,
                 name,
                 group,
                 cells,
                 done,
+                percent,
+                standing,
             }
         })
         .collect();
@@ -208,6 +252,8 @@ pub async fn cockpit(edition_id: i32, group: Option<i32>, page: u64) -> Result<C
         pages: paging::page_count(total, PAGE_SIZE),
         total,
         queue,
+        standings,
+        standing,
     })
 }
 
