@@ -6,7 +6,7 @@ const staffPassword = process.env.AULA_E2E_STAFF_PASSWORD ?? '';
 
 test('staff set the certificate requirements, confirming the change; a participant sees what is missing', async ({ page, browser }) => {
   test.skip(!staffEmail, 'run through cargo xtask test, which creates the staff account');
-  // A participant enrolled before the rule exists: nothing is required of them yet.
+  // A participant just enrolled: the demo edition's requirements apply to them.
   const teacher = await (await browser.newContext({ locale: 'it-IT' })).newPage();
   await signUp(teacher, uniqueEmail('requisiti'), 'Zoë', 'Łukasiewicz');
   await openDemoEdition(teacher);
@@ -21,12 +21,27 @@ test('staff set the certificate requirements, confirming the change; a participa
   await page.getByRole('link', { name: "Requisiti per l'attestato" }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText("Requisiti per l'attestato");
   await waitForHydration(page);
+  // The demo edition asks for work nobody has done yet. Asking for nothing would make
+  // everyone eligible: the page asks for a confirmation first.
+  await page.getByLabel('Webinar seguiti (almeno)').fill('');
+  await page.getByLabel('Schede di lavoro accettate (almeno)').fill('');
+  await page.getByLabel('Il mio primo progetto').uncheck();
+  await page.getByLabel('Quiz finale – Percentuale minima').fill('');
+  await page.getByLabel('Esercizio di progettazione').uncheck();
+  await page.getByRole('button', { name: 'Salva i requisiti' }).click();
+  await expect(page.getByRole('alert')).toContainText('cambierebbe');
+  await page.getByRole('button', { name: 'Salva i requisiti' }).click();
+  await expect(page.getByText('Requisiti salvati.')).toBeVisible();
+  await expect(page.locator('.rule-summary')).toContainText("Nessun requisito");
+  await teacher.reload();
+  await expect(teacher.locator('.progress-card')).toContainText("Hai soddisfatto tutti i requisiti");
+
   await page.getByLabel('Webinar seguiti (almeno)').fill('2');
   await page.getByLabel('Schede di lavoro accettate (almeno)').fill('1');
   await page.getByLabel('Il mio primo progetto').check();
   await page.getByLabel('Quiz finale – Percentuale minima').fill('70');
   await page.getByRole('button', { name: 'Salva i requisiti' }).click();
-  // Everyone met the empty rule: the change needs a confirmation.
+  // Everyone met the empty rule: this change needs a confirmation too.
   await expect(page.getByRole('alert')).toContainText('cambierebbe');
   await page.getByRole('button', { name: 'Salva i requisiti' }).click();
   await expect(page.getByText('Requisiti salvati.')).toBeVisible();

@@ -251,6 +251,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
             ),
             ("quiz", "Quiz finale", None, Some(at(44, 23)), 30),
         ];
+        let mut created_ids: Vec<(&str, i32)> = Vec::new();
         for (position, (kind, title, starts_at, due_at, minutes)) in
             activities.into_iter().enumerate()
         {
@@ -324,7 +325,38 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
                 }
                 _ => {}
             }
+            created_ids.push((kind, created.id));
         }
+        // The completion rule: two webinars, the first task sheet, the design exercise and
+        // the final quiz at 70%.
+        let id_of = |wanted: &str| {
+            created_ids
+                .iter()
+                .find(|(k, _)| *k == wanted)
+                .map(|(_, id)| *id)
+        };
+        let mut requirements =
+            vec![app::domain::completion::Requirement::WebinarsAttended { at_least: 2 }];
+        if let Some(sheet) = id_of("task_sheet") {
+            requirements.push(app::domain::completion::Requirement::TaskSheetsAccepted {
+                at_least: 1,
+                including: vec![sheet],
+            });
+        }
+        if let Some(design) = id_of("design_exercise") {
+            requirements
+                .push(app::domain::completion::Requirement::ActivityDone { activity: design });
+        }
+        if let Some(quiz) = id_of("quiz") {
+            requirements.push(app::domain::completion::Requirement::QuizPassed {
+                activity: quiz,
+                min_percent: 70,
+            });
+        }
+        let rule = app::domain::completion::Rule { requirements };
+        let mut with_rule: edition::ActiveModel = edition.into();
+        with_rule.completion_rule = Set(serde_json::to_string(&rule).ok());
+        with_rule.update(&state.db).await.map_err(db_error)?;
     }
     Ok(credentials)
 }

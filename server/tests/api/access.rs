@@ -269,7 +269,7 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("delete_question", STAFF),
         ("load_my_progress", SIGNED_IN),
         ("load_completion_rule", STAFF),
-        // An empty rule changes nobody's status: saved without a confirmation.
+        // A rule nobody meets, as nobody met the missing one: saved without a confirmation.
         ("save_completion_rule", STAFF),
         ("load_import", STAFF),
         ("apply_import", STAFF),
@@ -454,12 +454,13 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("edition_id", f.open_edition.clone()),
             ("page", "1".to_owned()),
         ],
-        "load_tutors_edition"
-        | "load_my_progress"
-        | "load_completion_rule"
-        | "save_completion_rule" => {
+        "load_tutors_edition" | "load_my_progress" | "load_completion_rule" => {
             vec![("edition_id", f.open_edition.clone())]
         }
+        "save_completion_rule" => vec![
+            ("edition_id", f.open_edition.clone()),
+            ("rule[hours]", "1000".to_owned()),
+        ],
         "load_quiz" | "start_attempt" | "load_quiz_admin" => {
             vec![("activity_id", f.quiz.clone())]
         }

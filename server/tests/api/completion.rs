@@ -41,7 +41,27 @@ async fn progress_follows_the_rule_and_the_facts(backend: Backend) {
         }
     };
 
-    // No rule yet: nothing is required.
+    // No rule yet: nobody meets it, and participants see no checklist.
+    assert!(progress(anna_session.clone()).await.is_null());
+
+    // Staff say nothing is required: everyone would meet it, which asks for a confirmation.
+    let empty = app
+        .call("save_completion_rule", &[("edition_id", &id)], Some(&staff))
+        .await;
+    assert_eq!(empty.status, StatusCode::CONFLICT, "{}", empty.body);
+    assert!(empty.body.contains("\"changed\":2"), "{}", empty.body);
+    assert!(
+        progress(anna_session.clone()).await.is_null(),
+        "not saved yet"
+    );
+    let confirmed = app
+        .call(
+            "save_completion_rule",
+            &[("edition_id", &id), ("confirm", "2")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
     assert_eq!(
         progress(anna_session.clone()).await["progress"]["met"],
         true

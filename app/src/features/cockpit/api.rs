@@ -32,7 +32,8 @@ pub struct CockpitRow {
     pub done: u32,
     /// Progress against the completion rule.
     pub percent: u32,
-    pub standing: Standing,
+    /// None while the edition has no completion rule.
+    pub standing: Option<Standing>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -163,7 +163,10 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
                                             {row.group.map(|g| view! { <span class="aside">{g}</span> })}
                                         </th>
                                         <td class="done">{row.done} "/" {counted}</td>
-                                        <td class="standing"><StandingBadge standing=row.standing/> <span class="aside">{row.percent} "%"</span></td>
+                                        <td class="standing">{match row.standing {
+                                            Some(standing) => view! { <StandingBadge standing/> " " <span class="aside">{row.percent} "%"</span> }.into_any(),
+                                            None => view! { <span class="aside">"—"</span> }.into_any(),
+                                        }}</td>
                                         {row.cells.into_iter().map(|cell| {
                                             let state = cell.state;
                                             match cell.submission {

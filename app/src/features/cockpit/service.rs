@@ -97,36 +97,37 @@ pub async fn cockpit(
     // Everyone's progress against the rule, from facts loaded once for all of them.
     let everyone: Vec<i32> = people.iter().map(|p| p.0).collect();
     let rule = completion_service::rule_of(&edition);
-    let progress = completion_service::progress_for(db, &edition, &rule, &everyone, true).await?;
-    let today = crate::ssr::db::today_in_rome();
-    let standing_of = |user: &i32| {
-        progress
-            .get(user)
-            .map(|p| {
-                (
-                    p.percent,
-                    completion::standing(p, today, edition.starts_on, edition.ends_on),
-                )
-            })
-            .unwrap_or((0, Standing::OnTrack))
+    let progress = match &rule {
+        Some(rule) => completion_service::progress_for(db, &edition, rule, &everyone, true).await?,
+        None => HashMap::new(),
     };
-    let mut standings: Vec<(Standing, u32)> = [
-        Standing::Met,
-        Standing::Close,
-        Standing::OnTrack,
-        Standing::AtRisk,
-    ]
-    .into_iter()
-    .map(|s| (s, 0))
-    .collect();
-    for user in &everyone {
-        let (_, s) = standing_of(user);
-        if let Some(entry) = standings.iter_mut().find(|(k, _)| *k == s) {
-            entry.1 += 1;
+    let today = crate::ssr::db::today_in_rome();
+    // Without a rule there is nothing to stand against.
+    let standing_of = |user: &i32| {
+        progress.get(user).map(|p| {
+            (
+                p.percent,
+                completion::standing(p, today, edition.starts_on, edition.ends_on),
+            )
+        })
+    };
+    let mut standings: Vec<(Standing, u32)> = Vec::new();
+    if rule.is_some() {
+        for s in [
+            Standing::Met,
+            Standing::Close,
+            Standing::OnTrack,
+            Standing::AtRisk,
+        ] {
+            let n = everyone
+                .iter()
+                .filter(|u| standing_of(u).is_some_and(|(_, x)| x == s))
+                .count() as u32;
+            standings.push((s, n));
         }
     }
     if let Some(wanted) = standing {
-        people.retain(|p| standing_of(&p.0).1 == wanted);
+        people.retain(|p| standing_of(&p.0).is_some_and(|(_, s)| s == wanted));
     }
     let total = people.len() as u64;
     let (page, offset) = paging::clamp(page, total, PAGE_SIZE);
@@ -177,7 +178,10 @@ pub async fn cockpit(
                 .zip(&cells)
                 .filter(|(a, c)| a.counts && c.state.is_done())
                 .count() as u32;
-            let (percent, standing) = standing_of(&user_id);
+            let (percent, standing) = match standing_of(&user_id) {
+                Some((percent, standing)) => (percent, Some(standing)),
+                None => (0, None),
+            };
             CockpitRow {
                 user_id,
                 name,

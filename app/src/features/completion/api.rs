@@ -22,7 +22,8 @@ pub struct CompletionAdmin {
     pub edition_id: i32,
     pub edition_title: String,
     pub activities: Vec<(i32, ActivityKind, String)>,
-    pub rule: crate::domain::completion::Rule,
+    /// None until staff set one.
+    pub rule: Option<crate::domain::completion::Rule>,
     pub form: HashMap<String, String>,
     /// Enrolled participants, and how many of them meet the rule now.
     pub participants: u32,

@@ -177,12 +177,12 @@ fn CompletionRuleView(
         .iter()
         .map(|(id, _, t)| (*id, t.clone()))
         .collect();
-    let summary: Vec<String> = admin
-        .rule
-        .requirements
-        .iter()
-        .map(|r| summary_of(i18n, r, &titles))
-        .collect();
+    let summary: Option<Vec<String>> = admin.rule.as_ref().map(|rule| {
+        rule.requirements
+            .iter()
+            .map(|r| summary_of(i18n, r, &titles))
+            .collect()
+    });
     let problems = move |field: Field| {
         error
             .get()
@@ -216,7 +216,11 @@ fn CompletionRuleView(
         </header>
         <section class="card rule-summary">
             <p><strong>{t!(i18n, completion.summary)}</strong> " "
-                {if summary.is_empty() { t_string!(i18n, completion.none).to_string() } else { summary.join(" · ") }}
+                {match &summary {
+                    None => t_string!(i18n, completion.not_set).to_string(),
+                    Some(s) if s.is_empty() => t_string!(i18n, completion.none).to_string(),
+                    Some(s) => s.join(" · "),
+                }}
             </p>
             <p class="aside">{move || t_string!(i18n, completion.now_met, met = admin.met, participants = admin.participants).to_string()}</p>
         </section>

@@ -16,13 +16,13 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-/// The edition's rule; an edition that has none yet requires nothing.
-pub fn rule_of(edition: &edition::Model) -> Rule {
+/// The edition's rule, once staff have set one. Until then nobody meets it: an edition
+/// never makes everyone eligible for a certificate by accident.
+pub fn rule_of(edition: &edition::Model) -> Option<Rule> {
     edition
         .completion_rule
         .as_deref()
         .and_then(|text| serde_json::from_str(text).ok())
-        .unwrap_or_default()
 }
 
 async fn activities_of(
@@ -83,7 +83,9 @@ pub async fn my_progress(edition_id: i32) -> Result<Option<MyProgress>, AppError
     ) {
         return Ok(None);
     }
-    let rule = rule_of(&edition);
+    let Some(rule) = rule_of(&edition) else {
+        return Ok(None);
+    };
     let progress = progress_for(&state.db, &edition, &rule, &[caller.id], false)
         .await?
         .remove(&caller.id)
@@ -106,7 +108,10 @@ pub async fn completion_admin(edition_id: i32) -> Result<CompletionAdmin, AppErr
     caller.require_staff()?;
     let rule = rule_of(&edition);
     let people = enrolled(&state.db, edition.id).await?;
-    let progress = progress_for(&state.db, &edition, &rule, &people, true).await?;
+    let progress = match &rule {
+        Some(rule) => progress_for(&state.db, &edition, rule, &people, true).await?,
+        None => HashMap::new(),
+    };
     let activities = activities_of(&state.db, edition.id)
         .await?
         .into_iter()
@@ -116,7 +121,7 @@ pub async fn completion_admin(edition_id: i32) -> Result<CompletionAdmin, AppErr
         edition_id: edition.id,
         edition_title: edition.title.clone(),
         activities,
-        form: rule.form(),
+        form: rule.as_ref().map(Rule::form).unwrap_or_default(),
         rule,
         participants: people.len() as u32,
         met: progress.values().filter(|p| p.met).count() as u32,
@@ -137,13 +142,16 @@ pub async fn save_rule(
         .filter_map(|a| ActivityKind::parse(&a.kind).map(|k| (a.id, k)))
         .collect();
     let rule = completion::parse_form(&fields, &kinds).map_err(AppError::invalid)?;
-    let old = rule_of(&edition);
     let people = enrolled(&state.db, edition.id).await?;
-    let before = progress_for(&state.db, &edition, &old, &people, true).await?;
+    let before = match rule_of(&edition) {
+        Some(old) => progress_for(&state.db, &edition, &old, &people, true).await?,
+        None => HashMap::new(),
+    };
     let after = progress_for(&state.db, &edition, &rule, &people, true).await?;
+    let meets = |all: &HashMap<i32, Progress>, user: &i32| all.get(user).is_some_and(|p| p.met);
     let changed = people
         .iter()
-        .filter(|u| before.get(u).map(|p| p.met) != after.get(u).map(|p| p.met))
+        .filter(|u| meets(&before, u) != meets(&after, u))
         .count() as u32;
     if changed > 0 && confirm != Some(changed) {
         return Err(AppError::Refused(Refusal::RuleChangesStatus { changed }));
