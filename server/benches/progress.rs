@@ -1,0 +1,257 @@
+//! Edition progress for the staff view: 3,000 participants × 10 activities with realistic
+//! facts on an embedded SQLite file. Prints `progress_3000_ms: <ms> ms` (the median of several
+//! runs). Run with `cargo xtask bench`.
+
+use app::domain::completion::{Requirement, Rule};
+use app::ssr::entities::{
+    activity, attendance, course, edition, enrolment, material_view, quiz_attempt, submission, user,
+};
+use chrono::{NaiveDate, TimeDelta, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+use std::time::Instant;
+
+const PARTICIPANTS: i32 = 3_000;
+const CHUNK: usize = 500;
+
+async fn insert_chunks<A, E>(db: &DatabaseConnection, rows: Vec<A>)
+where
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+    E: EntityTrait,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
+        E::insert_many(chunk).exec(db).await.expect("insert");
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let path = std::env::temp_dir().join(format!("aula-bench-{}.db", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let db = server::startup::connect_and_migrate(&url, 4)
+        .await
+        .expect("database");
+    let now = Utc::now();
+    let course = course::ActiveModel {
+        code: Set("BENCH".into()),
+        title: Set("Corso".into()),
+        description: Set(String::new()),
+        workload_hours: Set(25),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .expect("course");
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
+    let edition = edition::ActiveModel {
+        course_id: Set(course.id),
+        title: Set("Edizione".into()),
+        enrolment_opens_on: Set(day(1)),
+        enrolment_closes_on: Set(day(10)),
+        starts_on: Set(day(2)),
+        ends_on: Set(day(30)),
+        capacity: Set(PARTICIPANTS + 100),
+        status: Set("running".into()),
+        enrolment_version: Set(0),
+        cloned_from_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .expect("edition");
+
+    // Ten activities: 3 webinars, 3 task sheets, a design exercise, 2 materials, a quiz.
+    let kinds = [
+        "material",
+        "webinar",
+        "task_sheet",
+        "webinar",
+        "task_sheet",
+        "design_exercise",
+        "webinar",
+        "task_sheet",
+        "material",
+        "quiz",
+    ];
+    let mut activities = Vec::new();
+    for (i, kind) in kinds.iter().enumerate() {
+        let webinar = *kind == "webinar";
+        let created = activity::ActiveModel {
+            edition_id: Set(edition.id),
+            position: Set(i as i32 + 1),
+            kind: Set((*kind).into()),
+            title: Set(format!("Attività {i}")),
+            description: Set(String::new()),
+            estimated_minutes: Set(120),
+            counts: Set(true),
+            starts_at: Set(webinar.then(|| now - TimeDelta::days(10 - i as i64))),
+            duration_minutes: Set(webinar.then_some(90)),
+            pass_percent: Set((*kind == "quiz").then_some(70)),
+            review_policy: Set((*kind == "quiz").then(|| "after_submission".into())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .expect("activity");
+        activities.push(created);
+    }
+
+    let users: Vec<user::ActiveModel> = (0..PARTICIPANTS)
+        .map(|n| user::ActiveModel {
+            email: Set(format!("docente{n}@scuola.example")),
+            given_name: Set("Docente".into()),
+            family_name: Set(format!("Numero {n}")),
+            school_name: Set("IC".into()),
+            school_code: Set("RMIC000001".into()),
+            locale: Set("it".into()),
+            is_ambassador: Set(false),
+            is_staff: Set(false),
+            registration_status: Set("validated".into()),
+            activity_status: Set("active".into()),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    insert_chunks(&db, users).await;
+    let ids: Vec<i32> = user::Entity::find()
+        .all(&db)
+        .await
+        .expect("users")
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    insert_chunks(
+        &db,
+        ids.iter()
+            .map(|u| enrolment::ActiveModel {
+                edition_id: Set(edition.id),
+                user_id: Set(*u),
+                status: Set("enrolled".into()),
+                requested_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect(),
+    )
+    .await;
+
+    // Realistic facts: most view materials and attend, fewer hand in, fewer still pass.
+    let (mut views, mut present, mut sent, mut attempts) = (vec![], vec![], vec![], vec![]);
+    for (n, u) in ids.iter().enumerate() {
+        for a in &activities {
+            let roll = (n * 31 + a.id as usize * 17) % 100;
+            match a.kind.as_str() {
+                "material" if roll < 85 => views.push(material_view::ActiveModel {
+                    activity_id: Set(a.id),
+                    user_id: Set(*u),
+                    viewed_at: Set(now),
+                }),
+                "webinar" if roll < 75 => present.push(attendance::ActiveModel {
+                    activity_id: Set(a.id),
+                    user_id: Set(*u),
+                    minutes: Set(30 + (roll as i32 % 60)),
+                    source: Set("import".into()),
+                    recorded_by: Set(None),
+                    recorded_at: Set(now),
+                }),
+                "task_sheet" | "design_exercise" if roll < 70 => {
+                    for version in 1..=(1 + roll as i32 % 2) {
+                        let last = version == 1 + roll as i32 % 2;
+                        sent.push(submission::ActiveModel {
+                            activity_id: Set(a.id),
+                            user_id: Set(*u),
+                            version: Set(version),
+                            status: Set(if !last {
+                                "needs_revision".into()
+                            } else if roll < 50 {
+                                "accepted".into()
+                            } else {
+                                "submitted".into()
+                            }),
+                            body: Set("Il mio lavoro".into()),
+                            updated_at: Set(now),
+                            submitted_at: Set(Some(now)),
+                            ..Default::default()
+                        });
+                    }
+                }
+                "quiz" if roll < 65 => {
+                    for number in 1..=(1 + roll as i32 % 3) {
+                        let percent = 40 + ((roll as i32 * number) % 60);
+                        attempts.push(quiz_attempt::ActiveModel {
+                            activity_id: Set(a.id),
+                            user_id: Set(*u),
+                            number: Set(number),
+                            seed: Set(n as i64),
+                            version: Set(2),
+                            started_at: Set(now),
+                            submitted_at: Set(Some(now)),
+                            answers: Set(Some("[]".into())),
+                            points: Set(Some(percent / 10)),
+                            max_points: Set(Some(10)),
+                            percent: Set(Some(percent)),
+                            passed: Set(Some(percent >= 70)),
+                            ..Default::default()
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    insert_chunks(&db, views).await;
+    insert_chunks(&db, present).await;
+    insert_chunks(&db, sent).await;
+    insert_chunks(&db, attempts).await;
+
+    let id_of = |i: usize| activities[i].id;
+    let rule = Rule {
+        requirements: vec![
+            Requirement::WebinarsAttended { at_least: 2 },
+            Requirement::TaskSheetsAccepted {
+                at_least: 2,
+                including: vec![id_of(2)],
+            },
+            Requirement::ActivityDone { activity: id_of(5) },
+            Requirement::QuizPassed {
+                activity: id_of(9),
+                min_percent: 70,
+            },
+            Requirement::Hours { at_least: 10 },
+        ],
+    };
+
+    // Warm up once, then take the median of nine runs of the staff view's computation.
+    let measure = || async {
+        let started = Instant::now();
+        let progress =
+            app::features::completion::service::progress_for(&db, &edition, &rule, &ids, true)
+                .await
+                .expect("progress");
+        (
+            started.elapsed(),
+            progress.values().filter(|p| p.met).count(),
+        )
+    };
+    let (_, met) = measure().await;
+    let mut times = Vec::new();
+    for _ in 0..9 {
+        times.push(measure().await.0);
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    println!("progress_participants: {PARTICIPANTS} participants");
+    println!("progress_met: {met} participants");
+    println!("progress_3000_ms: {:.1} ms", median.as_secs_f64() * 1000.0);
+    drop(db);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
