@@ -6,7 +6,6 @@ use crate::domain::paging;
 use crate::domain::scoping::EditionRole;
 use crate::domain::submissions::SubmissionStatus;
 use crate::error::AppError;
-use crate::features::activities::facts;
 use crate::features::completion::service as completion_service;
 use crate::ssr::auth::signed_in;
 use crate::ssr::db::{find_or_404, names, to_local};
@@ -94,11 +93,14 @@ pub async fn cockpit(
         .order_by_asc(activity::Column::Id)
         .all(db)
         .await?;
-    // Everyone's progress against the rule, from facts loaded once for all of them.
+    // Facts are loaded once, for everyone shown: they give both the cells and the progress.
     let everyone: Vec<i32> = people.iter().map(|p| p.0).collect();
+    let known = completion_service::facts_for(db, &activities, &everyone).await?;
     let rule = completion_service::rule_of(&edition);
     let progress = match &rule {
-        Some(rule) => completion_service::progress_for(db, &edition, rule, &everyone, true).await?,
+        Some(rule) => {
+            completion_service::evaluate_all(&known, &edition, &activities, rule, &everyone, true)
+        }
         None => HashMap::new(),
     };
     let today = crate::ssr::db::today_in_rome();
@@ -137,7 +139,6 @@ pub async fn cockpit(
         .take(PAGE_SIZE as usize)
         .collect();
     let ids: Vec<i32> = on_page.iter().map(|p| p.0).collect();
-    let known = facts::load(db, &activities, Some(&ids)).await?;
     let now = Utc::now();
     let activity_ids: Vec<i32> = activities.iter().map(|a| a.id).collect();
     // The newest version handed in per (activity, participant), to open from a cell.

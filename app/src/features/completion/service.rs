@@ -60,12 +60,39 @@ pub async fn progress_for(
     tutor: bool,
 ) -> Result<HashMap<i32, Progress>, AppError> {
     let activities = activities_of(db, edition.id).await?;
-    // For many participants, loading the edition's facts for everyone is cheaper than a long
-    // `user_id IN (…)` list; facts of people not asked about are simply not looked at.
-    let only = (users.len() <= 200).then_some(users);
-    let facts = facts::load(db, &activities, only).await?;
+    let facts = facts_for(db, &activities, users).await?;
+    Ok(evaluate_all(
+        &facts,
+        edition,
+        &activities,
+        rule,
+        users,
+        tutor,
+    ))
+}
+
+/// The facts about `activities` for `users`. For many participants, loading the edition's
+/// facts for everyone is cheaper than a long `user_id IN (…)` list; facts of people not asked
+/// about are simply not looked at.
+pub async fn facts_for(
+    db: &impl ConnectionTrait,
+    activities: &[activity::Model],
+    users: &[i32],
+) -> Result<facts::Facts, AppError> {
+    facts::load(db, activities, (users.len() <= 200).then_some(users)).await
+}
+
+/// Progress for each of `users` from facts already loaded.
+pub fn evaluate_all(
+    facts: &facts::Facts,
+    edition: &edition::Model,
+    activities: &[activity::Model],
+    rule: &Rule,
+    users: &[i32],
+    tutor: bool,
+) -> HashMap<i32, Progress> {
     let now = Utc::now();
-    Ok(users
+    users
         .iter()
         .map(|user| {
             let mine: Vec<completion::ActivityFact> = activities
@@ -74,7 +101,7 @@ pub async fn progress_for(
                 .collect();
             (*user, completion::evaluate(rule, &mine))
         })
-        .collect())
+        .collect()
 }
 
 pub async fn my_progress(edition_id: i32) -> Result<Option<MyProgress>, AppError> {
@@ -89,15 +116,13 @@ pub async fn my_progress(edition_id: i32) -> Result<Option<MyProgress>, AppError
     let Some(rule) = rule_of(&edition) else {
         return Ok(None);
     };
-    let progress = progress_for(&state.db, &edition, &rule, &[caller.id], false)
-        .await?
+    // One load of the activities: for the progress and for the titles it names.
+    let activities = activities_of(&state.db, edition.id).await?;
+    let facts = facts_for(&state.db, &activities, &[caller.id]).await?;
+    let progress = evaluate_all(&facts, &edition, &activities, &rule, &[caller.id], false)
         .remove(&caller.id)
         .unwrap_or_else(|| completion::evaluate(&rule, &[]));
-    let titles = activities_of(&state.db, edition.id)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a.title))
-        .collect();
+    let titles = activities.into_iter().map(|a| (a.id, a.title)).collect();
     Ok(Some(MyProgress {
         edition_id: edition.id,
         progress,
