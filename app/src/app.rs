@@ -4,6 +4,8 @@ use crate::features::accounts::pages::{LoginPage, SignupPage};
 use crate::features::activities::attendance_pages::{AttendancePage, ImportPreviewPage};
 use crate::features::activities::pages::ActivityPageView;
 use crate::features::activities::staff_pages::ActivitiesAdminPage;
+use crate::features::audit::pages::AuditLogPage;
+use crate::features::certificates::pages::{CertificatesPage, VerifyPage};
 use crate::features::cockpit::pages::CockpitPage;
 use crate::features::completion::pages::CompletionRulePage;
 use crate::features::courses::pages::{CoursePage, StaffHomePage};
@@ -86,6 +88,10 @@ fn Routed() -> impl IntoView {
                 <Route path=path!("/submissions/:id") view=SubmissionPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/activities/:id/quiz") view=QuizAdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/editions/:id/completion") view=CompletionRulePage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/editions/:id/certificates") view=CertificatesPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
+                <Route path=path!("/verify/:id") view=VerifyPage ssr=SsrMode::Async/>
             </FlatRoutes>
         </Layout>
     }

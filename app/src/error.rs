@@ -63,6 +63,8 @@ pub enum Refusal {
     /// An attached file was refused.
     Upload(crate::domain::submissions::UploadProblem),
     Quiz(QuizRefusal),
+    /// The certificate is no longer valid (revoked or replaced meanwhile).
+    CertificateNotValid,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

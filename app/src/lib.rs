@@ -13,6 +13,10 @@ pub mod features;
 pub mod ssr;
 pub mod ui;
 
+/// The server builds the certificate signing key with the same crate version.
+#[cfg(feature = "ssr")]
+pub use ed25519_dalek;
+
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 #[cfg(feature = "hydrate")]

@@ -7,6 +7,7 @@ mod m20261122_000001_foundation;
 mod m20261122_000002_groups_and_activities;
 mod m20261122_000003_submissions_and_quizzes;
 mod m20261122_000004_completion;
+mod m20261123_000005_certificates;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_groups_and_activities::Migration),
             Box::new(m20261122_000003_submissions_and_quizzes::Migration),
             Box::new(m20261122_000004_completion::Migration),
+            Box::new(m20261123_000005_certificates::Migration),
         ]
     }
 }

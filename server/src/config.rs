@@ -12,6 +12,10 @@
 //! | `AULA_TRUST_PROXY` | `true` behind a reverse proxy that sets `X-Forwarded-For` | `false` |
 //! | `AULA_UPLOAD_DIR` | folder for files handed in by participants (never served directly) | `data/uploads` |
 //! | `AULA_UPLOAD_MAX_MB` | largest file a participant may attach | `10` |
+//! | `AULA_SIGNING_KEY` | 64 hex digits: the Ed25519 seed that signs certificates; the same on every instance | derived from `AULA_SECRET` |
+//! | `AULA_ISSUER` | the organisation printed on certificates | `Unità nazionale formazione docenti` |
+//! | `AULA_SMTP_URL` | mail relay, e.g. `smtp://127.0.0.1:25` | none: no mail is sent |
+//! | `AULA_MAIL_FROM` | sender of Aula's mail | `Aula <noreply@localhost>` |
 //! | `LEPTOS_SITE_ROOT` | folder with the built browser bundle | `target/site` |
 //! | `RUST_LOG` | log filter | `info` |
 
@@ -35,6 +39,10 @@ pub struct Config {
     pub upload_dir: String,
     pub upload_max_bytes: usize,
     pub upload_types: Vec<app::domain::submissions::FileType>,
+    pub signing_key: Option<[u8; 32]>,
+    pub issuer: String,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
 }
 
 /// A secret that never shows in logs or debug output.
@@ -186,7 +194,31 @@ impl Config {
                 }
             },
         };
+        let signing_key = match lookup("AULA_SIGNING_KEY") {
+            None => None,
+            Some(text) => match hex::decode(text.trim())
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            {
+                Some(seed) => Some(seed),
+                None => {
+                    return Err(ConfigError(
+                        "AULA_SIGNING_KEY must be 64 hexadecimal digits".to_owned(),
+                    ));
+                }
+            },
+        };
         Ok(Self {
+            signing_key,
+            issuer: lookup("AULA_ISSUER")
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "Unità nazionale formazione docenti".to_owned()),
+            smtp_url: lookup("AULA_SMTP_URL")
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
+            mail_from: lookup("AULA_MAIL_FROM")
+                .unwrap_or_else(|| "Aula <noreply@localhost>".to_owned()),
             database_url,
             db_max_connections: number("AULA_DB_MAX_CONNECTIONS", 10)? as u32,
             site_addr,

@@ -269,3 +269,80 @@ pub async fn submit_quiz_attempt(
         Err(error) => status_of(&error).into_response(),
     }
 }
+
+/// `GET /certificates/{id}.pdf`: the certificate, for its holder and staff.
+pub async fn certificate_pdf(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    request: Request,
+) -> Response {
+    use app::features::certificates::service::pdf_for;
+    let Some(id) = file.strip_suffix(".pdf") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (parts, _) = request.into_parts();
+    let caller = match caller_of(&state, &parts).await {
+        Ok(Some(caller)) => caller,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(error) => return status_of(&error).into_response(),
+    };
+    match pdf_for(&state, &caller, id).await {
+        Ok((certificate, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"attestato-{}.pdf\"",
+                        certificate.code
+                    ),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => status_of(&error).into_response(),
+    }
+}
+
+/// `GET /staff/editions/{id}/progress.csv`: everyone's progress, for staff.
+pub async fn progress_csv(
+    State(state): State<AppState>,
+    Path(edition_id): Path<i32>,
+    request: Request,
+) -> Response {
+    let (parts, _) = request.into_parts();
+    let caller = match caller_of(&state, &parts).await {
+        Ok(Some(caller)) => caller,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(error) => return status_of(&error).into_response(),
+    };
+    match app::features::completion::service::progress_csv(&state, &caller, edition_id).await {
+        Ok((name, csv)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(error) => status_of(&error).into_response(),
+    }
+}
+
+/// `GET /.well-known/aula-certificate-key`: the Ed25519 public key that signs certificates.
+pub async fn certificate_key(State(state): State<AppState>) -> Response {
+    let key = app::domain::certificates::signing::public_key_text(
+        &state.settings.signing_key.verifying_key(),
+    );
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("ed25519 {key}\n"),
+    )
+        .into_response()
+}

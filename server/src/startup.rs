@@ -66,6 +66,7 @@ fn sqlite_path(url: &str) -> Option<String> {
 pub fn app_state(config: &Config, db: sea_orm::DatabaseConnection) -> AppState {
     AppState {
         db,
+        verify_limit: app::ssr::state::verify_limit(),
         settings: Arc::new(Settings {
             base_url: config.base_url.clone(),
             secret: config.secret.bytes().to_vec(),
@@ -77,6 +78,18 @@ pub fn app_state(config: &Config, db: sea_orm::DatabaseConnection) -> AppState {
             upload_dir: config.upload_dir.clone().into(),
             upload_max_bytes: config.upload_max_bytes,
             upload_types: config.upload_types.clone(),
+            signing_key: match config.signing_key {
+                Some(seed) => app::ed25519_dalek::SigningKey::from_bytes(&seed),
+                None => app::ssr::state::signing_key_from_secret(config.secret.bytes()),
+            },
+            issuer: config.issuer.clone(),
+            mail: config
+                .smtp_url
+                .clone()
+                .map(|smtp_url| app::ssr::mail::MailSettings {
+                    smtp_url,
+                    from: config.mail_from.clone(),
+                }),
         }),
     }
 }
@@ -121,6 +134,15 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .route(
             "/submissions/{id}/file",
             get(crate::routes::submission_file),
+        )
+        .route("/certificates/{file}", get(crate::routes::certificate_pdf))
+        .route(
+            "/staff/editions/{id}/progress.csv",
+            get(crate::routes::progress_csv),
+        )
+        .route(
+            "/.well-known/aula-certificate-key",
+            get(crate::routes::certificate_key),
         )
         .leptos_routes_with_context(
             &server_state,

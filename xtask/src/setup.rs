@@ -155,10 +155,18 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
     )
 }
 
-/// Debian's Chromium (Playwright drives it; its own browser download is not reachable here).
+/// Debian's Chromium (Playwright drives it; its own browser download is not reachable here),
+/// and poppler's `pdftotext`, which tests use to read certificates back as text.
 pub fn chromium() -> Result<(), String> {
+    let mut missing = Vec::new();
     if !Path::new("/usr/bin/chromium").exists() {
-        apt_install(&["chromium", "fonts-dejavu-core"])?;
+        missing.extend(["chromium", "fonts-dejavu-core"]);
+    }
+    if !Path::new("/usr/bin/pdftotext").exists() {
+        missing.push("poppler-utils");
+    }
+    if !missing.is_empty() {
+        apt_install(&missing)?;
     }
     Ok(())
 }

@@ -4,8 +4,11 @@
 pub mod account;
 pub mod activities;
 pub mod attendance;
+pub mod audit;
 pub mod calendar;
+pub mod certificates;
 pub mod completion;
+pub mod csv;
 pub mod dates;
 pub mod editions;
 pub mod enrolment;

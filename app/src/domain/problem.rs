@@ -57,6 +57,10 @@ pub enum Field {
     Points,
     Options,
     Accepted,
+    Reason,
+    SignatoryName,
+    SignatoryRole,
+    Languages,
 }
 
 impl Field {
@@ -113,6 +117,10 @@ impl Field {
             Field::Points => "points",
             Field::Options => "options",
             Field::Accepted => "accepted",
+            Field::Reason => "reason",
+            Field::SignatoryName => "signatory_name",
+            Field::SignatoryRole => "signatory_role",
+            Field::Languages => "languages",
         }
     }
 }

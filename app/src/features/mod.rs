@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod audit;
+pub mod certificates;
 pub mod cockpit;
 pub mod completion;
 pub mod courses;

@@ -421,6 +421,9 @@ mod tests {
             upload_dir: "uploads".into(),
             upload_max_bytes: 1024,
             upload_types: crate::domain::submissions::FileType::ALL.to_vec(),
+            signing_key: ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
+            issuer: "Aula".into(),
+            mail: None,
         };
         let cookie = session_cookie("abc", &settings);
         assert!(

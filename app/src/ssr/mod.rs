@@ -3,6 +3,8 @@
 pub mod auth;
 pub mod db;
 pub mod entities;
+pub mod mail;
+pub mod rate_limit;
 pub mod scope;
 pub mod state;
 

@@ -11,6 +11,17 @@ use std::sync::Arc;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// Look-ups on the public verification page, per client address.
+    pub verify_limit: Arc<crate::ssr::rate_limit::RateLimit>,
+}
+
+/// Look-ups per client address per minute on the public verification page: plenty for
+/// people, too few to walk through the space of codes.
+pub fn verify_limit() -> Arc<crate::ssr::rate_limit::RateLimit> {
+    Arc::new(crate::ssr::rate_limit::RateLimit::new(
+        30,
+        std::time::Duration::from_secs(60),
+    ))
 }
 
 /// Settings the app needs at request time (read once from the environment by `server`).
@@ -29,13 +40,34 @@ pub struct Settings {
     pub upload_max_bytes: usize,
     /// The kinds of file participants may attach.
     pub upload_types: Vec<crate::domain::submissions::FileType>,
+    /// Signs certificates; its public half is published on the verification page.
+    pub signing_key: ed25519_dalek::SigningKey,
+    /// The organisation that issues certificates, as printed on them.
+    pub issuer: String,
+    /// Where mail goes; none: no mail is sent.
+    pub mail: Option<crate::ssr::mail::MailSettings>,
 }
 
 impl Settings {
+    /// Issued certificates, as PDF files named by their id.
+    pub fn certificate_dir(&self) -> std::path::PathBuf {
+        self.upload_dir.join("certificates")
+    }
+
     /// Cookies carry `Secure` whenever the site is served over https.
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }
+}
+
+/// The certificate signing key when none is configured: derived from the secret, so every
+/// instance sharing `AULA_SECRET` signs alike.
+pub fn signing_key_from_secret(secret: &[u8]) -> ed25519_dalek::SigningKey {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(b"aula certificate signing key v1\0");
+    hasher.update(secret);
+    ed25519_dalek::SigningKey::from_bytes(&hasher.finalize().into())
 }
 
 /// The state of the current request (pages and server functions alike).

@@ -93,6 +93,7 @@ fn Navigation() -> impl IntoView {
                         user.filter(|u| u.is_staff).map(|_| view! {
                             <li><a href="/staff" aria-current=move || current("/staff/courses").or(if location.pathname.get() == "/staff" { Some("page") } else { None })>{t!(i18n, nav.staff)}</a></li>
                             <li><a href="/staff/users" aria-current=move || current("/staff/users")>{t!(i18n, nav.users)}</a></li>
+                            <li><a href="/staff/audit" aria-current=move || current("/staff/audit")>{t!(i18n, nav.audit)}</a></li>
                         })
                     })}
                 </Transition>

@@ -156,6 +156,9 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
             td_string!(locale, errors.file_type).to_string()
         }
         Refusal::Quiz(refusal) => quiz_refusal_in(locale, refusal),
+        Refusal::CertificateNotValid => {
+            td_string!(locale, errors.certificate_not_valid).to_string()
+        }
     }
 }
 
@@ -374,7 +377,7 @@ mod tests {
                     retry_after_secs: 30
                 }
             ),
-            "Troppi tentativi non riusciti. Riprova tra 30 secondi."
+            "Troppi tentativi in poco tempo. Riprova tra 30 secondi."
         );
     }
 }

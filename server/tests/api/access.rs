@@ -271,6 +271,18 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("load_completion_rule", STAFF),
         // A rule nobody meets, as nobody met the missing one: saved without a confirmation.
         ("save_completion_rule", STAFF),
+        ("set_completion_override", STAFF),
+        ("load_certificates", STAFF),
+        ("issue_certificates", STAFF),
+        ("save_certificate_template", STAFF),
+        ("load_my_certificate", SIGNED_IN),
+        ("verify_certificate", PUBLIC),
+        // An id nobody holds: the certificate is looked up before the role is checked, so
+        // everybody signed in hears that it does not exist (staff's success is tested in
+        // `certificates`, as is a participant's 403 on an existing one).
+        ("revoke_certificate", [S, N, N, N, N, N]),
+        ("reissue_certificate", [S, N, N, N, N, N]),
+        ("load_audit", STAFF),
         ("load_import", STAFF),
         ("apply_import", STAFF),
         ("load_activities_admin", STAFF),
@@ -457,6 +469,31 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
         "load_tutors_edition" | "load_my_progress" | "load_completion_rule" => {
             vec![("edition_id", f.open_edition.clone())]
         }
+        "load_certificates" | "load_my_certificate" => {
+            vec![("edition_id", f.open_edition.clone())]
+        }
+        "issue_certificates" => vec![
+            ("edition_id", f.open_edition.clone()),
+            ("limit", "1".to_owned()),
+        ],
+        "save_certificate_template" => vec![
+            ("edition_id", f.open_edition.clone()),
+            ("signatory_name", "Maria Rossi".to_owned()),
+            ("signatory_role", "Dirigente".to_owned()),
+            ("languages", "it_en".to_owned()),
+        ],
+        "set_completion_override" => vec![
+            ("edition_id", f.open_edition.clone()),
+            ("user_id", f.participant_a.clone()),
+            ("decision", "not_met".to_owned()),
+            ("reason", "Access check".to_owned()),
+        ],
+        "verify_certificate" => vec![("query", "AULA-2222-2222".to_owned())],
+        "revoke_certificate" | "reissue_certificate" => vec![
+            ("id", "0123456789abcdef0123456789abcdef".to_owned()),
+            ("reason", "Access check".to_owned()),
+        ],
+        "load_audit" => vec![("page", "1".to_owned())],
         "save_completion_rule" => vec![
             ("edition_id", f.open_edition.clone()),
             ("rule[hours]", "1000".to_owned()),

@@ -62,7 +62,86 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub backend: Backend,
+    /// Every mail the app sends, as a real SMTP server on localhost received it.
+    pub mailbox: SmtpSink,
     _database: DatabaseGuard,
+}
+
+/// A minimal SMTP server on a free localhost port that keeps what it receives: the app talks
+/// real SMTP to it, and tests read the messages.
+#[derive(Clone)]
+pub struct SmtpSink {
+    pub port: u16,
+    received: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> Self {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("SMTP sink binds");
+        let port = listener.local_addr().expect("address").port();
+        let received: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+        let keep = received.clone();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let keep = keep.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = socket.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                    let mut data: Option<String> = None;
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        if let Some(message) = data.as_mut() {
+                            if line == "." {
+                                keep.lock().expect("mailbox").push(std::mem::take(message));
+                                data = None;
+                                let _ = write.write_all(b"250 queued\r\n").await;
+                            } else {
+                                message.push_str(line.strip_prefix('.').unwrap_or(&line));
+                                message.push('\n');
+                            }
+                            continue;
+                        }
+                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                        let reply: &[u8] = match verb.as_str() {
+                            "EHLO" => b"250-sink\r\n250 8BITMIME\r\n",
+                            "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 ok\r\n",
+                            "DATA" => {
+                                data = Some(String::new());
+                                b"354 go on\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = write.write_all(b"221 bye\r\n").await;
+                                break;
+                            }
+                            _ => b"502 not here\r\n",
+                        };
+                        let _ = write.write_all(reply).await;
+                    }
+                });
+            }
+        });
+        Self { port, received }
+    }
+
+    /// The messages received so far (headers and body, as sent).
+    pub fn messages(&self) -> Vec<String> {
+        self.received.lock().expect("mailbox").clone()
+    }
+
+    /// Waits (up to 20 s) until at least `count` messages have arrived.
+    pub async fn wait_for(&self, count: usize) -> Vec<String> {
+        for _ in 0..200 {
+            let messages = self.messages();
+            if messages.len() >= count {
+                return messages;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("expected {count} mails, got {}", self.messages().len());
+    }
 }
 
 pub struct Response {
@@ -205,8 +284,10 @@ impl TestApp {
         let db = server::startup::connect_and_migrate(&url, 10)
             .await
             .expect("connect and migrate");
+        let mailbox = SmtpSink::start().await;
         let state = AppState {
             db,
+            verify_limit: app::ssr::state::verify_limit(),
             settings: Arc::new(Settings {
                 base_url: BASE_URL.to_owned(),
                 secret: b"test secret of at least thirty-two bytes".to_vec(),
@@ -219,6 +300,12 @@ impl TestApp {
                 )),
                 upload_max_bytes: TEST_UPLOAD_MAX_BYTES,
                 upload_types: app::domain::submissions::FileType::ALL.to_vec(),
+                signing_key: app::ed25519_dalek::SigningKey::from_bytes(&[9; 32]),
+                issuer: "Unità nazionale formazione docenti".to_owned(),
+                mail: Some(app::ssr::mail::MailSettings {
+                    smtp_url: format!("smtp://127.0.0.1:{}", mailbox.port),
+                    from: "Aula <noreply@aula.test>".to_owned(),
+                }),
             }),
         };
         let leptos = leptos::prelude::LeptosOptions::builder()
@@ -233,6 +320,7 @@ impl TestApp {
             router,
             state,
             backend,
+            mailbox,
             _database: guard,
         }
     }

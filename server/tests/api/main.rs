@@ -9,6 +9,7 @@ mod helpers;
 mod access;
 mod accounts;
 mod activities;
+mod certificates;
 mod completion;
 mod editions;
 mod enrolment;

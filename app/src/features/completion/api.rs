@@ -14,6 +14,15 @@ pub struct MyProgress {
     pub edition_id: i32,
     pub progress: Progress,
     pub titles: HashMap<i32, String>,
+    /// Staff decided for this participant, whatever the rule says.
+    pub decided: Option<Override>,
+}
+
+/// Staff's decision for one participant, with its mandatory reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    pub met: bool,
+    pub reason: String,
 }
 
 /// What the staff form shows: the edition's activities and the rule as form fields.
@@ -49,4 +58,16 @@ pub async fn save_completion_rule(
     confirm: Option<u32>,
 ) -> Result<u32, AppError> {
     respond(service::save_rule(edition_id, rule, confirm).await)
+}
+
+/// Staff mark the rule as met (`met`) or not met (`not_met`) for one participant, or go back
+/// to the rule (`clear`); a reason is always required and goes to the audit log.
+#[server(prefix = "/api", endpoint = "set_completion_override")]
+pub async fn set_completion_override(
+    edition_id: i32,
+    user_id: i32,
+    decision: String,
+    reason: String,
+) -> Result<(), AppError> {
+    respond(service::set_override(edition_id, user_id, decision, reason).await)
 }

@@ -1,4 +1,4 @@
-use super::api::{CompletionAdmin, MyProgress};
+use super::api::{CompletionAdmin, MyProgress, Override};
 use crate::domain::activities::ActivityKind;
 use crate::domain::completion::{self, Progress, Rule};
 use crate::domain::enrolment::EnrolmentStatus;
@@ -7,7 +7,7 @@ use crate::error::{AppError, Refusal};
 use crate::features::activities::facts;
 use crate::ssr::auth::{guard, signed_in};
 use crate::ssr::db::find_or_404;
-use crate::ssr::entities::{activity, edition, enrolment};
+use crate::ssr::entities::{activity, completion_override, edition, enrolment};
 use crate::ssr::scope::edition_role;
 use chrono::Utc;
 use sea_orm::{
@@ -123,10 +123,14 @@ pub async fn my_progress(edition_id: i32) -> Result<Option<MyProgress>, AppError
         .remove(&caller.id)
         .unwrap_or_else(|| completion::evaluate(&rule, &[]));
     let titles = activities.into_iter().map(|a| (a.id, a.title)).collect();
+    let decided = overrides_of(&state.db, edition.id)
+        .await?
+        .remove(&caller.id);
     Ok(Some(MyProgress {
         edition_id: edition.id,
         progress,
         titles,
+        decided,
     }))
 }
 
@@ -196,4 +200,240 @@ pub async fn save_rule(
         "completion rule saved"
     );
     Ok(changed)
+}
+
+/// Staff overrides in the edition, by participant.
+pub async fn overrides_of(
+    db: &impl ConnectionTrait,
+    edition_id: i32,
+) -> Result<HashMap<i32, Override>, AppError> {
+    Ok(completion_override::Entity::find()
+        .filter(completion_override::Column::EditionId.eq(edition_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| {
+            (
+                o.user_id,
+                Override {
+                    met: o.met,
+                    reason: o.reason,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Whether the edition has a completion rule yet.
+pub async fn rule_of_id(db: &impl ConnectionTrait, edition_id: i32) -> Result<bool, AppError> {
+    let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
+    Ok(rule_of(&edition).is_some())
+}
+
+/// Enrolled participants who count as having completed the edition: staff's override when
+/// there is one (returned with its reason), the rule otherwise.
+pub async fn meeting(
+    db: &impl ConnectionTrait,
+    edition: &edition::Model,
+) -> Result<Vec<(i32, Option<String>)>, AppError> {
+    let people = enrolled(db, edition.id).await?;
+    let overrides = overrides_of(db, edition.id).await?;
+    let progress = match rule_of(edition) {
+        Some(rule) => {
+            let undecided: Vec<i32> = people
+                .iter()
+                .copied()
+                .filter(|u| !overrides.contains_key(u))
+                .collect();
+            progress_for(db, edition, &rule, &undecided, true).await?
+        }
+        None => HashMap::new(),
+    };
+    Ok(people
+        .into_iter()
+        .filter_map(|user| match overrides.get(&user) {
+            Some(o) => o.met.then(|| (user, Some(o.reason.clone()))),
+            None => progress
+                .get(&user)
+                .is_some_and(|p| p.met)
+                .then_some((user, None)),
+        })
+        .collect())
+}
+
+/// Sets (or, with `decision` "clear", removes) staff's decision for one participant.
+pub async fn set_override(
+    edition_id: i32,
+    user_id: i32,
+    decision: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::audit::Action;
+    use crate::domain::{Field, FieldProblem, Problem};
+    use crate::features::audit::service::{Event, record};
+    use sea_orm::TransactionTrait;
+    let (state, caller) = guard().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    caller.require_staff()?;
+    if !enrolled(&state.db, edition.id).await?.contains(&user_id) {
+        return Err(AppError::NotFound);
+    }
+    let met = match decision.as_str() {
+        "met" => Some(true),
+        "not_met" => Some(false),
+        "clear" => None,
+        _ => {
+            return Err(AppError::invalid(vec![FieldProblem::new(
+                Field::Decision,
+                Problem::Required,
+            )]));
+        }
+    };
+    let reason = crate::domain::text::single_line(&reason, 500)
+        .map_err(|p| AppError::invalid(vec![FieldProblem::new(Field::Reason, p)]))?;
+    let txn = state.db.begin().await?;
+    completion_override::Entity::delete_many()
+        .filter(completion_override::Column::EditionId.eq(edition.id))
+        .filter(completion_override::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    if let Some(met) = met {
+        completion_override::ActiveModel {
+            edition_id: Set(edition.id),
+            user_id: Set(user_id),
+            met: Set(met),
+            reason: Set(reason.clone()),
+            set_by: Set(Some(caller.id)),
+            set_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let (action, detail) = match met {
+        Some(true) => (Action::OverrideSet, "met"),
+        Some(false) => (Action::OverrideSet, "not_met"),
+        None => (Action::OverrideCleared, ""),
+    };
+    record(
+        &txn,
+        vec![Event {
+            actor: Some(caller.id),
+            action,
+            edition: Some(edition.id),
+            subject: Some(user_id),
+            detail,
+            reason: Some(&reason),
+        }],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The staff's progress list as CSV: one row per enrolled participant, with the group, the
+/// progress, whether they count as complete (and why), and their certificate's code.
+pub async fn progress_csv(
+    state: &crate::ssr::AppState,
+    caller: &crate::ssr::Caller,
+    edition_id: i32,
+) -> Result<(String, String), AppError> {
+    use crate::domain::csv::line;
+    use crate::ssr::entities::{certificate, group, group_member, user};
+    let db = &state.db;
+    let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
+    caller.require_staff()?;
+    let people = enrolled(db, edition.id).await?;
+    let rule = rule_of(&edition);
+    let progress = match &rule {
+        Some(rule) => progress_for(db, &edition, rule, &people, true).await?,
+        None => HashMap::new(),
+    };
+    let overrides = overrides_of(db, edition.id).await?;
+    let groups: HashMap<i32, String> = group::Entity::find()
+        .filter(group::Column::EditionId.eq(edition.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect();
+    let membership: HashMap<i32, String> = group_member::Entity::find()
+        .filter(group_member::Column::EditionId.eq(edition.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| Some((m.user_id, groups.get(&m.group_id)?.clone())))
+        .collect();
+    let codes: HashMap<i32, String> = certificate::Entity::find()
+        .filter(certificate::Column::EditionId.eq(edition.id))
+        .filter(certificate::Column::ValidFor.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.user_id, c.code))
+        .collect();
+    let mut users: Vec<user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(people))
+        .all(db)
+        .await?;
+    users.sort_by(|a, b| {
+        (a.family_name.to_lowercase(), a.given_name.to_lowercase())
+            .cmp(&(b.family_name.to_lowercase(), b.given_name.to_lowercase()))
+    });
+    let english = caller.locale == "en";
+    let yes_no = |b: bool| match (b, english) {
+        (true, true) => "yes",
+        (false, true) => "no",
+        (true, false) => "sì",
+        (false, false) => "no",
+    };
+    let mut out = String::from('\u{feff}'); // so spreadsheets read UTF-8 names right
+    out.push_str(&line(&if english {
+        [
+            "family name",
+            "given name",
+            "email",
+            "group",
+            "progress %",
+            "rule met",
+            "staff decision",
+            "reason",
+            "complete",
+            "certificate",
+        ]
+    } else {
+        [
+            "cognome",
+            "nome",
+            "email",
+            "gruppo",
+            "avanzamento %",
+            "requisiti soddisfatti",
+            "decisione dello staff",
+            "motivo",
+            "completato",
+            "attestato",
+        ]
+    }));
+    for u in users {
+        let p = progress.get(&u.id);
+        let decided = overrides.get(&u.id);
+        let rule_met = p.is_some_and(|p| p.met);
+        out.push_str(&line(&[
+            u.family_name.clone(),
+            u.given_name.clone(),
+            u.email.clone(),
+            membership.get(&u.id).cloned().unwrap_or_default(),
+            p.map(|p| p.percent.to_string()).unwrap_or_default(),
+            yes_no(rule_met).to_owned(),
+            decided
+                .map(|o| yes_no(o.met).to_owned())
+                .unwrap_or_default(),
+            decided.map(|o| o.reason.clone()).unwrap_or_default(),
+            yes_no(decided.map(|o| o.met).unwrap_or(rule_met)).to_owned(),
+            codes.get(&u.id).cloned().unwrap_or_default(),
+        ]));
+    }
+    let file = format!("avanzamento-edizione-{}.csv", edition.id);
+    Ok((file, out))
 }

@@ -195,6 +195,7 @@ fn EditionDetails(
                         }
                     })}
                     <crate::features::cockpit::pages::CockpitLink edition_id=summary.id/>
+                    <crate::features::certificates::pages::MyCertificateSection edition_id=summary.id/>
                     <crate::features::completion::pages::MyProgressSection edition_id=summary.id/>
                     <MyActivitiesSection edition_id=summary.id/>
                 </div>

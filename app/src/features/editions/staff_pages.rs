@@ -129,6 +129,8 @@ fn EditionAdminView(
                 <a class="button secondary" href=format!("/staff/editions/{edition_id}/groups")>{t!(i18n, groups.manage)}</a>
                 <a class="button secondary" href=format!("/editions/{edition_id}/cockpit")>{t!(i18n, cockpit.title)}</a>
                 <a class="button secondary" href=format!("/staff/editions/{edition_id}/completion")>{t!(i18n, completion.manage)}</a>
+                <a class="button secondary" href=format!("/staff/editions/{edition_id}/certificates")>{t!(i18n, certificates.title)}</a>
+                <a class="button secondary" href=format!("/staff/audit?edition={edition_id}")>{t!(i18n, audit.title)}</a>
                 <a href=format!("/editions/{edition_id}")>{t!(i18n, staff.participant_view)}</a>
             </p>
         </header>

@@ -11,6 +11,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub workload_hours: i32,
+    /// The certificate template: who signs it, and its languages (`it`, `en`, `it_en`).
+    pub signatory_name: String,
+    pub signatory_role: String,
+    pub certificate_languages: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

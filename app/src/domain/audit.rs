@@ -1,0 +1,61 @@
+//! The audit log's vocabulary: every kind of change to a participant's record.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    AttendanceRecorded,
+    AttendanceImported,
+    WorkReviewed,
+    OverrideSet,
+    OverrideCleared,
+    CertificateIssued,
+    CertificateRevoked,
+    CertificateReissued,
+    RoleChanged,
+}
+
+impl Action {
+    pub const ALL: [Action; 9] = [
+        Action::AttendanceRecorded,
+        Action::AttendanceImported,
+        Action::WorkReviewed,
+        Action::OverrideSet,
+        Action::OverrideCleared,
+        Action::CertificateIssued,
+        Action::CertificateRevoked,
+        Action::CertificateReissued,
+        Action::RoleChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::AttendanceRecorded => "attendance_recorded",
+            Action::AttendanceImported => "attendance_imported",
+            Action::WorkReviewed => "work_reviewed",
+            Action::OverrideSet => "override_set",
+            Action::OverrideCleared => "override_cleared",
+            Action::CertificateIssued => "certificate_issued",
+            Action::CertificateRevoked => "certificate_revoked",
+            Action::CertificateReissued => "certificate_reissued",
+            Action::RoleChanged => "role_changed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Action::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_read_back_what_they_write() {
+        for action in Action::ALL {
+            assert_eq!(Action::parse(action.as_str()), Some(action));
+        }
+        assert_eq!(Action::parse("dropped_table"), None);
+    }
+}

@@ -1,0 +1,477 @@
+//! Staff issue certificates for an edition (one action, with a live progress bar), revoke and
+//! re-issue them; participants download theirs; anyone verifies one.
+
+use super::api::{
+    CertificatesAdmin, IssuedCertificate, MyCertificate, ReissueCertificate, RevokeCertificate,
+    SaveCertificateTemplate, Verification, Verified, issue_certificates, load_certificates,
+    load_my_certificate, verify_certificate,
+};
+use crate::domain::Field;
+use crate::domain::certificates::Standing;
+use crate::error::AppError;
+use crate::features::editions::pages::id_param;
+use crate::i18n::*;
+use crate::ui::forms::{TextField, action_error};
+use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice};
+use crate::ui::text::{I18n, long_date};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// People issued to per request: small enough for the bar to move often.
+const ROUND: u32 = 25;
+
+#[component]
+pub fn CertificatesPage() -> impl IntoView {
+    let id = id_param();
+    let revoke = ServerAction::<RevokeCertificate>::new();
+    let reissue = ServerAction::<ReissueCertificate>::new();
+    let template = ServerAction::<SaveCertificateTemplate>::new();
+    let (issued_rounds, set_issued_rounds) = signal(0u32);
+    let data = Resource::new(
+        move || {
+            (
+                id.get(),
+                revoke.version().get(),
+                reissue.version().get(),
+                template.version().get(),
+                issued_rounds.get(),
+            )
+        },
+        |(id, ..)| load_certificates(id),
+    );
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(error) => view! { <PageError error/> }.into_any(),
+                    Ok(admin) => view! {
+                        <CertificatesView admin revoke reissue template on_issued=move || set_issued_rounds.update(|n| *n += 1)/>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn standing_badge(i18n: I18n, standing: &Standing) -> impl IntoView + use<> {
+    let (class, text) = match standing {
+        Standing::Valid => ("badge ok", t_string!(i18n, certificates.valid).to_string()),
+        Standing::Revoked { .. } => (
+            "badge bad",
+            t_string!(i18n, certificates.revoked).to_string(),
+        ),
+        Standing::Replaced { .. } => ("badge", t_string!(i18n, certificates.replaced).to_string()),
+    };
+    view! { <span class=class>{text}</span> }
+}
+
+#[component]
+fn CertificatesView(
+    admin: CertificatesAdmin,
+    revoke: ServerAction<RevokeCertificate>,
+    reissue: ServerAction<ReissueCertificate>,
+    template: ServerAction<SaveCertificateTemplate>,
+    on_issued: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let edition_id = admin.edition_id;
+    let total = admin.pending_total;
+    // The issuing loop: rounds until nobody is left; the bar shows how far it got.
+    let (done, set_done) = signal(0u32);
+    let (running, set_running) = signal(false);
+    let (finished, set_finished) = signal(Option::<u32>::None);
+    let (failure, set_failure) = signal(Option::<AppError>::None);
+    let start = {
+        let on_issued = on_issued.clone();
+        move |_| {
+            if running.get_untracked() {
+                return;
+            }
+            set_running.set(true);
+            set_failure.set(None);
+            set_finished.set(None);
+            let on_issued = on_issued.clone();
+            leptos::task::spawn_local(async move {
+                let mut issued = 0u32;
+                let mut idle_rounds = 0;
+                loop {
+                    match issue_certificates(edition_id, ROUND).await {
+                        Ok(round) => {
+                            issued += round.issued;
+                            set_done.set(issued.min(total));
+                            if round.remaining == 0 {
+                                break;
+                            }
+                            // Someone else is issuing the same people: let their rounds land.
+                            idle_rounds = if round.issued == 0 {
+                                idle_rounds + 1
+                            } else {
+                                0
+                            };
+                            if idle_rounds >= 3 {
+                                break;
+                            }
+                        }
+                        Err(error) => {
+                            set_failure.set(Some(error));
+                            break;
+                        }
+                    }
+                }
+                set_done.set(total);
+                set_running.set(false);
+                set_finished.set(Some(issued));
+                on_issued();
+            });
+        }
+    };
+    let percent = move || (done.get() * 100).checked_div(total).unwrap_or(100);
+    let revoke_error = action_error(revoke);
+    let reissue_error = action_error(reissue);
+    let template_error = action_error(template);
+    let template_saved = Signal::derive(move || template.value().get().is_some_and(|r| r.is_ok()));
+    let issued_count = admin.issued.len();
+    let shown_pending = admin.pending.len() as u32;
+    view! {
+        <Title text=format!("{} · {}", t_string!(i18n, certificates.title), admin.edition_title)/>
+        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
+            <a href="/staff">{t!(i18n, staff.title)}</a>
+            " / "
+            <a href=format!("/staff/editions/{edition_id}")>{admin.edition_title.clone()}</a>
+        </nav>
+        <header class="page-header">
+            <h1>{t!(i18n, certificates.title)}</h1>
+            <p class="lead">{t!(i18n, certificates.lead)}</p>
+        </header>
+        {(!admin.has_rule).then(|| view! {
+            <div class="notice warning" role="note">
+                {t!(i18n, certificates.no_rule)} " "
+                <a href=format!("/staff/editions/{edition_id}/completion")>{t!(i18n, completion.manage)}</a>
+            </div>
+        })}
+        <section class="card issue-card" aria-labelledby="issue-heading">
+            <h2 id="issue-heading">{t!(i18n, certificates.issue_heading)}</h2>
+            <p class="figures">
+                <strong data-testid="pending-total">{total}</strong> " " {t!(i18n, certificates.waiting)}
+                " · "
+                <strong>{admin.valid_total}</strong> " " {t!(i18n, certificates.valid_total)}
+            </p>
+            {(total > 0).then(|| view! {
+                <button type="button" class="button primary" data-testid="issue-all"
+                    on:click=start.clone()
+                    disabled=move || running.get() || finished.get().is_some()>
+                    {move || t_string!(i18n, certificates.issue_all, count = total).to_string()}
+                </button>
+            })}
+            <Show when=move || running.get() || finished.get().is_some()>
+                <div class="progress-bar" role="progressbar" aria-valuemin="0" aria-valuemax=total
+                    aria-valuenow=move || done.get() data-testid="issue-progress"
+                    aria-label=move || t_string!(i18n, certificates.issue_heading)>
+                    <span style=move || format!("width: {}%", percent())></span>
+                </div>
+                <p class="progress-figure" aria-live="polite">
+                    {move || t_string!(i18n, certificates.progress, done = done.get(), total = total).to_string()}
+                </p>
+            </Show>
+            {move || finished.get().map(|n| view! {
+                <SuccessNotice>{move || t_string!(i18n, certificates.issued_notice, count = n).to_string()}</SuccessNotice>
+            })}
+            <ErrorNotice error=Signal::derive(move || failure.get())/>
+            {(total == 0).then(|| view! { <EmptyState>{t!(i18n, certificates.nobody_waiting)}</EmptyState> })}
+            {(total > 0).then(|| view! {
+                <details class="pending-list">
+                    <summary>{t!(i18n, certificates.who_waits)}
+                        {(shown_pending < total).then(|| format!(" ({shown_pending}/{total})"))}
+                    </summary>
+                    <ul>
+                        {admin.pending.iter().map(|p| view! {
+                            <li>
+                                {p.name.clone()}
+                                {p.override_reason.clone().map(|reason| view! {
+                                    " " <span class="badge" title=reason>{t!(i18n, completion.override_badge)}</span>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
+        </section>
+
+        <section class="card" aria-labelledby="issued-heading">
+            <h2 id="issued-heading">{t!(i18n, certificates.issued_heading)}</h2>
+            <ErrorNotice error=revoke_error/>
+            <ErrorNotice error=reissue_error/>
+            {(issued_count == 0).then(|| view! { <EmptyState>{t!(i18n, certificates.none_issued)}</EmptyState> })}
+            {(issued_count > 0).then(|| view! {
+                <div class="table-scroll">
+                    <table class="data-table certificates-table">
+                        <thead><tr>
+                            <th scope="col">{t!(i18n, certificates.participant)}</th>
+                            <th scope="col">{t!(i18n, certificates.code)}</th>
+                            <th scope="col">{t!(i18n, certificates.issued_on)}</th>
+                            <th scope="col">{t!(i18n, certificates.status)}</th>
+                            <th scope="col">{t!(i18n, certificates.actions)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {admin.issued.into_iter().map(|c| view! { <IssuedRow c revoke reissue/> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+        </section>
+
+        <section class="card" aria-labelledby="template-heading">
+            <h2 id="template-heading">{t!(i18n, certificates.template_heading)}</h2>
+            <p class="hint">{t!(i18n, certificates.template_hint)}</p>
+            <Show when=move || template_saved.get()>
+                <SuccessNotice>{t!(i18n, certificates.template_saved)}</SuccessNotice>
+            </Show>
+            <ErrorNotice error=template_error/>
+            <ActionForm action=template attr:class="stacked-form">
+                <input type="hidden" name="edition_id" value=edition_id/>
+                <TextField field=Field::SignatoryName error=template_error value=Some(admin.signatory_name.clone()) maxlength=120>
+                    {t!(i18n, certificates.signatory_name)}
+                </TextField>
+                <TextField field=Field::SignatoryRole error=template_error value=Some(admin.signatory_role.clone()) maxlength=120>
+                    {t!(i18n, certificates.signatory_role)}
+                </TextField>
+                <div class="field">
+                    <label for="certificate-languages">{t!(i18n, certificates.languages)}</label>
+                    <select id="certificate-languages" name="languages">
+                        {[("it_en", "it_en"), ("it", "it"), ("en", "en")].into_iter().map(|(value, _)| {
+                            let selected = admin.languages == value;
+                            let label = move || match value {
+                                "it" => t_string!(i18n, certificates.lang_it).to_string(),
+                                "en" => t_string!(i18n, certificates.lang_en).to_string(),
+                                _ => t_string!(i18n, certificates.lang_it_en).to_string(),
+                            };
+                            view! { <option value=value selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">{t!(i18n, certificates.template_save)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn IssuedRow(
+    c: IssuedCertificate,
+    revoke: ServerAction<RevokeCertificate>,
+    reissue: ServerAction<ReissueCertificate>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let valid = c.standing == Standing::Valid;
+    let id = c.id.clone();
+    let revoke_form = format!("revoke-{}", c.id);
+    let reissue_form = format!("reissue-{}", c.id);
+    let revoke_reason = format!("{revoke_form}-reason");
+    let reissue_reason = format!("{reissue_form}-reason");
+    let (id2, id3, id4) = (id.clone(), id.clone(), id.clone());
+    view! {
+        <tr data-code=c.code.clone()>
+            <td>{c.name.clone()}</td>
+            <td><code>{c.code.clone()}</code></td>
+            <td>{move || long_date(i18n, c.issued_on)}</td>
+            <td>
+                {standing_badge(i18n, &c.standing)}
+                {c.replaces.clone().map(|old| view! {
+                    " " <a href=format!("/verify/{old}") class="aside">{t!(i18n, certificates.replaces_link)}</a>
+                })}
+            </td>
+            <td class="row-actions">
+                <a href=format!("/certificates/{id2}.pdf") download>{t!(i18n, certificates.download)}</a>
+                " · "
+                <a href=format!("/verify/{id3}")>{t!(i18n, certificates.verify_link)}</a>
+                {valid.then(move || view! {
+                    <details class="inline-action">
+                        <summary>{t!(i18n, certificates.revoke)}</summary>
+                        <ActionForm action=revoke attr:id=revoke_form>
+                            <input type="hidden" name="id" value=id4.clone()/>
+                            <label for=revoke_reason.clone()>{t!(i18n, certificates.reason)}</label>
+                            <input id=revoke_reason name="reason" required maxlength="500"/>
+                            <button type="submit" class="button danger">{t!(i18n, certificates.revoke_confirm)}</button>
+                        </ActionForm>
+                    </details>
+                    <details class="inline-action">
+                        <summary>{t!(i18n, certificates.reissue)}</summary>
+                        <ActionForm action=reissue attr:id=reissue_form>
+                            <input type="hidden" name="id" value=id.clone()/>
+                            <p class="hint">{t!(i18n, certificates.reissue_hint)}</p>
+                            <label for=reissue_reason.clone()>{t!(i18n, certificates.reason)}</label>
+                            <input id=reissue_reason name="reason" required maxlength="500"/>
+                            <button type="submit" class="button">{t!(i18n, certificates.reissue_confirm)}</button>
+                        </ActionForm>
+                    </details>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+/// On the edition page, for a participant who holds a valid certificate.
+#[component]
+pub fn MyCertificateSection(edition_id: i32) -> impl IntoView {
+    let data = Resource::new(move || edition_id, load_my_certificate);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(mine)) => view! { <MyCertificateView mine/> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MyCertificateView(mine: MyCertificate) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card certificate-card" aria-labelledby="certificate-heading">
+            <h2 id="certificate-heading">{t!(i18n, certificates.mine_title)}</h2>
+            <p>{move || t_string!(i18n, certificates.mine_text, date = long_date(i18n, mine.issued_on)).to_string()}</p>
+            <p>{t!(i18n, certificates.code)} ": " <code data-testid="my-certificate-code">{mine.code.clone()}</code></p>
+            <p class="actions">
+                <a class="button primary" href=format!("/certificates/{}.pdf", mine.id) download data-testid="download-certificate">
+                    {t!(i18n, certificates.download_pdf)}
+                </a>
+                " "
+                <a href=format!("/verify/{}", mine.id)>{t!(i18n, certificates.verify_link)}</a>
+            </p>
+        </section>
+    }
+}
+
+/// `/verify` (a form for the code) and `/verify/:id` (the QR code's link): public.
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let lookup = move || {
+        let id = params.with(|p| p.get("id")).unwrap_or_default();
+        let code = query.with(|q| q.get("code")).unwrap_or_default();
+        let signature = query.with(|q| q.get("s"));
+        let asked = if id.is_empty() { code } else { id };
+        (asked, signature)
+    };
+    let data = Resource::new(lookup, |(asked, signature)| async move {
+        if asked.trim().is_empty() {
+            None
+        } else {
+            Some(verify_certificate(asked, signature).await)
+        }
+    });
+    let typed = move || query.with(|q| q.get("code")).unwrap_or_default();
+    view! {
+        <Title text=move || t_string!(i18n, verify.title).to_string()/>
+        <header class="page-header">
+            <h1>{t!(i18n, verify.title)}</h1>
+            <p class="lead">{t!(i18n, verify.lead)}</p>
+        </header>
+        <form method="get" action="/verify" class="card verify-form" role="search">
+            <div class="field">
+                <label for="verify-code">{t!(i18n, verify.code_label)}</label>
+                <input id="verify-code" name="code" value=typed autocomplete="off" placeholder="AULA-XXXX-XXXX" maxlength="40" required/>
+            </div>
+            <button type="submit" class="button primary">{t!(i18n, verify.check)}</button>
+        </form>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    None => ().into_any(),
+                    Some(Err(error)) => view! { <ErrorNotice error=Signal::derive(move || Some(error.clone()))/> }.into_any(),
+                    Some(Ok(verification)) => view! { <VerificationView verification/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn VerificationView(verification: Verification) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = verification.public_key.clone();
+    match verification.certificate {
+        None => view! {
+            <section class="card verdict unknown" data-testid="verdict" data-verdict="unknown">
+                <h2>{t!(i18n, verify.unknown)}</h2>
+                <p>{t!(i18n, verify.unknown_hint)}</p>
+            </section>
+        }
+        .into_any(),
+        Some(c) => view! { <VerifiedView c key/> }.into_any(),
+    }
+}
+
+#[component]
+fn VerifiedView(c: Verified, key: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let (class, verdict) = match &c.standing {
+        _ if !c.signature_ok => ("verdict bad", "tampered"),
+        Standing::Valid => ("verdict ok", "valid"),
+        Standing::Revoked { .. } => ("verdict bad", "revoked"),
+        Standing::Replaced { .. } => ("verdict bad", "replaced"),
+    };
+    let standing = c.standing.clone();
+    let heading = move || match (&standing, c.signature_ok) {
+        (_, false) => t_string!(i18n, verify.tampered).to_string(),
+        (Standing::Valid, _) => t_string!(i18n, verify.valid).to_string(),
+        (Standing::Revoked { on, reason }, _) => t_string!(
+            i18n,
+            verify.revoked,
+            date = long_date(i18n, *on),
+            reason = reason.clone()
+        )
+        .to_string(),
+        (Standing::Replaced { on, reason, .. }, _) => t_string!(
+            i18n,
+            verify.replaced,
+            date = long_date(i18n, *on),
+            reason = reason.clone()
+        )
+        .to_string(),
+    };
+    let replacement = match &c.standing {
+        Standing::Replaced { by, .. } => Some(by.clone()),
+        _ => None,
+    };
+    view! {
+        <section class=format!("card {class}") data-testid="verdict" data-verdict=verdict>
+            <h2>{heading}</h2>
+            {replacement.map(|by| view! {
+                <p><a href=format!("/verify/{by}")>{t!(i18n, verify.see_replacement)}</a></p>
+            })}
+            {c.link_signature_ok.map(|ok| view! {
+                <p class=if ok { "aside" } else { "notice error" }>
+                    {move || if ok { t_string!(i18n, verify.link_signature_ok) } else { t_string!(i18n, verify.link_signature_bad) }}
+                </p>
+            })}
+            <dl class="facts">
+                <dt>{t!(i18n, verify.holder)}</dt><dd data-testid="holder">{c.name.clone()}</dd>
+                <dt>{t!(i18n, verify.course)}</dt><dd>{c.course.clone()}</dd>
+                <dt>{t!(i18n, verify.edition)}</dt><dd>{c.edition.clone()}</dd>
+                <dt>{t!(i18n, verify.dates)}</dt>
+                <dd>{move || format!("{} – {}", long_date(i18n, c.starts_on), long_date(i18n, c.ends_on))}</dd>
+                <dt>{t!(i18n, verify.hours)}</dt><dd>{c.hours}</dd>
+                <dt>{t!(i18n, verify.issued_on)}</dt><dd>{move || long_date(i18n, c.issued_on)}</dd>
+                <dt>{t!(i18n, verify.issuer)}</dt><dd>{c.issuer.clone()}</dd>
+                <dt>{t!(i18n, certificates.code)}</dt><dd><code>{c.code.clone()}</code></dd>
+            </dl>
+            {c.replaces.clone().map(|old| view! {
+                <p class="aside"><a href=format!("/verify/{old}")>{t!(i18n, verify.replaces)}</a></p>
+            })}
+            <details class="offline-check">
+                <summary>{t!(i18n, verify.offline)}</summary>
+                <p class="hint">{t!(i18n, verify.offline_hint)}</p>
+                <p><strong>{t!(i18n, verify.public_key)}</strong> " " <code class="wrap">{key}</code></p>
+                <p><strong>{t!(i18n, verify.signature)}</strong> " " <code class="wrap">{c.signature.clone()}</code></p>
+                <pre class="payload">{c.payload.clone()}</pre>
+            </details>
+        </section>
+    }
+}

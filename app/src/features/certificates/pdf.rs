@@ -1,0 +1,392 @@
+//! The certificate as a PDF: A4 landscape, the course's texts in Italian and/or English, the
+//! participant's name large, the code and a QR code to the verification page. DejaVu Sans is
+//! embedded (subset) so every name prints, and reads back, exactly as written.
+
+use crate::domain::certificates::{Languages, Payload};
+use printpdf::{
+    Color, FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
+    Pt, Rect, Rgb, TextItem,
+};
+use std::sync::OnceLock;
+
+const REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// A4 landscape, in points.
+const WIDTH: f32 = 841.89;
+const HEIGHT: f32 = 595.28;
+
+/// Everything printed on a certificate.
+#[derive(Debug, Clone)]
+pub struct Printed {
+    pub payload: Payload,
+    pub issuer: String,
+    pub signatory_name: String,
+    pub signatory_role: String,
+    pub languages: Languages,
+    /// The public verification URL the QR code points to.
+    pub verify_url: String,
+    /// Ed25519 signature of the payload (kept in the PDF's metadata for offline checks).
+    pub signature: String,
+}
+
+struct Fonts {
+    regular: ParsedFont,
+    bold: ParsedFont,
+}
+
+fn fonts() -> Option<&'static Fonts> {
+    static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut warnings = Vec::new();
+            Some(Fonts {
+                regular: ParsedFont::from_bytes(REGULAR_TTF, 0, &mut warnings)?,
+                bold: ParsedFont::from_bytes(BOLD_TTF, 0, &mut warnings)?,
+            })
+        })
+        .as_ref()
+}
+
+/// Width of `text` at `size` points, from the font's advances.
+fn text_width(font: &ParsedFont, text: &str, size: f32) -> f32 {
+    let face = font.as_azul();
+    let units = f32::from(face.pdf_font_metrics.units_per_em.max(1));
+    let advance: f32 = text
+        .chars()
+        .map(|c| {
+            face.lookup_glyph_index(c as u32)
+                .map(|g| f32::from(face.get_horizontal_advance(g)))
+                .unwrap_or(units / 2.0)
+        })
+        .sum();
+    advance / units * size
+}
+
+struct Page<'a> {
+    ops: Vec<Op>,
+    fonts: &'a Fonts,
+    regular: FontId,
+    bold: FontId,
+}
+
+impl Page<'_> {
+    fn text(&mut self, text: &str, x: f32, y: f32, size: f32, bold: bool, color: &Rgb) {
+        let id = if bold { &self.bold } else { &self.regular };
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor {
+                col: Color::Rgb(color.clone()),
+            },
+            Op::SetFont {
+                font: PdfFontHandle::External(id.clone()),
+                size: Pt(size),
+            },
+            Op::SetTextCursor {
+                pos: Point { x: Pt(x), y: Pt(y) },
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(text.to_owned())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// Centred on the page; shrunk to fit `max_width` if needed (long names, long titles).
+    fn centred(&mut self, text: &str, y: f32, size: f32, bold: bool, color: &Rgb) {
+        let font = if bold {
+            &self.fonts.bold
+        } else {
+            &self.fonts.regular
+        };
+        let max_width = WIDTH - 160.0;
+        let mut size = size;
+        let mut width = text_width(font, text, size);
+        if width > max_width {
+            size *= max_width / width;
+            width = text_width(font, text, size);
+        }
+        self.text(text, (WIDTH - width) / 2.0, y, size, bold, color);
+    }
+
+    fn rect(&mut self, x: f32, y: f32, width: f32, height: f32, color: &Rgb, fill: bool) {
+        self.ops.push(if fill {
+            Op::SetFillColor {
+                col: Color::Rgb(color.clone()),
+            }
+        } else {
+            Op::SetOutlineColor {
+                col: Color::Rgb(color.clone()),
+            }
+        });
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: Pt(x),
+                y: Pt(y),
+                width: Pt(width),
+                height: Pt(height),
+                mode: Some(if fill {
+                    printpdf::PaintMode::Fill
+                } else {
+                    printpdf::PaintMode::Stroke
+                }),
+                winding_order: Some(printpdf::WindingOrder::NonZero),
+            },
+        });
+    }
+
+    /// The QR code as filled runs of dark modules (one rectangle per run keeps the file small).
+    fn qr(&mut self, data: &str, x: f32, y: f32, size: f32) -> bool {
+        use qrcode::{Color as Module, EcLevel, QrCode};
+        let Ok(code) = QrCode::with_error_correction_level(data, EcLevel::M) else {
+            return false;
+        };
+        let modules = code.width();
+        let colors = code.to_colors();
+        let unit = size / modules as f32;
+        let black = rgb(0.0, 0.0, 0.0);
+        self.ops.push(Op::SetFillColor {
+            col: Color::Rgb(black),
+        });
+        for row in 0..modules {
+            let mut column = 0;
+            while column < modules {
+                if colors[row * modules + column] != Module::Dark {
+                    column += 1;
+                    continue;
+                }
+                let start = column;
+                while column < modules && colors[row * modules + column] == Module::Dark {
+                    column += 1;
+                }
+                self.ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(x + start as f32 * unit),
+                        // Rows go down the page from the top of the square.
+                        y: Pt(y + size - (row + 1) as f32 * unit),
+                        width: Pt((column - start) as f32 * unit),
+                        height: Pt(unit),
+                        mode: Some(printpdf::PaintMode::Fill),
+                        winding_order: Some(printpdf::WindingOrder::NonZero),
+                    },
+                });
+            }
+        }
+        true
+    }
+}
+
+fn rgb(r: f32, g: f32, b: f32) -> Rgb {
+    Rgb {
+        r,
+        g,
+        b,
+        icc_profile: None,
+    }
+}
+
+fn date(day: chrono::NaiveDate) -> String {
+    day.format("%d/%m/%Y").to_string()
+}
+
+/// The PDF bytes, or `None` if the embedded fonts could not be read (never, in practice).
+pub fn render(printed: &Printed) -> Option<Vec<u8>> {
+    let fonts = fonts()?;
+    let p = &printed.payload;
+    let mut doc = PdfDocument::new(&format!("{} — {}", p.name, p.course));
+    let regular = doc.add_font(&fonts.regular);
+    let bold = doc.add_font(&fonts.bold);
+    let mut page = Page {
+        ops: Vec::with_capacity(600),
+        fonts,
+        regular,
+        bold,
+    };
+    let ink = rgb(0.13, 0.15, 0.2);
+    let accent = rgb(0.05, 0.32, 0.55);
+    let muted = rgb(0.38, 0.4, 0.45);
+    let (it, en) = (printed.languages.italian(), printed.languages.english());
+    let both = it && en;
+    let pick = |italian: &str, english: &str| -> String {
+        match (it, en) {
+            (true, true) => format!("{italian} · {english}"),
+            (true, false) => italian.to_owned(),
+            _ => english.to_owned(),
+        }
+    };
+
+    page.ops.push(Op::SetOutlineThickness { pt: Pt(2.5) });
+    page.rect(24.0, 24.0, WIDTH - 48.0, HEIGHT - 48.0, &accent, false);
+    page.ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
+    page.rect(32.0, 32.0, WIDTH - 64.0, HEIGHT - 64.0, &accent, false);
+
+    page.centred(&printed.issuer.to_uppercase(), 520.0, 12.0, false, &muted);
+    if it {
+        page.centred("Attestato di partecipazione", 470.0, 30.0, true, &accent);
+    }
+    if en {
+        let (y, size) = if both { (443.0, 16.0) } else { (470.0, 30.0) };
+        page.centred("Certificate of completion", y, size, !both, &accent);
+    }
+    page.centred(
+        &pick("Si attesta che", "This is to certify that"),
+        400.0,
+        13.0,
+        false,
+        &muted,
+    );
+    page.centred(&p.name, 352.0, 34.0, true, &ink);
+    page.centred(
+        &pick("ha completato il corso", "has completed the course"),
+        310.0,
+        13.0,
+        false,
+        &muted,
+    );
+    page.centred(&p.course, 280.0, 20.0, true, &ink);
+    page.centred(&p.edition, 256.0, 13.0, false, &ink);
+    let span = match (it, en) {
+        (true, true) => format!(
+            "dal {} al {} · {} ore  —  from {} to {} · {} hours",
+            date(p.starts_on),
+            date(p.ends_on),
+            p.hours,
+            date(p.starts_on),
+            date(p.ends_on),
+            p.hours
+        ),
+        (true, false) => format!(
+            "dal {} al {} · {} ore",
+            date(p.starts_on),
+            date(p.ends_on),
+            p.hours
+        ),
+        _ => format!(
+            "from {} to {} · {} hours",
+            date(p.starts_on),
+            date(p.ends_on),
+            p.hours
+        ),
+    };
+    page.centred(&span, 226.0, 12.0, false, &ink);
+
+    // Bottom left: date and signatory. Bottom right: QR code and code.
+    let issued = format!(
+        "{}: {}",
+        pick("Rilasciato il", "Issued on"),
+        date(p.issued_on)
+    );
+    page.text(&issued, 70.0, 150.0, 11.0, false, &ink);
+    if !printed.signatory_name.is_empty() {
+        page.ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+        page.ops.push(Op::SetOutlineColor {
+            col: Color::Rgb(muted.clone()),
+        });
+        page.ops.push(Op::DrawLine {
+            line: printpdf::Line {
+                points: vec![
+                    printpdf::LinePoint {
+                        p: Point {
+                            x: Pt(70.0),
+                            y: Pt(112.0),
+                        },
+                        bezier: false,
+                    },
+                    printpdf::LinePoint {
+                        p: Point {
+                            x: Pt(300.0),
+                            y: Pt(112.0),
+                        },
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
+        page.text(&printed.signatory_name, 70.0, 96.0, 12.0, true, &ink);
+        page.text(&printed.signatory_role, 70.0, 81.0, 10.0, false, &muted);
+    }
+    let qr_size = 96.0;
+    let qr_x = WIDTH - 70.0 - qr_size;
+    page.qr(&printed.verify_url, qr_x, 92.0, qr_size);
+    page.text(&p.code, qr_x, 76.0, 11.0, true, &ink);
+    let check = pick("Verifica", "Verify");
+    page.text(
+        &format!("{check}: {}", printed.verify_url),
+        70.0,
+        52.0,
+        7.5,
+        false,
+        &muted,
+    );
+
+    doc.metadata.info.subject = p.canonical();
+    doc.metadata.info.identifier = p.id.clone();
+    doc.metadata.info.author = printed.issuer.clone();
+    doc.metadata.info.creator = "Aula".into();
+    doc.metadata.info.keywords = vec![
+        format!("aula-certificate:{}", p.id),
+        format!("aula-signature:{}", printed.signature),
+    ];
+    let pages = vec![PdfPage::new(
+        Mm(297.0),
+        Mm(210.0),
+        std::mem::take(&mut page.ops),
+    )];
+    let bytes = doc
+        .with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut Vec::new());
+    Some(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    pub fn sample(name: &str) -> Printed {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("a date");
+        Printed {
+            payload: Payload {
+                id: "0123456789abcdef0123456789abcdef".into(),
+                code: "AULA-7KQ2-M9XD".into(),
+                name: name.into(),
+                course: "Percorso neoassunti".into(),
+                edition: "Edizione di marzo 2026".into(),
+                starts_on: day(3, 2),
+                ends_on: day(3, 30),
+                hours: 25,
+                issued_on: day(4, 1),
+            },
+            issuer: "Unità nazionale formazione docenti".into(),
+            signatory_name: "Maria Rossi".into(),
+            signatory_role: "Dirigente".into(),
+            languages: Languages::ItEn,
+            verify_url: "https://aula.example.org/verify/0123456789abcdef0123456789abcdef?s=abc"
+                .into(),
+            signature: "abc".into(),
+        }
+    }
+
+    #[test]
+    fn a_certificate_is_a_small_landscape_pdf() {
+        let bytes = render(&sample("Zoë Łukasiewicz")).expect("rendered");
+        assert!(bytes.starts_with(b"%PDF-"));
+        assert!(bytes.len() < 100 * 1024, "{} bytes", bytes.len());
+        let text = String::from_utf8_lossy(&bytes);
+        // 297 × 210 mm in points.
+        assert!(
+            text.contains("841.8") && text.contains("595.2"),
+            "no A4 landscape media box"
+        );
+        assert!(text.contains("FontFile2"), "the font is not embedded");
+    }
+
+    #[test]
+    fn very_long_names_shrink_to_fit() {
+        let font = &fonts().expect("fonts").bold;
+        let long = "Maria Antonietta Giuseppina Dell'Acqua Łukasiewicz-Brambilla De Santis";
+        assert!(text_width(font, long, 34.0) > WIDTH - 160.0);
+        assert!(render(&sample(long)).is_some());
+    }
+}

@@ -1,0 +1,664 @@
+use super::api::{
+    CertificatesAdmin, IssueRound, IssuedCertificate, MyCertificate, Pending, Verification,
+    Verified,
+};
+use super::pdf::{self, Printed};
+use crate::domain::audit::Action;
+use crate::domain::certificates::{self, Code, Languages, Payload, Standing, signing};
+use crate::domain::scoping::EditionRole;
+use crate::domain::{Field, FieldProblem, text};
+use crate::error::{AppError, Refusal};
+use crate::features::audit::service::{Event, record};
+use crate::features::completion::service as completion;
+use crate::ssr::auth::{Caller, guard, request_parts, signed_in};
+use crate::ssr::db::{find_or_404, to_local};
+use crate::ssr::entities::{certificate, course, edition, user};
+use crate::ssr::mail::{self, Mail};
+use crate::ssr::scope::edition_role;
+use crate::ssr::{AppState, client_address, state};
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use std::collections::{HashMap, HashSet};
+
+/// The most a page lists of the people still waiting (the action issues to all of them).
+const PENDING_SHOWN: usize = 200;
+/// The most one round issues, so the page's progress bar moves and a request stays short.
+const MAX_ROUND: u32 = 100;
+
+fn today() -> NaiveDate {
+    to_local(Utc::now()).date()
+}
+
+fn valid_for(edition_id: i32, user_id: i32) -> String {
+    format!("{edition_id}:{user_id}")
+}
+
+pub fn verify_url(state: &AppState, id: &str, signature: &str) -> String {
+    format!("{}/verify/{id}?s={signature}", state.settings.base_url)
+}
+
+fn payload_of(c: &certificate::Model) -> Payload {
+    Payload {
+        id: c.id.clone(),
+        code: c.code.clone(),
+        name: c.name.clone(),
+        course: c.course_title.clone(),
+        edition: c.edition_title.clone(),
+        starts_on: c.starts_on,
+        ends_on: c.ends_on,
+        hours: c.hours,
+        issued_on: c.issued_on,
+    }
+}
+
+fn standing_of(c: &certificate::Model) -> Standing {
+    match (&c.revoked_at, &c.replaced_by_id) {
+        (None, _) => Standing::Valid,
+        (Some(at), None) => Standing::Revoked {
+            on: to_local(*at).date(),
+            reason: c.revoked_reason.clone().unwrap_or_default(),
+        },
+        (Some(at), Some(by)) => Standing::Replaced {
+            on: to_local(*at).date(),
+            reason: c.revoked_reason.clone().unwrap_or_default(),
+            by: by.clone(),
+        },
+    }
+}
+
+pub fn printed_of(state: &AppState, c: &certificate::Model) -> Printed {
+    Printed {
+        payload: payload_of(c),
+        issuer: c.issuer.clone(),
+        signatory_name: c.signatory_name.clone(),
+        signatory_role: c.signatory_role.clone(),
+        languages: Languages::parse(&c.languages).unwrap_or(Languages::ItEn),
+        verify_url: verify_url(state, &c.id, &c.signature),
+        signature: c.signature.clone(),
+    }
+}
+
+/// A new certificate record for `person`, frozen from the edition and course as they are now.
+fn new_record(
+    state: &AppState,
+    edition: &edition::Model,
+    course: &course::Model,
+    person: &user::Model,
+    issued_by: Option<i32>,
+) -> certificate::Model {
+    use rand::RngCore;
+    let mut id = [0u8; 16];
+    let mut code = [0u8; 8];
+    rand::rng().fill_bytes(&mut id);
+    rand::rng().fill_bytes(&mut code);
+    let payload = Payload {
+        id: certificates::id_from_random(id),
+        code: Code::from_random(code).as_str().to_owned(),
+        name: format!("{} {}", person.given_name.trim(), person.family_name.trim()),
+        course: course.title.clone(),
+        edition: edition.title.clone(),
+        starts_on: edition.starts_on,
+        ends_on: edition.ends_on,
+        hours: course.workload_hours,
+        issued_on: today(),
+    };
+    let signature = signing::sign(&state.settings.signing_key, &payload);
+    certificate::Model {
+        id: payload.id,
+        code: payload.code,
+        edition_id: edition.id,
+        user_id: person.id,
+        valid_for: Some(valid_for(edition.id, person.id)),
+        name: payload.name,
+        course_title: payload.course,
+        edition_title: payload.edition,
+        starts_on: payload.starts_on,
+        ends_on: payload.ends_on,
+        hours: payload.hours,
+        issued_on: payload.issued_on,
+        issuer: state.settings.issuer.clone(),
+        signatory_name: course.signatory_name.clone(),
+        signatory_role: course.signatory_role.clone(),
+        languages: Languages::parse(&course.certificate_languages)
+            .unwrap_or(Languages::ItEn)
+            .as_str()
+            .to_owned(),
+        signature,
+        issued_by,
+        issued_at: Utc::now(),
+        revoked_at: None,
+        revoked_reason: None,
+        revoked_by: None,
+        replaces_id: None,
+        replaced_by_id: None,
+    }
+}
+
+fn active(c: certificate::Model) -> certificate::ActiveModel {
+    // Every field is written: the record is new.
+    c.into_active_model().reset_all()
+}
+
+/// Renders `records` on both cores (PDFs are the costly part of issuing).
+async fn render_all(state: &AppState, records: &[certificate::Model]) -> Vec<Option<Vec<u8>>> {
+    let printed: Vec<Printed> = records.iter().map(|c| printed_of(state, c)).collect();
+    tokio::task::spawn_blocking(move || {
+        let half = printed.len().div_ceil(2).max(1);
+        std::thread::scope(|scope| {
+            let chunks: Vec<_> = printed
+                .chunks(half)
+                .map(|chunk| scope.spawn(move || chunk.iter().map(pdf::render).collect::<Vec<_>>()))
+                .collect();
+            chunks
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    })
+    .await
+    .unwrap_or_default()
+}
+
+/// Keeps the issued PDFs beside the uploads, so a download sends exactly what was issued.
+async fn store(state: &AppState, records: &[certificate::Model], pdfs: &[Option<Vec<u8>>]) {
+    let dir = state.settings.certificate_dir();
+    if let Err(error) = tokio::fs::create_dir_all(&dir).await {
+        tracing::error!(error = %error, "certificates: folder not created");
+        return;
+    }
+    for (record, bytes) in records.iter().zip(pdfs) {
+        if let Some(bytes) = bytes
+            && let Err(error) =
+                tokio::fs::write(dir.join(format!("{}.pdf", record.id)), bytes).await
+        {
+            tracing::error!(error = %error, "certificates: PDF not stored");
+        }
+    }
+}
+
+/// Tells each participant by mail, with the PDF attached, after the request has answered.
+fn announce(state: &AppState, records: Vec<(certificate::Model, String, String, Option<Vec<u8>>)>) {
+    let Some(settings) = state.settings.mail.clone() else {
+        return;
+    };
+    let base = state.settings.base_url.clone();
+    let mails: Vec<Mail> = records
+        .into_iter()
+        .map(|(c, email, locale, pdf)| {
+            let english = locale == "en";
+            let link = format!("{base}/editions/{}", c.edition_id);
+            let (subject, body) = if english {
+                (
+                    format!("Your certificate: {}", c.course_title),
+                    format!(
+                        "Hello {},\n\nyour certificate for \"{}\" ({}) has been issued. It is attached to this message; you can also download it from {link}.\n\nCertificate code: {}\nVerification: {}/verify/{}\n",
+                        c.name, c.course_title, c.edition_title, c.code, base, c.id
+                    ),
+                )
+            } else {
+                (
+                    format!("Il tuo attestato: {}", c.course_title),
+                    format!(
+                        "Gentile {},\n\nè stato rilasciato il tuo attestato per «{}» ({}). Lo trovi in allegato; puoi scaricarlo anche da {link}.\n\nCodice dell'attestato: {}\nVerifica: {}/verify/{}\n",
+                        c.name, c.course_title, c.edition_title, c.code, base, c.id
+                    ),
+                )
+            };
+            Mail {
+                to: email,
+                subject,
+                body,
+                attachment: pdf.map(|bytes| (format!("attestato-{}.pdf", c.code), bytes)),
+            }
+        })
+        .collect();
+    tokio::spawn(async move {
+        let count = mails.len();
+        let sent = mail::send_all(&settings, mails).await;
+        tracing::info!(sent, count, "certificate mail");
+    });
+}
+
+/// Who is still waiting for a certificate: enrolled, meeting the rule or marked as meeting it
+/// by staff, and without a valid certificate. In user id order, so rounds take turns fairly.
+pub async fn waiting(
+    db: &impl ConnectionTrait,
+    edition: &edition::Model,
+) -> Result<Vec<(i32, Option<String>)>, AppError> {
+    let meeting = completion::meeting(db, edition).await?;
+    let holders: HashSet<i32> = certificate::Entity::find()
+        .filter(certificate::Column::EditionId.eq(edition.id))
+        .filter(certificate::Column::ValidFor.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.user_id)
+        .collect();
+    let mut waiting: Vec<(i32, Option<String>)> = meeting
+        .into_iter()
+        .filter(|(user, _)| !holders.contains(user))
+        .collect();
+    waiting.sort_by_key(|(user, _)| *user);
+    Ok(waiting)
+}
+
+pub async fn admin(edition_id: i32) -> Result<CertificatesAdmin, AppError> {
+    let (state, caller) = signed_in().await?;
+    let db = &state.db;
+    let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
+    caller.require_staff()?;
+    let course = find_or_404::<course::Entity>(db, edition.course_id).await?;
+    let waiting = waiting(db, &edition).await?;
+    let shown: Vec<(i32, Option<String>)> = waiting.iter().take(PENDING_SHOWN).cloned().collect();
+    let people = crate::ssr::db::names(db, shown.iter().map(|(u, _)| *u)).await?;
+    let mut pending: Vec<Pending> = shown
+        .into_iter()
+        .map(|(user_id, override_reason)| Pending {
+            user_id,
+            name: people.get(&user_id).cloned().unwrap_or_default(),
+            override_reason,
+        })
+        .collect();
+    pending.sort_by(|a, b| a.name.cmp(&b.name));
+    let issued_models = certificate::Entity::find()
+        .filter(certificate::Column::EditionId.eq(edition.id))
+        .order_by_desc(certificate::Column::IssuedAt)
+        .all(db)
+        .await?;
+    let valid_total = issued_models
+        .iter()
+        .filter(|c| c.valid_for.is_some())
+        .count() as u32;
+    let issued = issued_models
+        .into_iter()
+        .map(|c| IssuedCertificate {
+            standing: standing_of(&c),
+            id: c.id,
+            code: c.code,
+            user_id: c.user_id,
+            name: c.name,
+            issued_on: c.issued_on,
+            replaces: c.replaces_id,
+        })
+        .collect();
+    Ok(CertificatesAdmin {
+        edition_id: edition.id,
+        edition_title: edition.title,
+        course_id: course.id,
+        has_rule: completion::rule_of_id(db, edition.id).await?,
+        pending_total: waiting.len() as u32,
+        pending,
+        issued,
+        valid_total,
+        signatory_name: course.signatory_name,
+        signatory_role: course.signatory_role,
+        languages: course.certificate_languages,
+    })
+}
+
+pub async fn issue_round(edition_id: i32, limit: u32) -> Result<IssueRound, AppError> {
+    let (state, caller) = guard().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    caller.require_staff()?;
+    issue(&state, Some(caller.id), &edition, limit.clamp(1, MAX_ROUND)).await
+}
+
+/// Issues certificates to up to `limit` people still waiting. The unique `valid_for` index
+/// settles races: a row that would be a second valid certificate is simply not inserted.
+pub async fn issue(
+    state: &AppState,
+    issued_by: Option<i32>,
+    edition: &edition::Model,
+    limit: u32,
+) -> Result<IssueRound, AppError> {
+    let db = &state.db;
+    let course = find_or_404::<course::Entity>(db, edition.course_id).await?;
+    let waiting = waiting(db, edition).await?;
+    let chosen: Vec<i32> = waiting
+        .iter()
+        .take(limit as usize)
+        .map(|(u, _)| *u)
+        .collect();
+    if chosen.is_empty() {
+        return Ok(IssueRound {
+            issued: 0,
+            remaining: 0,
+        });
+    }
+    let people: Vec<user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(chosen.clone()))
+        .all(db)
+        .await?;
+    let records: Vec<certificate::Model> = people
+        .iter()
+        .map(|p| new_record(state, edition, &course, p, issued_by))
+        .collect();
+    let pdfs = render_all(state, &records).await;
+    let ids: Vec<String> = records.iter().map(|c| c.id.clone()).collect();
+    let txn = db.begin().await?;
+    certificate::Entity::insert_many(records.iter().cloned().map(active))
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
+        .exec_without_returning(&txn)
+        .await?;
+    let inserted: HashSet<String> = certificate::Entity::find()
+        .filter(certificate::Column::Id.is_in(ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let events: Vec<Event> = records
+        .iter()
+        .filter(|c| inserted.contains(&c.id))
+        .map(|c| Event {
+            actor: issued_by,
+            action: Action::CertificateIssued,
+            edition: Some(edition.id),
+            subject: Some(c.user_id),
+            detail: &c.code,
+            reason: None,
+        })
+        .collect();
+    record(&txn, events).await?;
+    txn.commit().await?;
+
+    let mut kept = Vec::new();
+    let mut kept_pdfs = Vec::new();
+    for (c, pdf) in records.into_iter().zip(pdfs) {
+        if inserted.contains(&c.id) {
+            kept.push(c);
+            kept_pdfs.push(pdf);
+        }
+    }
+    store(state, &kept, &kept_pdfs).await;
+    let contacts: HashMap<i32, (String, String)> = people
+        .into_iter()
+        .map(|p| (p.id, (p.email, p.locale)))
+        .collect();
+    announce(
+        state,
+        kept.iter()
+            .cloned()
+            .zip(kept_pdfs)
+            .filter_map(|(c, pdf)| {
+                let (email, locale) = contacts.get(&c.user_id)?.clone();
+                Some((c, email, locale, pdf))
+            })
+            .collect(),
+    );
+    let issued = kept.len() as u32;
+    tracing::info!(edition.id = edition.id, issued, "certificates issued");
+    // An estimate: people someone else issued to meanwhile still count until the next round
+    // looks again.
+    let remaining = (waiting.len() as u32).saturating_sub(issued);
+    Ok(IssueRound { issued, remaining })
+}
+
+fn reason_of(input: &str) -> Result<String, AppError> {
+    text::single_line(input, 500)
+        .map_err(|problem| AppError::invalid(vec![FieldProblem::new(Field::Reason, problem)]))
+}
+
+async fn find_certificate(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<certificate::Model, AppError> {
+    if !certificates::is_id(id) {
+        return Err(AppError::NotFound);
+    }
+    certificate::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Marks a valid certificate as revoked; refused if it no longer is valid (another staff
+/// member got there first), in which case nothing changes.
+async fn revoke_in(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    c: &certificate::Model,
+    reason: &str,
+    replaced_by: Option<&str>,
+) -> Result<(), AppError> {
+    let changed = certificate::Entity::update_many()
+        .col_expr(
+            certificate::Column::ValidFor,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            certificate::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .col_expr(
+            certificate::Column::RevokedReason,
+            sea_orm::sea_query::Expr::value(reason.to_owned()),
+        )
+        .col_expr(
+            certificate::Column::RevokedBy,
+            sea_orm::sea_query::Expr::value(caller.id),
+        )
+        .col_expr(
+            certificate::Column::ReplacedById,
+            sea_orm::sea_query::Expr::value(replaced_by.map(str::to_owned)),
+        )
+        .filter(certificate::Column::Id.eq(c.id.clone()))
+        .filter(certificate::Column::ValidFor.is_not_null())
+        .exec(db)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(AppError::Refused(Refusal::CertificateNotValid));
+    }
+    Ok(())
+}
+
+pub async fn revoke(id: String, reason: String) -> Result<(), AppError> {
+    let (state, caller) = guard().await?;
+    let c = find_certificate(&state.db, &id).await?;
+    caller.require_staff()?;
+    let reason = reason_of(&reason)?;
+    let txn = state.db.begin().await?;
+    revoke_in(&txn, &caller, &c, &reason, None).await?;
+    record(
+        &txn,
+        vec![Event {
+            actor: Some(caller.id),
+            action: Action::CertificateRevoked,
+            edition: Some(c.edition_id),
+            subject: Some(c.user_id),
+            detail: &c.code,
+            reason: Some(&reason),
+        }],
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(
+        user.id = caller.id,
+        edition.id = c.edition_id,
+        "certificate revoked"
+    );
+    Ok(())
+}
+
+pub async fn reissue(id: String, reason: String) -> Result<String, AppError> {
+    let (state, caller) = guard().await?;
+    let old = find_certificate(&state.db, &id).await?;
+    caller.require_staff()?;
+    let reason = reason_of(&reason)?;
+    let db = &state.db;
+    let edition = find_or_404::<edition::Entity>(db, old.edition_id).await?;
+    let course = find_or_404::<course::Entity>(db, edition.course_id).await?;
+    let person = find_or_404::<user::Entity>(db, old.user_id).await?;
+    let mut new = new_record(&state, &edition, &course, &person, Some(caller.id));
+    new.replaces_id = Some(old.id.clone());
+    let pdfs = render_all(&state, std::slice::from_ref(&new)).await;
+    let txn = db.begin().await?;
+    // The old one stops being valid before the new one takes its place in the unique index.
+    revoke_in(&txn, &caller, &old, &reason, Some(&new.id)).await?;
+    certificate::Entity::insert(active(new.clone()))
+        .exec_without_returning(&txn)
+        .await?;
+    let detail = format!("{} → {}", old.code, new.code);
+    record(
+        &txn,
+        vec![Event {
+            actor: Some(caller.id),
+            action: Action::CertificateReissued,
+            edition: Some(edition.id),
+            subject: Some(old.user_id),
+            detail: &detail,
+            reason: Some(&reason),
+        }],
+    )
+    .await?;
+    txn.commit().await?;
+    store(&state, std::slice::from_ref(&new), &pdfs).await;
+    announce(
+        &state,
+        vec![(
+            new.clone(),
+            person.email,
+            person.locale,
+            pdfs.into_iter().next().flatten(),
+        )],
+    );
+    Ok(new.id)
+}
+
+pub async fn save_template(
+    edition_id: i32,
+    signatory_name: String,
+    signatory_role: String,
+    languages: String,
+) -> Result<(), AppError> {
+    let (state, caller) = guard().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    caller.require_staff()?;
+    let course = find_or_404::<course::Entity>(&state.db, edition.course_id).await?;
+    let mut problems = crate::domain::problem::Problems::new();
+    // Optional lines: empty is allowed, control characters and overlong text are not.
+    let optional = |input: &str| match text::single_line(input, 120) {
+        Err(crate::domain::Problem::Required) => Ok(String::new()),
+        other => other,
+    };
+    let name = problems.check(Field::SignatoryName, optional(&signatory_name));
+    let role = problems.check(Field::SignatoryRole, optional(&signatory_role));
+    let languages = problems.check(
+        Field::Languages,
+        Languages::parse(languages.trim()).ok_or(crate::domain::Problem::Required),
+    );
+    let (Some(name), Some(role), Some(languages)) = (name, role, languages) else {
+        return Err(AppError::invalid(problems.into_vec()));
+    };
+    let mut active: course::ActiveModel = course.into();
+    active.signatory_name = Set(name);
+    active.signatory_role = Set(role);
+    active.certificate_languages = Set(languages.as_str().to_owned());
+    active.updated_at = Set(Utc::now());
+    active.update(&state.db).await?;
+    Ok(())
+}
+
+pub async fn mine(edition_id: i32) -> Result<Option<MyCertificate>, AppError> {
+    let (state, caller) = signed_in().await?;
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    if matches!(
+        edition_role(&state.db, &caller, edition.id).await?,
+        EditionRole::Outsider
+    ) {
+        return Err(AppError::NotFound);
+    }
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::ValidFor.eq(valid_for(edition.id, caller.id)))
+        .one(&state.db)
+        .await?
+        .map(|c| MyCertificate {
+            id: c.id,
+            code: c.code,
+            issued_on: c.issued_on,
+        }))
+}
+
+/// The PDF of a certificate for its holder or staff; anyone else is told it does not exist.
+pub async fn pdf_for(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<(certificate::Model, Vec<u8>), AppError> {
+    let c = find_certificate(&state.db, id).await?;
+    if c.user_id != caller.id && !caller.roles.staff {
+        return Err(AppError::NotFound);
+    }
+    let path = state
+        .settings
+        .certificate_dir()
+        .join(format!("{}.pdf", c.id));
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(bytes) => bytes,
+        // Not kept here (another instance issued it, or the folder was lost): the record is
+        // frozen, so rendering it again gives the same certificate.
+        Err(_) => pdf::render(&printed_of(state, &c)).ok_or(AppError::Internal)?,
+    };
+    Ok((c, bytes))
+}
+
+pub async fn verify(
+    query: String,
+    link_signature: Option<String>,
+) -> Result<Verification, AppError> {
+    let state = state()?;
+    let parts = request_parts()?;
+    state
+        .verify_limit
+        .check(
+            &client_address(&parts, state.settings.trust_proxy),
+            std::time::Instant::now(),
+        )
+        .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
+    let public = state.settings.signing_key.verifying_key();
+    let query = query.trim();
+    let found = if certificates::is_id(query) {
+        certificate::Entity::find_by_id(query.to_owned())
+            .one(&state.db)
+            .await?
+    } else if let Some(code) = Code::parse(query) {
+        certificate::Entity::find()
+            .filter(certificate::Column::Code.eq(code.as_str()))
+            .one(&state.db)
+            .await?
+    } else {
+        None
+    };
+    let certificate = found.map(|c| {
+        let payload = payload_of(&c);
+        Verified {
+            signature_ok: signing::verify(&public, &payload, &c.signature),
+            link_signature_ok: link_signature
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(|s| signing::verify(&public, &payload, s)),
+            payload: payload.canonical(),
+            standing: standing_of(&c),
+            id: c.id,
+            code: c.code,
+            name: c.name,
+            course: c.course_title,
+            edition: c.edition_title,
+            starts_on: c.starts_on,
+            ends_on: c.ends_on,
+            hours: c.hours,
+            issued_on: c.issued_on,
+            issuer: c.issuer,
+            signature: c.signature,
+            replaces: c.replaces_id,
+        }
+    });
+    Ok(Verification {
+        certificate,
+        public_key: signing::public_key_text(&public),
+    })
+}

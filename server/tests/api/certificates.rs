@@ -1,0 +1,688 @@
+//! Certificates: issuing to everyone who completed (and nobody twice, even when two requests
+//! race), the PDF, mail through a real SMTP server, verification, revocation, re-issue,
+//! staff overrides and the audit log.
+
+use crate::both_databases;
+use crate::helpers::{Backend, TestApp, error_kind};
+use app::ssr::entities::{certificate, user};
+use axum::http::StatusCode;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
+
+both_databases!(
+    certificates_are_issued_verified_revoked_and_reissued,
+    concurrent_issuing_never_gives_two_valid_certificates,
+    verification_is_rate_limited
+);
+
+async fn rename(app: &TestApp, id: i32, given: &str, family: &str) {
+    let mut person: user::ActiveModel = user::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    person.given_name = Set(given.to_owned());
+    person.family_name = Set(family.to_owned());
+    person.update(&app.state.db).await.unwrap();
+}
+
+/// An edition whose rule asks for nothing, so everyone enrolled has completed it.
+async fn completed_edition(app: &TestApp, staff: &str, people: &[i32]) -> i32 {
+    let course = app.course("NEO-CERT").await;
+    let edition = app.edition(course, "running", 1000).await;
+    app.group(edition, "A", people, &[]).await;
+    let id = edition.to_string();
+    let count = people.len().to_string();
+    let saved = app
+        .call(
+            "save_completion_rule",
+            &[("edition_id", &id), ("confirm", &count)],
+            Some(staff),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    edition
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir =
+        std::env::temp_dir().join(format!("aula-pdf-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("certificate.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by cargo xtask test");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+async fn get_bytes(
+    app: &TestApp,
+    path: &str,
+    session: Option<&str>,
+) -> (StatusCode, String, Vec<u8>) {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut request = Request::get(path).header(header::HOST, "aula.test");
+    if let Some(token) = session {
+        request = request.header(header::COOKIE, format!("aula_session={token}"));
+    }
+    let response = app
+        .router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let kind = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, kind, bytes)
+}
+
+async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let (anna, anna_session) = app.user("anna@scuola.it", false, false).await;
+    let (bruno, bruno_session) = app.user("bruno@scuola.it", false, false).await;
+    let (carla, _) = app.user("carla@scuola.it", false, false).await;
+    let (_, outsider) = app.user("ugo@scuola.it", false, false).await;
+    rename(&app, anna, "Niccolò", "Dell'Acqua").await;
+    rename(&app, bruno, "Zoë", "Łukasiewicz").await;
+    let edition = completed_edition(&app, &staff, &[anna, bruno, carla]).await;
+    let id = edition.to_string();
+    let admin = |session: String| {
+        let id = id.clone();
+        let app = &app;
+        async move {
+            app.call("load_certificates", &[("edition_id", &id)], Some(&session))
+                .await
+        }
+    };
+    let pending = admin(staff.clone()).await.json();
+    assert_eq!(pending["pending_total"], 3, "{pending}");
+
+    // Staff decide that Carla has not completed; a reason is required.
+    let carla_id = carla.to_string();
+    let no_reason = app
+        .call(
+            "set_completion_override",
+            &[
+                ("edition_id", &id),
+                ("user_id", &carla_id),
+                ("decision", "not_met"),
+                ("reason", "  "),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(
+        no_reason.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        no_reason.body
+    );
+    assert!(no_reason.body.contains("\"reason\""), "{}", no_reason.body);
+    let not_staff = app
+        .call(
+            "set_completion_override",
+            &[
+                ("edition_id", &id),
+                ("user_id", &carla_id),
+                ("decision", "met"),
+                ("reason", "x"),
+            ],
+            Some(&anna_session),
+        )
+        .await;
+    assert_eq!(not_staff.status, StatusCode::FORBIDDEN);
+    let decided = app
+        .call(
+            "set_completion_override",
+            &[
+                ("edition_id", &id),
+                ("user_id", &carla_id),
+                ("decision", "not_met"),
+                ("reason", "Project copied from another participant"),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.body);
+    let pending = admin(staff.clone()).await.json();
+    assert_eq!(pending["pending_total"], 2, "{pending}");
+    assert!(!pending.to_string().contains("carla"), "{pending}");
+
+    // Participants cannot issue; staff issue in rounds until nobody is left.
+    let refused = app
+        .call(
+            "issue_certificates",
+            &[("edition_id", &id), ("limit", "10")],
+            Some(&anna_session),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let round = app
+        .call(
+            "issue_certificates",
+            &[("edition_id", &id), ("limit", "1")],
+            Some(&staff),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (round["issued"].as_u64(), round["remaining"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let round = app
+        .call(
+            "issue_certificates",
+            &[("edition_id", &id), ("limit", "25")],
+            Some(&staff),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (round["issued"].as_u64(), round["remaining"].as_u64()),
+        (Some(1), Some(0))
+    );
+    // A second click, or a reload that starts again: nothing more.
+    let again = app
+        .call(
+            "issue_certificates",
+            &[("edition_id", &id), ("limit", "25")],
+            Some(&staff),
+        )
+        .await
+        .json();
+    assert_eq!(again["issued"], 0);
+    let listed = admin(staff.clone()).await.json();
+    assert_eq!(listed["valid_total"], 2);
+    assert_eq!(listed["pending_total"], 0);
+
+    // Anna finds hers on the edition page and downloads it; nobody else but staff can.
+    let mine = app
+        .call(
+            "load_my_certificate",
+            &[("edition_id", &id)],
+            Some(&anna_session),
+        )
+        .await
+        .json();
+    let anna_cert = mine["id"].as_str().unwrap().to_owned();
+    let anna_code = mine["code"].as_str().unwrap().to_owned();
+    assert_eq!(anna_cert.len(), 32);
+    assert!(
+        anna_code.starts_with("AULA-") && anna_code.len() == 14,
+        "{anna_code}"
+    );
+    let path = format!("/certificates/{anna_cert}.pdf");
+    let (status, kind, pdf) = get_bytes(&app, &path, Some(&anna_session)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(kind, "application/pdf");
+    assert!(pdf.len() < 100 * 1024, "{} bytes", pdf.len());
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Niccolò Dell'Acqua"), "{text}");
+    assert!(text.contains(&anna_code), "{text}");
+    assert!(text.contains("25"), "{text}");
+    assert_eq!(
+        get_bytes(&app, &path, Some(&bruno_session)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get_bytes(&app, &path, Some(&outsider)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(get_bytes(&app, &path, Some(&staff)).await.0, StatusCode::OK);
+    assert_eq!(get_bytes(&app, &path, None).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get_bytes(&app, "/certificates/../../etc/passwd.pdf", Some(&staff))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let bruno_cert = app
+        .call(
+            "load_my_certificate",
+            &[("edition_id", &id)],
+            Some(&bruno_session),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, _, bruno_pdf) = get_bytes(
+        &app,
+        &format!("/certificates/{bruno_cert}.pdf"),
+        Some(&bruno_session),
+    )
+    .await;
+    assert!(pdf_text(&bruno_pdf).contains("Zoë Łukasiewicz"));
+
+    // Each of them got a mail through the SMTP server, with the PDF attached.
+    let mails = app.mailbox.wait_for(2).await;
+    let to_anna = mails
+        .iter()
+        .find(|m| m.contains("anna@scuola.it"))
+        .expect("mail to Anna");
+    assert!(to_anna.contains("application/pdf"), "{to_anna}");
+    assert!(
+        to_anna.contains(&format!("attestato-{anna_code}.pdf")),
+        "{to_anna}"
+    );
+    assert!(
+        to_anna.contains(&anna_cert),
+        "the verification link: {to_anna}"
+    );
+
+    // Anyone verifies it by id (with the link's signature) or by the code typed loosely.
+    let signature = certificate::Entity::find_by_id(anna_cert.clone())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .signature;
+    let by_link = app
+        .call(
+            "verify_certificate",
+            &[("query", &anna_cert), ("s", &signature)],
+            None,
+        )
+        .await
+        .json();
+    let found = &by_link["certificate"];
+    assert_eq!(found["standing"], "Valid", "{by_link}");
+    assert_eq!(found["signature_ok"], true);
+    assert_eq!(found["link_signature_ok"], true);
+    assert_eq!(found["name"], "Niccolò Dell'Acqua");
+    assert_eq!(found["hours"], 25);
+    let typed = anna_code.to_lowercase().replace('-', " ");
+    let by_code = app
+        .call("verify_certificate", &[("query", &typed)], None)
+        .await
+        .json();
+    assert_eq!(by_code["certificate"]["id"], anna_cert.as_str());
+    let forged_signature = format!(
+        "{}{}",
+        if signature.starts_with('A') { 'B' } else { 'A' },
+        &signature[1..]
+    );
+    let forged = app
+        .call(
+            "verify_certificate",
+            &[("query", &anna_cert), ("s", &forged_signature)],
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(forged["certificate"]["link_signature_ok"], false);
+    for unknown in [
+        "AULA-2222-2222",
+        "not a code",
+        "<script>",
+        "00000000000000000000000000000000",
+    ] {
+        let answer = app
+            .call("verify_certificate", &[("query", unknown)], None)
+            .await
+            .json();
+        assert!(answer["certificate"].is_null(), "{unknown}: {answer}");
+    }
+
+    // The record is frozen: a later profile change does not alter it...
+    rename(&app, anna, "Nicola", "Acqua").await;
+    let still = app
+        .call("verify_certificate", &[("query", &anna_cert)], None)
+        .await
+        .json();
+    assert_eq!(still["certificate"]["name"], "Niccolò Dell'Acqua");
+    // ...and a record altered behind Aula's back no longer matches its signature.
+    let mut altered: certificate::ActiveModel = certificate::Entity::find_by_id(bruno_cert.clone())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    altered.hours = Set(250);
+    altered.update(&app.state.db).await.unwrap();
+    let tampered = app
+        .call("verify_certificate", &[("query", &bruno_cert)], None)
+        .await
+        .json();
+    assert_eq!(tampered["certificate"]["signature_ok"], false);
+
+    // Revoking needs staff and a reason; then the page says revoked, with the reason.
+    let anna_id = anna_cert.clone();
+    let no_reason = app
+        .call(
+            "revoke_certificate",
+            &[("id", &anna_id), ("reason", "")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let by_participant = app
+        .call(
+            "revoke_certificate",
+            &[("id", &anna_id), ("reason", "mine")],
+            Some(&anna_session),
+        )
+        .await;
+    assert_eq!(by_participant.status, StatusCode::FORBIDDEN);
+    let revoked = app
+        .call(
+            "revoke_certificate",
+            &[("id", &anna_id), ("reason", "Issued by mistake")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    let twice = app
+        .call(
+            "revoke_certificate",
+            &[("id", &anna_id), ("reason", "again")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert_eq!(error_kind(&twice), "Refused");
+    let answer = app
+        .call("verify_certificate", &[("query", &anna_id)], None)
+        .await
+        .json();
+    assert_eq!(
+        answer["certificate"]["standing"]["Revoked"]["reason"], "Issued by mistake",
+        "{answer}"
+    );
+    let mine = app
+        .call(
+            "load_my_certificate",
+            &[("edition_id", &id)],
+            Some(&anna_session),
+        )
+        .await
+        .json();
+    assert!(mine.is_null(), "{mine}");
+    // She still meets the rule, so she is waiting again.
+    assert_eq!(admin(staff.clone()).await.json()["pending_total"], 1);
+
+    // Re-issue after Zoë's name was corrected: the old one shows as replaced, the new one
+    // links back and prints the corrected name.
+    rename(&app, bruno, "Zoë Maria", "Łukasiewicz").await;
+    let reissued = app
+        .call(
+            "reissue_certificate",
+            &[("id", &bruno_cert), ("reason", "Name corrected on request")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(reissued.status, StatusCode::OK, "{}", reissued.body);
+    let new_id = reissued.json().as_str().unwrap().to_owned();
+    let old = app
+        .call("verify_certificate", &[("query", &bruno_cert)], None)
+        .await
+        .json();
+    assert_eq!(
+        old["certificate"]["standing"]["Replaced"]["by"],
+        new_id.as_str(),
+        "{old}"
+    );
+    let new = app
+        .call("verify_certificate", &[("query", &new_id)], None)
+        .await
+        .json();
+    assert_eq!(new["certificate"]["standing"], "Valid");
+    assert_eq!(new["certificate"]["signature_ok"], true);
+    assert_eq!(new["certificate"]["replaces"], bruno_cert.as_str());
+    assert_eq!(new["certificate"]["name"], "Zoë Maria Łukasiewicz");
+    let again = app
+        .call(
+            "reissue_certificate",
+            &[("id", &bruno_cert), ("reason", "twice")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "a replaced certificate is not replaced again"
+    );
+    app.mailbox.wait_for(3).await;
+    let valid = certificate::Entity::find()
+        .filter(certificate::Column::ValidFor.is_not_null())
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(valid, 1, "only Zoë's new certificate is valid");
+
+    // All of it is in the audit log, which only staff read.
+    let log = app
+        .call(
+            "load_audit",
+            &[("page", "1"), ("edition_id", &id)],
+            Some(&staff),
+        )
+        .await
+        .json();
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "OverrideSet",
+        "CertificateIssued",
+        "CertificateRevoked",
+        "CertificateReissued",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
+    }
+    assert!(log.to_string().contains("Issued by mistake"));
+    let filtered = app
+        .call(
+            "load_audit",
+            &[("page", "1"), ("action", "CertificateRevoked")],
+            Some(&staff),
+        )
+        .await
+        .json();
+    assert_eq!(filtered["total"], 1, "{filtered}");
+    let by_person = app
+        .call(
+            "load_audit",
+            &[("page", "1"), ("subject_id", &carla_id)],
+            Some(&staff),
+        )
+        .await
+        .json();
+    assert_eq!(by_person["total"], 1, "{by_person}");
+    assert_eq!(
+        app.call("load_audit", &[("page", "1")], Some(&anna_session))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The progress list as CSV, for staff only.
+    let csv_path = format!("/staff/editions/{edition}/progress.csv");
+    let (status, kind, csv) = get_bytes(&app, &csv_path, Some(&staff)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.starts_with("text/csv"));
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(
+        csv.contains("Project copied from another participant"),
+        "{csv}"
+    );
+    assert!(csv.contains("Łukasiewicz"), "{csv}");
+    assert_eq!(
+        get_bytes(&app, &csv_path, Some(&anna_session)).await.0,
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn concurrent_issuing_never_gives_two_valid_certificates(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, first_staff) = app.user("staff1@aula.it", false, true).await;
+    let (_, second_staff) = app.user("staff2@aula.it", false, true).await;
+    let mut people = Vec::new();
+    for n in 0..24 {
+        people.push(app.user(&format!("p{n}@scuola.it"), false, false).await.0);
+    }
+    let edition = completed_edition(&app, &first_staff, &people).await;
+    let id = edition.to_string();
+    // Two staff members press "issue all" at the same moment, twice each.
+    let press = |session: String| {
+        let id = id.clone();
+        let app = &app;
+        async move {
+            let mut issued = 0;
+            for _ in 0..2 {
+                let answer = app
+                    .call(
+                        "issue_certificates",
+                        &[("edition_id", &id), ("limit", "100")],
+                        Some(&session),
+                    )
+                    .await;
+                assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+                issued += answer.json()["issued"].as_u64().unwrap();
+            }
+            issued
+        }
+    };
+    let (a, b) = tokio::join!(press(first_staff.clone()), press(second_staff.clone()));
+    assert_eq!(a + b, 24, "each certificate counted once ({a} + {b})");
+    let certificates = certificate::Entity::find()
+        .filter(certificate::Column::EditionId.eq(edition))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(certificates.len(), 24);
+    let mut holders: Vec<i32> = certificates.iter().map(|c| c.user_id).collect();
+    holders.sort_unstable();
+    holders.dedup();
+    assert_eq!(holders.len(), 24, "nobody has two");
+
+    // Two server instances (two tasks on their own) racing for the same people.
+    let edition_model = app::ssr::entities::edition::Entity::find_by_id(edition)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let late: Vec<String> = certificates.iter().take(10).map(|c| c.id.clone()).collect();
+    for old in &late {
+        let answer = app
+            .call(
+                "revoke_certificate",
+                &[("id", old), ("reason", "Re-run")],
+                Some(&first_staff),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK);
+    }
+    let (one, two) = tokio::join!(
+        tokio::spawn({
+            let state = app.state.clone();
+            let edition = edition_model.clone();
+            async move { app::features::certificates::service::issue(&state, None, &edition, 100).await }
+        }),
+        tokio::spawn({
+            let state = app.state.clone();
+            let edition = edition_model.clone();
+            async move { app::features::certificates::service::issue(&state, None, &edition, 100).await }
+        }),
+    );
+    let issued: u32 = [one.unwrap(), two.unwrap()]
+        .into_iter()
+        .map(|r| r.map(|round| round.issued).unwrap_or(0))
+        .sum();
+    let valid = certificate::Entity::find()
+        .filter(certificate::Column::EditionId.eq(edition))
+        .filter(certificate::Column::ValidFor.is_not_null())
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let mut holders: Vec<i32> = valid.iter().map(|c| c.user_id).collect();
+    holders.sort_unstable();
+    holders.dedup();
+    assert_eq!(
+        holders.len(),
+        valid.len(),
+        "nobody has two valid certificates"
+    );
+    assert!(issued <= 10, "{issued}");
+    // Whatever a racing instance gave up on, the next round finishes.
+    let last = app
+        .call(
+            "issue_certificates",
+            &[("edition_id", &id), ("limit", "100")],
+            Some(&second_staff),
+        )
+        .await
+        .json();
+    assert_eq!(last["remaining"], 0);
+    let valid = certificate::Entity::find()
+        .filter(certificate::Column::EditionId.eq(edition))
+        .filter(certificate::Column::ValidFor.is_not_null())
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(valid, 24);
+}
+
+async fn verification_is_rate_limited(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for n in 0..30 {
+        let answer = app
+            .call(
+                "verify_certificate",
+                &[("query", &format!("AULA-2222-{:04}", 2222 + n))],
+                None,
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "look-up {n}");
+    }
+    let blocked = app
+        .call("verify_certificate", &[("query", "AULA-3333-3333")], None)
+        .await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error_kind(&blocked), "TooManyAttempts");
+    // Someone else (another address) is not held back, and gets the page's answer in words.
+    let page = app.get("/verify/AULA-3333-3333", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Nessun attestato corrisponde"),
+        "{}",
+        page.body
+    );
+}
