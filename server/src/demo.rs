@@ -357,8 +357,136 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
         let mut with_rule: edition::ActiveModel = edition.into();
         with_rule.completion_rule = Set(serde_json::to_string(&rule).ok());
         with_rule.update(&state.db).await.map_err(db_error)?;
+        past_edition(state, &course, &participant_ids, ambassador_id).await?;
     }
     Ok(credentials)
+}
+
+/// Last month's edition, already over: the first two participants attended both webinars,
+/// which is what its rule asks, so staff can issue their certificates right away.
+async fn past_edition(
+    state: &AppState,
+    course: &course::Model,
+    participant_ids: &[i32],
+    ambassador_id: Option<i32>,
+) -> Result<(), String> {
+    use app::ssr::entities::{attendance, enrolment};
+    let db_error = |e: sea_orm::DbErr| format!("demo data: {e}");
+    let now = Utc::now();
+    let today = app::ssr::db::today_in_rome();
+    let day = |back: u64| today.checked_sub_days(Days::new(back)).unwrap_or(today);
+    let mut template: course::ActiveModel = course.clone().into();
+    template.signatory_name = Set("Giulia Bianchi".to_owned());
+    template.signatory_role = Set("Responsabile dell'Unità nazionale".to_owned());
+    template.update(&state.db).await.map_err(db_error)?;
+    let dates = EditionDates {
+        enrolment_opens_on: day(60),
+        enrolment_closes_on: day(40),
+        starts_on: day(45),
+        ends_on: day(15),
+    };
+    let title = format!(
+        "Edizione di {}",
+        day(45).format_localized("%B %Y", chrono::Locale::it_IT)
+    );
+    let edition = insert_edition(&state.db, course.id, title, dates, 500, None)
+        .await
+        .map_err(|e| format!("demo data: {e}"))?;
+    let group = group::ActiveModel {
+        edition_id: Set(edition.id),
+        name: Set("Gruppo 1".to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await
+    .map_err(db_error)?;
+    if let Some(ambassador) = ambassador_id {
+        group_ambassador::ActiveModel {
+            group_id: Set(group.id),
+            user_id: Set(ambassador),
+        }
+        .insert(&state.db)
+        .await
+        .map_err(db_error)?;
+    }
+    let mut webinars = Vec::new();
+    for (n, (title, back)) in [
+        ("Webinar 1 – Benvenuti in eTwinning", 44),
+        ("Webinar 2 – Progettare un gemellaggio", 30),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let starts = app::ssr::db::from_local(day(back).and_hms_opt(17, 0, 0).unwrap_or_default());
+        let webinar = activity::ActiveModel {
+            edition_id: Set(edition.id),
+            position: Set(n as i32 + 1),
+            kind: Set("webinar".to_owned()),
+            title: Set(title.to_owned()),
+            description: Set(String::new()),
+            opens_at: Set(None),
+            due_at: Set(None),
+            estimated_minutes: Set(90),
+            counts: Set(true),
+            url: Set(Some(
+                "https://meet.example.org/etwinning-webinar".to_owned(),
+            )),
+            body: Set(None),
+            starts_at: Set(Some(starts)),
+            duration_minutes: Set(Some(90)),
+            recording_url: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await
+        .map_err(db_error)?;
+        webinars.push(webinar.id);
+    }
+    for user_id in participant_ids.iter().take(2) {
+        enrolment::ActiveModel {
+            edition_id: Set(edition.id),
+            user_id: Set(*user_id),
+            status: Set("enrolled".to_owned()),
+            requested_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await
+        .map_err(db_error)?;
+        group_member::ActiveModel {
+            edition_id: Set(edition.id),
+            user_id: Set(*user_id),
+            group_id: Set(group.id),
+        }
+        .insert(&state.db)
+        .await
+        .map_err(db_error)?;
+        for webinar in &webinars {
+            attendance::ActiveModel {
+                activity_id: Set(*webinar),
+                user_id: Set(*user_id),
+                minutes: Set(85),
+                source: Set("manual".to_owned()),
+                recorded_by: Set(ambassador_id),
+                recorded_at: Set(now),
+            }
+            .insert(&state.db)
+            .await
+            .map_err(db_error)?;
+        }
+    }
+    let rule = app::domain::completion::Rule {
+        requirements: vec![app::domain::completion::Requirement::WebinarsAttended { at_least: 2 }],
+    };
+    let mut closed: edition::ActiveModel = edition.into();
+    closed.status = Set(EditionStatus::Closed.as_str().to_owned());
+    closed.completion_rule = Set(serde_json::to_string(&rule).ok());
+    closed.update(&state.db).await.map_err(db_error)?;
+    Ok(())
 }
 
 /// Kind, title, start (webinars), due time, estimated minutes.

@@ -63,7 +63,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" tabindex="-1">{children()}</main>
         <footer class="site-footer">
-            <p>{t!(i18n, brand.footer)}</p>
+            <p>{t!(i18n, brand.footer)} " · " <a href="/verify">{t!(i18n, nav.verify)}</a></p>
         </footer>
     }
 }

@@ -307,6 +307,10 @@ async fn attendance_is_marked_within_scope(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!((stored.minutes, stored.source.as_str()), (50, "manual"));
+    let logged = app.audit_of(p1).await;
+    assert_eq!(logged.len(), 1, "{logged:?}");
+    assert_eq!(logged[0].0, "attendance_recorded");
+    assert!(logged[0].1.ends_with(": 50 min"), "{logged:?}");
 
     // Another group's participant is out of reach, and nothing is written.
     let foreign = save(vec![

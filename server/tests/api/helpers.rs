@@ -396,6 +396,21 @@ impl TestApp {
             .await
     }
 
+    /// The audit log's entries about `subject`, oldest first, as (action, detail, actor).
+    pub async fn audit_of(&self, subject: i32) -> Vec<(String, String, Option<i32>)> {
+        use app::ssr::entities::audit_event;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        audit_event::Entity::find()
+            .filter(audit_event::Column::SubjectId.eq(subject))
+            .order_by_asc(audit_event::Column::Id)
+            .all(&self.state.db)
+            .await
+            .expect("audit log")
+            .into_iter()
+            .map(|e| (e.action, e.detail, e.actor_id))
+            .collect()
+    }
+
     /// A validated user with [`PASSWORD`], and a signed-in session token for them.
     pub async fn user(&self, email: &str, ambassador: bool, staff: bool) -> (i32, String) {
         step(&format!("user {email}"));

@@ -201,6 +201,14 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
         )
         .await;
     assert_eq!(revise.status, StatusCode::OK, "{}", revise.body);
+    let logged = app.audit_of(*anna).await;
+    assert_eq!(
+        logged.len(),
+        1,
+        "the refused reviews left no trace: {logged:?}"
+    );
+    assert_eq!(logged[0].0, "work_reviewed");
+    assert!(logged[0].1.ends_with("(v1): needs_revision"), "{logged:?}");
     // A second review (another tab, or staff at the same time) changes nothing.
     let again = app
         .call(

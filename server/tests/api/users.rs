@@ -28,6 +28,14 @@ async fn staff_grant_and_remove_roles(backend: Backend) {
         )
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(
+        app.audit_of(teacher_id).await,
+        vec![(
+            "role_changed".to_owned(),
+            "ambassador: granted".to_owned(),
+            Some(staff_id)
+        )]
+    );
     assert!(
         user::Entity::find_by_id(teacher_id)
             .one(&app.state.db)

@@ -698,6 +698,31 @@ pub async fn save_attendance(
             }
         }
     }
+    let details: Vec<String> = changes
+        .iter()
+        .map(|(_, minutes)| match minutes {
+            Some(m) => format!("{}: {m} min", model.title),
+            None => format!("{}: —", model.title),
+        })
+        .collect();
+    crate::features::audit::service::record(
+        &txn,
+        changes
+            .iter()
+            .zip(&details)
+            .map(
+                |((user_id, _), detail)| crate::features::audit::service::Event {
+                    actor: Some(caller.id),
+                    action: crate::domain::audit::Action::AttendanceRecorded,
+                    edition: Some(edition.id),
+                    subject: Some(*user_id),
+                    detail,
+                    reason: None,
+                },
+            )
+            .collect(),
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(
         user.id = caller.id,
@@ -854,6 +879,25 @@ pub async fn apply_import(import_id: i32) -> Result<u32, AppError> {
         .exec(&txn)
         .await?;
     }
+    let details: Vec<(i32, String)> = totals
+        .iter()
+        .map(|(user_id, minutes)| (*user_id, format!("{}: {minutes} min", model.title)))
+        .collect();
+    crate::features::audit::service::record(
+        &txn,
+        details
+            .iter()
+            .map(|(user_id, detail)| crate::features::audit::service::Event {
+                actor: Some(caller.id),
+                action: crate::domain::audit::Action::AttendanceImported,
+                edition: Some(model.edition_id),
+                subject: Some(*user_id),
+                detail,
+                reason: None,
+            })
+            .collect(),
+    )
+    .await?;
     let mut applied: attendance_import::ActiveModel = import.into();
     applied.applied_at = Set(Some(now));
     applied.update(&txn).await?;

@@ -28,6 +28,7 @@ pub fn CertificatesPage() -> impl IntoView {
     let reissue = ServerAction::<ReissueCertificate>::new();
     let template = ServerAction::<SaveCertificateTemplate>::new();
     let (issued_rounds, set_issued_rounds) = signal(0u32);
+    let issuing = Issuing::new();
     let data = Resource::new(
         move || {
             (
@@ -46,7 +47,7 @@ pub fn CertificatesPage() -> impl IntoView {
                 match data.await {
                     Err(error) => view! { <PageError error/> }.into_any(),
                     Ok(admin) => view! {
-                        <CertificatesView admin revoke reissue template on_issued=move || set_issued_rounds.update(|n| *n += 1)/>
+                        <CertificatesView admin revoke reissue template issuing on_issued=move || set_issued_rounds.update(|n| *n += 1)/>
                     }.into_any(),
                 }
             })}
@@ -54,14 +55,42 @@ pub fn CertificatesPage() -> impl IntoView {
     }
 }
 
+/// Where the "issue all" action is: kept by the page across reloads of its lists.
+#[derive(Clone, Copy)]
+struct Issuing {
+    total: RwSignal<u32>,
+    done: RwSignal<u32>,
+    running: RwSignal<bool>,
+    finished: RwSignal<Option<u32>>,
+    failure: RwSignal<Option<AppError>>,
+}
+
+impl Issuing {
+    fn new() -> Self {
+        Self {
+            total: RwSignal::new(0),
+            done: RwSignal::new(0),
+            running: RwSignal::new(false),
+            finished: RwSignal::new(None),
+            failure: RwSignal::new(None),
+        }
+    }
+}
+
 fn standing_badge(i18n: I18n, standing: &Standing) -> impl IntoView + use<> {
     let (class, text) = match standing {
-        Standing::Valid => ("badge ok", t_string!(i18n, certificates.valid).to_string()),
+        Standing::Valid => (
+            "badge state-done",
+            t_string!(i18n, certificates.valid).to_string(),
+        ),
         Standing::Revoked { .. } => (
-            "badge bad",
+            "badge state-attention",
             t_string!(i18n, certificates.revoked).to_string(),
         ),
-        Standing::Replaced { .. } => ("badge", t_string!(i18n, certificates.replaced).to_string()),
+        Standing::Replaced { .. } => (
+            "badge state-pending",
+            t_string!(i18n, certificates.replaced).to_string(),
+        ),
     };
     view! { <span class=class>{text}</span> }
 }
@@ -72,25 +101,32 @@ fn CertificatesView(
     revoke: ServerAction<RevokeCertificate>,
     reissue: ServerAction<ReissueCertificate>,
     template: ServerAction<SaveCertificateTemplate>,
+    issuing: Issuing,
     on_issued: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let edition_id = admin.edition_id;
-    let total = admin.pending_total;
-    // The issuing loop: rounds until nobody is left; the bar shows how far it got.
-    let (done, set_done) = signal(0u32);
-    let (running, set_running) = signal(false);
-    let (finished, set_finished) = signal(Option::<u32>::None);
-    let (failure, set_failure) = signal(Option::<AppError>::None);
+    let waiting = admin.pending_total;
+    let Issuing {
+        total,
+        done,
+        running,
+        finished,
+        failure,
+    } = issuing;
+    // The issuing loop: rounds until nobody is left; the bar shows how far it got. Its state
+    // lives on the page, so it stays in view when the lists reload underneath.
     let start = {
         let on_issued = on_issued.clone();
         move |_| {
             if running.get_untracked() {
                 return;
             }
-            set_running.set(true);
-            set_failure.set(None);
-            set_finished.set(None);
+            running.set(true);
+            failure.set(None);
+            finished.set(None);
+            total.set(waiting);
+            done.set(0);
             let on_issued = on_issued.clone();
             leptos::task::spawn_local(async move {
                 let mut issued = 0u32;
@@ -99,7 +135,7 @@ fn CertificatesView(
                     match issue_certificates(edition_id, ROUND).await {
                         Ok(round) => {
                             issued += round.issued;
-                            set_done.set(issued.min(total));
+                            done.set(issued.min(waiting));
                             if round.remaining == 0 {
                                 break;
                             }
@@ -114,19 +150,21 @@ fn CertificatesView(
                             }
                         }
                         Err(error) => {
-                            set_failure.set(Some(error));
+                            failure.set(Some(error));
                             break;
                         }
                     }
                 }
-                set_done.set(total);
-                set_running.set(false);
-                set_finished.set(Some(issued));
+                if failure.get_untracked().is_none() {
+                    done.set(waiting);
+                }
+                running.set(false);
+                finished.set(Some(issued));
                 on_issued();
             });
         }
     };
-    let percent = move || (done.get() * 100).checked_div(total).unwrap_or(100);
+    let percent = move || (done.get() * 100).checked_div(total.get()).unwrap_or(100);
     let revoke_error = action_error(revoke);
     let reissue_error = action_error(reissue);
     let template_error = action_error(template);
@@ -134,7 +172,10 @@ fn CertificatesView(
     let issued_count = admin.issued.len();
     let shown_pending = admin.pending.len() as u32;
     view! {
-        <Title text=format!("{} · {}", t_string!(i18n, certificates.title), admin.edition_title)/>
+        <Title text={
+            let title = admin.edition_title.clone();
+            move || format!("{} · {}", t_string!(i18n, certificates.title), title)
+        }/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
             <a href="/staff">{t!(i18n, staff.title)}</a>
             " / "
@@ -153,36 +194,36 @@ fn CertificatesView(
         <section class="card issue-card" aria-labelledby="issue-heading">
             <h2 id="issue-heading">{t!(i18n, certificates.issue_heading)}</h2>
             <p class="figures">
-                <strong data-testid="pending-total">{total}</strong> " " {t!(i18n, certificates.waiting)}
+                <strong data-testid="pending-total">{waiting}</strong> " " {t!(i18n, certificates.waiting)}
                 " · "
                 <strong>{admin.valid_total}</strong> " " {t!(i18n, certificates.valid_total)}
             </p>
-            {(total > 0).then(|| view! {
+            {(waiting > 0).then(|| view! {
                 <button type="button" class="button primary" data-testid="issue-all"
                     on:click=start.clone()
-                    disabled=move || running.get() || finished.get().is_some()>
-                    {move || t_string!(i18n, certificates.issue_all, count = total).to_string()}
+                    disabled=move || running.get()>
+                    {move || t_string!(i18n, certificates.issue_all, count = waiting).to_string()}
                 </button>
             })}
             <Show when=move || running.get() || finished.get().is_some()>
-                <div class="progress-bar" role="progressbar" aria-valuemin="0" aria-valuemax=total
+                <div class="progress-bar" role="progressbar" aria-valuemin="0" aria-valuemax=move || total.get()
                     aria-valuenow=move || done.get() data-testid="issue-progress"
                     aria-label=move || t_string!(i18n, certificates.issue_heading)>
                     <span style=move || format!("width: {}%", percent())></span>
                 </div>
                 <p class="progress-figure" aria-live="polite">
-                    {move || t_string!(i18n, certificates.progress, done = done.get(), total = total).to_string()}
+                    {move || t_string!(i18n, certificates.progress, done = done.get(), total = total.get()).to_string()}
                 </p>
             </Show>
             {move || finished.get().map(|n| view! {
                 <SuccessNotice>{move || t_string!(i18n, certificates.issued_notice, count = n).to_string()}</SuccessNotice>
             })}
             <ErrorNotice error=Signal::derive(move || failure.get())/>
-            {(total == 0).then(|| view! { <EmptyState>{t!(i18n, certificates.nobody_waiting)}</EmptyState> })}
-            {(total > 0).then(|| view! {
+            {(waiting == 0).then(|| view! { <EmptyState>{t!(i18n, certificates.nobody_waiting)}</EmptyState> })}
+            {(waiting > 0).then(|| view! {
                 <details class="pending-list">
                     <summary>{t!(i18n, certificates.who_waits)}
-                        {(shown_pending < total).then(|| format!(" ({shown_pending}/{total})"))}
+                        {(shown_pending < waiting).then(|| format!(" ({shown_pending}/{waiting})"))}
                     </summary>
                     <ul>
                         {admin.pending.iter().map(|p| view! {

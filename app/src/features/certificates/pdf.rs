@@ -320,6 +320,17 @@ pub fn render(printed: &Printed) -> Option<Vec<u8>> {
         &muted,
     );
 
+    // Dated by the issue day, so the same record always gives the same file.
+    if let Some(issued) = p
+        .issued_on
+        .and_hms_opt(12, 0, 0)
+        .map(|t| t.and_utc().timestamp())
+        .and_then(|ts| printpdf::OffsetDateTime::from_unix_timestamp(ts).ok())
+    {
+        doc.metadata.info.creation_date = issued.clone();
+        doc.metadata.info.modification_date = issued.clone();
+        doc.metadata.info.metadata_date = issued;
+    }
     doc.metadata.info.subject = p.canonical();
     doc.metadata.info.identifier = p.id.clone();
     doc.metadata.info.author = printed.issuer.clone();

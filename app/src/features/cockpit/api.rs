@@ -34,6 +34,8 @@ pub struct CockpitRow {
     pub percent: u32,
     /// None while the edition has no completion rule.
     pub standing: Option<Standing>,
+    /// Staff decided for this participant (met or not), whatever the rule says.
+    pub decided: Option<crate::features::completion::api::Override>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -58,6 +58,7 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
     };
     let standings = cockpit.standings.clone();
     let counted = cockpit.counted;
+    let is_staff = cockpit.is_staff;
     let (page, pages, total) = (cockpit.page, cockpit.pages, cockpit.total);
     let queue_len = cockpit.queue.len();
     view! {
@@ -72,6 +73,8 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
                 <p class="actions">
                     <a class="button secondary small" href=format!("/staff/editions/{edition_id}/activities")>{t!(i18n, activities.manage)}</a>
                     <a class="button secondary small" href=format!("/staff/editions/{edition_id}/groups")>{t!(i18n, groups.manage)}</a>
+                    <a class="button secondary small" href=format!("/staff/editions/{edition_id}/certificates")>{t!(i18n, certificates.title)}</a>
+                    <a class="button secondary small" href=format!("/staff/editions/{edition_id}/progress.csv") download rel="external">{t!(i18n, completion.export_csv)}</a>
                 </p>
             })}
         </header>
@@ -156,7 +159,10 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
                                 }).collect_view()}
                             </tr></thead>
                             <tbody>
-                                {cockpit.rows.into_iter().map(|row| view! {
+                                {cockpit.rows.into_iter().map(|row| {
+                                    let decided = row.decided.clone();
+                                    let user_id = row.user_id;
+                                    view! {
                                     <tr>
                                         <th scope="row" class="sticky">
                                             {row.name}
@@ -166,7 +172,16 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
                                         <td class="standing">{match row.standing {
                                             Some(standing) => view! { <StandingBadge standing/> " " <span class="aside">{row.percent} "%"</span> }.into_any(),
                                             None => view! { <span class="aside">"—"</span> }.into_any(),
-                                        }}</td>
+                                        }}
+                                        {decided.map(|d| view! {
+                                            " " <span class="badge override" title=d.reason.clone()>
+                                                {move || if d.met { t_string!(i18n, completion.override_short_met) } else { t_string!(i18n, completion.override_short_not_met) }}
+                                            </span>
+                                        })}
+                                        {is_staff.then(|| view! {
+                                            " " <a class="aside" href=format!("/staff/editions/{edition_id}/completion?person={user_id}#overrides")>{t!(i18n, completion.decide)}</a>
+                                        })}
+                                        </td>
                                         {row.cells.into_iter().map(|cell| {
                                             let state = cell.state;
                                             match cell.submission {
@@ -175,7 +190,7 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </tr>
-                                }).collect_view()}
+                                }}).collect_view()}
                             </tbody>
                         </table>
                     </div>

@@ -104,12 +104,18 @@ pub async fn cockpit(
         None => HashMap::new(),
     };
     let today = crate::ssr::db::today_in_rome();
-    // Without a rule there is nothing to stand against.
+    let overrides = completion_service::overrides_of(db, edition.id).await?;
+    // Without a rule there is nothing to stand against; staff's "met" counts as met.
     let standing_of = |user: &i32| {
         progress.get(user).map(|p| {
+            let decided_met = overrides.get(user).is_some_and(|o| o.met);
             (
                 p.percent,
-                completion::standing(p, today, edition.starts_on, edition.ends_on),
+                if decided_met {
+                    Standing::Met
+                } else {
+                    completion::standing(p, today, edition.starts_on, edition.ends_on)
+                },
             )
         })
     };
@@ -191,6 +197,7 @@ pub async fn cockpit(
                 done,
                 percent,
                 standing,
+                decided: overrides.get(&user_id).cloned(),
             }
         })
         .collect();

@@ -37,6 +37,10 @@ pub struct CompletionAdmin {
     /// Enrolled participants, and how many of them meet the rule now.
     pub participants: u32,
     pub met: u32,
+    /// Staff's decisions in the edition: (participant, name, decision).
+    pub overrides: Vec<(i32, String, Override)>,
+    /// The participant the page was opened for (from the cockpit), to decide for.
+    pub person: Option<(i32, String)>,
 }
 
 #[server(prefix = "/api", endpoint = "load_my_progress")]
@@ -45,8 +49,11 @@ pub async fn load_my_progress(edition_id: i32) -> Result<Option<MyProgress>, App
 }
 
 #[server(prefix = "/api", endpoint = "load_completion_rule")]
-pub async fn load_completion_rule(edition_id: i32) -> Result<CompletionAdmin, AppError> {
-    respond(service::completion_admin(edition_id).await)
+pub async fn load_completion_rule(
+    edition_id: i32,
+    person: Option<i32>,
+) -> Result<CompletionAdmin, AppError> {
+    respond(service::completion_admin(edition_id, person).await)
 }
 
 /// Saves the rule. When it would change whether some participants meet it, nothing is saved

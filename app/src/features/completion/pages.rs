@@ -1,7 +1,8 @@
 //! The participant's checklist towards the certificate, and the staff form for the rule.
 
 use super::api::{
-    CompletionAdmin, MyProgress, SaveCompletionRule, load_completion_rule, load_my_progress,
+    CompletionAdmin, MyProgress, SaveCompletionRule, SetCompletionOverride, load_completion_rule,
+    load_my_progress,
 };
 use crate::domain::Field;
 use crate::domain::activities::ActivityKind;
@@ -88,6 +89,7 @@ fn MyProgressView(mine: MyProgress) -> impl IntoView {
     let i18n = use_i18n();
     let percent = mine.progress.percent;
     let met = mine.progress.met;
+    let decided = mine.decided.clone();
     let titles = mine.titles.clone();
     view! {
         <section class="progress-card card" aria-labelledby="progress-heading">
@@ -96,7 +98,11 @@ fn MyProgressView(mine: MyProgress) -> impl IntoView {
                 <span style=format!("width: {percent}%")></span>
             </div>
             <p class="progress-figure">{move || t_string!(i18n, completion.percent, percent = percent).to_string()}</p>
-            {met.then(|| view! { <p class="notice success">{t!(i18n, completion.complete)}</p> })}
+            {match decided {
+                Some(d) if d.met => view! { <p class="notice success" data-testid="override">{move || t_string!(i18n, completion.override_met, reason = d.reason.clone()).to_string()}</p> }.into_any(),
+                Some(d) => view! { <p class="notice warning" data-testid="override">{move || t_string!(i18n, completion.override_not_met, reason = d.reason.clone()).to_string()}</p> }.into_any(),
+                None => met.then(|| view! { <p class="notice success">{t!(i18n, completion.complete)}</p> }).into_any(),
+            }}
             <ul class="checklist">
                 {mine.progress.requirements.into_iter().map(|r| {
                     let done = r.met;
@@ -118,17 +124,27 @@ fn MyProgressView(mine: MyProgress) -> impl IntoView {
 #[component]
 pub fn CompletionRulePage() -> impl IntoView {
     let id = id_param();
+    let query = leptos_router::hooks::use_query_map();
+    let person = move || query.with(|q| q.get("person").and_then(|p| p.parse::<i32>().ok()));
     let save = ServerAction::<SaveCompletionRule>::new();
+    let decide = ServerAction::<SetCompletionOverride>::new();
     let data = Resource::new(
-        move || (id.get(), save.version().get()),
-        |(id, _)| load_completion_rule(id),
+        move || {
+            (
+                id.get(),
+                person(),
+                save.version().get(),
+                decide.version().get(),
+            )
+        },
+        |(id, person, ..)| load_completion_rule(id, person),
     );
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(error) => view! { <PageError error/> }.into_any(),
-                    Ok(admin) => view! { <CompletionRuleView admin save/> }.into_any(),
+                    Ok(admin) => view! { <CompletionRuleView admin save decide/> }.into_any(),
                 }
             })}
         </Transition>
@@ -139,6 +155,7 @@ pub fn CompletionRulePage() -> impl IntoView {
 fn CompletionRuleView(
     admin: CompletionAdmin,
     save: ServerAction<SaveCompletionRule>,
+    decide: ServerAction<SetCompletionOverride>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let edition_id = admin.edition_id;
@@ -272,6 +289,7 @@ fn CompletionRuleView(
             {number_field(Field::Hours, "hours".to_owned(), t_string!(i18n, completion.hours).to_string(), 1000, value("hours"))}
             <button type="submit" class="button primary">{t!(i18n, completion.save)}</button>
         </ActionForm>
+        <OverridesSection edition_id overrides=admin.overrides.clone() person=admin.person.clone() decide/>
     }
 }
 
@@ -310,5 +328,79 @@ fn summary_of(i18n: I18n, r: &Requirement, titles: &HashMap<i32, String>) -> Str
             format!("{} ≥ {at_least}", t_string!(i18n, completion.hours))
         }
         Requirement::ActivityDone { .. } => describe(i18n, &progress, titles),
+    }
+}
+
+/// Staff's decisions for single participants: the list, and the form for the participant the
+/// page was opened for (from the cockpit's "Decide…").
+#[component]
+fn OverridesSection(
+    edition_id: i32,
+    overrides: Vec<(i32, String, super::api::Override)>,
+    person: Option<(i32, String)>,
+    decide: ServerAction<SetCompletionOverride>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = action_error(decide);
+    let saved = Signal::derive(move || decide.value().get().is_some_and(|r| r.is_ok()));
+    let empty = overrides.is_empty();
+    let reason_problems = move || {
+        error
+            .get()
+            .map(|e| e.problems_of(Field::Reason))
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="card overrides" id="overrides" aria-labelledby="overrides-heading">
+            <h2 id="overrides-heading">{t!(i18n, completion.overrides_heading)}</h2>
+            <p class="hint">{t!(i18n, completion.overrides_hint)}</p>
+            <Show when=move || saved.get()>
+                <SuccessNotice>{t!(i18n, completion.decision_saved)}</SuccessNotice>
+            </Show>
+            <ErrorNotice error/>
+            {person.map(|(user_id, name)| view! {
+                <ActionForm action=decide attr:class="stacked-form decide-form">
+                    <h3>{move || t_string!(i18n, completion.decide_for, name = name.clone()).to_string()}</h3>
+                    <input type="hidden" name="edition_id" value=edition_id/>
+                    <input type="hidden" name="user_id" value=user_id/>
+                    <fieldset>
+                        <legend>{t!(i18n, completion.decision)}</legend>
+                        {[("met", true), ("not_met", false), ("clear", false)].into_iter().map(|(value, first)| {
+                            let id = format!("decision-{value}");
+                            let label = move || match value {
+                                "met" => t_string!(i18n, completion.decision_met),
+                                "not_met" => t_string!(i18n, completion.decision_not_met),
+                                _ => t_string!(i18n, completion.decision_clear),
+                            };
+                            view! {
+                                <div class="field radio">
+                                    <input type="radio" id=id.clone() name="decision" value=value checked=first/>
+                                    <label for=id>{label}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <div class="field" class:has-problem=move || !reason_problems().is_empty()>
+                        <label for="override-reason">{t!(i18n, completion.reason)}</label>
+                        <input id="override-reason" name="reason" required maxlength="500"/>
+                        <ul class="field-problems">{move || reason_problems().into_iter().map(|p| view! { <li>{crate::ui::text::problem(i18n, p)}</li> }).collect_view()}</ul>
+                    </div>
+                    <button type="submit" class="button primary">{t!(i18n, completion.decision_save)}</button>
+                </ActionForm>
+            })}
+            {empty.then(|| view! { <p class="aside">{t!(i18n, completion.overrides_empty)}</p> })}
+            {(!empty).then(|| view! {
+                <ul class="override-list">
+                    {overrides.into_iter().map(|(user_id, name, o)| view! {
+                        <li>
+                            <strong>{name}</strong> " — "
+                            {move || if o.met { t_string!(i18n, completion.decision_met) } else { t_string!(i18n, completion.decision_not_met) }}
+                            ": " <span class="reason">{o.reason.clone()}</span> " "
+                            <a class="aside" href=format!("/staff/editions/{edition_id}/completion?person={user_id}#overrides")>{t!(i18n, completion.decide)}</a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
     }
 }

@@ -134,7 +134,10 @@ pub async fn my_progress(edition_id: i32) -> Result<Option<MyProgress>, AppError
     }))
 }
 
-pub async fn completion_admin(edition_id: i32) -> Result<CompletionAdmin, AppError> {
+pub async fn completion_admin(
+    edition_id: i32,
+    person: Option<i32>,
+) -> Result<CompletionAdmin, AppError> {
     let (state, caller) = signed_in().await?;
     let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     caller.require_staff()?;
@@ -149,7 +152,19 @@ pub async fn completion_admin(edition_id: i32) -> Result<CompletionAdmin, AppErr
         .into_iter()
         .filter_map(|a| ActivityKind::parse(&a.kind).map(|k| (a.id, k, a.title)))
         .collect();
+    let decided = overrides_of(&state.db, edition.id).await?;
+    // Only someone enrolled can be decided for.
+    let person = person.filter(|p| people.contains(p));
+    let names = crate::ssr::db::names(&state.db, decided.keys().copied().chain(person)).await?;
+    let name = |id: &i32| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
+    let mut overrides: Vec<(i32, String, Override)> = decided
+        .into_iter()
+        .map(|(id, o)| (id, name(&id), o))
+        .collect();
+    overrides.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
     Ok(CompletionAdmin {
+        overrides,
+        person: person.map(|id| (id, name(&id))),
         edition_id: edition.id,
         edition_title: edition.title.clone(),
         activities,

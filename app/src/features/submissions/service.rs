@@ -449,7 +449,7 @@ pub async fn review(
     feedback: String,
 ) -> Result<(), AppError> {
     let (state, caller) = guard().await?;
-    let (model, _activity, _edition, role, _group) =
+    let (model, activity, edition, role, _group) =
         submission_in_scope(&state.db, &caller, submission_id).await?;
     if !matches!(role, EditionRole::Staff | EditionRole::Ambassador { .. }) {
         return Err(AppError::NotAllowed);
@@ -482,6 +482,24 @@ pub async fn review(
     if updated.rows_affected != 1 {
         return Err(refused(SubmissionRefusal::NotAwaitingReview));
     }
+    let detail = format!(
+        "{} (v{}): {}",
+        activity.title,
+        model.version,
+        decision.status().as_str()
+    );
+    crate::features::audit::service::record(
+        &state.db,
+        vec![crate::features::audit::service::Event {
+            actor: Some(caller.id),
+            action: crate::domain::audit::Action::WorkReviewed,
+            edition: Some(edition.id),
+            subject: Some(model.user_id),
+            detail: &detail,
+            reason: None,
+        }],
+    )
+    .await?;
     tracing::info!(
         user.id = caller.id,
         submission.id = model.id,

@@ -70,6 +70,23 @@ pub async fn set_role(user_id: i32, role: String, granted: String) -> Result<(),
         Role::Staff => active.is_staff = Set(granted),
     }
     active.update(&state.db).await?;
+    let detail = format!(
+        "{}: {}",
+        role.as_str(),
+        if granted { "granted" } else { "withdrawn" }
+    );
+    crate::features::audit::service::record(
+        &state.db,
+        vec![crate::features::audit::service::Event {
+            actor: Some(caller.id),
+            action: crate::domain::audit::Action::RoleChanged,
+            edition: None,
+            subject: Some(user_id),
+            detail: &detail,
+            reason: None,
+        }],
+    )
+    .await?;
     tracing::info!(
         user.id = caller.id,
         target.id = user_id,
