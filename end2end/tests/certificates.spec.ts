@@ -1,0 +1,82 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { artifacts, logIn, waitForHydration } from './helpers';
+
+const staffEmail = process.env.AULA_E2E_STAFF_EMAIL ?? '';
+const staffPassword = process.env.AULA_E2E_STAFF_PASSWORD ?? '';
+// Niccolò Dell'Acqua: in the demo's past edition he attended both webinars, which is its rule.
+const [niccoloEmail, niccoloPassword] = (process.env.AULA_E2E_PARTICIPANT_1 ?? ' ').split(' ');
+
+test('staff issue certificates with a progress bar; the participant downloads and verifies one, which then shows as revoked', async ({ page, browser }) => {
+  test.skip(!staffEmail || !niccoloEmail, 'run through cargo xtask test, which starts the demo');
+
+  // Staff open the past edition (the demo course's closed one).
+  await logIn(page, staffEmail, staffPassword);
+  await page.goto('/staff');
+  await page.getByRole('link', { name: 'Corso online di base eTwinning' }).click();
+  await page.locator('tr', { hasText: 'Conclusa' }).locator('a').first().click();
+  await expect(page).toHaveURL(/\/staff\/editions\/\d+$/);
+  const editionId = page.url().split('/').pop();
+
+  // The participant has met the rule and sees it, with no certificate yet.
+  const niccolo = await (await browser.newContext({ locale: 'it-IT', acceptDownloads: true })).newPage();
+  await logIn(niccolo, niccoloEmail, niccoloPassword);
+  await niccolo.goto(`/editions/${editionId}`);
+  await expect(niccolo.getByText("Hai soddisfatto tutti i requisiti per l'attestato.")).toBeVisible();
+  await expect(niccolo.getByRole('heading', { name: 'Il tuo attestato' })).toHaveCount(0);
+
+  // Staff issue everyone's certificate in one action and watch the bar reach the end.
+  await page.getByRole('link', { name: 'Attestati', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Attestati');
+  await waitForHydration(page);
+  await expect(page.getByTestId('pending-total')).toHaveText('2');
+  await page.getByTestId('issue-all').click();
+  const bar = page.getByTestId('issue-progress');
+  await expect(bar).toHaveAttribute('aria-valuemax', '2');
+  await expect(bar).toHaveAttribute('aria-valuenow', '2');
+  await expect(page.getByText('Rilasciati 2 di 2')).toBeVisible();
+  await expect(page.getByText('Rilasciati 2 attestati.')).toBeVisible();
+  const row = page.locator('tr', { hasText: "Niccolò Dell'Acqua" });
+  await expect(row.getByText('Valido')).toBeVisible();
+  await page.screenshot({ path: `${artifacts}/certificates-issued.png`, fullPage: true });
+
+  // The participant downloads the PDF; its text carries the accented name exactly.
+  await niccolo.reload();
+  await expect(niccolo.getByRole('heading', { name: 'Il tuo attestato' })).toBeVisible();
+  const code = (await niccolo.getByTestId('my-certificate-code').textContent()) ?? '';
+  expect(code).toMatch(/^AULA-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+  const [download] = await Promise.all([
+    niccolo.waitForEvent('download'),
+    niccolo.getByTestId('download-certificate').click(),
+  ]);
+  const file = `${artifacts}/certificate-${code}.pdf`;
+  await download.saveAs(file);
+  const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+  expect(text).toContain("Niccolò Dell'Acqua");
+  expect(text).toContain(code);
+
+  // The verification page (the QR code's link) confirms it, without signing in.
+  const visitor = await (await browser.newContext({ locale: 'it-IT' })).newPage();
+  const link = await niccolo.getByRole('link', { name: 'Pagina di verifica' }).getAttribute('href');
+  await visitor.goto(link ?? '/verify');
+  await expect(visitor.getByTestId('verdict')).toHaveAttribute('data-verdict', 'valid');
+  await expect(visitor.getByTestId('holder')).toHaveText("Niccolò Dell'Acqua");
+  // Typing the code loosely finds the same certificate.
+  await visitor.goto('/verify');
+  await visitor.getByLabel('Codice dell\'attestato').fill(code.toLowerCase().replace(/-/g, ' '));
+  await visitor.getByRole('button', { name: 'Verifica' }).click();
+  await expect(visitor.getByTestId('holder')).toHaveText("Niccolò Dell'Acqua");
+
+  // Staff revoke it with a reason; the same page now says revoked, and why.
+  await row.getByText('Revoca…').click();
+  const revoke = row.locator('form[id^="revoke-"]');
+  await revoke.getByLabel('Motivo (obbligatorio)').fill('Rilasciato per errore');
+  await revoke.getByRole('button', { name: 'Revoca definitivamente' }).click();
+  await expect(row.getByText('Revocato')).toBeVisible();
+  await visitor.goto(link ?? '/verify');
+  await expect(visitor.getByTestId('verdict')).toHaveAttribute('data-verdict', 'revoked');
+  await expect(visitor.getByTestId('verdict')).toContainText('Rilasciato per errore');
+  await visitor.screenshot({ path: `${artifacts}/certificate-revoked.png`, fullPage: true });
+  await niccolo.reload();
+  await expect(niccolo.getByRole('heading', { name: 'Il tuo attestato' })).toHaveCount(0);
+});
