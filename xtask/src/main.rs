@@ -311,6 +311,14 @@ fn wait_for_health(port: u16, limit: Duration) -> Result<(), String> {
 /// The benchmarks, optimised; each prints its figures as `name: value unit` lines.
 fn bench() -> Result<(), String> {
     let mut command = cargo();
-    command.args(["bench", "-p", "server", "--bench", "progress"]);
+    command.args([
+        "bench",
+        "-p",
+        "server",
+        "--bench",
+        "progress",
+        "--bench",
+        "certificates",
+    ]);
     run_command(&mut command)
 }
