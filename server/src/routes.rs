@@ -346,3 +346,58 @@ pub async fn certificate_key(State(state): State<AppState>) -> Response {
     )
         .into_response()
 }
+
+/// `POST /staff/editions/{id}/certificate-logo`: the course's certificate logo (a PNG in the
+/// `logo` field), or its removal (`remove=1`); answered with a redirect back to the page.
+pub async fn certificate_logo(
+    State(state): State<AppState>,
+    Path(edition_id): Path<i32>,
+    request: Request,
+) -> Response {
+    use app::features::certificates::logo::MAX_BYTES;
+    use app::features::certificates::service::save_logo;
+    let (parts, body) = request.into_parts();
+    let caller = match caller_of(&state, &parts).await {
+        Ok(Some(caller)) => caller,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(error) => return status_of(&error).into_response(),
+    };
+    if check_origin(&parts, &state.settings).is_err() {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let back = |code: &str| {
+        Redirect::to(&format!(
+            "/staff/editions/{edition_id}/certificates?logo={code}#template-heading"
+        ))
+        .into_response()
+    };
+    let request = Request::from_parts(parts, body);
+    let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
+        return back("missing");
+    };
+    let mut file: Option<Vec<u8>> = None;
+    let mut remove = false;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("logo") => match field.bytes().await {
+                Ok(bytes) if bytes.len() > MAX_BYTES => return back("too_large"),
+                Ok(bytes) => file = Some(bytes.to_vec()).filter(|b| !b.is_empty()),
+                Err(_) => return back("too_large"),
+            },
+            Ok(Some(field)) if field.name() == Some("remove") => remove = true,
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(_) => return back("too_large"),
+        }
+    }
+    let upload = match (&file, remove) {
+        (_, true) => None,
+        (Some(bytes), false) => Some(bytes.as_slice()),
+        (None, false) => return back("missing"),
+    };
+    match save_logo(&state, &caller, edition_id, upload).await {
+        Ok(Ok(())) => back(if remove { "removed" } else { "saved" }),
+        Ok(Err(problem)) => back(problem.code()),
+        Err(error) => status_of(&error).into_response(),
+    }
+}

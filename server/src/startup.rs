@@ -137,6 +137,12 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         )
         .route("/certificates/{file}", get(crate::routes::certificate_pdf))
         .route(
+            "/staff/editions/{id}/certificate-logo",
+            post(crate::routes::certificate_logo).layer(axum::extract::DefaultBodyLimit::max(
+                app::features::certificates::logo::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
             "/staff/editions/{id}/progress.csv",
             get(crate::routes::progress_csv),
         )

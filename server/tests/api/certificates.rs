@@ -13,7 +13,8 @@ use sea_orm::{
 both_databases!(
     certificates_are_issued_verified_revoked_and_reissued,
     concurrent_issuing_never_gives_two_valid_certificates,
-    verification_is_rate_limited
+    verification_is_rate_limited,
+    the_course_logo_is_printed_on_certificates
 );
 
 async fn rename(app: &TestApp, id: i32, given: &str, family: &str) {
@@ -685,4 +686,104 @@ async fn verification_is_rate_limited(backend: Backend) {
         "{}",
         page.body
     );
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        let pixels: Vec<u8> = (0..width * height * 3).map(|i| (i % 251) as u8).collect();
+        writer.write_image_data(&pixels).unwrap();
+    }
+    out
+}
+
+async fn the_course_logo_is_printed_on_certificates(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let (anna, anna_session) = app.user("anna@scuola.it", false, false).await;
+    let edition = completed_edition(&app, &staff, &[anna]).await;
+    let path = format!("/staff/editions/{edition}/certificate-logo");
+    let course_id = app::ssr::entities::edition::Entity::find_by_id(edition)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .course_id;
+    let logo_file =
+        app::features::certificates::logo::path_for(&app.state.settings.upload_dir, course_id);
+
+    // A participant may not; a file that is not a PNG, or far too big a picture, is refused.
+    let by_participant = app
+        .post_file(&path, "logo", "logo.png", &png(40, 20), &anna_session)
+        .await;
+    assert_eq!(by_participant.status, StatusCode::FORBIDDEN);
+    let not_png = app
+        .post_file(&path, "logo", "logo.png", b"%PDF-1.7 pretending", &staff)
+        .await;
+    assert!(
+        crate::helpers::location(&not_png).ends_with("logo=not_png#template-heading"),
+        "{}",
+        crate::helpers::location(&not_png)
+    );
+    let huge = app
+        .post_file(&path, "logo", "logo.png", &png(1300, 10), &staff)
+        .await;
+    assert!(crate::helpers::location(&huge).contains("logo=too_many_pixels"));
+    assert!(!logo_file.exists(), "nothing kept");
+
+    // A real logo is kept and printed on the certificates issued from then on.
+    let saved = app
+        .post_file(&path, "logo", "logo.png", &png(300, 100), &staff)
+        .await;
+    assert!(crate::helpers::location(&saved).contains("logo=saved"));
+    assert!(logo_file.exists());
+    let listed = app
+        .call(
+            "load_certificates",
+            &[("edition_id", &edition.to_string())],
+            Some(&staff),
+        )
+        .await
+        .json();
+    assert_eq!(listed["has_logo"], true);
+    let round = app
+        .call(
+            "issue_certificates",
+            &[("edition_id", &edition.to_string()), ("limit", "10")],
+            Some(&staff),
+        )
+        .await
+        .json();
+    assert_eq!(round["issued"], 1);
+    let id = app
+        .call(
+            "load_my_certificate",
+            &[("edition_id", &edition.to_string())],
+            Some(&anna_session),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, _, pdf) = get_bytes(
+        &app,
+        &format!("/certificates/{id}.pdf"),
+        Some(&anna_session),
+    )
+    .await;
+    assert!(
+        String::from_utf8_lossy(&pdf).contains("/Image"),
+        "the logo is in the PDF"
+    );
+    assert!(pdf.len() < 100 * 1024, "{} bytes", pdf.len());
+
+    // And it can be taken away again.
+    let removed = app.post_file(&path, "remove", "", b"1", &staff).await;
+    assert!(crate::helpers::location(&removed).contains("logo=removed"));
+    assert!(!logo_file.exists());
 }

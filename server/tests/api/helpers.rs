@@ -652,6 +652,35 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A multipart form with one field, as a browser posts it from our own pages.
+    pub async fn post_file(
+        &self,
+        path: &str,
+        field: &str,
+        file_name: &str,
+        bytes: &[u8],
+        session: &str,
+    ) -> Response {
+        let boundary = "----aula-test-boundary";
+        let mut body = Vec::new();
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(header::HOST, "aula.test")
+            .header(header::ORIGIN, BASE_URL)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::COOKIE, format!("aula_session={session}"))
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
+    }
+}
+
 pub fn urlencode(value: &str) -> String {
     app::features::editions::staff_pages::urlencoding_lite(value)
 }

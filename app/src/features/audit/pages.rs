@@ -118,8 +118,8 @@ fn AuditView(
         <p class="aside">{move || t_string!(i18n, audit.count, count = log.total).to_string()}</p>
         {empty.then(|| view! { <EmptyState>{t!(i18n, audit.empty)}</EmptyState> })}
         {(!empty).then(|| view! {
-            <div class="table-scroll">
-                <table class="data-table audit-table">
+            <div class="table-wrap">
+                <table class="audit-table">
                     <thead><tr>
                         <th scope="col">{t!(i18n, audit.when)}</th>
                         <th scope="col">{t!(i18n, audit.who)}</th>

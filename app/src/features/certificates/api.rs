@@ -43,6 +43,7 @@ pub struct CertificatesAdmin {
     pub signatory_name: String,
     pub signatory_role: String,
     pub languages: String,
+    pub has_logo: bool,
 }
 
 /// What one round of issuing did.

@@ -2,6 +2,8 @@
 //! re-issuing, the participant's download and the public verification page.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod logo;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod pdf;

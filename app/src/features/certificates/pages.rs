@@ -170,6 +170,8 @@ fn CertificatesView(
     let template_error = action_error(template);
     let template_saved = Signal::derive(move || template.value().get().is_some_and(|r| r.is_ok()));
     let issued_count = admin.issued.len();
+    let query = use_query_map();
+    let logo_status = move || query.with(|q| q.get("logo"));
     let shown_pending = admin.pending.len() as u32;
     view! {
         <Title text={
@@ -245,8 +247,8 @@ fn CertificatesView(
             <ErrorNotice error=reissue_error/>
             {(issued_count == 0).then(|| view! { <EmptyState>{t!(i18n, certificates.none_issued)}</EmptyState> })}
             {(issued_count > 0).then(|| view! {
-                <div class="table-scroll">
-                    <table class="data-table certificates-table">
+                <div class="table-wrap">
+                    <table class="certificates-table">
                         <thead><tr>
                             <th scope="col">{t!(i18n, certificates.participant)}</th>
                             <th scope="col">{t!(i18n, certificates.code)}</th>
@@ -293,6 +295,36 @@ fn CertificatesView(
                 </div>
                 <button type="submit" class="button">{t!(i18n, certificates.template_save)}</button>
             </ActionForm>
+            <h3>{t!(i18n, certificates.logo_heading)}</h3>
+            {move || logo_status().map(|code| {
+                let ok = matches!(code.as_str(), "saved" | "removed");
+                let text = move || match code.as_str() {
+                    "saved" => t_string!(i18n, certificates.logo_saved).to_string(),
+                    "removed" => t_string!(i18n, certificates.logo_removed).to_string(),
+                    "too_large" => t_string!(i18n, certificates.logo_too_large).to_string(),
+                    "too_many_pixels" => t_string!(i18n, certificates.logo_too_many_pixels).to_string(),
+                    "missing" => t_string!(i18n, certificates.logo_missing).to_string(),
+                    _ => t_string!(i18n, certificates.logo_not_png).to_string(),
+                };
+                view! { <div class=if ok { "notice success" } else { "notice error" } role="status">{text}</div> }
+            })}
+            <p class="hint">
+                {if admin.has_logo { t!(i18n, certificates.logo_present).into_any() } else { t!(i18n, certificates.logo_none).into_any() }}
+                " " {t!(i18n, certificates.logo_hint)}
+            </p>
+            <form method="post" enctype="multipart/form-data" action=format!("/staff/editions/{edition_id}/certificate-logo") class="stacked-form">
+                <div class="field">
+                    <label for="certificate-logo">{t!(i18n, certificates.logo_file)}</label>
+                    <input id="certificate-logo" type="file" name="logo" accept="image/png" required/>
+                </div>
+                <button type="submit" class="button">{t!(i18n, certificates.logo_upload)}</button>
+            </form>
+            {admin.has_logo.then(|| view! {
+                <form method="post" enctype="multipart/form-data" action=format!("/staff/editions/{edition_id}/certificate-logo")>
+                    <input type="hidden" name="remove" value="1"/>
+                    <button type="submit" class="button link">{t!(i18n, certificates.logo_remove)}</button>
+                </form>
+            })}
         </section>
     }
 }

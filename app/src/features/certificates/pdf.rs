@@ -28,6 +28,8 @@ pub struct Printed {
     pub verify_url: String,
     /// Ed25519 signature of the payload (kept in the PDF's metadata for offline checks).
     pub signature: String,
+    /// The course's logo, printed top left.
+    pub logo: Option<std::sync::Arc<super::logo::Logo>>,
 }
 
 struct Fonts {
@@ -220,6 +222,29 @@ pub fn render(printed: &Printed) -> Option<Vec<u8>> {
     page.ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
     page.rect(32.0, 32.0, WIDTH - 64.0, HEIGHT - 64.0, &accent, false);
 
+    if let Some(logo) = &printed.logo {
+        // Within 170 × 60 points, in the top left corner inside the frame.
+        let scale = (170.0 / logo.width as f32).min(60.0 / logo.height as f32);
+        let image = printpdf::RawImage {
+            pixels: printpdf::RawImageData::U8(logo.rgb.clone()),
+            width: logo.width as usize,
+            height: logo.height as usize,
+            data_format: printpdf::RawImageFormat::RGB8,
+            tag: Vec::new(),
+        };
+        let id = doc.add_image(&image);
+        page.ops.push(Op::UseXobject {
+            id,
+            transform: printpdf::XObjectTransform {
+                translate_x: Some(Pt(52.0)),
+                translate_y: Some(Pt(HEIGHT - 52.0 - logo.height as f32 * scale)),
+                scale_x: Some(scale),
+                scale_y: Some(scale),
+                dpi: Some(72.0),
+                ..Default::default()
+            },
+        });
+    }
     page.centred(&printed.issuer.to_uppercase(), 520.0, 12.0, false, &muted);
     if it {
         page.centred("Attestato di partecipazione", 470.0, 30.0, true, &accent);
@@ -327,8 +352,8 @@ pub fn render(printed: &Printed) -> Option<Vec<u8>> {
         .map(|t| t.and_utc().timestamp())
         .and_then(|ts| printpdf::OffsetDateTime::from_unix_timestamp(ts).ok())
     {
-        doc.metadata.info.creation_date = issued.clone();
-        doc.metadata.info.modification_date = issued.clone();
+        doc.metadata.info.creation_date = issued;
+        doc.metadata.info.modification_date = issued;
         doc.metadata.info.metadata_date = issued;
     }
     doc.metadata.info.subject = p.canonical();
@@ -376,6 +401,7 @@ mod tests {
             verify_url: "https://aula.example.org/verify/0123456789abcdef0123456789abcdef?s=abc"
                 .into(),
             signature: "abc".into(),
+            logo: None,
         }
     }
 
@@ -391,6 +417,20 @@ mod tests {
             "no A4 landscape media box"
         );
         assert!(text.contains("FontFile2"), "the font is not embedded");
+    }
+
+    #[test]
+    fn a_logo_is_embedded_and_the_file_stays_small() {
+        let logo = super::super::logo::decode(&super::super::logo::tests::sample_png(600, 200))
+            .expect("logo");
+        let mut printed = sample("Niccolò Dell'Acqua");
+        printed.logo = Some(std::sync::Arc::new(logo));
+        let bytes = render(&printed).expect("rendered");
+        assert!(
+            String::from_utf8_lossy(&bytes).contains("/Image"),
+            "no image object"
+        );
+        assert!(bytes.len() < 100 * 1024, "{} bytes", bytes.len());
     }
 
     #[test]

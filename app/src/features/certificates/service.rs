@@ -70,8 +70,13 @@ fn standing_of(c: &certificate::Model) -> Standing {
     }
 }
 
-pub fn printed_of(state: &AppState, c: &certificate::Model) -> Printed {
+pub fn printed_of(
+    state: &AppState,
+    c: &certificate::Model,
+    logo: Option<std::sync::Arc<super::logo::Logo>>,
+) -> Printed {
     Printed {
+        logo,
         payload: payload_of(c),
         issuer: c.issuer.clone(),
         signatory_name: c.signatory_name.clone(),
@@ -144,8 +149,16 @@ fn active(c: certificate::Model) -> certificate::ActiveModel {
 }
 
 /// Renders `records` on both cores (PDFs are the costly part of issuing).
-async fn render_all(state: &AppState, records: &[certificate::Model]) -> Vec<Option<Vec<u8>>> {
-    let printed: Vec<Printed> = records.iter().map(|c| printed_of(state, c)).collect();
+async fn render_all(
+    state: &AppState,
+    records: &[certificate::Model],
+    course_id: i32,
+) -> Vec<Option<Vec<u8>>> {
+    let logo = super::logo::load(&state.settings.upload_dir, course_id).await;
+    let printed: Vec<Printed> = records
+        .iter()
+        .map(|c| printed_of(state, c, logo.clone()))
+        .collect();
     tokio::task::spawn_blocking(move || {
         let half = printed.len().div_ceil(2).max(1);
         std::thread::scope(|scope| {
@@ -294,6 +307,7 @@ pub async fn admin(edition_id: i32) -> Result<CertificatesAdmin, AppError> {
         pending,
         issued,
         valid_total,
+        has_logo: super::logo::path_for(&state.settings.upload_dir, course.id).exists(),
         signatory_name: course.signatory_name,
         signatory_role: course.signatory_role,
         languages: course.certificate_languages,
@@ -337,7 +351,7 @@ pub async fn issue(
         .iter()
         .map(|p| new_record(state, edition, &course, p, issued_by))
         .collect();
-    let pdfs = render_all(state, &records).await;
+    let pdfs = render_all(state, &records, course.id).await;
     let ids: Vec<String> = records.iter().map(|c| c.id.clone()).collect();
     let txn = db.begin().await?;
     certificate::Entity::insert_many(records.iter().cloned().map(active))
@@ -495,7 +509,7 @@ pub async fn reissue(id: String, reason: String) -> Result<String, AppError> {
     let person = find_or_404::<user::Entity>(db, old.user_id).await?;
     let mut new = new_record(&state, &edition, &course, &person, Some(caller.id));
     new.replaces_id = Some(old.id.clone());
-    let pdfs = render_all(&state, std::slice::from_ref(&new)).await;
+    let pdfs = render_all(&state, std::slice::from_ref(&new), course.id).await;
     let txn = db.begin().await?;
     // The old one stops being valid before the new one takes its place in the unique index.
     revoke_in(&txn, &caller, &old, &reason, Some(&new.id)).await?;
@@ -601,7 +615,11 @@ pub async fn pdf_for(
         Ok(bytes) => bytes,
         // Not kept here (another instance issued it, or the folder was lost): the record is
         // frozen, so rendering it again gives the same certificate.
-        Err(_) => pdf::render(&printed_of(state, &c)).ok_or(AppError::Internal)?,
+        Err(_) => {
+            let edition = find_or_404::<edition::Entity>(&state.db, c.edition_id).await?;
+            let logo = super::logo::load(&state.settings.upload_dir, edition.course_id).await;
+            pdf::render(&printed_of(state, &c, logo)).ok_or(AppError::Internal)?
+        }
     };
     Ok((c, bytes))
 }
@@ -661,4 +679,38 @@ pub async fn verify(
         certificate,
         public_key: signing::public_key_text(&public),
     })
+}
+
+/// Saves (or with `None`, removes) the logo printed on the certificates of `edition_id`'s
+/// course. Staff only; the picture is checked before anything is kept (the inner error says
+/// what was wrong with it).
+pub async fn save_logo(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+    upload: Option<&[u8]>,
+) -> Result<Result<(), super::logo::LogoProblem>, AppError> {
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    caller.require_staff()?;
+    match upload {
+        Some(bytes) => {
+            let logo = match super::logo::decode(bytes) {
+                Ok(logo) => logo,
+                Err(problem) => return Ok(Err(problem)),
+            };
+            super::logo::store(&state.settings.upload_dir, edition.course_id, &logo)
+                .await
+                .map_err(|error| {
+                    tracing::error!(%error, "certificates: logo not stored");
+                    AppError::Internal
+                })?;
+        }
+        None => super::logo::remove(&state.settings.upload_dir, edition.course_id).await,
+    }
+    tracing::info!(
+        user.id = caller.id,
+        course.id = edition.course_id,
+        "certificate logo changed"
+    );
+    Ok(Ok(()))
 }

@@ -365,7 +365,7 @@ fn OverridesSection(
                     <input type="hidden" name="user_id" value=user_id/>
                     <fieldset>
                         <legend>{t!(i18n, completion.decision)}</legend>
-                        {[("met", true), ("not_met", false), ("clear", false)].into_iter().map(|(value, first)| {
+                        {["met", "not_met", "clear"].into_iter().map(|value| {
                             let id = format!("decision-{value}");
                             let label = move || match value {
                                 "met" => t_string!(i18n, completion.decision_met),
@@ -373,8 +373,8 @@ fn OverridesSection(
                                 _ => t_string!(i18n, completion.decision_clear),
                             };
                             view! {
-                                <div class="field radio">
-                                    <input type="radio" id=id.clone() name="decision" value=value checked=first/>
+                                <div class="field checkbox">
+                                    <input type="radio" id=id.clone() name="decision" value=value required/>
                                     <label for=id>{label}</label>
                                 </div>
                             }

@@ -161,7 +161,7 @@ pub async fn completion_admin(
         .into_iter()
         .map(|(id, o)| (id, name(&id), o))
         .collect();
-    overrides.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    overrides.sort_by_key(|o| o.1.to_lowercase());
     Ok(CompletionAdmin {
         overrides,
         person: person.map(|id| (id, name(&id))),
