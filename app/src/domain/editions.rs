@@ -350,3 +350,51 @@ mod tests {
         }
     }
 }
+
+/// The order in which someone's editions are listed: those running or still to come first
+/// (soonest first), then those that are over (most recent first). Sort by this key.
+pub fn listing_order(
+    starts_on: chrono::NaiveDate,
+    ends_on: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> (bool, i32) {
+    use chrono::Datelike;
+    let over = ends_on < today;
+    (
+        over,
+        if over {
+            -ends_on.num_days_from_ce()
+        } else {
+            starts_on.num_days_from_ce()
+        },
+    )
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::listing_order;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn current_editions_come_before_past_ones() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).expect("date");
+        let today = d(11, 23);
+        let mut editions = [
+            ("october, over", d(10, 1), d(10, 30)),
+            ("december", d(12, 1), d(12, 30)),
+            ("november, running", d(11, 1), d(11, 30)),
+            ("september, over", d(9, 1), d(9, 30)),
+        ];
+        editions.sort_by_key(|(_, starts, ends)| listing_order(*starts, *ends, today));
+        let names: Vec<&str> = editions.iter().map(|e| e.0).collect();
+        assert_eq!(
+            names,
+            [
+                "november, running",
+                "december",
+                "october, over",
+                "september, over"
+            ]
+        );
+    }
+}

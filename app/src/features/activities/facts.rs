@@ -47,12 +47,7 @@ pub async fn load(
         .iter()
         .filter_map(|a| a.confirms_webinar_id.map(|w| (w, a.clone())))
         .collect();
-    // The kinds of fact are independent: their queries run at the same time, each on its own
-    // pooled connection, which on two cores roughly halves the wait for a large edition.
-    let watched = async {
-        if facts.confirming.is_empty() {
-            return Ok(Vec::new());
-        }
+    if !facts.confirming.is_empty() {
         let mut query = recording_view::Entity::find()
             .select_only()
             .column(recording_view::Column::ActivityId)
@@ -61,68 +56,62 @@ pub async fn load(
         if let Some(users) = &users {
             query = query.filter(recording_view::Column::UserId.is_in(users.clone()));
         }
-        query.into_tuple::<(i32, i32)>().all(db).await
-    };
-    let viewed = async {
-        let mut query = material_view::Entity::find()
-            .select_only()
-            .column(material_view::Column::ActivityId)
-            .column(material_view::Column::UserId)
-            .filter(material_view::Column::ActivityId.is_in(ids.clone()));
-        if let Some(users) = &users {
-            query = query.filter(material_view::Column::UserId.is_in(users.clone()));
-        }
-        query.into_tuple::<(i32, i32)>().all(db).await
-    };
-    let minutes = async {
-        let mut query = attendance::Entity::find()
-            .select_only()
-            .column(attendance::Column::ActivityId)
-            .column(attendance::Column::UserId)
-            .column(attendance::Column::Minutes)
-            .filter(attendance::Column::ActivityId.is_in(ids.clone()));
-        if let Some(users) = &users {
-            query = query.filter(attendance::Column::UserId.is_in(users.clone()));
-        }
-        query.into_tuple::<(i32, i32, i32)>().all(db).await
-    };
-    let sent = async {
-        let mut query = submission::Entity::find()
-            .select_only()
-            .column(submission::Column::ActivityId)
-            .column(submission::Column::UserId)
-            .column(submission::Column::Version)
-            .column(submission::Column::Status)
-            .filter(submission::Column::ActivityId.is_in(ids.clone()))
-            .filter(submission::Column::Status.ne(SubmissionStatus::Draft.as_str()));
-        if let Some(users) = &users {
-            query = query.filter(submission::Column::UserId.is_in(users.clone()));
-        }
-        query.into_tuple::<(i32, i32, i32, String)>().all(db).await
-    };
-    let attempts = async {
-        let mut query = quiz_attempt::Entity::find()
-            .select_only()
-            .column(quiz_attempt::Column::ActivityId)
-            .column(quiz_attempt::Column::UserId)
-            .column(quiz_attempt::Column::Passed)
-            .column(quiz_attempt::Column::Percent)
-            .filter(quiz_attempt::Column::ActivityId.is_in(ids.clone()))
-            .filter(quiz_attempt::Column::SubmittedAt.is_not_null());
-        if let Some(users) = &users {
-            query = query.filter(quiz_attempt::Column::UserId.is_in(users.clone()));
-        }
-        query
-            .into_tuple::<(i32, i32, Option<bool>, Option<i32>)>()
+        facts.watched = query
+            .into_tuple::<(i32, i32)>()
             .all(db)
-            .await
-    };
-    let (watched, viewed, minutes, sent, attempts) =
-        tokio::join!(watched, viewed, minutes, sent, attempts);
-    facts.watched = watched?.into_iter().collect();
-    facts.viewed = viewed?.into_iter().collect();
-    facts.minutes = minutes?.into_iter().map(|(a, u, m)| ((a, u), m)).collect();
-    for (a, u, version, status) in sent? {
+            .await?
+            .into_iter()
+            .collect();
+    }
+
+    let mut query = material_view::Entity::find()
+        .select_only()
+        .column(material_view::Column::ActivityId)
+        .column(material_view::Column::UserId)
+        .filter(material_view::Column::ActivityId.is_in(ids.clone()));
+    if let Some(users) = &users {
+        query = query.filter(material_view::Column::UserId.is_in(users.clone()));
+    }
+    facts.viewed = query
+        .into_tuple::<(i32, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+
+    let mut query = attendance::Entity::find()
+        .select_only()
+        .column(attendance::Column::ActivityId)
+        .column(attendance::Column::UserId)
+        .column(attendance::Column::Minutes)
+        .filter(attendance::Column::ActivityId.is_in(ids.clone()));
+    if let Some(users) = &users {
+        query = query.filter(attendance::Column::UserId.is_in(users.clone()));
+    }
+    facts.minutes = query
+        .into_tuple::<(i32, i32, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(a, u, m)| ((a, u), m))
+        .collect();
+
+    let mut query = submission::Entity::find()
+        .select_only()
+        .column(submission::Column::ActivityId)
+        .column(submission::Column::UserId)
+        .column(submission::Column::Version)
+        .column(submission::Column::Status)
+        .filter(submission::Column::ActivityId.is_in(ids.clone()))
+        .filter(submission::Column::Status.ne(SubmissionStatus::Draft.as_str()));
+    if let Some(users) = &users {
+        query = query.filter(submission::Column::UserId.is_in(users.clone()));
+    }
+    for (a, u, version, status) in query
+        .into_tuple::<(i32, i32, i32, String)>()
+        .all(db)
+        .await?
+    {
         let Some(status) = SubmissionStatus::parse(&status) else {
             continue;
         };
@@ -131,7 +120,23 @@ pub async fn load(
             *entry = (version, status);
         }
     }
-    for (a, u, passed, percent) in attempts? {
+
+    let mut query = quiz_attempt::Entity::find()
+        .select_only()
+        .column(quiz_attempt::Column::ActivityId)
+        .column(quiz_attempt::Column::UserId)
+        .column(quiz_attempt::Column::Passed)
+        .column(quiz_attempt::Column::Percent)
+        .filter(quiz_attempt::Column::ActivityId.is_in(ids))
+        .filter(quiz_attempt::Column::SubmittedAt.is_not_null());
+    if let Some(users) = &users {
+        query = query.filter(quiz_attempt::Column::UserId.is_in(users.clone()));
+    }
+    for (a, u, passed, percent) in query
+        .into_tuple::<(i32, i32, Option<bool>, Option<i32>)>()
+        .all(db)
+        .await?
+    {
         let entry = facts.attempts.entry((a, u)).or_insert((0, false));
         entry.0 += 1;
         entry.1 |= passed.unwrap_or(false);

@@ -14,7 +14,7 @@ use crate::ssr::AppState;
 use crate::ssr::auth::{Caller, guard, maybe_signed_in, signed_in};
 use crate::ssr::db::{find_or_404, from_local, search_condition, to_local, today_in_rome};
 use crate::ssr::entities::{activity, course, edition, enrolment, user};
-use chrono::{Datelike, Utc};
+use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -223,17 +223,7 @@ pub async fn my_editions() -> Result<Vec<MyEdition>, AppError> {
         .await?;
     // What is running or coming first (soonest first), then what is over (latest first).
     let today = today_in_rome();
-    editions.sort_by_key(|e| {
-        let over = e.ends_on < today;
-        (
-            over,
-            if over {
-                -e.ends_on.num_days_from_ce()
-            } else {
-                e.starts_on.num_days_from_ce()
-            },
-        )
-    });
+    editions.sort_by_key(|e| crate::domain::editions::listing_order(e.starts_on, e.ends_on, today));
     let summaries = edition_summaries(&state.db, editions).await?;
     let mut result = Vec::with_capacity(summaries.len());
     for summary in summaries {

@@ -74,6 +74,14 @@ pub async fn my_groups() -> Result<Vec<MyGroup>, AppError> {
         .into_iter()
         .map(|e| (e.id, e))
         .collect();
+    // The groups of running editions first, as on the participant's list of editions.
+    let today = crate::ssr::db::today_in_rome();
+    let mut groups = groups;
+    groups.sort_by_key(|g| {
+        editions
+            .get(&g.edition_id)
+            .map(|e| crate::domain::editions::listing_order(e.starts_on, e.ends_on, today))
+    });
     let mut mine = Vec::new();
     for g in groups {
         let Some(edition) = editions.get(&g.edition_id) else {
