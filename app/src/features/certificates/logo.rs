@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 /// Largest file accepted.
 pub const MAX_BYTES: usize = 512 * 1024;
-/// Largest picture accepted, in pixels; it is printed within 170 × 60 points.
+/// Largest picture accepted, in pixels; it is printed within 150 × 44 points.
 pub const MAX_WIDTH: u32 = 1200;
 pub const MAX_HEIGHT: u32 = 600;
 

@@ -295,7 +295,7 @@ fn CertificatesView(
                 </div>
                 <button type="submit" class="button">{t!(i18n, certificates.template_save)}</button>
             </ActionForm>
-            <h3>{t!(i18n, certificates.logo_heading)}</h3>
+            <h3 class="logo-heading">{t!(i18n, certificates.logo_heading)}</h3>
             {move || logo_status().map(|code| {
                 let ok = matches!(code.as_str(), "saved" | "removed");
                 let text = move || match code.as_str() {

@@ -223,8 +223,8 @@ pub fn render(printed: &Printed) -> Option<Vec<u8>> {
     page.rect(32.0, 32.0, WIDTH - 64.0, HEIGHT - 64.0, &accent, false);
 
     if let Some(logo) = &printed.logo {
-        // Within 170 × 60 points, in the top left corner inside the frame.
-        let scale = (170.0 / logo.width as f32).min(60.0 / logo.height as f32);
+        // Within 150 × 44 points, in the top left corner inside the frame, clear of the title.
+        let scale = (150.0 / logo.width as f32).min(44.0 / logo.height as f32);
         let image = printpdf::RawImage {
             pixels: printpdf::RawImageData::U8(logo.rgb.clone()),
             width: logo.width as usize,
@@ -237,7 +237,7 @@ pub fn render(printed: &Printed) -> Option<Vec<u8>> {
             id,
             transform: printpdf::XObjectTransform {
                 translate_x: Some(Pt(52.0)),
-                translate_y: Some(Pt(HEIGHT - 52.0 - logo.height as f32 * scale)),
+                translate_y: Some(Pt(HEIGHT - 42.0 - logo.height as f32 * scale)),
                 scale_x: Some(scale),
                 scale_y: Some(scale),
                 dpi: Some(72.0),
