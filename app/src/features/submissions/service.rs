@@ -457,7 +457,8 @@ pub async fn review(
     let (decision, feedback) =
         submissions::parse_review(&decision, &feedback).map_err(AppError::invalid)?;
     // Only a version still waiting is judged: a second reviewer (or a second click) finds
-    // it already done and changes nothing.
+    // it already done and changes nothing. The review and its audit entry land together.
+    let txn = state.db.begin().await?;
     let updated = submission::Entity::update_many()
         .col_expr(
             submission::Column::Status,
@@ -477,7 +478,7 @@ pub async fn review(
         )
         .filter(submission::Column::Id.eq(model.id))
         .filter(submission::Column::Status.eq(SubmissionStatus::Submitted.as_str()))
-        .exec(&state.db)
+        .exec(&txn)
         .await?;
     if updated.rows_affected != 1 {
         return Err(refused(SubmissionRefusal::NotAwaitingReview));
@@ -489,7 +490,7 @@ pub async fn review(
         decision.status().as_str()
     );
     crate::features::audit::service::record(
-        &state.db,
+        &txn,
         vec![crate::features::audit::service::Event {
             actor: Some(caller.id),
             action: crate::domain::audit::Action::WorkReviewed,
@@ -500,6 +501,7 @@ pub async fn review(
         }],
     )
     .await?;
+    txn.commit().await?;
     tracing::info!(
         user.id = caller.id,
         submission.id = model.id,

@@ -8,7 +8,7 @@ use crate::ssr::entities::user;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 
 pub async fn list_users(search: String, page: u64) -> Result<Page<UserRow>, AppError> {
@@ -69,14 +69,15 @@ pub async fn set_role(user_id: i32, role: String, granted: String) -> Result<(),
         Role::Ambassador => active.is_ambassador = Set(granted),
         Role::Staff => active.is_staff = Set(granted),
     }
-    active.update(&state.db).await?;
+    let txn = state.db.begin().await?;
+    active.update(&txn).await?;
     let detail = format!(
         "{}: {}",
         role.as_str(),
         if granted { "granted" } else { "withdrawn" }
     );
     crate::features::audit::service::record(
-        &state.db,
+        &txn,
         vec![crate::features::audit::service::Event {
             actor: Some(caller.id),
             action: crate::domain::audit::Action::RoleChanged,
@@ -87,6 +88,7 @@ pub async fn set_role(user_id: i32, role: String, granted: String) -> Result<(),
         }],
     )
     .await?;
+    txn.commit().await?;
     tracing::info!(
         user.id = caller.id,
         target.id = user_id,
