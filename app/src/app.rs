@@ -17,10 +17,11 @@ use crate::features::quizzes::pages::QuizAdminPage;
 use crate::features::submissions::pages::SubmissionPage;
 use crate::features::users::pages::UsersPage;
 use crate::i18n::*;
+use crate::ui::language::chosen_locale;
 use crate::ui::layout::{Layout, provide_session};
 use crate::ui::messages::PageError;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Html, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{SsrMode, path};
 
@@ -47,13 +48,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // The server's choice of language holds for the whole page (see `ui::language`): the
+    // library's own detection and cookie are switched off.
+    let locale = chosen_locale();
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider enable_cookie=false set_lang_attr_on_html=false set_dir_attr_on_html=false>
+        <I18nSubContextProvider initial_locale=Signal::stored(locale)>
+            <Html attr:lang=locale.as_str() attr:dir="ltr"/>
             <Stylesheet id="leptos" href="/pkg/aula.css"/>
             <Title formatter=|title: String| if title.is_empty() { "Aula".to_owned() } else { format!("{title} · Aula") }/>
             <Router>
                 <Routed/>
             </Router>
+        </I18nSubContextProvider>
         </I18nContextProvider>
     }
 }

@@ -24,6 +24,9 @@ test('staff issue certificates with a progress bar; the participant downloads an
   await niccolo.goto(`/editions/${editionId}`);
   await expect(niccolo.getByText("Hai soddisfatto tutti i requisiti per l'attestato.")).toBeVisible();
   await expect(niccolo.getByRole('heading', { name: 'Il tuo attestato' })).toHaveCount(0);
+  // The edition is over: withdrawing is no longer offered (the server would refuse it).
+  await expect(niccolo.getByText('Hai partecipato a questa edizione, che è conclusa.')).toBeVisible();
+  await expect(niccolo.getByText('Ritirati…')).toHaveCount(0);
 
   // Staff issue everyone's certificate in one action and watch the bar reach the end.
   await page.getByRole('link', { name: 'Attestati', exact: true }).click();

@@ -24,3 +24,19 @@ test('enrolling with JavaScript updates the page in place', async ({ page }) => 
   await expect(page.getByText('Sei iscritto a questa edizione.')).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { aulaMarker?: number }).aulaMarker)).toBe(7);
 });
+
+test("the browser's language settings never switch the page the server chose, nor its language cookie", async ({ page, context }) => {
+  await page.goto('/signup');
+  await waitForHydration(page);
+  // The browser now claims English only, and says its languages changed.
+  await page.evaluate(() => {
+    Object.defineProperty(navigator, 'languages', { get: () => ['en-US'] });
+    Object.defineProperty(navigator, 'language', { get: () => 'en-US' });
+    window.dispatchEvent(new Event('languagechange'));
+  });
+  await page.getByLabel('Nome', { exact: true }).fill('Zoë');
+  await expect(page.getByRole('button', { name: "Crea l'account" })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'it');
+  const cookies = await context.cookies();
+  expect(cookies.filter((c) => c.name === 'i18n_pref_locale' && c.value !== 'it')).toEqual([]);
+});

@@ -8,6 +8,7 @@ mod m20261122_000002_groups_and_activities;
 mod m20261122_000003_submissions_and_quizzes;
 mod m20261122_000004_completion;
 mod m20261123_000005_certificates;
+mod m20261123_000006_request_limits;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_submissions_and_quizzes::Migration),
             Box::new(m20261122_000004_completion::Migration),
             Box::new(m20261123_000005_certificates::Migration),
+            Box::new(m20261123_000006_request_limits::Migration),
         ]
     }
 }

@@ -126,7 +126,6 @@ async fn main() {
 
     let state = AppState {
         db: db.clone(),
-        verify_limit: app::ssr::state::verify_limit(),
         settings: Arc::new(Settings {
             base_url: "https://aula.example.org".into(),
             secret: vec![1; 32],

@@ -9,7 +9,7 @@
 //! | `AULA_SECRET` | at least 32 characters; keys stored hashes; the same on every instance | random at each start (with a warning) |
 //! | `AULA_SESSION_IDLE_MINUTES` | sign-out after this long without use | `480` |
 //! | `AULA_SESSION_MAX_HOURS` | sign-out this long after sign-in, however busy | `168` |
-//! | `AULA_TRUST_PROXY` | `true` behind a reverse proxy that sets `X-Forwarded-For` | `false` |
+//! | `AULA_TRUST_PROXY` | `true` behind one reverse proxy that appends the client's address to `X-Forwarded-For` (the right-most entry counts; the client can forge those left of it) | `false` |
 //! | `AULA_UPLOAD_DIR` | folder for files handed in by participants (never served directly) | `data/uploads` |
 //! | `AULA_UPLOAD_MAX_MB` | largest file a participant may attach | `10` |
 //! | `AULA_SIGNING_KEY` | 64 hex digits: the Ed25519 seed that signs certificates; the same on every instance | derived from `AULA_SECRET` |

@@ -66,7 +66,6 @@ fn sqlite_path(url: &str) -> Option<String> {
 pub fn app_state(config: &Config, db: sea_orm::DatabaseConnection) -> AppState {
     AppState {
         db,
-        verify_limit: app::ssr::state::verify_limit(),
         settings: Arc::new(Settings {
             base_url: config.base_url.clone(),
             secret: config.secret.bytes().to_vec(),

@@ -54,6 +54,11 @@ impl EditionStatus {
         self.next() == Some(to)
     }
 
+    /// Closed or archived: the course has ended (no more enrolment changes by participants).
+    pub fn is_over(self) -> bool {
+        matches!(self, EditionStatus::Closed | EditionStatus::Archived)
+    }
+
     /// Participants see editions once they are open, and until they are archived.
     pub fn visible_to_participants(self) -> bool {
         matches!(
@@ -187,6 +192,16 @@ mod tests {
             starts_on: d(2027, 3, 1),
             ends_on: d(2027, 3, 31),
         }
+    }
+
+    #[test]
+    fn an_edition_is_over_once_closed() {
+        use EditionStatus::*;
+        let over: Vec<_> = EditionStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_over())
+            .collect();
+        assert_eq!(over, [Closed, Archived]);
     }
 
     #[test]

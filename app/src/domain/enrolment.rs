@@ -99,12 +99,7 @@ pub fn decide_withdraw(
 ) -> WithdrawDecision {
     match current {
         None | Some(EnrolmentStatus::Withdrawn) => WithdrawDecision::Unchanged,
-        Some(_)
-            if matches!(
-                edition_status,
-                EditionStatus::Closed | EditionStatus::Archived
-            ) =>
-        {
+        Some(_) if edition_status.is_over() => {
             WithdrawDecision::Refuse(WithdrawRefusal::EditionOver)
         }
         Some(status) => WithdrawDecision::Withdraw {

@@ -17,6 +17,7 @@ pub mod paging;
 pub mod password;
 pub mod problem;
 pub mod quiz;
+pub mod rate_limit;
 pub mod rich_text;
 pub mod roles;
 pub mod scoping;

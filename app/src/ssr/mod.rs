@@ -43,25 +43,56 @@ pub fn set_error_status(status: u16) {
     }
 }
 
-/// The client's address, for login throttling and the log. Behind a trusted proxy, the
-/// left-most `X-Forwarded-For` entry; otherwise the peer of the connection.
+/// The client's address, for login throttling, request limits and the log. Behind a trusted
+/// proxy, the right-most `X-Forwarded-For` entry: the one the proxy appended. Entries left of
+/// it come from the client, who could write anything there to dodge a limit.
 pub fn client_address(parts: &http::request::Parts, trust_proxy: bool) -> String {
     if trust_proxy
         && let Some(forwarded) = parts
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-        && let Some(first) = forwarded
-            .split(',')
+        && let Some(last) = forwarded
+            .rsplit(',')
             .next()
             .map(str::trim)
             .filter(|s| !s.is_empty())
     {
-        return first.to_owned();
+        return last.to_owned();
     }
     parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|info| info.0.ip().to_string())
         .unwrap_or_else(|| "unknown".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+
+    fn parts(forwarded: Option<&str>) -> http::request::Parts {
+        let mut request = http::Request::builder();
+        if let Some(value) = forwarded {
+            request = request.header("x-forwarded-for", value);
+        }
+        request.body(()).expect("request").into_parts().0
+    }
+
+    #[test]
+    fn behind_a_proxy_the_address_it_appended_counts_not_what_the_client_wrote() {
+        let forged = parts(Some("10.9.9.9, 198.51.100.4"));
+        assert_eq!(client_address(&forged, true), "198.51.100.4");
+        assert_eq!(
+            client_address(&parts(Some("198.51.100.4")), true),
+            "198.51.100.4"
+        );
+    }
+
+    #[test]
+    fn without_a_trusted_proxy_the_header_is_ignored() {
+        assert_eq!(client_address(&parts(Some("10.9.9.9")), false), "unknown");
+        assert_eq!(client_address(&parts(None), true), "unknown");
+        assert_eq!(client_address(&parts(Some(" , ")), true), "unknown");
+    }
 }

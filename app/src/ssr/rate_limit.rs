@@ -1,67 +1,58 @@
-//! Fixed-window request limits per client address, kept in memory by each instance (enough to
-//! make walking through certificate codes pointless; no shared store needed).
+//! Fixed-window request limits per client address, counted in the database so that every
+//! instance behind a load balancer counts against the same limit.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use crate::domain::rate_limit::{Limit, verdict, window_start};
+use crate::error::AppError;
+use crate::ssr::AppState;
+use crate::ssr::auth::keyed_hash;
+use crate::ssr::entities::request_limit;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
-#[derive(Debug)]
-pub struct RateLimit {
-    per_window: u32,
-    window: Duration,
-    windows: Mutex<HashMap<String, (Instant, u32)>>,
-}
+/// Windows older than this are deleted (any limit's window is far shorter).
+const KEEP_FOR: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
-impl RateLimit {
-    pub fn new(per_window: u32, window: Duration) -> Self {
-        Self {
-            per_window,
-            window,
-            windows: Mutex::default(),
-        }
+/// Counts one request of `client` against `limit`; `TooManyAttempts` once over it.
+pub async fn check(state: &AppState, limit: &Limit, client: &str) -> Result<(), AppError> {
+    let now = Utc::now();
+    let start = window_start(limit, now.timestamp());
+    let key = keyed_hash(
+        &state.settings.secret,
+        &format!("{}|{client}|{start}", limit.action),
+    );
+    // One atomic statement: concurrent requests on any instance each add exactly one.
+    request_limit::Entity::insert(request_limit::ActiveModel {
+        key_hash: Set(key.clone()),
+        window_start: Set(DateTime::from_timestamp(start, 0).unwrap_or(now)),
+        requests: Set(1),
+    })
+    .on_conflict(
+        OnConflict::column(request_limit::Column::KeyHash)
+            .value(
+                request_limit::Column::Requests,
+                Expr::col((request_limit::Entity, request_limit::Column::Requests)).add(1),
+            )
+            .to_owned(),
+    )
+    .exec(&state.db)
+    .await?;
+    let requests = request_limit::Entity::find_by_id(key)
+        .one(&state.db)
+        .await?
+        .map_or(1, |row| row.requests);
+    if requests == 1 {
+        // A client's first request in a window: a good moment to forget old windows.
+        request_limit::Entity::delete_many()
+            .filter(request_limit::Column::WindowStart.lt(now - KEEP_FOR))
+            .exec(&state.db)
+            .await?;
     }
-
-    /// Counts one request from `client`; `Err(seconds)` to wait when over the limit.
-    pub fn check(&self, client: &str, now: Instant) -> Result<(), u64> {
-        let mut windows = self
-            .windows
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if windows.len() > 100_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-        }
-        let entry = windows.entry(client.to_owned()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        if entry.1 > self.per_window {
-            let left = self.window.saturating_sub(now.duration_since(entry.0));
-            return Err(left.as_secs().max(1));
-        }
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_client_has_its_own_window() {
-        let limit = RateLimit::new(3, Duration::from_secs(60));
-        let start = Instant::now();
-        for _ in 0..3 {
-            assert!(limit.check("a", start).is_ok());
-        }
-        assert_eq!(limit.check("a", start + Duration::from_secs(10)), Err(50));
-        assert!(
-            limit.check("b", start).is_ok(),
-            "another client is not affected"
-        );
-        assert!(
-            limit.check("a", start + Duration::from_secs(61)).is_ok(),
-            "a new window"
-        );
-    }
+    verdict(
+        limit,
+        u32::try_from(requests).unwrap_or(u32::MAX),
+        start,
+        now.timestamp(),
+    )
+    .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })
 }

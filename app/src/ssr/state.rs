@@ -11,17 +11,6 @@ use std::sync::Arc;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
-    /// Look-ups on the public verification page, per client address.
-    pub verify_limit: Arc<crate::ssr::rate_limit::RateLimit>,
-}
-
-/// Look-ups per client address per minute on the public verification page: plenty for
-/// people, too few to walk through the space of codes.
-pub fn verify_limit() -> Arc<crate::ssr::rate_limit::RateLimit> {
-    Arc::new(crate::ssr::rate_limit::RateLimit::new(
-        30,
-        std::time::Duration::from_secs(60),
-    ))
 }
 
 /// Settings the app needs at request time (read once from the environment by `server`).

@@ -242,6 +242,59 @@ static UPLOAD_DIRS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32:
 /// Small enough that a test can send a file over it cheaply.
 pub const TEST_UPLOAD_MAX_BYTES: usize = 1024 * 1024;
 
+fn leptos_options() -> leptos::prelude::LeptosOptions {
+    leptos::prelude::LeptosOptions::builder()
+        .output_name("aula")
+        .site_root("target/site")
+        .build()
+}
+
+/// A server function call as the browser sends it: a form-encoded POST.
+fn call_request(
+    endpoint: &str,
+    form: &[(&str, &str)],
+    session: Option<&str>,
+    origin: Option<&str>,
+) -> Request<Body> {
+    let body = form
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut request = Request::post(format!("/api/{endpoint}"))
+        .header(header::HOST, "aula.test")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", "203.0.113.7");
+    if let Some(origin) = origin {
+        request = request.header(header::ORIGIN, origin);
+    }
+    if let Some(token) = session {
+        request = request.header(header::COOKIE, format!("aula_session={token}"));
+    }
+    request.body(Body::from(body)).expect("request")
+}
+
+async fn send_to(router: &Router, request: Request<Body>) -> Response {
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("router answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Response {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
         Self::spawn_with(backend, Timeouts::default()).await
@@ -287,7 +340,6 @@ impl TestApp {
         let mailbox = SmtpSink::start().await;
         let state = AppState {
             db,
-            verify_limit: app::ssr::state::verify_limit(),
             settings: Arc::new(Settings {
                 base_url: BASE_URL.to_owned(),
                 secret: b"test secret of at least thirty-two bytes".to_vec(),
@@ -308,11 +360,7 @@ impl TestApp {
                 }),
             }),
         };
-        let leptos = leptos::prelude::LeptosOptions::builder()
-            .output_name("aula")
-            .site_root("target/site")
-            .build();
-        let router = server::startup::router(state.clone(), leptos);
+        let router = server::startup::router(state.clone(), leptos_options());
         // Experiment: let the tasks started while building the router settle first.
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         step("spawn: ready");
@@ -325,26 +373,23 @@ impl TestApp {
         }
     }
 
+    /// Another server instance over the same database, as behind a load balancer.
+    pub fn another_instance(&self) -> Router {
+        server::startup::router(self.state.clone(), leptos_options())
+    }
+
     async fn send(&self, request: Request<Body>) -> Response {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("router answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        Response {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        send_to(&self.router, request).await
+    }
+
+    /// `call`, answered by the given instance.
+    pub async fn call_via(
+        &self,
+        instance: &Router,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Response {
+        send_to(instance, call_request(endpoint, form, None, Some(BASE_URL))).await
     }
 
     /// Calls a server function as the browser does: form-encoded POST from our own origin.
@@ -366,22 +411,7 @@ impl TestApp {
         session: Option<&str>,
         origin: Option<&str>,
     ) -> Response {
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let mut request = Request::post(format!("/api/{endpoint}"))
-            .header(header::HOST, "aula.test")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header("x-forwarded-for", "203.0.113.7");
-        if let Some(origin) = origin {
-            request = request.header(header::ORIGIN, origin);
-        }
-        if let Some(token) = session {
-            request = request.header(header::COOKIE, format!("aula_session={token}"));
-        }
-        self.send(request.body(Body::from(body)).expect("request"))
+        self.send(call_request(endpoint, form, session, origin))
             .await
     }
 

@@ -6,13 +6,12 @@ use crate::error::AppError;
 use crate::ssr::auth::{self, passwords};
 use crate::ssr::entities::{login_throttle as throttle, user};
 use crate::ssr::{AppState, client_address};
+use crate::ui::language::LOCALE_COOKIE;
 use chrono::Utc;
 use leptos_i18n::Locale as _;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, SqlErr};
 
-/// The cookie `leptos_i18n` reads to pick the language.
-pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
 const LOCALE_COOKIE_MAX_AGE: u64 = 365 * 24 * 60 * 60;
 
 pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
@@ -81,7 +80,7 @@ impl SignUpForm {
 pub async fn sign_up(form: SignUpForm) -> Result<(), AppError> {
     let (state, caller) = auth::guard_anonymous().await?;
     let account = form.parse()?;
-    let locale = leptos_i18n::locale::resolve_locale::<crate::i18n::Locale>();
+    let locale = crate::ui::language::chosen_locale();
     let user = create_account(&state, account, locale.as_str(), false).await?;
     tracing::info!(user.id = user.id, "account created");
     if let Some(previous) = caller {

@@ -14,6 +14,7 @@ use crate::ssr::auth::{Caller, guard, request_parts, signed_in};
 use crate::ssr::db::{find_or_404, to_local};
 use crate::ssr::entities::{certificate, course, edition, user};
 use crate::ssr::mail::{self, Mail};
+use crate::ssr::rate_limit;
 use crate::ssr::scope::edition_role;
 use crate::ssr::{AppState, client_address, state};
 use chrono::{NaiveDate, Utc};
@@ -630,13 +631,8 @@ pub async fn verify(
 ) -> Result<Verification, AppError> {
     let state = state()?;
     let parts = request_parts()?;
-    state
-        .verify_limit
-        .check(
-            &client_address(&parts, state.settings.trust_proxy),
-            std::time::Instant::now(),
-        )
-        .map_err(|retry_after_secs| AppError::TooManyAttempts { retry_after_secs })?;
+    let client = client_address(&parts, state.settings.trust_proxy);
+    rate_limit::check(&state, &crate::domain::rate_limit::VERIFY, &client).await?;
     let public = state.settings.signing_key.verifying_key();
     let query = query.trim();
     let found = if certificates::is_id(query) {

@@ -4,7 +4,7 @@ use super::api::{
     EditionInfo, EditionSummary, Enrol, MyEnrolment, Withdraw, edition_page, open_editions,
 };
 use crate::domain::editions::{EditionStatus, EnrolmentWindow};
-use crate::domain::enrolment::EnrolmentStatus;
+use crate::domain::enrolment::{self as rules, EnrolmentStatus};
 use crate::error::AppError;
 use crate::features::activities::pages::MyActivitiesSection;
 use crate::i18n::*;
@@ -221,6 +221,7 @@ fn EnrolmentPanel(
     let error = Signal::derive(move || enrol_error.get().or(withdraw_error.get()));
     let dates = page.summary.dates;
     let full = page.summary.places_left() == 0;
+    let edition_over = page.summary.status.is_over();
     let taking_enrolments =
         page.summary.status == EditionStatus::Open && page.window == EnrolmentWindow::Open;
 
@@ -236,20 +237,31 @@ fn EnrolmentPanel(
         Some(mine) if mine.status != EnrolmentStatus::Withdrawn => view! {
             <p class="enrolment-state">
                 {match (mine.status, mine.position) {
+                    _ if edition_over && mine.status == EnrolmentStatus::Waitlisted => view! {
+                        <strong>{t!(i18n, enrolment.waiting_when_over)}</strong>
+                    }.into_any(),
+                    _ if edition_over => view! { <strong>{t!(i18n, enrolment.you_took_part)}</strong> }.into_any(),
                     (EnrolmentStatus::Waitlisted, Some(position)) => view! {
                         <strong>{move || t_string!(i18n, enrolment.you_are_waiting, position = position).to_string()}</strong>
                     }.into_any(),
                     _ => view! { <strong>{t!(i18n, enrolment.you_are_enrolled)}</strong> }.into_any(),
                 }}
             </p>
-            <details class="confirm">
-                <summary class="button secondary">{t!(i18n, enrolment.withdraw)}</summary>
-                <p>{t!(i18n, enrolment.withdraw_confirm_text)}</p>
-                <ActionForm action=withdraw>
-                    <input type="hidden" name="edition_id" value=edition_id/>
-                    <Submit pending=withdraw.pending() class="button danger">{t!(i18n, enrolment.withdraw_confirm)}</Submit>
-                </ActionForm>
-            </details>
+            // Offered only while the server would accept it: not once the edition is over.
+            {matches!(
+                rules::decide_withdraw(page.summary.status, Some(mine.status)),
+                rules::WithdrawDecision::Withdraw { .. }
+            )
+            .then(|| view! {
+                <details class="confirm">
+                    <summary class="button secondary">{t!(i18n, enrolment.withdraw)}</summary>
+                    <p>{t!(i18n, enrolment.withdraw_confirm_text)}</p>
+                    <ActionForm action=withdraw>
+                        <input type="hidden" name="edition_id" value=edition_id/>
+                        <Submit pending=withdraw.pending() class="button danger">{t!(i18n, enrolment.withdraw_confirm)}</Submit>
+                    </ActionForm>
+                </details>
+            })}
         }
         .into_any(),
         _ if taking_enrolments => view! {

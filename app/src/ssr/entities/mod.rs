@@ -20,6 +20,7 @@ pub mod quiz_attempt;
 pub mod quiz_question;
 pub mod recording_view;
 pub mod reply;
+pub mod request_limit;
 pub mod session;
 pub mod submission;
 pub mod thread;
