@@ -188,6 +188,8 @@ pub async fn save_work(
             _ => "changed",
         }),
         Err(AppError::Invalid(_)) => back("invalid"),
+        // A plain form would show an empty error page: back to the form, which says to retry.
+        Err(AppError::Internal) => back("failed"),
         Err(error) => status_of(&error).into_response(),
     }
 }
@@ -266,6 +268,7 @@ pub async fn submit_quiz_attempt(
         Err(AppError::Refused(Refusal::Quiz(QuizRefusal::AlreadySubmitted))) => {
             back(activity, "already")
         }
+        Err(AppError::Internal) if activity > 0 => back(activity, "failed"),
         Err(error) => status_of(&error).into_response(),
     }
 }

@@ -1,6 +1,9 @@
 //! Opening the database: SQLite by default, PostgreSQL when the URL says so.
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
 use std::time::Duration;
 
 /// Connects and configures the pool. SQLite gets foreign keys, WAL (readers never wait for the
@@ -25,6 +28,19 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         });
     }
     Database::connect(options).await
+}
+
+/// Starts a transaction that is going to write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`, waiting for its turn within the busy timeout): a default transaction
+/// that reads first and writes later fails straight away with "database is locked" when
+/// another request wrote in between, which is what many participants handing in at the same
+/// moment did. PostgreSQL ignores the option.
+pub async fn begin<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// Today's date where the users are.

@@ -296,6 +296,7 @@ pub fn work_outcome_in(locale: Locale, code: &str, max_mb: u32) -> String {
         "not_open" => td_string!(locale, errors.not_open_yet).to_string(),
         "changed" => td_string!(locale, errors.draft_changed).to_string(),
         "invalid" => td_string!(locale, work.invalid).to_string(),
+        "failed" => td_string!(locale, errors.internal).to_string(),
         _ => td_string!(locale, errors.transport).to_string(),
     }
 }

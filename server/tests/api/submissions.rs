@@ -9,6 +9,7 @@ both_databases!(
     bad_files_and_bad_requests_change_nothing,
     design_exercises_are_handed_in_only_when_complete,
     the_cockpit_shows_each_tutor_their_own_groups,
+    many_hand_in_at_the_same_moment,
 );
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
@@ -592,4 +593,72 @@ async fn the_cockpit_shows_each_tutor_their_own_groups(backend: Backend) {
         )
         .await;
     assert_eq!(page.status, StatusCode::OK);
+}
+
+/// The evening before a deadline: many participants save and hand in at once. Every one of
+/// them must succeed (on SQLite a transaction that read before writing used to fail at once
+/// with "database is locked" when another request wrote in between).
+async fn many_hand_in_at_the_same_moment(backend: Backend) {
+    let app = std::sync::Arc::new(TestApp::spawn(backend).await);
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "running", 100).await;
+    let sheet = app
+        .activity(
+            edition,
+            "task_sheet",
+            "Il mio primo progetto",
+            chrono::TimeDelta::zero(),
+        )
+        .await;
+    let mut people = Vec::new();
+    for n in 0..24 {
+        people.push(
+            app.user(&format!("ultimo{n}@scuola.it"), false, false)
+                .await,
+        );
+    }
+    let ids: Vec<i32> = people.iter().map(|(id, _)| *id).collect();
+    app.group(edition, "A", &ids, &[]).await;
+    let tasks: Vec<_> = people
+        .iter()
+        .map(|(_, session)| {
+            let app = app.clone();
+            let session = session.clone();
+            tokio::spawn(async move {
+                // A draft first, then the hand-in: two transactions per person.
+                let draft = app
+                    .send_work(
+                        sheet,
+                        &[("version", "1"), ("action", "save"), ("body", "Bozza")],
+                        None,
+                        &session,
+                    )
+                    .await;
+                let handed_in = app
+                    .send_work(
+                        sheet,
+                        &[
+                            ("version", "1"),
+                            ("action", "hand_in"),
+                            ("body", "La mia scheda"),
+                        ],
+                        None,
+                        &session,
+                    )
+                    .await;
+                (outcome(&draft), outcome(&handed_in))
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(
+            task.await.unwrap(),
+            ("saved".to_owned(), "handed_in".to_owned())
+        );
+    }
+    for id in ids {
+        let stored = versions(&app, sheet, id).await;
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].status, "submitted");
+    }
 }

@@ -21,7 +21,7 @@ use chrono::{TimeDelta, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -249,7 +249,7 @@ pub async fn move_activity(activity_id: i32, direction: String) -> Result<(), Ap
         "down" => false,
         _ => return Err(AppError::NotFound),
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     let all = ordered(&txn, model.edition_id).await?;
     let order = activities::moved(&all.iter().map(|a| a.id).collect::<Vec<_>>(), model.id, up);
     for (position, id) in order.into_iter().enumerate() {
@@ -663,7 +663,7 @@ pub async fn save_attendance(
         return Err(AppError::invalid(problems));
     }
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     for (user_id, minutes) in &changes {
         match minutes {
             Some(minutes) => {
@@ -856,7 +856,7 @@ pub async fn apply_import(import_id: i32) -> Result<u32, AppError> {
     let (import, model, rows, _) = import_in_scope(&state.db, &caller, import_id).await?;
     let totals = matching::minutes_by_participant(&rows);
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     for (user_id, minutes) in &totals {
         attendance::Entity::insert(attendance::ActiveModel {
             activity_id: Set(model.id),

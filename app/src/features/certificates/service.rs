@@ -21,7 +21,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -354,7 +354,7 @@ pub async fn issue(
         .collect();
     let pdfs = render_all(state, &records, course.id).await;
     let ids: Vec<String> = records.iter().map(|c| c.id.clone()).collect();
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     certificate::Entity::insert_many(records.iter().cloned().map(active))
         .on_conflict(OnConflict::new().do_nothing().to_owned())
         .exec_without_returning(&txn)
@@ -476,7 +476,7 @@ pub async fn revoke(id: String, reason: String) -> Result<(), AppError> {
     let c = find_certificate(&state.db, &id).await?;
     caller.require_staff()?;
     let reason = reason_of(&reason)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     revoke_in(&txn, &caller, &c, &reason, None).await?;
     record(
         &txn,
@@ -511,7 +511,7 @@ pub async fn reissue(id: String, reason: String) -> Result<String, AppError> {
     let mut new = new_record(&state, &edition, &course, &person, Some(caller.id));
     new.replaces_id = Some(old.id.clone());
     let pdfs = render_all(&state, std::slice::from_ref(&new), course.id).await;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin(db).await?;
     // The old one stops being valid before the new one takes its place in the unique index.
     revoke_in(&txn, &caller, &old, &reason, Some(&new.id)).await?;
     certificate::Entity::insert(active(new.clone()))

@@ -286,7 +286,6 @@ pub async fn set_override(
     use crate::domain::audit::Action;
     use crate::domain::{Field, FieldProblem, Problem};
     use crate::features::audit::service::{Event, record};
-    use sea_orm::TransactionTrait;
     let (state, caller) = guard().await?;
     let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     caller.require_staff()?;
@@ -306,7 +305,7 @@ pub async fn set_override(
     };
     let reason = crate::domain::text::single_line(&reason, 500)
         .map_err(|p| AppError::invalid(vec![FieldProblem::new(Field::Reason, p)]))?;
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     completion_override::Entity::delete_many()
         .filter(completion_override::Column::EditionId.eq(edition.id))
         .filter(completion_override::Column::UserId.eq(user_id))

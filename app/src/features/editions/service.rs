@@ -19,7 +19,6 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -325,7 +324,7 @@ pub async fn enrol_user(
     edition_id: i32,
     user_id: i32,
 ) -> Result<MyEnrolment, AppError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     let edition = lock_edition(&txn, edition_id).await?;
     let current = enrolment::Entity::find()
         .filter(enrolment::Column::EditionId.eq(edition_id))
@@ -395,7 +394,7 @@ pub async fn withdraw_user(
     edition_id: i32,
     user_id: i32,
 ) -> Result<(), AppError> {
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     let edition = lock_edition(&txn, edition_id).await?;
     let current = enrolment::Entity::find()
         .filter(enrolment::Column::EditionId.eq(edition_id))
@@ -524,7 +523,7 @@ pub async fn update_edition(edition_id: i32, form: EditionForm) -> Result<(), Ap
     find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     caller.require_staff()?;
     let valid = form.parse()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     let edition = lock_edition(&txn, edition_id).await?;
     let mut active: edition::ActiveModel = edition.into();
     active.title = Set(valid.title);
@@ -551,7 +550,7 @@ pub async fn change_status(edition_id: i32, status: String) -> Result<(), AppErr
     find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     caller.require_staff()?;
     let to = EditionStatus::parse(&status).ok_or(AppError::Refused(Refusal::StatusTransition))?;
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     let edition = lock_edition(&txn, edition_id).await?;
     let from = status_of(&edition);
     if !from.can_become(to) {
@@ -589,7 +588,7 @@ pub async fn clone_edition(
     let dates = dates_of(&source)
         .shifted_to_start(new_start)
         .ok_or(AppError::Refused(Refusal::CloneOutOfRange))?;
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     let created = insert_edition(
         &txn,
         source.course_id,

@@ -16,7 +16,7 @@ use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -207,7 +207,7 @@ pub async fn split_into_groups(edition_id: i32, size: String) -> Result<u64, App
     let Some(size) = problems.check(Field::GroupSize, text::whole_number(&size, 2, 500)) else {
         return Err(AppError::invalid(problems.into_vec()));
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     let enrolled = enrolled_ids(&txn, edition.id).await?;
     let assigned: Vec<i32> = group_member::Entity::find()
         .select_only()
@@ -577,7 +577,7 @@ pub async fn post_reply(thread_id: i32, body: String) -> Result<(), AppError> {
     let (thread, _) = thread_in_scope(&state.db, &caller, thread_id).await?;
     let body = parse_body(&body)?;
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     thread::Entity::update_many()
         .col_expr(
             thread::Column::LastActivityAt,

@@ -49,6 +49,7 @@ fn QuizPanel(quiz: QuizView, start: ServerAction<StartAttempt>) -> impl IntoView
     let notice = outcome.map(|code| match code.as_str() {
         "submitted" => view! { <SuccessNotice>{t!(i18n, quiz.submitted)}</SuccessNotice> }.into_any(),
         "too_late" => view! { <div class="notice error" role="alert">{move || text::refusal(i18n, Refusal::Quiz(QuizRefusal::TooLate))}</div> }.into_any(),
+        "failed" => view! { <div class="notice error" role="alert">{move || text::error(i18n, &AppError::Internal)}</div> }.into_any(),
         _ => view! { <div class="notice error" role="alert">{move || text::refusal(i18n, Refusal::Quiz(QuizRefusal::AlreadySubmitted))}</div> }.into_any(),
     });
     let attempts_text = move || match settings.max_attempts {

@@ -14,7 +14,7 @@ use crate::ssr::scope::edition_role;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use std::path::PathBuf;
 
@@ -275,7 +275,7 @@ async fn write_version(
     stored: Option<String>,
 ) -> Result<(WorkSaved, Option<String>), AppError> {
     let now = Utc::now();
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     let all = versions_of(&txn, activity.id, caller.id).await?;
     let design_json = (kind == ActivityKind::DesignExercise)
         .then(|| serde_json::to_string(&design).unwrap_or_default());
@@ -458,7 +458,7 @@ pub async fn review(
         submissions::parse_review(&decision, &feedback).map_err(AppError::invalid)?;
     // Only a version still waiting is judged: a second reviewer (or a second click) finds
     // it already done and changes nothing. The review and its audit entry land together.
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     let updated = submission::Entity::update_many()
         .col_expr(
             submission::Column::Status,

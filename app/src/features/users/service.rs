@@ -8,7 +8,7 @@ use crate::ssr::entities::user;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 
 pub async fn list_users(search: String, page: u64) -> Result<Page<UserRow>, AppError> {
@@ -69,7 +69,7 @@ pub async fn set_role(user_id: i32, role: String, granted: String) -> Result<(),
         Role::Ambassador => active.is_ambassador = Set(granted),
         Role::Staff => active.is_staff = Set(granted),
     }
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
     active.update(&txn).await?;
     let detail = format!(
         "{}: {}",
