@@ -252,6 +252,44 @@ async fn main() {
     println!("progress_participants: {PARTICIPANTS} participants");
     println!("progress_met: {met} participants");
     println!("progress_3000_ms: {:.1} ms", median.as_secs_f64() * 1000.0);
+
+    // Where the time goes: loading the facts (database) and evaluating the rule (pure).
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let activities = activity::Entity::find()
+        .filter(activity::Column::EditionId.eq(edition.id))
+        .order_by_asc(activity::Column::Position)
+        .all(&db)
+        .await
+        .expect("activities");
+    let (mut loading, mut evaluating) = (Vec::new(), Vec::new());
+    for _ in 0..9 {
+        let started = Instant::now();
+        let facts = app::features::completion::service::facts_for(&db, &activities, &ids)
+            .await
+            .expect("facts");
+        loading.push(started.elapsed());
+        let started = Instant::now();
+        let progress = app::features::completion::service::evaluate_all(
+            &facts,
+            &edition,
+            &activities,
+            &rule,
+            &ids,
+            true,
+        );
+        evaluating.push(started.elapsed());
+        assert_eq!(progress.len(), ids.len());
+    }
+    loading.sort();
+    evaluating.sort();
+    println!(
+        "progress_load_ms: {:.1} ms",
+        loading[4].as_secs_f64() * 1000.0
+    );
+    println!(
+        "progress_evaluate_ms: {:.1} ms",
+        evaluating[4].as_secs_f64() * 1000.0
+    );
     drop(db);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
