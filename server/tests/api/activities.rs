@@ -563,10 +563,26 @@ async fn cloning_copies_activities_with_shifted_times(backend: Backend) {
     sea_orm::ActiveModelTrait::update(attach, &app.state.db)
         .await
         .unwrap();
+    // The certificate requirements name the source's quiz.
+    use app::domain::completion::{Requirement, Rule};
+    let rule = Rule {
+        requirements: vec![
+            Requirement::WebinarsAttended { at_least: 1 },
+            Requirement::QuizPassed {
+                activity: quiz,
+                min_percent: 70,
+            },
+        ],
+    };
     let model = edition::Entity::find_by_id(source)
         .one(&app.state.db)
         .await
         .unwrap()
+        .unwrap();
+    let mut with_rule = model.clone().into_active_model();
+    with_rule.completion_rule = sea_orm::ActiveValue::Set(serde_json::to_string(&rule).ok());
+    sea_orm::ActiveModelTrait::update(with_rule, &app.state.db)
+        .await
         .unwrap();
     let new_start = model.starts_on + TimeDelta::days(28);
     let response = app
@@ -620,4 +636,24 @@ async fn cloning_copies_activities_with_shifted_times(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(questions, 3);
+    // The clone's rule asks the same, of the copied quiz.
+    let cloned_rule: Rule = edition::Entity::find_by_id(clone)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .completion_rule
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .expect("the clone has the rule");
+    assert_eq!(
+        cloned_rule.requirements,
+        vec![
+            Requirement::WebinarsAttended { at_least: 1 },
+            Requirement::QuizPassed {
+                activity: copied_quiz.id,
+                min_percent: 70,
+            },
+        ]
+    );
+    assert_ne!(copied_quiz.id, quiz);
 }
