@@ -1,9 +1,9 @@
 //! The document shell and the route table.
 
 use crate::features::accounts::pages::{LoginPage, SignupPage};
-use crate::features::activities::attendance_pages::{AttendancePage, ImportPreviewPage};
 use crate::features::activities::pages::ActivityPageView;
 use crate::features::activities::staff_pages::ActivitiesAdminPage;
+use crate::features::attendance::pages::{AttendancePage, ImportPreviewPage};
 use crate::features::audit::pages::AuditLogPage;
 use crate::features::certificates::pages::{CertificatesPage, VerifyPage};
 use crate::features::cockpit::pages::CockpitPage;

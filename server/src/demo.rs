@@ -197,7 +197,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
             .map_err(db_error)?;
         }
         for user_id in participant_ids.iter().take(2) {
-            app::features::editions::service::enrol_user(state, edition.id, *user_id)
+            app::features::enrolment::service::enrol_user(state, edition.id, *user_id)
                 .await
                 .map_err(|e| format!("demo data: {e}"))?;
             group_member::ActiveModel {

@@ -4,5 +4,6 @@
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod extract;
 pub mod routes;
 pub mod startup;

@@ -1,12 +1,15 @@
-//! Plain HTTP routes beside the server functions: the attendance report upload (a multipart
-//! form) and private calendar feeds.
+//! Plain HTTP routes beside the server functions: forms with files (work, attendance reports,
+//! the certificate logo), the quiz form that works without JavaScript, downloads and feeds.
+//! Each takes its caller and, for changes, the origin check from the extractors
+//! ([`crate::extract`]), before it reads a body.
 
-use app::domain::attendance::report::ReportError;
+use crate::extract::{SameOrigin, SignedIn, status_of};
+use app::domain::outcome::{Form, Outcome};
 use app::error::{AppError, Refusal};
-use app::features::activities::service::{calendar_for_token, create_import};
+use app::features::attendance::service::create_import;
+use app::features::calendar::service::calendar_for_token;
 use app::ssr::AppState;
-use app::ssr::auth::{caller_of, check_origin};
-use axum::extract::{Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -21,35 +24,21 @@ pub struct ImportTarget {
 
 pub async fn upload_attendance_report(
     State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
+    _: SameOrigin,
     Query(target): Query<ImportTarget>,
     request: Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    // The same checks as every server function, in the same order.
-    let caller = match caller_of(&state, &parts).await {
-        Ok(Some(caller)) => caller,
-        Ok(None) => {
-            return Redirect::to(&format!(
-                "/login?next=/activities/{}/attendance",
-                target.activity_id
-            ))
-            .into_response();
-        }
-        Err(error) => return status_of(&error).into_response(),
-    };
-    if check_origin(&parts, &state.settings).is_err() {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let back = |code: &str| {
+    let back = |outcome: Outcome| {
         Redirect::to(&format!(
-            "/activities/{}/attendance?report={code}",
-            target.activity_id
+            "/activities/{}/attendance?{}",
+            target.activity_id,
+            outcome.query(Form::Report)
         ))
         .into_response()
     };
-    let request = Request::from_parts(parts, body);
     let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
-        return back("missing");
+        return back(Outcome::Missing);
     };
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
@@ -57,33 +46,24 @@ pub async fn upload_attendance_report(
             Ok(Some(field)) if field.name() == Some("report") => {
                 let name = field.file_name().unwrap_or("report").to_owned();
                 match field.bytes().await {
-                    Ok(bytes) if bytes.len() > MAX_REPORT_BYTES => return back("too_large"),
+                    Ok(bytes) if bytes.len() > MAX_REPORT_BYTES => return back(Outcome::TooLarge),
                     Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(_) => return back("too_large"),
+                    Err(_) => return back(Outcome::TooLarge),
                 }
             }
             Ok(Some(_)) => continue,
             Ok(None) => break,
-            Err(_) => return back("too_large"),
+            Err(_) => return back(Outcome::TooLarge),
         }
     }
     let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
-        return back("missing");
+        return back(Outcome::Missing);
     };
     match create_import(&state, &caller, target.activity_id, &name, &bytes).await {
         Ok(id) => Redirect::to(&format!("/attendance-imports/{id}")).into_response(),
-        Err(AppError::Refused(Refusal::Report(problem))) => back(match problem {
-            ReportError::Empty => "empty",
-            ReportError::NotText => "not_text",
-            ReportError::NoParticipantTable => "no_table",
-            ReportError::NoAttendees => "no_attendees",
-        }),
+        Err(AppError::Refused(Refusal::Report(problem))) => back(problem.into()),
         Err(error) => status_of(&error).into_response(),
     }
-}
-
-fn status_of(error: &AppError) -> StatusCode {
-    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// `GET /calendar/{token}.ics`: the participant's webinars and due dates.
@@ -105,35 +85,27 @@ pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<Strin
     }
 }
 
-use axum::extract::FromRequest;
-
 /// `POST /activities/{id}/work`: the participant's work form (text, design fields, a file),
 /// saved as a draft or handed in; answered with a redirect back to the activity page.
 pub async fn save_work(
     State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
+    _: SameOrigin,
     Path(activity_id): Path<i32>,
     request: Request,
 ) -> Response {
     use app::domain::submissions::Design;
     use app::features::submissions::service::{self, WorkForm, WorkSaved};
 
-    let (parts, body) = request.into_parts();
-    let caller = match caller_of(&state, &parts).await {
-        Ok(Some(caller)) => caller,
-        Ok(None) => {
-            return Redirect::to(&format!("/login?next=/activities/{activity_id}")).into_response();
-        }
-        Err(error) => return status_of(&error).into_response(),
+    let back = |outcome: Outcome| {
+        Redirect::to(&format!(
+            "/activities/{activity_id}?{}#work",
+            outcome.query(Form::Work)
+        ))
+        .into_response()
     };
-    if check_origin(&parts, &state.settings).is_err() {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let back = |code: &str| {
-        Redirect::to(&format!("/activities/{activity_id}?work={code}#work")).into_response()
-    };
-    let request = Request::from_parts(parts, body);
     let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
-        return back("unreadable");
+        return back(Outcome::Unreadable);
     };
     let mut form = WorkForm::default();
     let mut design = Design::default();
@@ -144,21 +116,21 @@ pub async fn save_work(
             Ok(Some(field)) => field,
             Ok(None) => break,
             // The body limit cuts a file that is far too large.
-            Err(_) => return back("too_large"),
+            Err(_) => return back(Outcome::TooLarge),
         };
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
             let sent_name = field.file_name().unwrap_or("file").to_owned();
             match field.bytes().await {
                 Ok(bytes) if bytes.is_empty() => {}
-                Ok(bytes) if bytes.len() > max => return back("too_large"),
+                Ok(bytes) if bytes.len() > max => return back(Outcome::TooLarge),
                 Ok(bytes) => file = Some((sent_name, bytes.to_vec())),
-                Err(_) => return back("too_large"),
+                Err(_) => return back(Outcome::TooLarge),
             }
             continue;
         }
         let Ok(value) = field.text().await else {
-            return back("unreadable");
+            return back(Outcome::Unreadable);
         };
         match name.as_str() {
             "version" => form.version = value.trim().parse().unwrap_or(0),
@@ -177,19 +149,14 @@ pub async fn save_work(
     }
     form.design = design;
     match service::save_work(&state, &caller, activity_id, form, file).await {
-        Ok(WorkSaved::Draft) => back("saved"),
-        Ok(WorkSaved::HandedIn) => back("handed_in"),
-        Ok(WorkSaved::Incomplete) => back("incomplete"),
-        Err(AppError::Refused(Refusal::Upload(problem))) => back(service::upload_code(problem)),
-        Err(AppError::Refused(Refusal::Submission(refusal))) => back(match refusal {
-            app::domain::submissions::SubmissionRefusal::AwaitingReview => "awaiting_review",
-            app::domain::submissions::SubmissionRefusal::AlreadyAccepted => "accepted",
-            app::domain::submissions::SubmissionRefusal::NotOpenYet => "not_open",
-            _ => "changed",
-        }),
-        Err(AppError::Invalid(_)) => back("invalid"),
+        Ok(WorkSaved::Draft) => back(Outcome::Saved),
+        Ok(WorkSaved::HandedIn) => back(Outcome::HandedIn),
+        Ok(WorkSaved::Incomplete) => back(Outcome::Incomplete),
+        Err(AppError::Refused(Refusal::Upload(problem))) => back(problem.into()),
+        Err(AppError::Refused(Refusal::Submission(refusal))) => back(refusal.into()),
+        Err(AppError::Invalid(_)) => back(Outcome::Invalid),
         // A plain form would show an empty error page: back to the form, which says to retry.
-        Err(AppError::Internal) => back("failed"),
+        Err(AppError::Internal) => back(Outcome::Failed),
         Err(error) => status_of(&error).into_response(),
     }
 }
@@ -198,18 +165,12 @@ pub async fn save_work(
 /// ambassadors and staff; always as a download, never rendered by the browser.
 pub async fn submission_file(
     State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
     Path(submission_id): Path<i32>,
-    request: Request,
 ) -> Response {
     use app::domain::submissions::content_disposition;
     use app::features::submissions::service::file_for;
 
-    let (parts, _) = request.into_parts();
-    let caller = match caller_of(&state, &parts).await {
-        Ok(Some(caller)) => caller,
-        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
-        Err(error) => return status_of(&error).into_response(),
-    };
     match file_for(&state, &caller, submission_id).await {
         Ok((name, file_type, bytes)) => (
             [
@@ -228,22 +189,14 @@ pub async fn submission_file(
 /// without JavaScript too), graded and recorded once; back to the quiz with the outcome.
 pub async fn submit_quiz_attempt(
     State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
+    _: SameOrigin,
     Path(attempt_id): Path<i32>,
     request: Request,
 ) -> Response {
     use app::error::QuizRefusal;
     use app::features::quizzes::service::submit_attempt;
 
-    let (parts, body) = request.into_parts();
-    let caller = match caller_of(&state, &parts).await {
-        Ok(Some(caller)) => caller,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(error) => return status_of(&error).into_response(),
-    };
-    if check_origin(&parts, &state.settings).is_err() {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let request = Request::from_parts(parts, body);
     let Ok(axum::Form(fields)) =
         axum::Form::<Vec<(String, String)>>::from_request(request, &state).await
     else {
@@ -259,16 +212,22 @@ pub async fn submit_quiz_attempt(
         .find(|(k, _)| k == "activity_id")
         .and_then(|(_, v)| v.parse::<i32>().ok())
         .unwrap_or(0);
-    let back = |activity: i32, code: &str| {
-        Redirect::to(&format!("/activities/{activity}?quiz={code}#quiz")).into_response()
+    let back = |activity: i32, outcome: Outcome| {
+        Redirect::to(&format!(
+            "/activities/{activity}?{}#quiz",
+            outcome.query(Form::Quiz)
+        ))
+        .into_response()
     };
     match submit_attempt(&state, &caller, attempt_id, version, &fields).await {
-        Ok((activity, _)) => back(activity, "submitted"),
-        Err(AppError::Refused(Refusal::Quiz(QuizRefusal::TooLate))) => back(activity, "too_late"),
-        Err(AppError::Refused(Refusal::Quiz(QuizRefusal::AlreadySubmitted))) => {
-            back(activity, "already")
+        Ok((activity, _)) => back(activity, Outcome::Submitted),
+        Err(AppError::Refused(Refusal::Quiz(QuizRefusal::TooLate))) => {
+            back(activity, Outcome::TooLate)
         }
-        Err(AppError::Internal) if activity > 0 => back(activity, "failed"),
+        Err(AppError::Refused(Refusal::Quiz(QuizRefusal::AlreadySubmitted))) => {
+            back(activity, Outcome::AlreadySubmitted)
+        }
+        Err(AppError::Internal) if activity > 0 => back(activity, Outcome::Failed),
         Err(error) => status_of(&error).into_response(),
     }
 }
@@ -276,18 +235,12 @@ pub async fn submit_quiz_attempt(
 /// `GET /certificates/{id}.pdf`: the certificate, for its holder and staff.
 pub async fn certificate_pdf(
     State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
     Path(file): Path<String>,
-    request: Request,
 ) -> Response {
     use app::features::certificates::service::pdf_for;
     let Some(id) = file.strip_suffix(".pdf") else {
         return StatusCode::NOT_FOUND.into_response();
-    };
-    let (parts, _) = request.into_parts();
-    let caller = match caller_of(&state, &parts).await {
-        Ok(Some(caller)) => caller,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(error) => return status_of(&error).into_response(),
     };
     match pdf_for(&state, &caller, id).await {
         Ok((certificate, bytes)) => (
@@ -312,15 +265,9 @@ pub async fn certificate_pdf(
 /// `GET /staff/editions/{id}/progress.csv`: everyone's progress, for staff.
 pub async fn progress_csv(
     State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
     Path(edition_id): Path<i32>,
-    request: Request,
 ) -> Response {
-    let (parts, _) = request.into_parts();
-    let caller = match caller_of(&state, &parts).await {
-        Ok(Some(caller)) => caller,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(error) => return status_of(&error).into_response(),
-    };
     match app::features::completion::service::progress_csv(&state, &caller, edition_id).await {
         Ok((name, csv)) => (
             [
@@ -354,53 +301,50 @@ pub async fn certificate_key(State(state): State<AppState>) -> Response {
 /// `logo` field), or its removal (`remove=1`); answered with a redirect back to the page.
 pub async fn certificate_logo(
     State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
+    _: SameOrigin,
     Path(edition_id): Path<i32>,
     request: Request,
 ) -> Response {
     use app::features::certificates::logo::MAX_BYTES;
     use app::features::certificates::service::save_logo;
-    let (parts, body) = request.into_parts();
-    let caller = match caller_of(&state, &parts).await {
-        Ok(Some(caller)) => caller,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(error) => return status_of(&error).into_response(),
-    };
-    if check_origin(&parts, &state.settings).is_err() {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let back = |code: &str| {
+    let back = |outcome: Outcome| {
         Redirect::to(&format!(
-            "/staff/editions/{edition_id}/certificates?logo={code}#template-heading"
+            "/staff/editions/{edition_id}/certificates?{}#template-heading",
+            outcome.query(Form::Logo)
         ))
         .into_response()
     };
-    let request = Request::from_parts(parts, body);
     let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
-        return back("missing");
+        return back(Outcome::Missing);
     };
     let mut file: Option<Vec<u8>> = None;
     let mut remove = false;
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("logo") => match field.bytes().await {
-                Ok(bytes) if bytes.len() > MAX_BYTES => return back("too_large"),
+                Ok(bytes) if bytes.len() > MAX_BYTES => return back(Outcome::TooLarge),
                 Ok(bytes) => file = Some(bytes.to_vec()).filter(|b| !b.is_empty()),
-                Err(_) => return back("too_large"),
+                Err(_) => return back(Outcome::TooLarge),
             },
             Ok(Some(field)) if field.name() == Some("remove") => remove = true,
             Ok(Some(_)) => continue,
             Ok(None) => break,
-            Err(_) => return back("too_large"),
+            Err(_) => return back(Outcome::TooLarge),
         }
     }
     let upload = match (&file, remove) {
         (_, true) => None,
         (Some(bytes), false) => Some(bytes.as_slice()),
-        (None, false) => return back("missing"),
+        (None, false) => return back(Outcome::Missing),
     };
     match save_logo(&state, &caller, edition_id, upload).await {
-        Ok(Ok(())) => back(if remove { "removed" } else { "saved" }),
-        Ok(Err(problem)) => back(problem.code()),
+        Ok(Ok(())) => back(if remove {
+            Outcome::Removed
+        } else {
+            Outcome::Saved
+        }),
+        Ok(Err(problem)) => back(problem.into()),
         Err(error) => status_of(&error).into_response(),
     }
 }

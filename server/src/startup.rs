@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::extract::{FromRef, State};
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use migrations::{Migrator, MigratorTrait};
@@ -102,7 +102,45 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-/// The whole HTTP surface: health check, server functions, pages, static files.
+/// The plain routes beside the server functions and the pages, as (path, handler): forms with
+/// files, the quiz form, downloads and feeds. The access test walks this list, so a new route
+/// cannot be left out of it.
+pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<ServerState>)> {
+    use crate::routes;
+    use axum::extract::DefaultBodyLimit;
+    let work_limit = state.settings.upload_max_bytes + 256 * 1024;
+    vec![
+        (
+            "/attendance-imports",
+            post(routes::upload_attendance_report)
+                .layer(DefaultBodyLimit::max(routes::MAX_REPORT_BYTES + 64 * 1024)),
+        ),
+        ("/calendar/{file}", get(routes::calendar_feed)),
+        (
+            "/activities/{id}/work",
+            post(routes::save_work).layer(DefaultBodyLimit::max(work_limit)),
+        ),
+        ("/quiz-attempts/{id}", post(routes::submit_quiz_attempt)),
+        ("/submissions/{id}/file", get(routes::submission_file)),
+        ("/certificates/{file}", get(routes::certificate_pdf)),
+        (
+            "/staff/editions/{id}/certificate-logo",
+            post(routes::certificate_logo).layer(DefaultBodyLimit::max(
+                app::features::certificates::logo::MAX_BYTES + 64 * 1024,
+            )),
+        ),
+        (
+            "/staff/editions/{id}/progress.csv",
+            get(routes::progress_csv),
+        ),
+        (
+            "/.well-known/aula-certificate-key",
+            get(routes::certificate_key),
+        ),
+    ]
+}
+
+/// The whole HTTP surface: health check, server functions, plain routes, pages, static files.
 pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let server_state = ServerState {
@@ -110,45 +148,15 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         app: state.clone(),
     };
     let page_state = state.clone();
-    let work_limit = state.settings.upload_max_bytes + 256 * 1024;
+    let plain = plain_routes(&state);
     let fallback_state = state;
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/api/{*fn_name}", post(server_functions))
-        .route(
-            "/attendance-imports",
-            post(crate::routes::upload_attendance_report).layer(
-                axum::extract::DefaultBodyLimit::max(crate::routes::MAX_REPORT_BYTES + 64 * 1024),
-            ),
-        )
-        .route("/calendar/{file}", get(crate::routes::calendar_feed))
-        .route(
-            "/activities/{id}/work",
-            post(crate::routes::save_work).layer(axum::extract::DefaultBodyLimit::max(work_limit)),
-        )
-        .route(
-            "/quiz-attempts/{id}",
-            post(crate::routes::submit_quiz_attempt),
-        )
-        .route(
-            "/submissions/{id}/file",
-            get(crate::routes::submission_file),
-        )
-        .route("/certificates/{file}", get(crate::routes::certificate_pdf))
-        .route(
-            "/staff/editions/{id}/certificate-logo",
-            post(crate::routes::certificate_logo).layer(axum::extract::DefaultBodyLimit::max(
-                app::features::certificates::logo::MAX_BYTES + 64 * 1024,
-            )),
-        )
-        .route(
-            "/staff/editions/{id}/progress.csv",
-            get(crate::routes::progress_csv),
-        )
-        .route(
-            "/.well-known/aula-certificate-key",
-            get(crate::routes::certificate_key),
-        )
+        .route("/api/{*fn_name}", post(server_functions));
+    for (path, handler) in plain {
+        router = router.route(path, handler);
+    }
+    router
         .leptos_routes_with_context(
             &server_state,
             routes,

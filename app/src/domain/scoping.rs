@@ -33,6 +33,17 @@ impl EditionRole {
         !matches!(self, EditionRole::Outsider)
     }
 
+    /// A participant holding a place (the one who hands in work, takes quizzes, attends).
+    pub fn is_participant(&self) -> bool {
+        matches!(self, EditionRole::Participant { .. })
+    }
+
+    /// Staff, or an ambassador of some of the edition's groups: those who follow participants'
+    /// progress, review their work and record their attendance.
+    pub fn follows_participants(&self) -> bool {
+        matches!(self, EditionRole::Staff | EditionRole::Ambassador { .. })
+    }
+
     pub fn group_access(&self, group_id: i32) -> Option<GroupAccess> {
         match self {
             EditionRole::Staff => Some(GroupAccess::Staff),
@@ -115,6 +126,16 @@ mod tests {
         assert_eq!(member.group_access(2), None);
         assert_eq!(unassigned.group_access(1), None);
         assert_eq!(EditionRole::Outsider.group_access(1), None);
+    }
+
+    #[test]
+    fn who_follows_participants_and_who_is_one() {
+        let tutor = EditionRole::Ambassador { groups: vec![1] };
+        let member = EditionRole::Participant { group: None };
+        assert!(EditionRole::Staff.follows_participants() && tutor.follows_participants());
+        assert!(!member.follows_participants() && !EditionRole::Outsider.follows_participants());
+        assert!(member.is_participant());
+        assert!(!tutor.is_participant() && !EditionRole::Staff.is_participant());
     }
 
     #[test]

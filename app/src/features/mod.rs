@@ -1,14 +1,19 @@
 //! One folder per product noun, each with the same shape: `api.rs` (DTOs and thin server
-//! functions), `service.rs` (server-only: queries and access checks), `pages.rs` (routes).
+//! functions that resolve the caller once), `service.rs` (server-only: the work, given
+//! `(&AppState, &Caller, …)`, reaching objects through the scope loaders of `ssr::scope`),
+//! `pages.rs` (routes).
 
 pub mod accounts;
 pub mod activities;
+pub mod attendance;
 pub mod audit;
+pub mod calendar;
 pub mod certificates;
 pub mod cockpit;
 pub mod completion;
 pub mod courses;
 pub mod editions;
+pub mod enrolment;
 pub mod groups;
 pub mod home;
 pub mod quizzes;

@@ -1,16 +1,12 @@
-//! Who is calling, and may they? Sessions live in the database (several server instances can
-//! share them); the cookie holds a random token of 256 bits and the table only its hash.
+//! Who is calling: sessions, the origin check, passwords. Sessions live in the database
+//! (several server instances can share them); the cookie holds a random token of 256 bits and
+//! the table only its hash.
 //!
-//! Every server function starts with one of:
-//! - [`guard`] for changes: signed in, then the request must come from our own pages;
-//! - [`signed_in`] for reads by signed-in users (reads change nothing, so no origin check:
-//!   they also run during server-side rendering, where the page request has no `Origin`);
-//! - [`guard_anonymous`] for sign-up and log-in: the origin check alone.
-//!
-//! Scope, role and state checks follow in the feature's service, in that order.
+//! Server functions reach these through [`super::entry`], plain routes through the server's
+//! extractors; scope, role and state follow in [`super::scope`].
 
 use super::entities::{session, user};
-use super::state::{AppState, Settings, state};
+use super::state::{AppState, Settings};
 use crate::domain::roles::Roles;
 use crate::domain::sessions::{self, SessionState};
 use crate::error::AppError;
@@ -30,7 +26,8 @@ pub struct Caller {
     pub given_name: String,
     pub family_name: String,
     pub roles: Roles,
-    pub locale: String,
+    /// The language stored on the account (mail, exports).
+    pub language: crate::i18n::Locale,
     /// Hash of the session token this request came with.
     pub session: String,
 }
@@ -48,45 +45,6 @@ impl Caller {
             Err(AppError::NotAllowed)
         }
     }
-}
-
-/// For server functions that change something: signed in → request origin.
-pub async fn guard() -> Result<(AppState, Caller), AppError> {
-    let state = state()?;
-    let parts = request_parts()?;
-    let caller = caller_of(&state, &parts)
-        .await?
-        .ok_or(AppError::NotSignedIn)?;
-    check_origin(&parts, &state.settings)?;
-    Ok((state, caller))
-}
-
-/// For server functions that only read, and need a signed-in user.
-pub async fn signed_in() -> Result<(AppState, Caller), AppError> {
-    let state = state()?;
-    let parts = request_parts()?;
-    let caller = caller_of(&state, &parts)
-        .await?
-        .ok_or(AppError::NotSignedIn)?;
-    Ok((state, caller))
-}
-
-/// For reads open to everybody, which show more to a signed-in user.
-pub async fn maybe_signed_in() -> Result<(AppState, Option<Caller>), AppError> {
-    let state = state()?;
-    let parts = request_parts()?;
-    let caller = caller_of(&state, &parts).await?;
-    Ok((state, caller))
-}
-
-/// For sign-up and log-in, which have no user yet: the origin check still applies (it stops a
-/// foreign site from signing a victim into the attacker's account).
-pub async fn guard_anonymous() -> Result<(AppState, Option<Caller>), AppError> {
-    let state = state()?;
-    let parts = request_parts()?;
-    check_origin(&parts, &state.settings)?;
-    let caller = caller_of(&state, &parts).await?;
-    Ok((state, caller))
 }
 
 pub fn request_parts() -> Result<Parts, AppError> {
@@ -192,7 +150,7 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Option<Ca
             ambassador: user.is_ambassador,
             staff: user.is_staff,
         },
-        locale: user.locale,
+        language: user.locale.parse().unwrap_or_default(),
         session: hash,
     }))
 }

@@ -3,12 +3,13 @@
 pub mod auth;
 pub mod db;
 pub mod entities;
+pub mod entry;
 pub mod mail;
 pub mod rate_limit;
 pub mod scope;
 pub mod state;
 
-pub use auth::{Caller, guard, guard_anonymous};
+pub use auth::Caller;
 pub use state::{AppState, Settings, state};
 
 use crate::error::AppError;

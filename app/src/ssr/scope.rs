@@ -1,13 +1,30 @@
-//! The caller's place in an edition, loaded once per request and then asked through
-//! [`EditionRole`](crate::domain::scoping::EditionRole).
+//! Scope loaders: the one way a service gets hold of an object for a caller. Each loads the
+//! object, then checks in order the caller's **scope** (the edition or group it belongs to), their
+//! **role** there, and the object's **state**, and hands the object back only when all hold.
+//!
+//! - Outside the scope an object does not exist: the same "not found" whether or not the id
+//!   does, so ids reveal nothing.
+//! - Staff-only objects check the role first: for anyone but staff they are "not allowed",
+//!   again whether or not they exist.
+//!
+//! A service never checks access by hand: it asks for "edition E as staff", "group G as one of
+//! its people", "submission S as its owner or its reviewer", and works with what comes back.
 
 use super::auth::Caller;
-use super::entities::{enrolment, group, group_ambassador, group_member};
+use super::db::find_or_404;
+use super::entities::{
+    activity, attendance_import, certificate, course, edition, enrolment, group, group_ambassador,
+    group_member, quiz_attempt, quiz_question, submission, thread, user,
+};
+use crate::domain::activities::ActivityKind;
 use crate::domain::enrolment::EnrolmentStatus;
-use crate::domain::scoping::EditionRole;
+use crate::domain::scoping::{EditionRole, GroupAccess};
+use crate::domain::submissions::SubmissionStatus;
 use crate::error::AppError;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
+/// The caller's place in one edition: staff, ambassador of some of its groups, participant
+/// holding a place (in a group or not), or outsider.
 pub async fn edition_role(
     db: &impl ConnectionTrait,
     caller: &Caller,
@@ -51,4 +68,337 @@ pub async fn edition_role(
         .await?
         .map(|m| m.group_id);
     Ok(EditionRole::Participant { group })
+}
+
+/// An object of an edition, with the edition and the caller's place in it.
+#[derive(Debug, Clone)]
+pub struct InEdition<T> {
+    pub object: T,
+    pub edition: edition::Model,
+    pub role: EditionRole,
+}
+
+// ----- Staff-only objects: role first, then the object. -----
+
+/// The role check for staff-only lists and actions that name no object.
+pub fn staff(caller: &Caller) -> Result<(), AppError> {
+    caller.require_staff()
+}
+
+async fn as_staff<E>(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i32,
+) -> Result<E::Model, AppError>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    caller.require_staff()?;
+    find_or_404::<E>(db, id).await
+}
+
+pub async fn edition_as_staff(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<edition::Model, AppError> {
+    as_staff::<edition::Entity>(db, caller, edition_id).await
+}
+
+pub async fn course_as_staff(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    course_id: i32,
+) -> Result<course::Model, AppError> {
+    as_staff::<course::Entity>(db, caller, course_id).await
+}
+
+/// Another person's account, for staff managing it.
+pub async fn user_as_staff(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    user_id: i32,
+) -> Result<user::Model, AppError> {
+    as_staff::<user::Entity>(db, caller, user_id).await
+}
+
+pub async fn activity_as_staff(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<activity::Model, AppError> {
+    as_staff::<activity::Entity>(db, caller, activity_id).await
+}
+
+/// A quiz (an activity of that kind), for staff editing its questions.
+pub async fn quiz_as_staff(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<activity::Model, AppError> {
+    let quiz = activity_as_staff(db, caller, activity_id).await?;
+    of_kind(quiz, ActivityKind::Quiz)
+}
+
+/// A question and the quiz it belongs to, for staff.
+pub async fn question_as_staff(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    question_id: i32,
+) -> Result<(quiz_question::Model, activity::Model), AppError> {
+    let question = as_staff::<quiz_question::Entity>(db, caller, question_id).await?;
+    let quiz = quiz_as_staff(db, caller, question.activity_id).await?;
+    Ok((question, quiz))
+}
+
+pub async fn group_as_staff(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    group_id: i32,
+) -> Result<group::Model, AppError> {
+    as_staff::<group::Entity>(db, caller, group_id).await
+}
+
+/// An uploaded attendance report, with the webinar it is for, for staff.
+pub async fn import_as_staff(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    import_id: i32,
+) -> Result<(attendance_import::Model, activity::Model), AppError> {
+    let import = as_staff::<attendance_import::Entity>(db, caller, import_id).await?;
+    let webinar = of_kind(
+        find_or_404::<activity::Entity>(db, import.activity_id).await?,
+        ActivityKind::Webinar,
+    )?;
+    Ok((import, webinar))
+}
+
+/// A certificate by its id, for staff.
+pub async fn certificate_as_staff(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: &str,
+) -> Result<certificate::Model, AppError> {
+    caller.require_staff()?;
+    find_certificate(db, id).await
+}
+
+// ----- Objects of an edition: object → scope → role → state. -----
+
+fn of_kind(model: activity::Model, kind: ActivityKind) -> Result<activity::Model, AppError> {
+    if ActivityKind::parse(&model.kind) == Some(kind) {
+        Ok(model)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// An edition as the catalogue shows it: open to archived, never a draft; staff see all.
+pub async fn visible_edition(
+    db: &impl ConnectionTrait,
+    caller: Option<&Caller>,
+    edition_id: i32,
+) -> Result<edition::Model, AppError> {
+    let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
+    let staff = caller.is_some_and(Caller::is_staff);
+    let visible = crate::domain::editions::EditionStatus::parse(&edition.status)
+        .is_some_and(|s| s.visible_to_participants());
+    if staff || visible {
+        Ok(edition)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// An edition the caller takes part in (as staff, ambassador or participant holding a place).
+pub async fn edition(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<InEdition<()>, AppError> {
+    let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
+    let role = edition_role(db, caller, edition.id).await?;
+    if !role.takes_part() {
+        return Err(AppError::NotFound);
+    }
+    Ok(InEdition {
+        object: (),
+        edition,
+        role,
+    })
+}
+
+/// An edition whose participants the caller follows: staff, or an ambassador of one of its
+/// groups. Participants are not allowed; outsiders do not see it.
+pub async fn edition_as_follower(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<InEdition<()>, AppError> {
+    let found = edition(db, caller, edition_id).await?;
+    if !found.role.follows_participants() {
+        return Err(AppError::NotAllowed);
+    }
+    Ok(found)
+}
+
+/// An activity of an edition the caller takes part in.
+pub async fn activity(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<InEdition<activity::Model>, AppError> {
+    let activity = find_or_404::<activity::Entity>(db, activity_id).await?;
+    let InEdition { edition, role, .. } = edition(db, caller, activity.edition_id).await?;
+    Ok(InEdition {
+        object: activity,
+        edition,
+        role,
+    })
+}
+
+/// A quiz of an edition the caller takes part in.
+pub async fn quiz(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<InEdition<activity::Model>, AppError> {
+    let found = activity(db, caller, activity_id).await?;
+    let object = of_kind(found.object, ActivityKind::Quiz)?;
+    Ok(InEdition { object, ..found })
+}
+
+/// A webinar, for those who record its attendance: staff and the edition's ambassadors.
+pub async fn webinar_as_follower(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<InEdition<activity::Model>, AppError> {
+    let found = activity(db, caller, activity_id).await?;
+    let object = of_kind(found.object, ActivityKind::Webinar)?;
+    if !found.role.follows_participants() {
+        return Err(AppError::NotAllowed);
+    }
+    Ok(InEdition { object, ..found })
+}
+
+/// A quiz attempt, for the participant who made it.
+pub async fn attempt_as_owner(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    attempt_id: i32,
+) -> Result<(quiz_attempt::Model, InEdition<activity::Model>), AppError> {
+    let attempt = find_or_404::<quiz_attempt::Entity>(db, attempt_id).await?;
+    if attempt.user_id != caller.id {
+        return Err(AppError::NotFound);
+    }
+    let quiz = quiz(db, caller, attempt.activity_id).await?;
+    if !quiz.role.is_participant() {
+        return Err(AppError::NotFound);
+    }
+    Ok((attempt, quiz))
+}
+
+/// A group, for its members, its ambassadors and staff.
+pub async fn group(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    group_id: i32,
+) -> Result<(group::Model, GroupAccess), AppError> {
+    let group = find_or_404::<group::Entity>(db, group_id).await?;
+    let role = edition_role(db, caller, group.edition_id).await?;
+    let access = role.group_access(group.id).ok_or(AppError::NotFound)?;
+    Ok((group, access))
+}
+
+/// A discussion thread, through its group.
+pub async fn thread(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    thread_id: i32,
+) -> Result<(thread::Model, group::Model, GroupAccess), AppError> {
+    let thread = find_or_404::<thread::Entity>(db, thread_id).await?;
+    let (group, access) = group(db, caller, thread.group_id).await?;
+    Ok((thread, group, access))
+}
+
+/// One version of a participant's work, with the activity it answers.
+#[derive(Debug, Clone)]
+pub struct SubmissionInScope {
+    pub submission: submission::Model,
+    pub activity: activity::Model,
+    pub edition: edition::Model,
+    pub role: EditionRole,
+    /// The group of the participant whose work it is.
+    pub group: Option<i32>,
+}
+
+/// A version of someone's work, for its owner or its reviewers (the ambassadors of the owner's
+/// group, staff). Drafts are the owner's alone until handed in.
+pub async fn submission(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    submission_id: i32,
+) -> Result<SubmissionInScope, AppError> {
+    let submission = find_or_404::<submission::Entity>(db, submission_id).await?;
+    let activity = find_or_404::<activity::Entity>(db, submission.activity_id).await?;
+    let edition = find_or_404::<edition::Entity>(db, activity.edition_id).await?;
+    let role = edition_role(db, caller, edition.id).await?;
+    let group = group_member::Entity::find_by_id((edition.id, submission.user_id))
+        .one(db)
+        .await?
+        .map(|m| m.group_id);
+    let own = submission.user_id == caller.id;
+    let handed_in =
+        SubmissionStatus::parse(&submission.status).is_some_and(|s| s != SubmissionStatus::Draft);
+    if !role.may_follow(group, own) || !(own || handed_in) {
+        return Err(AppError::NotFound);
+    }
+    Ok(SubmissionInScope {
+        submission,
+        activity,
+        edition,
+        role,
+        group,
+    })
+}
+
+/// A version of someone's work, for those who review it (not its owner).
+pub async fn submission_as_reviewer(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    submission_id: i32,
+) -> Result<SubmissionInScope, AppError> {
+    let found = submission(db, caller, submission_id).await?;
+    if !found.role.follows_participants() {
+        return Err(AppError::NotAllowed);
+    }
+    Ok(found)
+}
+
+async fn find_certificate(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<certificate::Model, AppError> {
+    if !crate::domain::certificates::is_id(id) {
+        return Err(AppError::NotFound);
+    }
+    certificate::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A certificate, for its holder and staff.
+pub async fn certificate_as_holder(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: &str,
+) -> Result<certificate::Model, AppError> {
+    let found = find_certificate(db, id).await?;
+    if found.user_id != caller.id && !caller.is_staff() {
+        return Err(AppError::NotFound);
+    }
+    Ok(found)
 }

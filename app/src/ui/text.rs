@@ -5,6 +5,7 @@ use crate::domain::attendance::report::ReportError;
 use crate::domain::dates::{self, Lang};
 use crate::domain::editions::EditionStatus;
 use crate::domain::enrolment::{EnrolRefusal, EnrolmentStatus, WithdrawRefusal};
+use crate::domain::outcome::Outcome;
 use crate::domain::quiz::StartRefusal;
 use crate::domain::roles::RoleChangeRefusal;
 use crate::domain::submissions::{SubmissionRefusal, SubmissionStatus, UploadProblem};
@@ -246,15 +247,15 @@ pub fn activity_state(i18n: I18n, state: ActivityState) -> String {
     activity_state_in(i18n.get_locale(), state)
 }
 
-/// Why an uploaded report was sent back (the code travels in the URL).
-pub fn upload_problem(i18n: I18n, code: &str) -> String {
+/// Why an uploaded report was sent back.
+pub fn upload_problem(i18n: I18n, outcome: Outcome) -> String {
     let locale = i18n.get_locale();
-    match code {
-        "empty" => td_string!(locale, errors.report_empty).to_string(),
-        "not_text" => td_string!(locale, errors.report_not_text).to_string(),
-        "no_table" => td_string!(locale, errors.report_no_table).to_string(),
-        "no_attendees" => td_string!(locale, errors.report_no_attendees).to_string(),
-        "too_large" => td_string!(locale, errors.report_too_large).to_string(),
+    match outcome {
+        Outcome::EmptyReport => td_string!(locale, errors.report_empty).to_string(),
+        Outcome::NotText => td_string!(locale, errors.report_not_text).to_string(),
+        Outcome::NoTable => td_string!(locale, errors.report_no_table).to_string(),
+        Outcome::NoAttendees => td_string!(locale, errors.report_no_attendees).to_string(),
+        Outcome::TooLarge => td_string!(locale, errors.report_too_large).to_string(),
         _ => td_string!(locale, errors.report_missing).to_string(),
     }
 }
@@ -282,21 +283,21 @@ pub fn field_label_in(locale: Locale, field: Field) -> String {
     }
 }
 
-/// What happened to the work form, from the code the page was sent back with.
-pub fn work_outcome_in(locale: Locale, code: &str, max_mb: u32) -> String {
-    match code {
-        "saved" => td_string!(locale, work.saved).to_string(),
-        "handed_in" => td_string!(locale, work.handed_in).to_string(),
-        "incomplete" => td_string!(locale, work.incomplete).to_string(),
-        "too_large" => td_string!(locale, errors.file_too_large, max = max_mb).to_string(),
-        "file_type" => td_string!(locale, errors.file_type).to_string(),
-        "empty_file" => td_string!(locale, errors.file_empty).to_string(),
-        "awaiting_review" => td_string!(locale, errors.awaiting_review).to_string(),
-        "accepted" => td_string!(locale, errors.already_accepted).to_string(),
-        "not_open" => td_string!(locale, errors.not_open_yet).to_string(),
-        "changed" => td_string!(locale, errors.draft_changed).to_string(),
-        "invalid" => td_string!(locale, work.invalid).to_string(),
-        "failed" => td_string!(locale, errors.internal).to_string(),
+/// What happened to the work form, from the outcome the page was sent back with.
+pub fn work_outcome_in(locale: Locale, outcome: Outcome, max_mb: u32) -> String {
+    match outcome {
+        Outcome::Saved => td_string!(locale, work.saved).to_string(),
+        Outcome::HandedIn => td_string!(locale, work.handed_in).to_string(),
+        Outcome::Incomplete => td_string!(locale, work.incomplete).to_string(),
+        Outcome::TooLarge => td_string!(locale, errors.file_too_large, max = max_mb).to_string(),
+        Outcome::FileType => td_string!(locale, errors.file_type).to_string(),
+        Outcome::EmptyFile => td_string!(locale, errors.file_empty).to_string(),
+        Outcome::AwaitingReview => td_string!(locale, errors.awaiting_review).to_string(),
+        Outcome::AlreadyAccepted => td_string!(locale, errors.already_accepted).to_string(),
+        Outcome::NotOpenYet => td_string!(locale, errors.not_open_yet).to_string(),
+        Outcome::Changed => td_string!(locale, errors.draft_changed).to_string(),
+        Outcome::Invalid => td_string!(locale, work.invalid).to_string(),
+        Outcome::Failed => td_string!(locale, errors.internal).to_string(),
         _ => td_string!(locale, errors.transport).to_string(),
     }
 }
@@ -311,8 +312,8 @@ pub fn field_label(i18n: I18n, field: Field) -> String {
     field_label_in(i18n.get_locale(), field)
 }
 
-pub fn work_outcome(i18n: I18n, code: &str, max_mb: u32) -> String {
-    work_outcome_in(i18n.get_locale(), code, max_mb)
+pub fn work_outcome(i18n: I18n, outcome: Outcome, max_mb: u32) -> String {
+    work_outcome_in(i18n.get_locale(), outcome, max_mb)
 }
 
 pub fn question_kind(i18n: I18n, kind: &str) -> String {

@@ -245,6 +245,8 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         // Activities: everybody taking part in the edition opens them.
         ("load_my_activities", SIGNED_IN),
         ("open_activity", [S, A, A, A, A, A]),
+        // Recording a view is a change of its own; only participants' views are kept.
+        ("record_view", [S, A, A, A, A, A]),
         // Before anyone is marked present: every participant missed the webinar.
         ("mark_recording_watched", [S, A, A, F, F, F]),
         ("set_speaker", STAFF),
@@ -277,11 +279,11 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("save_certificate_template", STAFF),
         ("load_my_certificate", SIGNED_IN),
         ("verify_certificate", PUBLIC),
-        // An id nobody holds: the certificate is looked up before the role is checked, so
-        // everybody signed in hears that it does not exist (staff's success is tested in
-        // `certificates`, as is a participant's 403 on an existing one).
-        ("revoke_certificate", [S, N, N, N, N, N]),
-        ("reissue_certificate", [S, N, N, N, N, N]),
+        // An id nobody holds. Staff-only objects check the role first: everybody else is
+        // refused whether or not the certificate exists; staff hear that it does not (their
+        // success is tested in `certificates`).
+        ("revoke_certificate", [S, F, F, F, F, N]),
+        ("reissue_certificate", [S, F, F, F, F, N]),
         ("load_audit", STAFF),
         ("load_import", STAFF),
         ("apply_import", STAFF),
@@ -416,7 +418,7 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
         ],
         "load_group_space" => vec![("group_id", f.group.clone())],
         "load_my_activities" => vec![("edition_id", f.open_edition.clone())],
-        "open_activity" => vec![("activity_id", f.material.clone())],
+        "open_activity" | "record_view" => vec![("activity_id", f.material.clone())],
         "load_attendance" => vec![("activity_id", f.webinar.clone())],
         "save_attendance" => vec![
             ("activity_id", f.webinar.clone()),
@@ -600,4 +602,287 @@ async fn catch_up_allowed(app: &TestApp, edition_id: i32, webinar: i32, quiz: i3
         .into_active_model();
     q.confirms_webinar_id = Set(Some(webinar));
     q.update(db).await.unwrap();
+}
+
+both_databases!(every_plain_route_checks_access);
+
+/// What a caller gets from a plain route: through the gate (`Through`: the page's answer or
+/// a redirect back to it), sent to sign in (`Login`), `Forbidden` (403), `Missing` (404).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Gate {
+    Through,
+    Login,
+    Forbidden,
+    Missing,
+}
+
+use Gate::{Forbidden as GF, Login as GL, Missing as GN, Through as GT};
+
+fn gate_of(response: &crate::helpers::Response) -> Gate {
+    let location = crate::helpers::location(response);
+    match response.status {
+        StatusCode::FORBIDDEN => Gate::Forbidden,
+        StatusCode::NOT_FOUND => Gate::Missing,
+        status if status.is_redirection() && location.starts_with("/login") => Gate::Login,
+        status if status.is_success() || status.is_redirection() => Gate::Through,
+        other => panic!("unexpected {other}: {}", response.body),
+    }
+}
+
+/// A request as a browser sends it from Aula's own pages (or from `origin`).
+fn plain_request(
+    method: &str,
+    path: &str,
+    body: Option<(String, Vec<u8>)>,
+    session: Option<&str>,
+    origin: &str,
+) -> axum::http::Request<axum::body::Body> {
+    use axum::http::header;
+    let mut request = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "aula.test")
+        .header(header::ACCEPT, "text/html")
+        .header(header::ORIGIN, origin);
+    if let Some(token) = session {
+        request = request.header(header::COOKIE, format!("aula_session={token}"));
+    }
+    let body = match body {
+        Some((content_type, bytes)) => {
+            request = request.header(header::CONTENT_TYPE, content_type);
+            axum::body::Body::from(bytes)
+        }
+        None => axum::body::Body::empty(),
+    };
+    request.body(body).expect("request")
+}
+
+/// A multipart form of text fields and at most one file.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----aula-access-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((name, file_name, bytes)) = file {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Every plain route × the six callers, on objects of group A; then every route that changes
+/// something, from a foreign site, as a caller it would otherwise let through.
+async fn every_plain_route_checks_access(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (participant, participant_session) = app.user("participant@scuola.it", false, false).await;
+    let (participant_b, _) = app.user("participant.b@scuola.it", false, false).await;
+    let (ambassador, _) = app.user("ambassador@scuola.it", true, false).await;
+    let (ambassador_b, _) = app.user("ambassador.b@scuola.it", true, false).await;
+    app.user("staff@aula.it", false, true).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "running", 100).await;
+    app.group(edition, "A", &[participant], &[ambassador]).await;
+    app.group(edition, "B", &[participant_b], &[ambassador_b])
+        .await;
+    let sheet = app
+        .activity(edition, "task_sheet", "Scheda", chrono::TimeDelta::zero())
+        .await;
+    let webinar = app
+        .activity(edition, "webinar", "Webinar", -chrono::TimeDelta::hours(3))
+        .await;
+    let (quiz, _) = app.quiz(edition, QuizSetup::default()).await;
+    // Participant A hands in a file, and starts the quiz.
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+    let handed = app
+        .send_work(
+            sheet,
+            &[("version", "1"), ("action", "hand_in"), ("body", "Ecco")],
+            Some(("lavoro.pdf", pdf)),
+            &participant_session,
+        )
+        .await;
+    let back = crate::helpers::location(&handed);
+    assert!(back.contains("work=handed_in"), "{back}");
+    let submission = app::ssr::entities::submission::Entity::find()
+        .filter(app::ssr::entities::submission::Column::UserId.eq(participant))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("handed in")
+        .id;
+    let started = app
+        .call(
+            "start_attempt",
+            &[("activity_id", &quiz.to_string())],
+            Some(&participant_session),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+    let attempt: i32 = started.body.trim().parse().expect("attempt id");
+
+    let report = multipart(
+        &[],
+        Some((
+            "report",
+            "presenze.csv",
+            b"Nome,Email,Durata (minuti)\nMaria Rossi,participant@scuola.it,60\n",
+        )),
+    );
+    let logo = multipart(&[("remove", "1")], None);
+    let work = multipart(
+        &[("version", "1"), ("action", "save"), ("body", "Bozza")],
+        None,
+    );
+    let answers = (
+        "application/x-www-form-urlencoded".to_owned(),
+        format!("version=1&activity_id={quiz}").into_bytes(),
+    );
+    let nobody = "0123456789abcdef0123456789abcdef";
+    type Body = Option<(String, Vec<u8>)>;
+    let table: Vec<(&str, String, Body, [Gate; 6])> = vec![
+        // Participants save their own work; ambassadors and staff have none to save.
+        (
+            "POST",
+            format!("/activities/{sheet}/work"),
+            Some(work),
+            [GL, GT, GT, GF, GF, GF],
+        ),
+        // An attempt is its taker's alone.
+        (
+            "POST",
+            format!("/quiz-attempts/{attempt}"),
+            Some(answers),
+            [GL, GT, GN, GN, GN, GN],
+        ),
+        // A handed-in file: its owner, the ambassador of their group, staff.
+        (
+            "GET",
+            format!("/submissions/{submission}/file"),
+            None,
+            [GL, GT, GN, GT, GN, GT],
+        ),
+        (
+            "POST",
+            format!("/attendance-imports?activity_id={webinar}"),
+            Some(report),
+            [GL, GF, GF, GF, GF, GT],
+        ),
+        (
+            "GET",
+            format!("/staff/editions/{edition}/progress.csv"),
+            None,
+            [GL, GF, GF, GF, GF, GT],
+        ),
+        (
+            "POST",
+            format!("/staff/editions/{edition}/certificate-logo"),
+            Some(logo),
+            [GL, GF, GF, GF, GF, GT],
+        ),
+        // Certificates: an id nobody holds (the holder's and staff's downloads are tested in
+        // `certificates`).
+        (
+            "GET",
+            format!("/certificates/{nobody}.pdf"),
+            None,
+            [GL, GN, GN, GN, GN, GN],
+        ),
+        // Feeds are reached by their secret address alone.
+        (
+            "GET",
+            format!("/calendar/{nobody}{nobody}.ics"),
+            None,
+            [GN; 6],
+        ),
+        (
+            "GET",
+            "/.well-known/aula-certificate-key".to_owned(),
+            None,
+            [GT; 6],
+        ),
+    ];
+
+    let mut covered = BTreeSet::new();
+    for (method, path, body, expected) in &table {
+        let route = server::startup::plain_routes(&app.state)
+            .into_iter()
+            .map(|(route, _)| route)
+            .find(|route| matches_route(route, path))
+            .unwrap_or_else(|| panic!("{path} is not a plain route"));
+        covered.insert(route);
+        for (caller, expect) in CALLERS.into_iter().zip(expected) {
+            let session = session_of(&app, caller).await;
+            let request = plain_request(
+                method,
+                path,
+                body.clone(),
+                session.as_deref(),
+                crate::helpers::BASE_URL,
+            );
+            let response = app.send(request).await;
+            assert_eq!(
+                gate_of(&response),
+                *expect,
+                "{method} {path} as {caller:?} on {:?}: {} {}",
+                app.backend,
+                response.status,
+                response.body
+            );
+        }
+        if *method == "POST" {
+            let allowed = CALLERS
+                .into_iter()
+                .zip(expected)
+                .find(|(_, e)| **e == Gate::Through)
+                .map(|(c, _)| c)
+                .expect("somebody gets through");
+            let session = session_of(&app, allowed).await;
+            let request = plain_request(
+                method,
+                path,
+                body.clone(),
+                session.as_deref(),
+                "https://evil.example",
+            );
+            let response = app.send(request).await;
+            assert_eq!(
+                response.status,
+                StatusCode::FORBIDDEN,
+                "{path} from a foreign site"
+            );
+        }
+    }
+    let routes: BTreeSet<&str> = server::startup::plain_routes(&app.state)
+        .into_iter()
+        .map(|(route, _)| route)
+        .collect();
+    assert_eq!(covered, routes, "the table must list every plain route");
+    // Neither the refused requests nor the foreign-site ones wrote anything: participant A's
+    // only work is still the version handed in.
+    let versions = app::ssr::entities::submission::Entity::find()
+        .filter(app::ssr::entities::submission::Column::UserId.eq(participant))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(versions, 1);
+}
+
+/// Whether a request path fits a route pattern (`{…}` matches one segment).
+fn matches_route(route: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let (route, path): (Vec<&str>, Vec<&str>) =
+        (route.split('/').collect(), path.split('/').collect());
+    route.len() == path.len()
+        && route
+            .iter()
+            .zip(&path)
+            .all(|(r, p)| r == p || (r.starts_with('{') && r.ends_with('}')))
 }

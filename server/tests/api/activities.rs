@@ -180,27 +180,42 @@ async fn participants_see_states_views_and_join_links_in_time(backend: Backend) 
         .await
         .json();
     assert_eq!(opened["url"], "https://meet.example.org/room-1");
-    assert_eq!(
+    let views = || async {
         material_view::Entity::find()
             .count(&app.state.db)
             .await
-            .unwrap(),
-        1
-    );
-    app.call(
-        "open_activity",
-        &[("activity_id", &material.to_string())],
-        Some(&token),
-    )
-    .await;
-    assert_eq!(
-        material_view::Entity::find()
-            .count(&app.state.db)
-            .await
-            .unwrap(),
-        1,
-        "viewing twice records once"
-    );
+            .unwrap()
+    };
+    assert_eq!(views().await, 0, "reading the activity records nothing");
+    let refused = app
+        .call_from(
+            "record_view",
+            &[("activity_id", &material.to_string())],
+            Some(&token),
+            Some("https://evil.example"),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "a view is a change");
+    assert_eq!(views().await, 0);
+    for _ in 0..2 {
+        let recorded = app
+            .call(
+                "record_view",
+                &[("activity_id", &material.to_string())],
+                Some(&token),
+            )
+            .await;
+        assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.body);
+    }
+    assert_eq!(views().await, 1, "viewing twice records once");
+    let not_material = app
+        .call(
+            "record_view",
+            &[("activity_id", &soon.to_string())],
+            Some(&token),
+        )
+        .await;
+    assert_eq!(not_material.status, StatusCode::NOT_FOUND);
 
     let now = app
         .call(
@@ -403,8 +418,8 @@ async fn attendance_reports_are_previewed_then_applied_once(backend: Backend) {
         .await;
     assert_eq!(
         by_ambassador.status,
-        StatusCode::NOT_FOUND,
-        "not their edition"
+        StatusCode::FORBIDDEN,
+        "importing is for staff: refused before the webinar is even looked up"
     );
     assert_eq!(
         attendance::Entity::find()

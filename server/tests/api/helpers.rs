@@ -2,6 +2,7 @@
 //! file in the temporary folder, or a new PostgreSQL database (dropped afterwards).
 
 use app::domain::sessions::Timeouts;
+use app::error::AppError;
 use app::ssr::entities::{course, edition, user};
 use app::ssr::{AppState, Settings};
 use axum::Router;
@@ -9,6 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Days, Utc};
 use http_body_util::BodyExt;
+use leptos::server_fn::ServerFn;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database};
 use std::sync::{Arc, OnceLock};
 use tower::ServiceExt;
@@ -378,7 +380,7 @@ impl TestApp {
         server::startup::router(self.state.clone(), leptos_options())
     }
 
-    async fn send(&self, request: Request<Body>) -> Response {
+    pub async fn send(&self, request: Request<Body>) -> Response {
         send_to(&self.router, request).await
     }
 
@@ -390,6 +392,47 @@ impl TestApp {
         form: &[(&str, &str)],
     ) -> Response {
         send_to(instance, call_request(endpoint, form, None, Some(BASE_URL))).await
+    }
+
+    /// Calls a server function by its own argument type, as the browser does (form-encoded POST
+    /// from our own origin), and reads the answer as its own result type: renaming a field or
+    /// changing a result fails to compile here, not at run time.
+    pub async fn invoke<F>(&self, call: F, session: Option<&str>) -> Result<F::Output, AppError>
+    where
+        F: ServerFn<Error = AppError> + serde::Serialize,
+        F::Output: serde::de::DeserializeOwned,
+    {
+        self.invoke_via(&self.router, call, session).await
+    }
+
+    /// The same, answered by the given instance.
+    pub async fn invoke_via<F>(
+        &self,
+        instance: &Router,
+        call: F,
+        session: Option<&str>,
+    ) -> Result<F::Output, AppError>
+    where
+        F: ServerFn<Error = AppError> + serde::Serialize,
+        F::Output: serde::de::DeserializeOwned,
+    {
+        let body = serde_qs::to_string(&call).expect("server function arguments");
+        let mut request = Request::post(F::PATH)
+            .header(header::HOST, "aula.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, BASE_URL)
+            .header("x-forwarded-for", "203.0.113.7");
+        if let Some(token) = session {
+            request = request.header(header::COOKIE, format!("aula_session={token}"));
+        }
+        let response = send_to(instance, request.body(Body::from(body)).expect("request")).await;
+        if response.status.is_success() {
+            Ok(serde_json::from_str(&response.body)
+                .unwrap_or_else(|e| panic!("{} answered {} ({e})", F::PATH, response.body)))
+        } else {
+            Err(serde_json::from_str(&response.body)
+                .unwrap_or_else(|e| panic!("{} failed with {} ({e})", F::PATH, response.body)))
+        }
     }
 
     /// Calls a server function as the browser does: form-encoded POST from our own origin.
@@ -712,7 +755,7 @@ impl TestApp {
 }
 
 pub fn urlencode(value: &str) -> String {
-    app::features::editions::staff_pages::urlencoding_lite(value)
+    urlencoding::encode(value).into_owned()
 }
 
 /// The variant name of a serialised `AppError` (`"NotAllowed"`, `{"Refused": …}` → `"Refused"`).

@@ -292,7 +292,13 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
             StatusCode::NOT_FOUND
         );
     }
-    assert_eq!(app.get(&url, None).await.status, StatusCode::UNAUTHORIZED);
+    let anonymous = app.get(&url, None).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        crate::helpers::location(&anonymous),
+        format!("/login?next={}", crate::helpers::urlencode(&url)),
+        "signed out: to sign in, and back to the file afterwards"
+    );
 
     // The reviewer's page shows both versions; staff accept the second.
     let review = app

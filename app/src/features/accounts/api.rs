@@ -3,7 +3,11 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {
+    super::service,
+    crate::ssr::auth::{cleared_session_cookie, request_parts, session_cookie, set_cookie},
+    crate::ssr::{client_address, entry, respond},
+};
 
 /// The signed-in user, as the pages see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,7 +22,8 @@ pub struct SignedInUser {
 
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
-    respond(service::current_user().await)
+    let (_, caller) = entry::read_public().await?;
+    Ok(caller.as_ref().map(service::signed_in_user))
 }
 
 #[server(prefix = "/api", endpoint = "sign_up")]
@@ -38,21 +43,42 @@ pub async fn sign_up(
         school_code,
         password,
     };
-    respond(service::sign_up(form).await)
+    let (state, caller) = entry::change_public().await?;
+    let language = crate::ui::language::chosen_locale();
+    let token = respond(service::sign_up(&state, caller.as_ref(), form, language).await)?;
+    set_cookie(&session_cookie(&token, &state.settings));
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "log_in")]
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    respond(service::log_in(email, password, next).await)
+    let (state, caller) = entry::change_public().await?;
+    let address =
+        respond(request_parts()).map(|parts| client_address(&parts, state.settings.trust_proxy))?;
+    let (token, language) =
+        respond(service::log_in(&state, caller.as_ref(), &email, password, &address).await)?;
+    set_cookie(&session_cookie(&token, &state.settings));
+    set_cookie(&service::language_cookie(language, &state.settings));
+    leptos_axum::redirect(&service::safe_next(next.as_deref()));
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
-    respond(service::log_out().await)
+    let (state, caller) = entry::change().await?;
+    respond(service::log_out(&state, &caller).await)?;
+    set_cookie(&cleared_session_cookie(&state.settings));
+    leptos_axum::redirect("/");
+    Ok(())
 }
 
 /// Switches the interface language; remembered in a cookie and, when signed in, on the account.
 #[server(prefix = "/api", endpoint = "set_language")]
 pub async fn set_language(locale: String, back: Option<String>) -> Result<(), AppError> {
-    respond(service::set_language(locale, back).await)
+    let (state, caller) = entry::change_public().await?;
+    let language = respond(service::set_language(&state, caller.as_ref(), &locale).await)?;
+    set_cookie(&service::language_cookie(language, &state.settings));
+    leptos_axum::redirect(&service::safe_next(back.as_deref()));
+    Ok(())
 }

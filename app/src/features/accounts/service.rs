@@ -3,9 +3,10 @@ use crate::domain::account::{Email, PersonName, SchoolCode, SchoolName};
 use crate::domain::problem::Problems;
 use crate::domain::{Field, Problem, login_throttle, password};
 use crate::error::AppError;
-use crate::ssr::auth::{self, passwords};
+use crate::i18n::Locale;
+use crate::ssr::auth::{self, Caller, passwords};
 use crate::ssr::entities::{login_throttle as throttle, user};
-use crate::ssr::{AppState, client_address};
+use crate::ssr::{AppState, Settings};
 use crate::ui::language::LOCALE_COOKIE;
 use chrono::Utc;
 use leptos_i18n::Locale as _;
@@ -14,16 +15,16 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 
 const LOCALE_COOKIE_MAX_AGE: u64 = 365 * 24 * 60 * 60;
 
-pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
-    let (_, caller) = auth::maybe_signed_in().await?;
-    Ok(caller.map(|c| SignedInUser {
-        id: c.id,
-        given_name: c.given_name,
-        family_name: c.family_name,
-        email: c.email,
-        is_ambassador: c.roles.ambassador,
-        is_staff: c.roles.staff,
-    }))
+/// The signed-in user as the pages see them.
+pub fn signed_in_user(caller: &Caller) -> SignedInUser {
+    SignedInUser {
+        id: caller.id,
+        given_name: caller.given_name.clone(),
+        family_name: caller.family_name.clone(),
+        email: caller.email.clone(),
+        is_ambassador: caller.roles.ambassador,
+        is_staff: caller.roles.staff,
+    }
 }
 
 pub struct SignUpForm {
@@ -77,19 +78,21 @@ impl SignUpForm {
     }
 }
 
-pub async fn sign_up(form: SignUpForm) -> Result<(), AppError> {
-    let (state, caller) = auth::guard_anonymous().await?;
+/// Creates the account and signs its owner in (ending any session the browser had);
+/// answers the new session's token.
+pub async fn sign_up(
+    state: &AppState,
+    caller: Option<&Caller>,
+    form: SignUpForm,
+    language: Locale,
+) -> Result<String, AppError> {
     let account = form.parse()?;
-    let locale = crate::ui::language::chosen_locale();
-    let user = create_account(&state, account, locale.as_str(), false).await?;
+    let user = create_account(state, account, language.as_str(), false).await?;
     tracing::info!(user.id = user.id, "account created");
     if let Some(previous) = caller {
-        auth::end_session(&state, &previous.session).await?;
+        auth::end_session(state, &previous.session).await?;
     }
-    let token = auth::start_session(&state, user.id).await?;
-    auth::set_cookie(&auth::session_cookie(&token, &state.settings));
-    leptos_axum::redirect("/");
-    Ok(())
+    auth::start_session(state, user.id).await
 }
 
 /// Creates an account (sign-up, the `create-staff` command, demo data).
@@ -143,20 +146,22 @@ pub async fn create_account(
     }
 }
 
-pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    let (state, caller) = auth::guard_anonymous().await?;
-    let parts = auth::request_parts()?;
-    let address = client_address(&parts, state.settings.trust_proxy);
+/// Signs in from `address`, ending any session the browser had; answers the new session's
+/// token and the account's language.
+pub async fn log_in(
+    state: &AppState,
+    caller: Option<&Caller>,
+    email: &str,
+    password: String,
+    address: &str,
+) -> Result<(String, Locale), AppError> {
     let normalised = email.trim().to_lowercase();
-    let user = attempt_login(&state, &normalised, password, &address).await?;
+    let user = attempt_login(state, &normalised, password, address).await?;
     if let Some(previous) = caller {
-        auth::end_session(&state, &previous.session).await?;
+        auth::end_session(state, &previous.session).await?;
     }
-    let token = auth::start_session(&state, user.id).await?;
-    auth::set_cookie(&auth::session_cookie(&token, &state.settings));
-    auth::set_cookie(&locale_cookie(&user.locale, &state));
-    leptos_axum::redirect(&safe_next(next.as_deref()));
-    Ok(())
+    let token = auth::start_session(state, user.id).await?;
+    Ok((token, user.locale.parse().unwrap_or_default()))
 }
 
 /// Checks credentials under the throttling rules; logs every attempt (never the password).
@@ -242,44 +247,43 @@ pub async fn attempt_login(
     Err(AppError::WrongCredentials)
 }
 
-pub async fn log_out() -> Result<(), AppError> {
-    let (state, caller) = auth::guard().await?;
-    auth::end_session(&state, &caller.session).await?;
-    auth::set_cookie(&auth::cleared_session_cookie(&state.settings));
+pub async fn log_out(state: &AppState, caller: &Caller) -> Result<(), AppError> {
+    auth::end_session(state, &caller.session).await?;
     tracing::info!(user.id = caller.id, "logged out");
-    leptos_axum::redirect("/");
     Ok(())
 }
 
-pub async fn set_language(locale: String, back: Option<String>) -> Result<(), AppError> {
-    let (state, caller) = auth::guard_anonymous().await?;
-    let locale = match locale.as_str() {
-        "it" | "en" => locale,
-        _ => return Err(AppError::NotFound),
-    };
+/// Switches the interface language, and stores it on the account when signed in. Only Aula's
+/// languages are accepted.
+pub async fn set_language(
+    state: &AppState,
+    caller: Option<&Caller>,
+    locale: &str,
+) -> Result<Locale, AppError> {
+    let language: Locale = locale.parse().map_err(|_| AppError::NotFound)?;
     if let Some(caller) = caller {
         user::Entity::update_many()
             .col_expr(
                 user::Column::Locale,
-                sea_orm::sea_query::Expr::value(locale.clone()),
+                sea_orm::sea_query::Expr::value(language.as_str()),
             )
             .filter(user::Column::Id.eq(caller.id))
             .exec(&state.db)
             .await?;
     }
-    auth::set_cookie(&locale_cookie(&locale, &state));
-    leptos_axum::redirect(&safe_next(back.as_deref()));
-    Ok(())
+    Ok(language)
 }
 
-fn locale_cookie(locale: &str, state: &AppState) -> String {
-    let secure = if state.settings.secure_cookies() {
+/// The cookie that keeps the chosen language (a year).
+pub fn language_cookie(language: Locale, settings: &Settings) -> String {
+    let secure = if settings.secure_cookies() {
         "; Secure"
     } else {
         ""
     };
     format!(
-        "{LOCALE_COOKIE}={locale}; Path=/; SameSite=Lax; Max-Age={LOCALE_COOKIE_MAX_AGE}{secure}"
+        "{LOCALE_COOKIE}={}; Path=/; SameSite=Lax; Max-Age={LOCALE_COOKIE_MAX_AGE}{secure}",
+        language.as_str()
     )
 }
 

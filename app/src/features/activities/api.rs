@@ -1,5 +1,4 @@
 use crate::domain::activities::{ActivityForm, ActivityKind, ActivityState};
-use crate::domain::attendance::matching::PreviewRow;
 use crate::domain::quiz::QuizSettings;
 use crate::error::AppError;
 use chrono::NaiveDateTime;
@@ -7,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {super::service, crate::ssr::entry, crate::ssr::respond};
 
 /// An activity with everything staff can edit (times local, Europe/Rome).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,135 +154,66 @@ pub struct CatchUp {
     pub done: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttendanceRow {
-    pub user_id: i32,
-    pub name: String,
-    pub group: Option<String>,
-    pub minutes: Option<i32>,
-    pub source: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttendanceSheet {
-    pub activity_id: i32,
-    pub edition_id: i32,
-    pub title: String,
-    pub duration_minutes: i32,
-    pub required_minutes: i32,
-    pub rows: Vec<AttendanceRow>,
-    pub may_import: bool,
-}
-
-/// One line of the attendance form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttendanceEntry {
-    pub user_id: i32,
-    #[serde(default)]
-    pub present: Option<String>,
-    #[serde(default)]
-    pub minutes: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportPreview {
-    pub import_id: i32,
-    pub activity_id: i32,
-    pub title: String,
-    pub file_name: String,
-    pub rows: Vec<PreviewRow>,
-    /// Names of participants for matched and ambiguous rows.
-    pub names: Vec<(i32, String)>,
-    pub unreadable_rows: Vec<usize>,
-    pub applied: bool,
-}
-
 #[server(prefix = "/api", endpoint = "load_activities_admin")]
 pub async fn load_activities_admin(edition_id: i32) -> Result<ActivitiesAdmin, AppError> {
-    respond(service::activities_admin(edition_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::activities_admin(&state, &caller, edition_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "create_activity")]
 pub async fn create_activity(edition_id: i32, activity: ActivityForm) -> Result<i32, AppError> {
-    respond(service::create_activity(edition_id, activity).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::create_activity(&state, &caller, edition_id, activity).await)
 }
 
 #[server(prefix = "/api", endpoint = "update_activity")]
 pub async fn update_activity(activity_id: i32, activity: ActivityForm) -> Result<(), AppError> {
-    respond(service::update_activity(activity_id, activity).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::update_activity(&state, &caller, activity_id, activity).await)
 }
 
 #[server(prefix = "/api", endpoint = "move_activity")]
 pub async fn move_activity(activity_id: i32, direction: String) -> Result<(), AppError> {
-    respond(service::move_activity(activity_id, direction).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::move_activity(&state, &caller, activity_id, direction).await)
 }
 
 #[server(prefix = "/api", endpoint = "delete_activity")]
 pub async fn delete_activity(activity_id: i32) -> Result<(), AppError> {
-    respond(service::delete_activity(activity_id).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::delete_activity(&state, &caller, activity_id).await)
 }
 
 /// Adds (`assigned` = "true") or removes a speaker of a webinar.
 #[server(prefix = "/api", endpoint = "set_speaker")]
 pub async fn set_speaker(activity_id: i32, user_id: i32, assigned: String) -> Result<(), AppError> {
-    respond(service::set_speaker(activity_id, user_id, assigned).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::set_speaker(&state, &caller, activity_id, user_id, assigned).await)
 }
 
 /// The participant says they watched a missed webinar's recording.
 #[server(prefix = "/api", endpoint = "mark_recording_watched")]
 pub async fn mark_recording_watched(activity_id: i32) -> Result<(), AppError> {
-    respond(service::mark_recording_watched(activity_id).await)
-}
-
-/// The edition's attendance rules: minutes needed, and whether recordings can make up.
-#[server(prefix = "/api", endpoint = "save_attendance_rules")]
-pub async fn save_attendance_rules(
-    edition_id: i32,
-    min_minutes: String,
-    allow_recording: Option<String>,
-) -> Result<(), AppError> {
-    respond(
-        service::save_attendance_rules(edition_id, min_minutes, allow_recording.is_some()).await,
-    )
+    let (state, caller) = entry::change().await?;
+    respond(service::mark_recording_watched(&state, &caller, activity_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "load_my_activities")]
 pub async fn load_my_activities(edition_id: i32) -> Result<Option<MyActivities>, AppError> {
-    respond(service::my_activities(edition_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::my_activities(&state, &caller, edition_id).await)
 }
 
-/// Opens an activity; opening a material records it as viewed.
+/// An activity as the caller sees it (reading records nothing).
 #[server(prefix = "/api", endpoint = "open_activity")]
 pub async fn open_activity(activity_id: i32) -> Result<ActivityPage, AppError> {
-    respond(service::open_activity(activity_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::open_activity(&state, &caller, activity_id).await)
 }
 
-#[server(prefix = "/api", endpoint = "load_attendance")]
-pub async fn load_attendance(activity_id: i32) -> Result<AttendanceSheet, AppError> {
-    respond(service::attendance_sheet(activity_id).await)
-}
-
-#[server(prefix = "/api", endpoint = "save_attendance")]
-pub async fn save_attendance(
-    activity_id: i32,
-    entries: Vec<AttendanceEntry>,
-) -> Result<u32, AppError> {
-    respond(service::save_attendance(activity_id, entries).await)
-}
-
-#[server(prefix = "/api", endpoint = "load_import")]
-pub async fn load_import(import_id: i32) -> Result<ImportPreview, AppError> {
-    respond(service::import_preview(import_id).await)
-}
-
-/// Records the matched rows of an uploaded report, all in one transaction.
-#[server(prefix = "/api", endpoint = "apply_import")]
-pub async fn apply_import(import_id: i32) -> Result<u32, AppError> {
-    respond(service::apply_import(import_id).await)
-}
-
-/// Makes a new private calendar address (the old one stops working) and returns it.
-#[server(prefix = "/api", endpoint = "reset_calendar")]
-pub async fn reset_calendar() -> Result<String, AppError> {
-    respond(service::reset_calendar().await)
+/// A participant has opened a material: it counts as viewed.
+#[server(prefix = "/api", endpoint = "record_view")]
+pub async fn record_view(activity_id: i32) -> Result<(), AppError> {
+    let (state, caller) = entry::change().await?;
+    respond(service::record_view(&state, &caller, activity_id).await)
 }

@@ -31,7 +31,8 @@ pub struct Facts {
     confirming: HashMap<i32, activity::Model>,
 }
 
-/// Loads the facts about `activities` for `users` (every participant when `None`).
+/// Loads the facts about `activities` for `users` (every participant when `None`): one query
+/// per kind of fact, whatever the number of participants.
 pub async fn load(
     db: &impl ConnectionTrait,
     activities: &[activity::Model],
@@ -42,72 +43,119 @@ pub async fn load(
     if ids.is_empty() || users.is_some_and(|u| u.is_empty()) {
         return Ok(facts);
     }
-    let users: Option<Vec<i32>> = users.map(<[i32]>::to_vec);
+    let scope = Scope {
+        activities: ids,
+        users: users.map(<[i32]>::to_vec),
+    };
     facts.confirming = activities
         .iter()
         .filter_map(|a| a.confirms_webinar_id.map(|w| (w, a.clone())))
         .collect();
     if !facts.confirming.is_empty() {
-        let mut query = recording_view::Entity::find()
-            .select_only()
-            .column(recording_view::Column::ActivityId)
-            .column(recording_view::Column::UserId)
-            .filter(recording_view::Column::ActivityId.is_in(ids.clone()));
-        if let Some(users) = &users {
-            query = query.filter(recording_view::Column::UserId.is_in(users.clone()));
-        }
-        facts.watched = query
-            .into_tuple::<(i32, i32)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect();
+        facts.watched = watched(db, &scope).await?;
     }
+    facts.viewed = viewed(db, &scope).await?;
+    facts.minutes = minutes(db, &scope).await?;
+    facts.latest_sent = latest_sent(db, &scope).await?;
+    (facts.attempts, facts.best) = attempts(db, &scope).await?;
+    Ok(facts)
+}
 
-    let mut query = material_view::Entity::find()
-        .select_only()
-        .column(material_view::Column::ActivityId)
-        .column(material_view::Column::UserId)
-        .filter(material_view::Column::ActivityId.is_in(ids.clone()));
-    if let Some(users) = &users {
-        query = query.filter(material_view::Column::UserId.is_in(users.clone()));
+/// Which activities and participants a load is about.
+struct Scope {
+    activities: Vec<i32>,
+    /// Everyone when `None`.
+    users: Option<Vec<i32>>,
+}
+
+impl Scope {
+    /// Narrows a query to the scope, by its activity and user columns.
+    fn apply<E: EntityTrait>(
+        &self,
+        query: sea_orm::Select<E>,
+        activity: impl ColumnTrait,
+        user: impl ColumnTrait,
+    ) -> sea_orm::Select<E> {
+        let query = query.filter(activity.is_in(self.activities.clone()));
+        match &self.users {
+            Some(users) => query.filter(user.is_in(users.clone())),
+            None => query,
+        }
     }
-    facts.viewed = query
+}
+
+/// Recordings participants say they watched.
+async fn watched(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+) -> Result<HashSet<(i32, i32)>, AppError> {
+    use recording_view::Column;
+    let query = recording_view::Entity::find()
+        .select_only()
+        .column(Column::ActivityId)
+        .column(Column::UserId);
+    Ok(scope
+        .apply(query, Column::ActivityId, Column::UserId)
         .into_tuple::<(i32, i32)>()
         .all(db)
         .await?
         .into_iter()
-        .collect();
+        .collect())
+}
 
-    let mut query = attendance::Entity::find()
+/// Materials opened.
+async fn viewed(db: &impl ConnectionTrait, scope: &Scope) -> Result<HashSet<(i32, i32)>, AppError> {
+    use material_view::Column;
+    let query = material_view::Entity::find()
         .select_only()
-        .column(attendance::Column::ActivityId)
-        .column(attendance::Column::UserId)
-        .column(attendance::Column::Minutes)
-        .filter(attendance::Column::ActivityId.is_in(ids.clone()));
-    if let Some(users) = &users {
-        query = query.filter(attendance::Column::UserId.is_in(users.clone()));
-    }
-    facts.minutes = query
+        .column(Column::ActivityId)
+        .column(Column::UserId);
+    Ok(scope
+        .apply(query, Column::ActivityId, Column::UserId)
+        .into_tuple::<(i32, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Minutes attended at webinars.
+async fn minutes(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+) -> Result<HashMap<(i32, i32), i32>, AppError> {
+    use attendance::Column;
+    let query = attendance::Entity::find()
+        .select_only()
+        .column(Column::ActivityId)
+        .column(Column::UserId)
+        .column(Column::Minutes);
+    Ok(scope
+        .apply(query, Column::ActivityId, Column::UserId)
         .into_tuple::<(i32, i32, i32)>()
         .all(db)
         .await?
         .into_iter()
         .map(|(a, u, m)| ((a, u), m))
-        .collect();
+        .collect())
+}
 
-    let mut query = submission::Entity::find()
+/// The newest version each participant handed in for each activity (drafts left out).
+async fn latest_sent(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+) -> Result<HashMap<(i32, i32), (i32, SubmissionStatus)>, AppError> {
+    use submission::Column;
+    let query = submission::Entity::find()
         .select_only()
-        .column(submission::Column::ActivityId)
-        .column(submission::Column::UserId)
-        .column(submission::Column::Version)
-        .column(submission::Column::Status)
-        .filter(submission::Column::ActivityId.is_in(ids.clone()))
-        .filter(submission::Column::Status.ne(SubmissionStatus::Draft.as_str()));
-    if let Some(users) = &users {
-        query = query.filter(submission::Column::UserId.is_in(users.clone()));
-    }
-    for (a, u, version, status) in query
+        .column(Column::ActivityId)
+        .column(Column::UserId)
+        .column(Column::Version)
+        .column(Column::Status)
+        .filter(Column::Status.ne(SubmissionStatus::Draft.as_str()));
+    let mut latest: HashMap<(i32, i32), (i32, SubmissionStatus)> = HashMap::new();
+    for (a, u, version, status) in scope
+        .apply(query, Column::ActivityId, Column::UserId)
         .into_tuple::<(i32, i32, i32, String)>()
         .all(db)
         .await?
@@ -115,35 +163,43 @@ pub async fn load(
         let Some(status) = SubmissionStatus::parse(&status) else {
             continue;
         };
-        let entry = facts.latest_sent.entry((a, u)).or_insert((version, status));
+        let entry = latest.entry((a, u)).or_insert((version, status));
         if version > entry.0 {
             *entry = (version, status);
         }
     }
+    Ok(latest)
+}
 
-    let mut query = quiz_attempt::Entity::find()
+/// Submitted quiz attempts: how many and whether any passed, and the best percentage.
+#[allow(clippy::type_complexity)]
+async fn attempts(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+) -> Result<(HashMap<(i32, i32), (u32, bool)>, HashMap<(i32, i32), u32>), AppError> {
+    use quiz_attempt::Column;
+    let query = quiz_attempt::Entity::find()
         .select_only()
-        .column(quiz_attempt::Column::ActivityId)
-        .column(quiz_attempt::Column::UserId)
-        .column(quiz_attempt::Column::Passed)
-        .column(quiz_attempt::Column::Percent)
-        .filter(quiz_attempt::Column::ActivityId.is_in(ids))
-        .filter(quiz_attempt::Column::SubmittedAt.is_not_null());
-    if let Some(users) = &users {
-        query = query.filter(quiz_attempt::Column::UserId.is_in(users.clone()));
-    }
-    for (a, u, passed, percent) in query
+        .column(Column::ActivityId)
+        .column(Column::UserId)
+        .column(Column::Passed)
+        .column(Column::Percent)
+        .filter(Column::SubmittedAt.is_not_null());
+    let mut counts: HashMap<(i32, i32), (u32, bool)> = HashMap::new();
+    let mut best: HashMap<(i32, i32), u32> = HashMap::new();
+    for (a, u, passed, percent) in scope
+        .apply(query, Column::ActivityId, Column::UserId)
         .into_tuple::<(i32, i32, Option<bool>, Option<i32>)>()
         .all(db)
         .await?
     {
-        let entry = facts.attempts.entry((a, u)).or_insert((0, false));
+        let entry = counts.entry((a, u)).or_insert((0, false));
         entry.0 += 1;
         entry.1 |= passed.unwrap_or(false);
-        let best = facts.best.entry((a, u)).or_insert(0);
-        *best = (*best).max(percent.unwrap_or(0).max(0) as u32);
+        let top = best.entry((a, u)).or_insert(0);
+        *top = (*top).max(percent.unwrap_or(0).max(0) as u32);
     }
-    Ok(facts)
+    Ok((counts, best))
 }
 
 /// Whether a quiz has closed (its due time has passed).

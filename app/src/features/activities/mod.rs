@@ -1,8 +1,7 @@
 //! Activities of an edition: staff add, edit, order and remove them; participants see what
-//! to do next and open materials and webinars; staff and ambassadors record attendance.
+//! to do next, open materials and webinars, and catch up on a missed webinar.
 
 pub mod api;
-pub mod attendance_pages;
 #[cfg(feature = "ssr")]
 pub mod facts;
 pub mod pages;

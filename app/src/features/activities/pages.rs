@@ -1,31 +1,19 @@
 //! What participants see: their activities in an edition, and one activity opened.
 
 use super::api::{
-    ActivityPage, CatchUp, MarkRecordingWatched, MyActivities, ResetCalendar, load_my_activities,
+    ActivityPage, CatchUp, MarkRecordingWatched, MyActivities, RecordView, load_my_activities,
     open_activity,
 };
 use crate::domain::activities::{ActivityKind, ActivityState};
-use crate::features::editions::pages::id_param;
+use crate::features::calendar::api::ResetCalendar;
 use crate::i18n::*;
+use crate::ui::badges::StateBadge;
 use crate::ui::forms::action_error;
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, RichText, local_time};
+use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-#[component]
-pub fn StateBadge(state: ActivityState) -> impl IntoView {
-    let i18n = use_i18n();
-    let tone = match state {
-        s if s.is_done() => "done",
-        ActivityState::NeedsRevision
-        | ActivityState::TooShort
-        | ActivityState::Failed
-        | ActivityState::Missed => "attention",
-        _ => "pending",
-    };
-    view! { <span class=format!("badge state-{tone}")>{move || text::activity_state(i18n, state)}</span> }
-}
 
 /// The participant's activities on the edition page (nothing for those not enrolled).
 #[component]
@@ -141,7 +129,7 @@ fn MyActivitiesView(mine: MyActivities) -> impl IntoView {
 #[component]
 pub fn ActivityPageView() -> impl IntoView {
     let id = id_param();
-    let page = Resource::new(move || id.get(), open_activity);
+    let page = Resource::new(move || id.get(), |id| found(id, open_activity));
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -183,6 +171,7 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
             </dl>
             {(!page.description.is_empty()).then(|| view! { <RichText text=page.description.clone()/> })}
             {page.body.clone().map(|body| view! { <section class="material-page card"><RichText text=body/></section> })}
+            {(kind == ActivityKind::Material && page.state.is_some_and(|s| !s.is_done())).then(|| view! { <RecordView activity_id=id/> })}
             {page.url.clone().map(|url| view! {
                 <p><a class="button primary" href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.open_material)}</a></p>
             })}
@@ -210,6 +199,26 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
             })}
         </article>
     }
+}
+
+/// Records that the participant opened a material. Opening the page is a read, which records
+/// nothing; once the page is live in the browser it says so itself (a change, with the origin
+/// check). Without JavaScript, a button does the same.
+#[component]
+fn RecordView(activity_id: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let record = ServerAction::<RecordView>::new();
+    Effect::new(move |_| {
+        record.dispatch(RecordView { activity_id });
+    });
+    // Raw HTML: what is inside <noscript> is not part of the page the browser hydrates.
+    let form = move || {
+        format!(
+            r#"<form method="post" action="/api/record_view"><input type="hidden" name="activity_id" value="{activity_id}"><button type="submit" class="button secondary small">{}</button></form>"#,
+            t_string!(i18n, activities.mark_viewed)
+        )
+    };
+    view! { <noscript inner_html=form/> }
 }
 
 /// Catching up on a missed webinar: watch the recording, say so, pass the check quiz.

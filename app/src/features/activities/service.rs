@@ -1,31 +1,24 @@
 use super::api::{
-    ActivitiesAdmin, ActivityDetails, ActivityPage, AttendanceEntry, AttendanceRow,
-    AttendanceSheet, CatchUp, ImportPreview, MyActivities, MyActivity,
+    ActivitiesAdmin, ActivityDetails, ActivityPage, CatchUp, MyActivities, MyActivity,
 };
 use crate::domain::activities::{self, ActivityForm, ActivityKind, ActivityState, ValidActivity};
-use crate::domain::attendance::{matching, report};
-use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::quiz::{QuizSettings, ReviewPolicy};
-use crate::domain::scoping::EditionRole;
-use crate::domain::{calendar, text};
 use crate::error::{AppError, Refusal};
 use crate::ssr::AppState;
-use crate::ssr::auth::{self, Caller, guard, signed_in};
+use crate::ssr::auth::Caller;
 use crate::ssr::db::{find_or_404, from_local, names, to_local};
 use crate::ssr::entities::{
-    activity, attendance, attendance_import, calendar_feed, edition, enrolment, group,
-    group_member, material_view, recording_view, user, webinar_speaker,
+    activity, edition, group, material_view, recording_view, user, webinar_speaker,
 };
-use crate::ssr::scope::edition_role;
+use crate::ssr::scope::{self, InEdition};
 use chrono::{TimeDelta, Utc};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
-fn kind_of(model: &activity::Model) -> ActivityKind {
+pub(crate) fn kind_of(model: &activity::Model) -> ActivityKind {
     ActivityKind::parse(&model.kind).unwrap_or(ActivityKind::Material)
 }
 
@@ -64,7 +57,8 @@ fn details(model: activity::Model) -> ActivityDetails {
     }
 }
 
-async fn ordered(
+/// The activities of an edition, in their order.
+pub async fn of_edition(
     db: &impl ConnectionTrait,
     edition_id: i32,
 ) -> Result<Vec<activity::Model>, AppError> {
@@ -76,11 +70,13 @@ async fn ordered(
         .await?)
 }
 
-pub async fn activities_admin(edition_id: i32) -> Result<ActivitiesAdmin, AppError> {
-    let (state, caller) = signed_in().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
-    let models = ordered(&state.db, edition.id).await?;
+pub async fn activities_admin(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<ActivitiesAdmin, AppError> {
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
+    let models = of_edition(&state.db, edition.id).await?;
     let ids: Vec<i32> = models.iter().map(|a| a.id).collect();
     let assigned: Vec<(i32, i32)> = webinar_speaker::Entity::find()
         .filter(webinar_speaker::Column::ActivityId.is_in(ids))
@@ -122,12 +118,16 @@ pub async fn activities_admin(edition_id: i32) -> Result<ActivitiesAdmin, AppErr
     })
 }
 
-pub async fn set_speaker(activity_id: i32, user_id: i32, assigned: String) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let activity = find_or_404::<activity::Entity>(&state.db, activity_id).await?;
-    let speaker = find_or_404::<user::Entity>(&state.db, user_id).await?;
-    caller.require_staff()?;
-    if ActivityKind::parse(&activity.kind) != Some(ActivityKind::Webinar) {
+pub async fn set_speaker(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+    user_id: i32,
+    assigned: String,
+) -> Result<(), AppError> {
+    let activity = scope::activity_as_staff(&state.db, caller, activity_id).await?;
+    let speaker = scope::user_as_staff(&state.db, caller, user_id).await?;
+    if kind_of(&activity) != ActivityKind::Webinar {
         return Err(AppError::NotFound);
     }
     if assigned.trim() == "true" {
@@ -198,12 +198,15 @@ fn apply(active: &mut activity::ActiveModel, valid: ValidActivity) {
     active.updated_at = Set(Utc::now());
 }
 
-pub async fn create_activity(edition_id: i32, form: ActivityForm) -> Result<i32, AppError> {
-    let (state, caller) = guard().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
+pub async fn create_activity(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+    form: ActivityForm,
+) -> Result<i32, AppError> {
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     let valid = parse(&state.db, edition.id, &form).await?;
-    let last = ordered(&state.db, edition.id)
+    let last = of_edition(&state.db, edition.id)
         .await?
         .last()
         .map(|a| a.position)
@@ -224,10 +227,13 @@ pub async fn create_activity(edition_id: i32, form: ActivityForm) -> Result<i32,
     Ok(created.id)
 }
 
-pub async fn update_activity(activity_id: i32, form: ActivityForm) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let model = find_or_404::<activity::Entity>(&state.db, activity_id).await?;
-    caller.require_staff()?;
+pub async fn update_activity(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+    form: ActivityForm,
+) -> Result<(), AppError> {
+    let model = scope::activity_as_staff(&state.db, caller, activity_id).await?;
     let valid = parse(&state.db, model.edition_id, &form).await?;
     let mut active: activity::ActiveModel = model.into();
     apply(&mut active, valid);
@@ -240,17 +246,20 @@ pub async fn update_activity(activity_id: i32, form: ActivityForm) -> Result<(),
     Ok(())
 }
 
-pub async fn move_activity(activity_id: i32, direction: String) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let model = find_or_404::<activity::Entity>(&state.db, activity_id).await?;
-    caller.require_staff()?;
+pub async fn move_activity(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+    direction: String,
+) -> Result<(), AppError> {
+    let model = scope::activity_as_staff(&state.db, caller, activity_id).await?;
     let up = match direction.as_str() {
         "up" => true,
         "down" => false,
         _ => return Err(AppError::NotFound),
     };
     let txn = crate::ssr::db::begin(&state.db).await?;
-    let all = ordered(&txn, model.edition_id).await?;
+    let all = of_edition(&txn, model.edition_id).await?;
     let order = activities::moved(&all.iter().map(|a| a.id).collect::<Vec<_>>(), model.id, up);
     for (position, id) in order.into_iter().enumerate() {
         activity::Entity::update_many()
@@ -266,10 +275,12 @@ pub async fn move_activity(activity_id: i32, direction: String) -> Result<(), Ap
     Ok(())
 }
 
-pub async fn delete_activity(activity_id: i32) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let model = find_or_404::<activity::Entity>(&state.db, activity_id).await?;
-    caller.require_staff()?;
+pub async fn delete_activity(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<(), AppError> {
+    let model = scope::activity_as_staff(&state.db, caller, activity_id).await?;
     model.delete(&state.db).await?;
     tracing::info!(
         user.id = caller.id,
@@ -294,15 +305,19 @@ async fn states_for(
         .collect())
 }
 
-pub async fn my_activities(edition_id: i32) -> Result<Option<MyActivities>, AppError> {
-    let (state, caller) = signed_in().await?;
+/// The participant's activities in an edition; `None` for anyone else.
+pub async fn my_activities(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<Option<MyActivities>, AppError> {
     let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    let EditionRole::Participant { group: group_id } =
-        edition_role(&state.db, &caller, edition.id).await?
+    let crate::domain::scoping::EditionRole::Participant { group: group_id } =
+        scope::edition_role(&state.db, caller, edition.id).await?
     else {
         return Ok(None);
     };
-    let activities = ordered(&state.db, edition.id).await?;
+    let activities = of_edition(&state.db, edition.id).await?;
     let states = states_for(&state.db, &edition, &activities, caller.id).await?;
     let items: Vec<MyActivity> = activities
         .into_iter()
@@ -331,10 +346,7 @@ pub async fn my_activities(edition_id: i32) -> Result<Option<MyActivities>, AppE
             .map(|g| (g.id, g.name)),
         None => None,
     };
-    let calendar = calendar_feed::Entity::find_by_id(caller.id)
-        .one(&state.db)
-        .await?
-        .is_some();
+    let calendar = crate::features::calendar::service::has_calendar(&state.db, caller.id).await?;
     Ok(Some(MyActivities {
         activities: items,
         next,
@@ -343,39 +355,20 @@ pub async fn my_activities(edition_id: i32) -> Result<Option<MyActivities>, AppE
     }))
 }
 
-/// Loads an activity through the caller's place in its edition: outsiders get "not found".
-async fn activity_in_scope(
-    db: &impl ConnectionTrait,
+/// An activity as the caller sees it. Reading changes nothing: a participant's view of a
+/// material is recorded by [`record_view`], which the page calls.
+pub async fn open_activity(
+    state: &AppState,
     caller: &Caller,
     activity_id: i32,
-) -> Result<(activity::Model, edition::Model, EditionRole), AppError> {
-    let activity = find_or_404::<activity::Entity>(db, activity_id).await?;
-    let edition = find_or_404::<edition::Entity>(db, activity.edition_id).await?;
-    let role = edition_role(db, caller, edition.id).await?;
-    if !role.takes_part() {
-        return Err(AppError::NotFound);
-    }
-    Ok((activity, edition, role))
-}
-
-pub async fn open_activity(activity_id: i32) -> Result<ActivityPage, AppError> {
-    let (state, caller) = signed_in().await?;
-    let (model, edition, role) = activity_in_scope(&state.db, &caller, activity_id).await?;
+) -> Result<ActivityPage, AppError> {
+    let InEdition {
+        object: model,
+        edition,
+        role,
+    } = scope::activity(&state.db, caller, activity_id).await?;
     let kind = kind_of(&model);
-    let participant = matches!(role, EditionRole::Participant { .. });
-    if participant && kind == ActivityKind::Material {
-        material_view::Entity::insert(material_view::ActiveModel {
-            activity_id: Set(model.id),
-            user_id: Set(caller.id),
-            viewed_at: Set(Utc::now()),
-        })
-        .on_conflict_do_nothing_on([
-            material_view::Column::ActivityId,
-            material_view::Column::UserId,
-        ])
-        .exec(&state.db)
-        .await?;
-    }
+    let participant = role.is_participant();
     let now = to_local(Utc::now());
     let starts_at = model.starts_at.map(to_local);
     let join_url = match (kind, starts_at, &model.url) {
@@ -451,8 +444,7 @@ pub async fn open_activity(activity_id: i32) -> Result<ActivityPage, AppError> {
         recording_url: model.recording_url,
         speakers: speaker_names,
         state: state_of,
-        may_mark_attendance: kind == ActivityKind::Webinar
-            && matches!(role, EditionRole::Staff | EditionRole::Ambassador { .. }),
+        may_mark_attendance: kind == ActivityKind::Webinar && role.follows_participants(),
         may_edit_quiz: kind == ActivityKind::Quiz && role.is_staff(),
         catch_up,
     })
@@ -475,10 +467,49 @@ async fn confirming_quiz(
         .await?)
 }
 
-pub async fn mark_recording_watched(activity_id: i32) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let (model, edition, role) = activity_in_scope(&state.db, &caller, activity_id).await?;
-    if !matches!(role, EditionRole::Participant { .. }) {
+/// A participant has opened a material: it counts as viewed (once; opening again changes
+/// nothing). Staff and ambassadors previewing it are not recorded.
+pub async fn record_view(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<(), AppError> {
+    let InEdition {
+        object: model,
+        role,
+        ..
+    } = scope::activity(&state.db, caller, activity_id).await?;
+    if kind_of(&model) != ActivityKind::Material {
+        return Err(AppError::NotFound);
+    }
+    if !role.is_participant() {
+        return Ok(());
+    }
+    material_view::Entity::insert(material_view::ActiveModel {
+        activity_id: Set(model.id),
+        user_id: Set(caller.id),
+        viewed_at: Set(Utc::now()),
+    })
+    .on_conflict_do_nothing_on([
+        material_view::Column::ActivityId,
+        material_view::Column::UserId,
+    ])
+    .exec(&state.db)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_recording_watched(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<(), AppError> {
+    let InEdition {
+        object: model,
+        edition,
+        role,
+    } = scope::activity(&state.db, caller, activity_id).await?;
+    if !role.is_participant() {
         return Err(AppError::NotAllowed);
     }
     let confirming = confirming_quiz(&state.db, &model).await?;
@@ -507,488 +538,87 @@ pub async fn mark_recording_watched(activity_id: i32) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn save_attendance_rules(
-    edition_id: i32,
-    min_minutes: String,
-    allow_recording: bool,
-) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
-    let minutes = text::whole_number(&min_minutes, 1, 600).map_err(|problem| {
-        AppError::invalid(vec![crate::domain::FieldProblem::new(
-            crate::domain::Field::MinMinutes,
-            problem,
-        )])
-    })?;
-    let mut active: edition::ActiveModel = edition.into();
-    active.attendance_min_minutes = Set(minutes as i32);
-    active.allow_recording = Set(allow_recording);
-    active.updated_at = Set(Utc::now());
-    active.update(&state.db).await?;
+/// Copies every activity of one edition (quiz questions included) into another, moving their
+/// times by `shift`; answers which copy each original became. A quiz confirming a webinar's
+/// recording points at the copy of that webinar. Recordings stay behind: they belong to the
+/// webinar that happened.
+pub async fn copy_all(
+    txn: &impl ConnectionTrait,
+    from_edition: i32,
+    to_edition: i32,
+    shift: TimeDelta,
+) -> Result<HashMap<i32, i32>, AppError> {
+    // Shifted on the wall clock: a 17:00 webinar stays at 17:00 across a change of summer time.
+    let moved = |t: chrono::DateTime<Utc>| from_local(to_local(t) + shift);
+    let now = Utc::now();
+    let mut copies = HashMap::new();
+    let mut confirming: Vec<(i32, i32)> = Vec::new();
+    for a in of_edition(txn, from_edition).await? {
+        let source_id = a.id;
+        let confirms = a.confirms_webinar_id;
+        let copy = activity::ActiveModel {
+            edition_id: Set(to_edition),
+            position: Set(a.position),
+            kind: Set(a.kind),
+            title: Set(a.title),
+            description: Set(a.description),
+            opens_at: Set(a.opens_at.map(moved)),
+            due_at: Set(a.due_at.map(moved)),
+            estimated_minutes: Set(a.estimated_minutes),
+            counts: Set(a.counts),
+            url: Set(a.url),
+            body: Set(a.body),
+            starts_at: Set(a.starts_at.map(moved)),
+            duration_minutes: Set(a.duration_minutes),
+            recording_url: Set(None),
+            pass_percent: Set(a.pass_percent),
+            max_attempts: Set(a.max_attempts),
+            time_limit_minutes: Set(a.time_limit_minutes),
+            shuffle: Set(a.shuffle),
+            review_policy: Set(a.review_policy),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        copy_questions(txn, source_id, copy.id).await?;
+        copies.insert(source_id, copy.id);
+        if let Some(webinar) = confirms {
+            confirming.push((copy.id, webinar));
+        }
+    }
+    for (quiz, webinar) in confirming {
+        activity::Entity::update_many()
+            .col_expr(
+                activity::Column::ConfirmsWebinarId,
+                sea_orm::sea_query::Expr::value(copies.get(&webinar).copied()),
+            )
+            .filter(activity::Column::Id.eq(quiz))
+            .exec(txn)
+            .await?;
+    }
+    Ok(copies)
+}
+
+/// The questions of a quiz, copied to another quiz.
+async fn copy_questions(txn: &impl ConnectionTrait, from: i32, to: i32) -> Result<(), AppError> {
+    use crate::ssr::entities::quiz_question;
+    let questions = quiz_question::Entity::find()
+        .filter(quiz_question::Column::ActivityId.eq(from))
+        .all(txn)
+        .await?;
+    for q in questions {
+        quiz_question::ActiveModel {
+            activity_id: Set(to),
+            position: Set(q.position),
+            prompt: Set(q.prompt),
+            points: Set(q.points),
+            kind: Set(q.kind),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
     Ok(())
-}
-
-/// Enrolled participants the caller follows in an edition, with their group names.
-async fn followed_participants(
-    db: &impl ConnectionTrait,
-    edition_id: i32,
-    role: &EditionRole,
-) -> Result<Vec<(i32, Option<String>)>, AppError> {
-    let enrolled: Vec<i32> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::UserId)
-        .filter(enrolment::Column::EditionId.eq(edition_id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let memberships: HashMap<i32, i32> = group_member::Entity::find()
-        .filter(group_member::Column::EditionId.eq(edition_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.group_id))
-        .collect();
-    let group_names: HashMap<i32, String> = group::Entity::find()
-        .filter(group::Column::EditionId.eq(edition_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|g| (g.id, g.name))
-        .collect();
-    Ok(enrolled
-        .into_iter()
-        .filter(|user| role.may_follow(memberships.get(user).copied(), false))
-        .map(|user| {
-            (
-                user,
-                memberships
-                    .get(&user)
-                    .and_then(|g| group_names.get(g))
-                    .cloned(),
-            )
-        })
-        .collect())
-}
-
-async fn webinar_for_tutors(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    activity_id: i32,
-) -> Result<(activity::Model, edition::Model, EditionRole), AppError> {
-    let (model, edition, role) = activity_in_scope(db, caller, activity_id).await?;
-    if kind_of(&model) != ActivityKind::Webinar {
-        return Err(AppError::NotFound);
-    }
-    if !matches!(role, EditionRole::Staff | EditionRole::Ambassador { .. }) {
-        return Err(AppError::NotAllowed);
-    }
-    Ok((model, edition, role))
-}
-
-pub async fn attendance_sheet(activity_id: i32) -> Result<AttendanceSheet, AppError> {
-    let (state, caller) = signed_in().await?;
-    let (model, edition, role) = webinar_for_tutors(&state.db, &caller, activity_id).await?;
-    let followed = followed_participants(&state.db, edition.id, &role).await?;
-    let records: HashMap<i32, attendance::Model> = attendance::Entity::find()
-        .filter(attendance::Column::ActivityId.eq(model.id))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|a| (a.user_id, a))
-        .collect();
-    let people = names(&state.db, followed.iter().map(|(id, _)| *id)).await?;
-    let mut rows: Vec<AttendanceRow> = followed
-        .into_iter()
-        .map(|(user_id, group)| AttendanceRow {
-            user_id,
-            name: people.get(&user_id).cloned().unwrap_or_default(),
-            group,
-            minutes: records.get(&user_id).map(|a| a.minutes),
-            source: records.get(&user_id).map(|a| a.source.clone()),
-        })
-        .collect();
-    rows.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
-    Ok(AttendanceSheet {
-        activity_id: model.id,
-        edition_id: edition.id,
-        title: model.title,
-        duration_minutes: model.duration_minutes.unwrap_or(0),
-        required_minutes: edition.attendance_min_minutes,
-        rows,
-        may_import: role.is_staff(),
-    })
-}
-
-pub async fn save_attendance(
-    activity_id: i32,
-    entries: Vec<AttendanceEntry>,
-) -> Result<u32, AppError> {
-    let (state, caller) = guard().await?;
-    let (model, edition, role) = webinar_for_tutors(&state.db, &caller, activity_id).await?;
-    let followed: Vec<i32> = followed_participants(&state.db, edition.id, &role)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
-    let duration = i64::from(model.duration_minutes.unwrap_or(0).max(1));
-    // Everything is checked before anything is written.
-    let mut changes = Vec::with_capacity(entries.len());
-    let mut problems = Vec::new();
-    for entry in &entries {
-        if !followed.contains(&entry.user_id) {
-            return Err(AppError::NotFound);
-        }
-        let minutes = if entry.present.is_some() {
-            match entry.minutes.trim() {
-                "" => Some(duration as i32),
-                typed => match text::whole_number(typed, 0, duration) {
-                    Ok(m) => Some(m as i32),
-                    Err(problem) => {
-                        problems.push(crate::domain::FieldProblem::new(
-                            crate::domain::Field::Minutes,
-                            problem,
-                        ));
-                        None
-                    }
-                },
-            }
-        } else {
-            None
-        };
-        changes.push((entry.user_id, minutes));
-    }
-    if !problems.is_empty() {
-        return Err(AppError::invalid(problems));
-    }
-    let now = Utc::now();
-    let txn = crate::ssr::db::begin(&state.db).await?;
-    for (user_id, minutes) in &changes {
-        match minutes {
-            Some(minutes) => {
-                attendance::Entity::insert(attendance::ActiveModel {
-                    activity_id: Set(model.id),
-                    user_id: Set(*user_id),
-                    minutes: Set(*minutes),
-                    source: Set("manual".to_owned()),
-                    recorded_by: Set(Some(caller.id)),
-                    recorded_at: Set(now),
-                })
-                .on_conflict(
-                    OnConflict::columns([
-                        attendance::Column::ActivityId,
-                        attendance::Column::UserId,
-                    ])
-                    .update_columns([
-                        attendance::Column::Minutes,
-                        attendance::Column::Source,
-                        attendance::Column::RecordedBy,
-                        attendance::Column::RecordedAt,
-                    ])
-                    .to_owned(),
-                )
-                .exec(&txn)
-                .await?;
-            }
-            None => {
-                attendance::Entity::delete_by_id((model.id, *user_id))
-                    .exec(&txn)
-                    .await?;
-            }
-        }
-    }
-    let details: Vec<String> = changes
-        .iter()
-        .map(|(_, minutes)| match minutes {
-            Some(m) => format!("{}: {m} min", model.title),
-            None => format!("{}: —", model.title),
-        })
-        .collect();
-    crate::features::audit::service::record(
-        &txn,
-        changes
-            .iter()
-            .zip(&details)
-            .map(
-                |((user_id, _), detail)| crate::features::audit::service::Event {
-                    actor: Some(caller.id),
-                    action: crate::domain::audit::Action::AttendanceRecorded,
-                    edition: Some(edition.id),
-                    subject: Some(*user_id),
-                    detail,
-                    reason: None,
-                },
-            )
-            .collect(),
-    )
-    .await?;
-    txn.commit().await?;
-    tracing::info!(
-        user.id = caller.id,
-        activity.id = model.id,
-        entries = changes.len(),
-        "attendance marked"
-    );
-    Ok(changes.iter().filter(|(_, m)| m.is_some()).count() as u32)
-}
-
-/// Reads an uploaded report and keeps its matched preview until staff apply it. Called by the
-/// upload route (multipart), after its own sign-in and origin checks.
-pub async fn create_import(
-    state: &AppState,
-    caller: &Caller,
-    activity_id: i32,
-    file_name: &str,
-    bytes: &[u8],
-) -> Result<i32, AppError> {
-    let (model, edition, role) = webinar_for_tutors(&state.db, caller, activity_id).await?;
-    if !role.is_staff() {
-        return Err(AppError::NotAllowed);
-    }
-    let report = report::read(bytes).map_err(|e| AppError::Refused(Refusal::Report(e)))?;
-    let participants = participants_for_matching(&state.db, edition.id).await?;
-    let rows = matching::match_attendees(&report.attendees, &participants);
-    let stored =
-        serde_json::to_string(&(rows, report.unreadable_rows)).map_err(|_| AppError::Internal)?;
-    let name: String = file_name
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(255)
-        .collect();
-    let created = attendance_import::ActiveModel {
-        activity_id: Set(model.id),
-        uploaded_by: Set(caller.id),
-        file_name: Set(if name.is_empty() {
-            "report".to_owned()
-        } else {
-            name
-        }),
-        rows: Set(stored),
-        created_at: Set(Utc::now()),
-        applied_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&state.db)
-    .await?;
-    tracing::info!(
-        user.id = caller.id,
-        activity.id = model.id,
-        import.id = created.id,
-        "attendance report uploaded"
-    );
-    Ok(created.id)
-}
-
-async fn participants_for_matching(
-    db: &impl ConnectionTrait,
-    edition_id: i32,
-) -> Result<Vec<matching::Participant>, AppError> {
-    let enrolled: Vec<i32> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::UserId)
-        .filter(enrolment::Column::EditionId.eq(edition_id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(enrolled))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| matching::Participant {
-            user_id: u.id,
-            email: u.email,
-            given_name: u.given_name,
-            family_name: u.family_name,
-        })
-        .collect())
-}
-
-async fn import_in_scope(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    import_id: i32,
-) -> Result<
-    (
-        attendance_import::Model,
-        activity::Model,
-        Vec<matching::PreviewRow>,
-        Vec<usize>,
-    ),
-    AppError,
-> {
-    let import = find_or_404::<attendance_import::Entity>(db, import_id).await?;
-    let (model, _, role) = webinar_for_tutors(db, caller, import.activity_id).await?;
-    if !role.is_staff() {
-        return Err(AppError::NotAllowed);
-    }
-    let (rows, unreadable): (Vec<matching::PreviewRow>, Vec<usize>) =
-        serde_json::from_str(&import.rows).map_err(|_| AppError::Internal)?;
-    Ok((import, model, rows, unreadable))
-}
-
-pub async fn import_preview(import_id: i32) -> Result<ImportPreview, AppError> {
-    let (state, caller) = signed_in().await?;
-    let (import, model, rows, unreadable_rows) =
-        import_in_scope(&state.db, &caller, import_id).await?;
-    let ids = rows.iter().flat_map(|r| match &r.outcome {
-        matching::Outcome::ByEmail(id) | matching::Outcome::ByName(id) => vec![*id],
-        matching::Outcome::Ambiguous(ids) => ids.clone(),
-        matching::Outcome::Unmatched => vec![],
-    });
-    let people = names(&state.db, ids).await?;
-    Ok(ImportPreview {
-        import_id: import.id,
-        activity_id: model.id,
-        title: model.title,
-        file_name: import.file_name,
-        rows,
-        names: people.into_iter().collect(),
-        unreadable_rows,
-        applied: import.applied_at.is_some(),
-    })
-}
-
-pub async fn apply_import(import_id: i32) -> Result<u32, AppError> {
-    let (state, caller) = guard().await?;
-    let (import, model, rows, _) = import_in_scope(&state.db, &caller, import_id).await?;
-    let totals = matching::minutes_by_participant(&rows);
-    let now = Utc::now();
-    let txn = crate::ssr::db::begin(&state.db).await?;
-    for (user_id, minutes) in &totals {
-        attendance::Entity::insert(attendance::ActiveModel {
-            activity_id: Set(model.id),
-            user_id: Set(*user_id),
-            minutes: Set(i32::try_from(*minutes).unwrap_or(i32::MAX)),
-            source: Set("import".to_owned()),
-            recorded_by: Set(Some(caller.id)),
-            recorded_at: Set(now),
-        })
-        .on_conflict(
-            OnConflict::columns([attendance::Column::ActivityId, attendance::Column::UserId])
-                .update_columns([
-                    attendance::Column::Minutes,
-                    attendance::Column::Source,
-                    attendance::Column::RecordedBy,
-                    attendance::Column::RecordedAt,
-                ])
-                .to_owned(),
-        )
-        .exec(&txn)
-        .await?;
-    }
-    let details: Vec<(i32, String)> = totals
-        .iter()
-        .map(|(user_id, minutes)| (*user_id, format!("{}: {minutes} min", model.title)))
-        .collect();
-    crate::features::audit::service::record(
-        &txn,
-        details
-            .iter()
-            .map(|(user_id, detail)| crate::features::audit::service::Event {
-                actor: Some(caller.id),
-                action: crate::domain::audit::Action::AttendanceImported,
-                edition: Some(model.edition_id),
-                subject: Some(*user_id),
-                detail,
-                reason: None,
-            })
-            .collect(),
-    )
-    .await?;
-    let mut applied: attendance_import::ActiveModel = import.into();
-    applied.applied_at = Set(Some(now));
-    applied.update(&txn).await?;
-    txn.commit().await?;
-    tracing::info!(
-        user.id = caller.id,
-        activity.id = model.id,
-        import.id = import_id,
-        recorded = totals.len(),
-        "attendance imported"
-    );
-    leptos_axum::redirect(&format!("/activities/{}/attendance", model.id));
-    Ok(totals.len() as u32)
-}
-
-pub async fn reset_calendar() -> Result<String, AppError> {
-    let (state, caller) = guard().await?;
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
-    calendar_feed::Entity::insert(calendar_feed::ActiveModel {
-        user_id: Set(caller.id),
-        token_hash: Set(auth::hash_token(&token)),
-        created_at: Set(Utc::now()),
-    })
-    .on_conflict(
-        OnConflict::column(calendar_feed::Column::UserId)
-            .update_columns([
-                calendar_feed::Column::TokenHash,
-                calendar_feed::Column::CreatedAt,
-            ])
-            .to_owned(),
-    )
-    .exec(&state.db)
-    .await?;
-    Ok(format!("{}/calendar/{token}.ics", state.settings.base_url))
-}
-
-/// The calendar behind a private address, or `None` for an unknown or revoked one.
-pub async fn calendar_for_token(state: &AppState, token: &str) -> Result<Option<String>, AppError> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(None);
-    }
-    let Some(feed) = calendar_feed::Entity::find()
-        .filter(calendar_feed::Column::TokenHash.eq(auth::hash_token(token)))
-        .one(&state.db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let owner = find_or_404::<user::Entity>(&state.db, feed.user_id).await?;
-    let editions: Vec<i32> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::EditionId)
-        .filter(enrolment::Column::UserId.eq(owner.id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    let activities = activity::Entity::find()
-        .filter(activity::Column::EditionId.is_in(editions))
-        .order_by_asc(activity::Column::Id)
-        .all(&state.db)
-        .await?;
-    let base = &state.settings.base_url;
-    let mut events = Vec::new();
-    for a in activities {
-        let url = Some(format!("{base}/activities/{}", a.id));
-        if let (ActivityKind::Webinar, Some(start)) = (kind_of(&a), a.starts_at) {
-            events.push(calendar::Event {
-                uid: format!("activity-{}@aula", a.id),
-                summary: a.title.clone(),
-                description: a.description.clone(),
-                starts_at: start,
-                ends_at: start + TimeDelta::minutes(i64::from(a.duration_minutes.unwrap_or(60))),
-                url: url.clone(),
-            });
-        }
-        if let Some(due) = a.due_at {
-            events.push(calendar::due_event(
-                format!("activity-{}-due@aula", a.id),
-                format!("⏰ {}", a.title),
-                due,
-                url,
-            ));
-        }
-    }
-    Ok(Some(calendar::calendar(
-        &format!("Aula – {} {}", owner.given_name, owner.family_name),
-        &events,
-        Utc::now(),
-    )))
 }

@@ -1,16 +1,17 @@
 //! Staff: the activities of an edition — add, edit, order, remove.
 
 use super::api::{
-    ActivitiesAdmin, ActivityDetails, CreateActivity, DeleteActivity, MoveActivity,
-    SaveAttendanceRules, SetSpeaker, UpdateActivity, load_activities_admin,
+    ActivitiesAdmin, ActivityDetails, CreateActivity, DeleteActivity, MoveActivity, SetSpeaker,
+    UpdateActivity, load_activities_admin,
 };
 use crate::domain::Field;
 use crate::domain::activities::{ActivityForm, ActivityKind};
 use crate::error::AppError;
-use crate::features::editions::pages::id_param;
+use crate::features::attendance::api::SaveAttendanceRules;
 use crate::i18n::*;
 use crate::ui::forms::{Submit, TextArea, TextField, action_error};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice, local_time};
+use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,7 +37,7 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
                 rules.version().get(),
             )
         },
-        |(id, ..)| load_activities_admin(id),
+        |(id, ..)| found(id, load_activities_admin),
     );
     view! {
         <Transition fallback=Loading>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {super::service, crate::ssr::entry, crate::ssr::respond};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
@@ -37,5 +37,6 @@ pub async fn load_audit(
     edition_id: Option<i32>,
     subject_id: Option<i32>,
 ) -> Result<AuditPage, AppError> {
-    respond(service::browse(page, action, edition_id, subject_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::browse(&state, &caller, page, action, edition_id, subject_id).await)
 }

@@ -2,9 +2,11 @@ use super::api::{AuditEntry, AuditPage};
 use crate::domain::audit::Action;
 use crate::domain::paging;
 use crate::error::AppError;
-use crate::ssr::auth::signed_in;
+use crate::ssr::AppState;
+use crate::ssr::auth::Caller;
 use crate::ssr::db::{names, to_local};
 use crate::ssr::entities::{audit_event, edition};
+use crate::ssr::scope;
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -45,13 +47,14 @@ pub async fn record(db: &impl ConnectionTrait, events: Vec<Event<'_>>) -> Result
 }
 
 pub async fn browse(
+    state: &AppState,
+    caller: &Caller,
     page: u64,
     action: Option<Action>,
     edition_id: Option<i32>,
     subject_id: Option<i32>,
 ) -> Result<AuditPage, AppError> {
-    let (state, caller) = signed_in().await?;
-    caller.require_staff()?;
+    scope::staff(caller)?;
     let db = &state.db;
     let mut query = audit_event::Entity::find();
     if let Some(action) = action {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {super::service, crate::ssr::entry, crate::ssr::respond};
 
 /// Someone who meets the rule (or whom staff marked as meeting it) and has no valid
 /// certificate yet.
@@ -97,7 +97,8 @@ pub struct Verification {
 
 #[server(prefix = "/api", endpoint = "load_certificates")]
 pub async fn load_certificates(edition_id: i32) -> Result<CertificatesAdmin, AppError> {
-    respond(service::admin(edition_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::admin(&state, &caller, edition_id).await)
 }
 
 /// Issues certificates to up to `limit` of the people waiting; the page calls it again until
@@ -105,19 +106,22 @@ pub async fn load_certificates(edition_id: i32) -> Result<CertificatesAdmin, App
 /// gets two valid certificates for one edition.
 #[server(prefix = "/api", endpoint = "issue_certificates")]
 pub async fn issue_certificates(edition_id: i32, limit: u32) -> Result<IssueRound, AppError> {
-    respond(service::issue_round(edition_id, limit).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::issue_round(&state, &caller, edition_id, limit).await)
 }
 
 #[server(prefix = "/api", endpoint = "revoke_certificate")]
 pub async fn revoke_certificate(id: String, reason: String) -> Result<(), AppError> {
-    respond(service::revoke(id, reason).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::revoke(&state, &caller, id, reason).await)
 }
 
 /// Revokes a certificate and issues a new one from the participant's current profile (after
 /// a name correction, say); returns the new certificate's id.
 #[server(prefix = "/api", endpoint = "reissue_certificate")]
 pub async fn reissue_certificate(id: String, reason: String) -> Result<String, AppError> {
-    respond(service::reissue(id, reason).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::reissue(&state, &caller, id, reason).await)
 }
 
 #[server(prefix = "/api", endpoint = "save_certificate_template")]
@@ -127,12 +131,24 @@ pub async fn save_certificate_template(
     signatory_role: String,
     languages: String,
 ) -> Result<(), AppError> {
-    respond(service::save_template(edition_id, signatory_name, signatory_role, languages).await)
+    let (state, caller) = entry::change().await?;
+    respond(
+        service::save_template(
+            &state,
+            &caller,
+            edition_id,
+            signatory_name,
+            signatory_role,
+            languages,
+        )
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "load_my_certificate")]
 pub async fn load_my_certificate(edition_id: i32) -> Result<Option<MyCertificate>, AppError> {
-    respond(service::mine(edition_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::mine(&state, &caller, edition_id).await)
 }
 
 /// Public: by id (the QR code's link, with its signature `s`) or by the code typed in.
@@ -141,5 +157,8 @@ pub async fn verify_certificate(
     query: String,
     s: Option<String>,
 ) -> Result<Verification, AppError> {
-    respond(service::verify(query, s).await)
+    let (state, _) = entry::read_public().await?;
+    let client = respond(crate::ssr::auth::request_parts())
+        .map(|parts| crate::ssr::client_address(&parts, state.settings.trust_proxy))?;
+    respond(service::verify(&state, &client, query, s).await)
 }

@@ -25,13 +25,13 @@ pub enum LogoProblem {
     TooManyPixels,
 }
 
-impl LogoProblem {
-    /// The code the staff page is sent back with.
-    pub fn code(self) -> &'static str {
-        match self {
-            LogoProblem::TooLarge => "too_large",
-            LogoProblem::NotPng => "not_png",
-            LogoProblem::TooManyPixels => "too_many_pixels",
+impl From<LogoProblem> for crate::domain::outcome::Outcome {
+    fn from(problem: LogoProblem) -> Self {
+        use crate::domain::outcome::Outcome;
+        match problem {
+            LogoProblem::TooLarge => Outcome::TooLarge,
+            LogoProblem::NotPng => Outcome::NotPng,
+            LogoProblem::TooManyPixels => Outcome::TooManyPixels,
         }
     }
 }

@@ -2,17 +2,18 @@
 //! re-issue them; participants download theirs; anyone verifies one.
 
 use super::api::{
-    CertificatesAdmin, IssuedCertificate, MyCertificate, ReissueCertificate, RevokeCertificate,
-    SaveCertificateTemplate, Verification, Verified, issue_certificates, load_certificates,
-    load_my_certificate, verify_certificate,
+    CertificatesAdmin, IssuedCertificate, MyCertificate, Pending, ReissueCertificate,
+    RevokeCertificate, SaveCertificateTemplate, Verification, Verified, issue_certificates,
+    load_certificates, load_my_certificate, verify_certificate,
 };
 use crate::domain::Field;
 use crate::domain::certificates::Standing;
+use crate::domain::outcome::{Form, Outcome};
 use crate::error::AppError;
-use crate::features::editions::pages::id_param;
 use crate::i18n::*;
 use crate::ui::forms::{TextField, action_error};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice};
+use crate::ui::params::{found, id_param};
 use crate::ui::text::{I18n, long_date};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,7 +40,7 @@ pub fn CertificatesPage() -> impl IntoView {
                 issued_rounds.get(),
             )
         },
-        |(id, ..)| load_certificates(id),
+        |(id, ..)| found(id, load_certificates),
     );
     view! {
         <Transition fallback=Loading>
@@ -106,7 +107,59 @@ fn CertificatesView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let edition_id = admin.edition_id;
-    let waiting = admin.pending_total;
+    view! {
+        <Title text={
+            let title = admin.edition_title.clone();
+            move || format!("{} · {}", t_string!(i18n, certificates.title), title)
+        }/>
+        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
+            <a href="/staff">{t!(i18n, staff.title)}</a>
+            " / "
+            <a href=format!("/staff/editions/{edition_id}")>{admin.edition_title.clone()}</a>
+        </nav>
+        <header class="page-header">
+            <h1>{t!(i18n, certificates.title)}</h1>
+            <p class="lead">{t!(i18n, certificates.lead)}</p>
+        </header>
+        {(!admin.has_rule).then(|| view! {
+            <div class="notice warning" role="note">
+                {t!(i18n, certificates.no_rule)} " "
+                <a href=format!("/staff/editions/{edition_id}/completion")>{t!(i18n, completion.manage)}</a>
+            </div>
+        })}
+        <IssueSection
+            edition_id
+            waiting=admin.pending_total
+            valid_total=admin.valid_total
+            pending=admin.pending
+            issuing
+            on_issued
+        />
+        <IssuedSection issued=admin.issued revoke reissue/>
+        <section class="card" aria-labelledby="template-heading">
+            <TemplateForm
+                edition_id
+                template
+                signatory_name=admin.signatory_name
+                signatory_role=admin.signatory_role
+                languages=admin.languages
+            />
+            <LogoForm edition_id has_logo=admin.has_logo/>
+        </section>
+    }
+}
+
+/// "Issue all": rounds of [`ROUND`] until nobody is left, with a progress bar.
+#[component]
+fn IssueSection(
+    edition_id: i32,
+    waiting: u32,
+    valid_total: u32,
+    pending: Vec<Pending>,
+    issuing: Issuing,
+    on_issued: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
     let Issuing {
         total,
         done,
@@ -165,40 +218,14 @@ fn CertificatesView(
         }
     };
     let percent = move || (done.get() * 100).checked_div(total.get()).unwrap_or(100);
-    let revoke_error = action_error(revoke);
-    let reissue_error = action_error(reissue);
-    let template_error = action_error(template);
-    let template_saved = Signal::derive(move || template.value().get().is_some_and(|r| r.is_ok()));
-    let issued_count = admin.issued.len();
-    let query = use_query_map();
-    let logo_status = move || query.with(|q| q.get("logo"));
-    let shown_pending = admin.pending.len() as u32;
+    let shown_pending = pending.len() as u32;
     view! {
-        <Title text={
-            let title = admin.edition_title.clone();
-            move || format!("{} · {}", t_string!(i18n, certificates.title), title)
-        }/>
-        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
-            <a href="/staff">{t!(i18n, staff.title)}</a>
-            " / "
-            <a href=format!("/staff/editions/{edition_id}")>{admin.edition_title.clone()}</a>
-        </nav>
-        <header class="page-header">
-            <h1>{t!(i18n, certificates.title)}</h1>
-            <p class="lead">{t!(i18n, certificates.lead)}</p>
-        </header>
-        {(!admin.has_rule).then(|| view! {
-            <div class="notice warning" role="note">
-                {t!(i18n, certificates.no_rule)} " "
-                <a href=format!("/staff/editions/{edition_id}/completion")>{t!(i18n, completion.manage)}</a>
-            </div>
-        })}
         <section class="card issue-card" aria-labelledby="issue-heading">
             <h2 id="issue-heading">{t!(i18n, certificates.issue_heading)}</h2>
             <p class="figures">
                 <strong data-testid="pending-total">{waiting}</strong> " " {t!(i18n, certificates.waiting)}
                 " · "
-                <strong>{admin.valid_total}</strong> " " {t!(i18n, certificates.valid_total)}
+                <strong>{valid_total}</strong> " " {t!(i18n, certificates.valid_total)}
             </p>
             {(waiting > 0).then(|| view! {
                 <button type="button" class="button primary" data-testid="issue-all"
@@ -228,7 +255,7 @@ fn CertificatesView(
                         {(shown_pending < waiting).then(|| format!(" ({shown_pending}/{waiting})"))}
                     </summary>
                     <ul>
-                        {admin.pending.iter().map(|p| view! {
+                        {pending.iter().map(|p| view! {
                             <li>
                                 {p.name.clone()}
                                 {p.override_reason.clone().map(|reason| view! {
@@ -241,6 +268,21 @@ fn CertificatesView(
             })}
         </section>
 
+    }
+}
+
+/// Every certificate of the edition, with revoke and re-issue.
+#[component]
+fn IssuedSection(
+    issued: Vec<IssuedCertificate>,
+    revoke: ServerAction<RevokeCertificate>,
+    reissue: ServerAction<ReissueCertificate>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let revoke_error = action_error(revoke);
+    let reissue_error = action_error(reissue);
+    let issued_count = issued.len();
+    view! {
         <section class="card" aria-labelledby="issued-heading">
             <h2 id="issued-heading">{t!(i18n, certificates.issued_heading)}</h2>
             <ErrorNotice error=revoke_error/>
@@ -257,14 +299,29 @@ fn CertificatesView(
                             <th scope="col">{t!(i18n, certificates.actions)}</th>
                         </tr></thead>
                         <tbody>
-                            {admin.issued.into_iter().map(|c| view! { <IssuedRow c revoke reissue/> }).collect_view()}
+                            {issued.into_iter().map(|c| view! { <IssuedRow c revoke reissue/> }).collect_view()}
                         </tbody>
                     </table>
                 </div>
             })}
         </section>
 
-        <section class="card" aria-labelledby="template-heading">
+    }
+}
+
+/// What the course's certificates print: the signatory and the languages.
+#[component]
+fn TemplateForm(
+    edition_id: i32,
+    template: ServerAction<SaveCertificateTemplate>,
+    signatory_name: String,
+    signatory_role: String,
+    languages: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let template_error = action_error(template);
+    let template_saved = Signal::derive(move || template.value().get().is_some_and(|r| r.is_ok()));
+    view! {
             <h2 id="template-heading">{t!(i18n, certificates.template_heading)}</h2>
             <p class="hint">{t!(i18n, certificates.template_hint)}</p>
             <Show when=move || template_saved.get()>
@@ -273,17 +330,17 @@ fn CertificatesView(
             <ErrorNotice error=template_error/>
             <ActionForm action=template attr:class="stacked-form">
                 <input type="hidden" name="edition_id" value=edition_id/>
-                <TextField field=Field::SignatoryName error=template_error value=Some(admin.signatory_name.clone()) maxlength=120>
+                <TextField field=Field::SignatoryName error=template_error value=Some(signatory_name) maxlength=120>
                     {t!(i18n, certificates.signatory_name)}
                 </TextField>
-                <TextField field=Field::SignatoryRole error=template_error value=Some(admin.signatory_role.clone()) maxlength=120>
+                <TextField field=Field::SignatoryRole error=template_error value=Some(signatory_role) maxlength=120>
                     {t!(i18n, certificates.signatory_role)}
                 </TextField>
                 <div class="field">
                     <label for="certificate-languages">{t!(i18n, certificates.languages)}</label>
                     <select id="certificate-languages" name="languages">
                         {[("it_en", "it_en"), ("it", "it"), ("en", "en")].into_iter().map(|(value, _)| {
-                            let selected = admin.languages == value;
+                            let selected = languages == value;
                             let label = move || match value {
                                 "it" => t_string!(i18n, certificates.lang_it).to_string(),
                                 "en" => t_string!(i18n, certificates.lang_en).to_string(),
@@ -295,21 +352,36 @@ fn CertificatesView(
                 </div>
                 <button type="submit" class="button">{t!(i18n, certificates.template_save)}</button>
             </ActionForm>
+    }
+}
+
+/// The course's logo: upload (a plain form, with the file) or removal.
+#[component]
+fn LogoForm(edition_id: i32, has_logo: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let logo_status = move || {
+        query.with(|q| {
+            q.get(Form::Logo.key())
+                .map(|code| Outcome::parse(&code).unwrap_or(Outcome::NotPng))
+        })
+    };
+    view! {
             <h3 class="logo-heading">{t!(i18n, certificates.logo_heading)}</h3>
-            {move || logo_status().map(|code| {
-                let ok = matches!(code.as_str(), "saved" | "removed");
-                let text = move || match code.as_str() {
-                    "saved" => t_string!(i18n, certificates.logo_saved).to_string(),
-                    "removed" => t_string!(i18n, certificates.logo_removed).to_string(),
-                    "too_large" => t_string!(i18n, certificates.logo_too_large).to_string(),
-                    "too_many_pixels" => t_string!(i18n, certificates.logo_too_many_pixels).to_string(),
-                    "missing" => t_string!(i18n, certificates.logo_missing).to_string(),
+            {move || logo_status().map(|outcome| {
+                let ok = outcome.is_success();
+                let text = move || match outcome {
+                    Outcome::Saved => t_string!(i18n, certificates.logo_saved).to_string(),
+                    Outcome::Removed => t_string!(i18n, certificates.logo_removed).to_string(),
+                    Outcome::TooLarge => t_string!(i18n, certificates.logo_too_large).to_string(),
+                    Outcome::TooManyPixels => t_string!(i18n, certificates.logo_too_many_pixels).to_string(),
+                    Outcome::Missing => t_string!(i18n, certificates.logo_missing).to_string(),
                     _ => t_string!(i18n, certificates.logo_not_png).to_string(),
                 };
                 view! { <div class=if ok { "notice success" } else { "notice error" } role="status">{text}</div> }
             })}
             <p class="hint">
-                {if admin.has_logo { t!(i18n, certificates.logo_present).into_any() } else { t!(i18n, certificates.logo_none).into_any() }}
+                {if has_logo { t!(i18n, certificates.logo_present).into_any() } else { t!(i18n, certificates.logo_none).into_any() }}
                 " " {t!(i18n, certificates.logo_hint)}
             </p>
             <form method="post" enctype="multipart/form-data" action=format!("/staff/editions/{edition_id}/certificate-logo") class="stacked-form">
@@ -319,13 +391,12 @@ fn CertificatesView(
                 </div>
                 <button type="submit" class="button">{t!(i18n, certificates.logo_upload)}</button>
             </form>
-            {admin.has_logo.then(|| view! {
+            {has_logo.then(|| view! {
                 <form method="post" enctype="multipart/form-data" action=format!("/staff/editions/{edition_id}/certificate-logo")>
                     <input type="hidden" name="remove" value="1"/>
                     <button type="submit" class="button link">{t!(i18n, certificates.logo_remove)}</button>
                 </form>
             })}
-        </section>
     }
 }
 

@@ -3,6 +3,7 @@
 //! embedded (subset) so every name prints, and reads back, exactly as written.
 
 use crate::domain::certificates::{Languages, Payload};
+use crate::i18n::{Locale, td_string};
 use printpdf::{
     Color, FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
     Pt, Rect, Rgb, TextItem,
@@ -111,6 +112,24 @@ impl Page<'_> {
         self.text(text, (WIDTH - width) / 2.0, y, size, bold, color);
     }
 
+    /// A horizontal line at `y` from `from` to `to`.
+    fn line(&mut self, from: f32, to: f32, y: f32, thickness: f32, color: &Rgb) {
+        let point = |x: f32| printpdf::LinePoint {
+            p: Point { x: Pt(x), y: Pt(y) },
+            bezier: false,
+        };
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        self.ops.push(Op::SetOutlineColor {
+            col: Color::Rgb(color.clone()),
+        });
+        self.ops.push(Op::DrawLine {
+            line: printpdf::Line {
+                points: vec![point(from), point(to)],
+                is_closed: false,
+            },
+        });
+    }
+
     fn rect(&mut self, x: f32, y: f32, width: f32, height: f32, color: &Rgb, fill: bool) {
         self.ops.push(if fill {
             Op::SetFillColor {
@@ -192,6 +211,41 @@ fn date(day: chrono::NaiveDate) -> String {
 }
 
 /// The PDF bytes, or `None` if the embedded fonts could not be read (never, in practice).
+/// The printed labels in the certificate's languages: one, or Italian · English.
+struct Labels {
+    italian: bool,
+    english: bool,
+}
+
+impl Labels {
+    fn both(&self) -> bool {
+        self.italian && self.english
+    }
+
+    /// A label from the locale files, in each language printed.
+    fn pick(&self, text: impl Fn(Locale) -> String) -> String {
+        self.pick_joined(" · ", text)
+    }
+
+    /// The same, with the two languages joined by `separator`.
+    fn pick_joined(&self, separator: &str, text: impl Fn(Locale) -> String) -> String {
+        match (self.italian, self.english) {
+            (true, true) => format!("{}{separator}{}", text(Locale::it), text(Locale::en)),
+            (true, false) => text(Locale::it),
+            _ => text(Locale::en),
+        }
+    }
+}
+
+/// The colours of the page.
+struct Palette {
+    ink: Rgb,
+    accent: Rgb,
+    muted: Rgb,
+}
+
+/// Renders a certificate as an A4 landscape PDF; `None` only when the embedded fonts cannot be
+/// read (a broken build).
 pub fn render(printed: &Printed) -> Option<Vec<u8>> {
     let fonts = fonts()?;
     let p = &printed.payload;
@@ -204,147 +258,175 @@ pub fn render(printed: &Printed) -> Option<Vec<u8>> {
         regular,
         bold,
     };
-    let ink = rgb(0.13, 0.15, 0.2);
-    let accent = rgb(0.05, 0.32, 0.55);
-    let muted = rgb(0.38, 0.4, 0.45);
-    let (it, en) = (printed.languages.italian(), printed.languages.english());
-    let both = it && en;
-    let pick = |italian: &str, english: &str| -> String {
-        match (it, en) {
-            (true, true) => format!("{italian} · {english}"),
-            (true, false) => italian.to_owned(),
-            _ => english.to_owned(),
-        }
+    let colours = Palette {
+        ink: rgb(0.13, 0.15, 0.2),
+        accent: rgb(0.05, 0.32, 0.55),
+        muted: rgb(0.38, 0.4, 0.45),
     };
-
-    page.ops.push(Op::SetOutlineThickness { pt: Pt(2.5) });
-    page.rect(24.0, 24.0, WIDTH - 48.0, HEIGHT - 48.0, &accent, false);
-    page.ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
-    page.rect(32.0, 32.0, WIDTH - 64.0, HEIGHT - 64.0, &accent, false);
-
+    let labels = Labels {
+        italian: printed.languages.italian(),
+        english: printed.languages.english(),
+    };
+    frame(&mut page, &colours);
     if let Some(logo) = &printed.logo {
-        // Within 150 × 44 points, in the top left corner inside the frame, clear of the title.
-        let scale = (150.0 / logo.width as f32).min(44.0 / logo.height as f32);
-        let image = printpdf::RawImage {
-            pixels: printpdf::RawImageData::U8(logo.rgb.clone()),
-            width: logo.width as usize,
-            height: logo.height as usize,
-            data_format: printpdf::RawImageFormat::RGB8,
-            tag: Vec::new(),
-        };
-        let id = doc.add_image(&image);
-        page.ops.push(Op::UseXobject {
-            id,
-            transform: printpdf::XObjectTransform {
-                translate_x: Some(Pt(52.0)),
-                translate_y: Some(Pt(HEIGHT - 42.0 - logo.height as f32 * scale)),
-                scale_x: Some(scale),
-                scale_y: Some(scale),
-                dpi: Some(72.0),
-                ..Default::default()
-            },
-        });
+        place_logo(&mut doc, &mut page, logo);
     }
-    page.centred(&printed.issuer.to_uppercase(), 520.0, 12.0, false, &muted);
-    if it {
-        page.centred("Attestato di partecipazione", 470.0, 30.0, true, &accent);
-    }
-    if en {
-        let (y, size) = if both { (443.0, 16.0) } else { (470.0, 30.0) };
-        page.centred("Certificate of completion", y, size, !both, &accent);
-    }
-    page.centred(
-        &pick("Si attesta che", "This is to certify that"),
-        400.0,
-        13.0,
-        false,
-        &muted,
-    );
-    page.centred(&p.name, 352.0, 34.0, true, &ink);
-    page.centred(
-        &pick("ha completato il corso", "has completed the course"),
-        310.0,
-        13.0,
-        false,
-        &muted,
-    );
-    page.centred(&p.course, 280.0, 20.0, true, &ink);
-    page.centred(&p.edition, 256.0, 13.0, false, &ink);
-    let span = match (it, en) {
-        (true, true) => format!(
-            "dal {} al {} · {} ore  —  from {} to {} · {} hours",
-            date(p.starts_on),
-            date(p.ends_on),
-            p.hours,
-            date(p.starts_on),
-            date(p.ends_on),
-            p.hours
-        ),
-        (true, false) => format!(
-            "dal {} al {} · {} ore",
-            date(p.starts_on),
-            date(p.ends_on),
-            p.hours
-        ),
-        _ => format!(
-            "from {} to {} · {} hours",
-            date(p.starts_on),
-            date(p.ends_on),
-            p.hours
-        ),
-    };
-    page.centred(&span, 226.0, 12.0, false, &ink);
+    heading(&mut page, printed, &labels, &colours);
+    statement(&mut page, p, &labels, &colours);
+    footer(&mut page, printed, &labels, &colours);
+    describe(&mut doc, printed);
+    let pages = vec![PdfPage::new(
+        Mm(297.0),
+        Mm(210.0),
+        std::mem::take(&mut page.ops),
+    )];
+    let bytes = doc
+        .with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut Vec::new());
+    Some(bytes)
+}
 
-    // Bottom left: date and signatory. Bottom right: QR code and code.
+/// A double border inside the page's edge.
+fn frame(page: &mut Page, colours: &Palette) {
+    page.ops.push(Op::SetOutlineThickness { pt: Pt(2.5) });
+    page.rect(
+        24.0,
+        24.0,
+        WIDTH - 48.0,
+        HEIGHT - 48.0,
+        &colours.accent,
+        false,
+    );
+    page.ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
+    page.rect(
+        32.0,
+        32.0,
+        WIDTH - 64.0,
+        HEIGHT - 64.0,
+        &colours.accent,
+        false,
+    );
+}
+
+/// The course's logo within 150 × 44 points, in the top left corner inside the frame, clear of
+/// the title.
+fn place_logo(doc: &mut PdfDocument, page: &mut Page, logo: &super::logo::Logo) {
+    let scale = (150.0 / logo.width as f32).min(44.0 / logo.height as f32);
+    let image = printpdf::RawImage {
+        pixels: printpdf::RawImageData::U8(logo.rgb.clone()),
+        width: logo.width as usize,
+        height: logo.height as usize,
+        data_format: printpdf::RawImageFormat::RGB8,
+        tag: Vec::new(),
+    };
+    let id = doc.add_image(&image);
+    page.ops.push(Op::UseXobject {
+        id,
+        transform: printpdf::XObjectTransform {
+            translate_x: Some(Pt(52.0)),
+            translate_y: Some(Pt(HEIGHT - 42.0 - logo.height as f32 * scale)),
+            scale_x: Some(scale),
+            scale_y: Some(scale),
+            dpi: Some(72.0),
+            ..Default::default()
+        },
+    });
+}
+
+/// The issuer and the title, large in one language or one under the other in two.
+fn heading(page: &mut Page, printed: &Printed, labels: &Labels, colours: &Palette) {
+    page.centred(
+        &printed.issuer.to_uppercase(),
+        520.0,
+        12.0,
+        false,
+        &colours.muted,
+    );
+    if labels.italian {
+        let title = td_string!(Locale::it, certificates.pdf_title).to_string();
+        page.centred(&title, 470.0, 30.0, true, &colours.accent);
+    }
+    if labels.english {
+        let title = td_string!(Locale::en, certificates.pdf_title).to_string();
+        let (y, size) = if labels.both() {
+            (443.0, 16.0)
+        } else {
+            (470.0, 30.0)
+        };
+        page.centred(&title, y, size, !labels.both(), &colours.accent);
+    }
+}
+
+/// Who completed what, when, and for how many hours.
+fn statement(page: &mut Page, p: &Payload, labels: &Labels, colours: &Palette) {
+    let certify = labels.pick(|l| td_string!(l, certificates.pdf_certify).to_string());
+    page.centred(&certify, 400.0, 13.0, false, &colours.muted);
+    page.centred(&p.name, 352.0, 34.0, true, &colours.ink);
+    let completed = labels.pick(|l| td_string!(l, certificates.pdf_completed).to_string());
+    page.centred(&completed, 310.0, 13.0, false, &colours.muted);
+    page.centred(&p.course, 280.0, 20.0, true, &colours.ink);
+    page.centred(&p.edition, 256.0, 13.0, false, &colours.ink);
+    // The two languages' spans are long: a wider gap than the other pairs.
+    let span = labels.pick_joined("  —  ", |l| {
+        td_string!(
+            l,
+            certificates.pdf_span,
+            from = date(p.starts_on),
+            to = date(p.ends_on),
+            hours = p.hours
+        )
+        .to_string()
+    });
+    page.centred(&span, 226.0, 12.0, false, &colours.ink);
+}
+
+/// Bottom left: the issue date and the signatory. Bottom right: the QR code and the code.
+/// Along the bottom: the verification address.
+fn footer(page: &mut Page, printed: &Printed, labels: &Labels, colours: &Palette) {
+    let p = &printed.payload;
     let issued = format!(
         "{}: {}",
-        pick("Rilasciato il", "Issued on"),
+        labels.pick(|l| td_string!(l, certificates.pdf_issued).to_string()),
         date(p.issued_on)
     );
-    page.text(&issued, 70.0, 150.0, 11.0, false, &ink);
+    page.text(&issued, 70.0, 150.0, 11.0, false, &colours.ink);
     if !printed.signatory_name.is_empty() {
-        page.ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
-        page.ops.push(Op::SetOutlineColor {
-            col: Color::Rgb(muted.clone()),
-        });
-        page.ops.push(Op::DrawLine {
-            line: printpdf::Line {
-                points: vec![
-                    printpdf::LinePoint {
-                        p: Point {
-                            x: Pt(70.0),
-                            y: Pt(112.0),
-                        },
-                        bezier: false,
-                    },
-                    printpdf::LinePoint {
-                        p: Point {
-                            x: Pt(300.0),
-                            y: Pt(112.0),
-                        },
-                        bezier: false,
-                    },
-                ],
-                is_closed: false,
-            },
-        });
-        page.text(&printed.signatory_name, 70.0, 96.0, 12.0, true, &ink);
-        page.text(&printed.signatory_role, 70.0, 81.0, 10.0, false, &muted);
+        page.line(70.0, 300.0, 112.0, 0.6, &colours.muted);
+        page.text(
+            &printed.signatory_name,
+            70.0,
+            96.0,
+            12.0,
+            true,
+            &colours.ink,
+        );
+        page.text(
+            &printed.signatory_role,
+            70.0,
+            81.0,
+            10.0,
+            false,
+            &colours.muted,
+        );
     }
     let qr_size = 96.0;
     let qr_x = WIDTH - 70.0 - qr_size;
     page.qr(&printed.verify_url, qr_x, 92.0, qr_size);
-    page.text(&p.code, qr_x, 76.0, 11.0, true, &ink);
-    let check = pick("Verifica", "Verify");
+    page.text(&p.code, qr_x, 76.0, 11.0, true, &colours.ink);
+    let check = labels.pick(|l| td_string!(l, certificates.pdf_verify).to_string());
     page.text(
         &format!("{check}: {}", printed.verify_url),
         70.0,
         52.0,
         7.5,
         false,
-        &muted,
+        &colours.muted,
     );
+}
 
+/// The document's metadata: the signed payload and the signature travel inside the file.
+fn describe(doc: &mut PdfDocument, printed: &Printed) {
+    let p = &printed.payload;
     // Dated by the issue day, so the same record always gives the same file.
     if let Some(issued) = p
         .issued_on
@@ -364,15 +446,6 @@ pub fn render(printed: &Printed) -> Option<Vec<u8>> {
         format!("aula-certificate:{}", p.id),
         format!("aula-signature:{}", printed.signature),
     ];
-    let pages = vec![PdfPage::new(
-        Mm(297.0),
-        Mm(210.0),
-        std::mem::take(&mut page.ops),
-    )];
-    let bytes = doc
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut Vec::new());
-    Some(bytes)
 }
 
 #[cfg(test)]

@@ -5,18 +5,18 @@ use super::api::{
 use super::pdf::{self, Printed};
 use crate::domain::audit::Action;
 use crate::domain::certificates::{self, Code, Languages, Payload, Standing, signing};
-use crate::domain::scoping::EditionRole;
 use crate::domain::{Field, FieldProblem, text};
 use crate::error::{AppError, Refusal};
 use crate::features::audit::service::{Event, record};
 use crate::features::completion::service as completion;
-use crate::ssr::auth::{Caller, guard, request_parts, signed_in};
+use crate::i18n::{Locale, td_string};
+use crate::ssr::AppState;
+use crate::ssr::auth::Caller;
 use crate::ssr::db::{find_or_404, to_local};
 use crate::ssr::entities::{certificate, course, edition, user};
 use crate::ssr::mail::{self, Mail};
 use crate::ssr::rate_limit;
-use crate::ssr::scope::edition_role;
-use crate::ssr::{AppState, client_address, state};
+use crate::ssr::scope;
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -203,30 +203,32 @@ fn announce(state: &AppState, records: Vec<(certificate::Model, String, String, 
     let mails: Vec<Mail> = records
         .into_iter()
         .map(|(c, email, locale, pdf)| {
-            let english = locale == "en";
+            let language: Locale = locale.parse().unwrap_or_default();
             let link = format!("{base}/editions/{}", c.edition_id);
-            let (subject, body) = if english {
-                (
-                    format!("Your certificate: {}", c.course_title),
-                    format!(
-                        "Hello {},\n\nyour certificate for \"{}\" ({}) has been issued. It is attached to this message; you can also download it from {link}.\n\nCertificate code: {}\nVerification: {}/verify/{}\n",
-                        c.name, c.course_title, c.edition_title, c.code, base, c.id
-                    ),
-                )
-            } else {
-                (
-                    format!("Il tuo attestato: {}", c.course_title),
-                    format!(
-                        "Gentile {},\n\nè stato rilasciato il tuo attestato per «{}» ({}). Lo trovi in allegato; puoi scaricarlo anche da {link}.\n\nCodice dell'attestato: {}\nVerifica: {}/verify/{}\n",
-                        c.name, c.course_title, c.edition_title, c.code, base, c.id
-                    ),
-                )
-            };
+            let verify = format!("{base}/verify/{}", c.id);
             Mail {
                 to: email,
-                subject,
-                body,
-                attachment: pdf.map(|bytes| (format!("attestato-{}.pdf", c.code), bytes)),
+                subject: td_string!(
+                    language,
+                    certificates.mail_subject,
+                    course = &c.course_title
+                )
+                .to_string(),
+                body: td_string!(
+                    language,
+                    certificates.mail_body,
+                    name = &c.name,
+                    course = &c.course_title,
+                    edition = &c.edition_title,
+                    link = &link,
+                    code = &c.code,
+                    verify = &verify
+                )
+                .to_string(),
+                attachment: pdf.map(|bytes| {
+                    let file = td_string!(language, certificates.mail_file, code = &c.code);
+                    (file.to_string(), bytes)
+                }),
             }
         })
         .collect();
@@ -260,11 +262,13 @@ pub async fn waiting(
     Ok(waiting)
 }
 
-pub async fn admin(edition_id: i32) -> Result<CertificatesAdmin, AppError> {
-    let (state, caller) = signed_in().await?;
+pub async fn admin(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<CertificatesAdmin, AppError> {
     let db = &state.db;
-    let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
-    caller.require_staff()?;
+    let edition = scope::edition_as_staff(db, caller, edition_id).await?;
     let course = find_or_404::<course::Entity>(db, edition.course_id).await?;
     let waiting = waiting(db, &edition).await?;
     let shown: Vec<(i32, Option<String>)> = waiting.iter().take(PENDING_SHOWN).cloned().collect();
@@ -315,11 +319,14 @@ pub async fn admin(edition_id: i32) -> Result<CertificatesAdmin, AppError> {
     })
 }
 
-pub async fn issue_round(edition_id: i32, limit: u32) -> Result<IssueRound, AppError> {
-    let (state, caller) = guard().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
-    issue(&state, Some(caller.id), &edition, limit.clamp(1, MAX_ROUND)).await
+pub async fn issue_round(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+    limit: u32,
+) -> Result<IssueRound, AppError> {
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
+    issue(state, Some(caller.id), &edition, limit.clamp(1, MAX_ROUND)).await
 }
 
 /// Issues certificates to up to `limit` people still waiting. The unique `valid_for` index
@@ -418,19 +425,6 @@ fn reason_of(input: &str) -> Result<String, AppError> {
         .map_err(|problem| AppError::invalid(vec![FieldProblem::new(Field::Reason, problem)]))
 }
 
-async fn find_certificate(
-    db: &impl ConnectionTrait,
-    id: &str,
-) -> Result<certificate::Model, AppError> {
-    if !certificates::is_id(id) {
-        return Err(AppError::NotFound);
-    }
-    certificate::Entity::find_by_id(id.to_owned())
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// Marks a valid certificate as revoked; refused if it no longer is valid (another staff
 /// member got there first), in which case nothing changes.
 async fn revoke_in(
@@ -471,13 +465,16 @@ async fn revoke_in(
     Ok(())
 }
 
-pub async fn revoke(id: String, reason: String) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let c = find_certificate(&state.db, &id).await?;
-    caller.require_staff()?;
+pub async fn revoke(
+    state: &AppState,
+    caller: &Caller,
+    id: String,
+    reason: String,
+) -> Result<(), AppError> {
+    let c = scope::certificate_as_staff(&state.db, caller, &id).await?;
     let reason = reason_of(&reason)?;
     let txn = crate::ssr::db::begin(&state.db).await?;
-    revoke_in(&txn, &caller, &c, &reason, None).await?;
+    revoke_in(&txn, caller, &c, &reason, None).await?;
     record(
         &txn,
         vec![Event {
@@ -499,21 +496,24 @@ pub async fn revoke(id: String, reason: String) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn reissue(id: String, reason: String) -> Result<String, AppError> {
-    let (state, caller) = guard().await?;
-    let old = find_certificate(&state.db, &id).await?;
-    caller.require_staff()?;
+pub async fn reissue(
+    state: &AppState,
+    caller: &Caller,
+    id: String,
+    reason: String,
+) -> Result<String, AppError> {
+    let old = scope::certificate_as_staff(&state.db, caller, &id).await?;
     let reason = reason_of(&reason)?;
     let db = &state.db;
     let edition = find_or_404::<edition::Entity>(db, old.edition_id).await?;
     let course = find_or_404::<course::Entity>(db, edition.course_id).await?;
     let person = find_or_404::<user::Entity>(db, old.user_id).await?;
-    let mut new = new_record(&state, &edition, &course, &person, Some(caller.id));
+    let mut new = new_record(state, &edition, &course, &person, Some(caller.id));
     new.replaces_id = Some(old.id.clone());
-    let pdfs = render_all(&state, std::slice::from_ref(&new), course.id).await;
+    let pdfs = render_all(state, std::slice::from_ref(&new), course.id).await;
     let txn = crate::ssr::db::begin(db).await?;
     // The old one stops being valid before the new one takes its place in the unique index.
-    revoke_in(&txn, &caller, &old, &reason, Some(&new.id)).await?;
+    revoke_in(&txn, caller, &old, &reason, Some(&new.id)).await?;
     certificate::Entity::insert(active(new.clone()))
         .exec_without_returning(&txn)
         .await?;
@@ -531,9 +531,9 @@ pub async fn reissue(id: String, reason: String) -> Result<String, AppError> {
     )
     .await?;
     txn.commit().await?;
-    store(&state, std::slice::from_ref(&new), &pdfs).await;
+    store(state, std::slice::from_ref(&new), &pdfs).await;
     announce(
-        &state,
+        state,
         vec![(
             new.clone(),
             person.email,
@@ -545,14 +545,14 @@ pub async fn reissue(id: String, reason: String) -> Result<String, AppError> {
 }
 
 pub async fn save_template(
+    state: &AppState,
+    caller: &Caller,
     edition_id: i32,
     signatory_name: String,
     signatory_role: String,
     languages: String,
 ) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     let course = find_or_404::<course::Entity>(&state.db, edition.course_id).await?;
     let mut problems = crate::domain::problem::Problems::new();
     // Optional lines: empty is allowed, control characters and overlong text are not.
@@ -578,15 +578,13 @@ pub async fn save_template(
     Ok(())
 }
 
-pub async fn mine(edition_id: i32) -> Result<Option<MyCertificate>, AppError> {
-    let (state, caller) = signed_in().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    if matches!(
-        edition_role(&state.db, &caller, edition.id).await?,
-        EditionRole::Outsider
-    ) {
-        return Err(AppError::NotFound);
-    }
+/// The caller's valid certificate for an edition they take part in, if any.
+pub async fn mine(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<Option<MyCertificate>, AppError> {
+    let edition = scope::edition(&state.db, caller, edition_id).await?.edition;
     Ok(certificate::Entity::find()
         .filter(certificate::Column::ValidFor.eq(valid_for(edition.id, caller.id)))
         .one(&state.db)
@@ -604,10 +602,7 @@ pub async fn pdf_for(
     caller: &Caller,
     id: &str,
 ) -> Result<(certificate::Model, Vec<u8>), AppError> {
-    let c = find_certificate(&state.db, id).await?;
-    if c.user_id != caller.id && !caller.roles.staff {
-        return Err(AppError::NotFound);
-    }
+    let c = scope::certificate_as_holder(&state.db, caller, id).await?;
     let path = state
         .settings
         .certificate_dir()
@@ -625,14 +620,15 @@ pub async fn pdf_for(
     Ok((c, bytes))
 }
 
+/// Looks a certificate up by id or code, for anyone; `client` (the asker's address) is
+/// rate-limited.
 pub async fn verify(
+    state: &AppState,
+    client: &str,
     query: String,
     link_signature: Option<String>,
 ) -> Result<Verification, AppError> {
-    let state = state()?;
-    let parts = request_parts()?;
-    let client = client_address(&parts, state.settings.trust_proxy);
-    rate_limit::check(&state, &crate::domain::rate_limit::VERIFY, &client).await?;
+    rate_limit::check(state, &crate::domain::rate_limit::VERIFY, client).await?;
     let public = state.settings.signing_key.verifying_key();
     let query = query.trim();
     let found = if certificates::is_id(query) {
@@ -686,8 +682,7 @@ pub async fn save_logo(
     edition_id: i32,
     upload: Option<&[u8]>,
 ) -> Result<Result<(), super::logo::LogoProblem>, AppError> {
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     match upload {
         Some(bytes) => {
             let logo = match super::logo::decode(bytes) {

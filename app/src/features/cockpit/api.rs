@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {super::service, crate::ssr::entry, crate::ssr::respond};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CockpitActivity {
@@ -75,11 +75,13 @@ pub async fn load_cockpit(
     page: u64,
     standing: Option<Standing>,
 ) -> Result<Cockpit, AppError> {
-    respond(service::cockpit(edition_id, group, page, standing).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::cockpit(&state, &caller, edition_id, group, page, standing).await)
 }
 
 /// Whether the caller tutors in the edition (staff, or ambassador of one of its groups).
 #[server(prefix = "/api", endpoint = "load_tutors_edition")]
 pub async fn load_tutors_edition(edition_id: i32) -> Result<bool, AppError> {
-    respond(service::tutors_edition(edition_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::tutors_edition(&state, &caller, edition_id).await)
 }

@@ -3,10 +3,10 @@
 use super::api::{Cockpit, load_cockpit, load_tutors_edition};
 use crate::domain::completion::Standing;
 use crate::domain::paging::page_number;
-use crate::features::activities::pages::StateBadge;
-use crate::features::editions::pages::id_param;
 use crate::i18n::*;
+use crate::ui::badges::StateBadge;
 use crate::ui::messages::{EmptyState, Loading, PageError, Pagination, local_time};
+use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,7 +26,7 @@ pub fn CockpitPage() -> impl IntoView {
     let standing = move || query.read().get("standing").and_then(|s| standing_from(&s));
     let data = Resource::new(
         move || (id.get(), group(), page(), standing()),
-        |(id, group, page, standing)| load_cockpit(id, group, page, standing),
+        |(id, group, page, standing)| found(id, move |id| load_cockpit(id, group, page, standing)),
     );
     view! {
         <Transition fallback=Loading>

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {super::service, crate::ssr::entry, crate::ssr::respond};
 
 /// The participant's own progress, with the titles of the activities it names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,7 +45,8 @@ pub struct CompletionAdmin {
 
 #[server(prefix = "/api", endpoint = "load_my_progress")]
 pub async fn load_my_progress(edition_id: i32) -> Result<Option<MyProgress>, AppError> {
-    respond(service::my_progress(edition_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::my_progress(&state, &caller, edition_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "load_completion_rule")]
@@ -53,7 +54,8 @@ pub async fn load_completion_rule(
     edition_id: i32,
     person: Option<i32>,
 ) -> Result<CompletionAdmin, AppError> {
-    respond(service::completion_admin(edition_id, person).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::completion_admin(&state, &caller, edition_id, person).await)
 }
 
 /// Saves the rule. When it would change whether some participants meet it, nothing is saved
@@ -64,7 +66,8 @@ pub async fn save_completion_rule(
     #[server(default)] rule: HashMap<String, String>,
     confirm: Option<u32>,
 ) -> Result<u32, AppError> {
-    respond(service::save_rule(edition_id, rule, confirm).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::save_rule(&state, &caller, edition_id, rule, confirm).await)
 }
 
 /// Staff mark the rule as met (`met`) or not met (`not_met`) for one participant, or go back
@@ -76,5 +79,6 @@ pub async fn set_completion_override(
     decision: String,
     reason: String,
 ) -> Result<(), AppError> {
-    respond(service::set_override(edition_id, user_id, decision, reason).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::set_override(&state, &caller, edition_id, user_id, decision, reason).await)
 }

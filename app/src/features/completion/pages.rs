@@ -8,10 +8,10 @@ use crate::domain::Field;
 use crate::domain::activities::ActivityKind;
 use crate::domain::completion::{Requirement, RequirementProgress};
 use crate::error::{AppError, Refusal};
-use crate::features::editions::pages::id_param;
 use crate::i18n::*;
 use crate::ui::forms::action_error;
 use crate::ui::messages::{ErrorNotice, Loading, PageError, SuccessNotice};
+use crate::ui::params::{found, id_param};
 use crate::ui::text::I18n;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -137,7 +137,7 @@ pub fn CompletionRulePage() -> impl IntoView {
                 decide.version().get(),
             )
         },
-        |(id, person, ..)| load_completion_rule(id, person),
+        |(id, person, ..)| found(id, move |id| load_completion_rule(id, person)),
     );
     view! {
         <Transition fallback=Loading>

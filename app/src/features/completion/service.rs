@@ -1,18 +1,19 @@
 use super::api::{CompletionAdmin, MyProgress, Override};
 use crate::domain::activities::ActivityKind;
 use crate::domain::completion::{self, Progress, Rule};
-use crate::domain::enrolment::EnrolmentStatus;
-use crate::domain::scoping::EditionRole;
 use crate::error::{AppError, Refusal};
 use crate::features::activities::facts;
-use crate::ssr::auth::{guard, signed_in};
+use crate::features::activities::service::of_edition as activities_of;
+use crate::features::enrolment::service::enrolled_ids as enrolled;
+use crate::i18n::td_string;
+use crate::ssr::AppState;
+use crate::ssr::auth::Caller;
 use crate::ssr::db::find_or_404;
-use crate::ssr::entities::{activity, completion_override, edition, enrolment};
-use crate::ssr::scope::edition_role;
+use crate::ssr::entities::{activity, completion_override, edition};
+use crate::ssr::scope;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -23,30 +24,6 @@ pub fn rule_of(edition: &edition::Model) -> Option<Rule> {
         .completion_rule
         .as_deref()
         .and_then(|text| serde_json::from_str(text).ok())
-}
-
-async fn activities_of(
-    db: &impl ConnectionTrait,
-    edition_id: i32,
-) -> Result<Vec<activity::Model>, AppError> {
-    Ok(activity::Entity::find()
-        .filter(activity::Column::EditionId.eq(edition_id))
-        .order_by_asc(activity::Column::Position)
-        .order_by_asc(activity::Column::Id)
-        .all(db)
-        .await?)
-}
-
-/// Everyone enrolled in the edition.
-async fn enrolled(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<i32>, AppError> {
-    Ok(enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::UserId)
-        .filter(enrolment::Column::EditionId.eq(edition_id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
-        .into_tuple()
-        .all(db)
-        .await?)
 }
 
 /// Progress against `rule` for each of `users`, from facts loaded for all of them at once
@@ -104,13 +81,17 @@ pub fn evaluate_all(
         .collect()
 }
 
-pub async fn my_progress(edition_id: i32) -> Result<Option<MyProgress>, AppError> {
-    let (state, caller) = signed_in().await?;
+/// The participant's own progress; `None` for anyone else, or before staff set a rule.
+pub async fn my_progress(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<Option<MyProgress>, AppError> {
     let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    if !matches!(
-        edition_role(&state.db, &caller, edition.id).await?,
-        EditionRole::Participant { .. }
-    ) {
+    if !scope::edition_role(&state.db, caller, edition.id)
+        .await?
+        .is_participant()
+    {
         return Ok(None);
     }
     let Some(rule) = rule_of(&edition) else {
@@ -135,12 +116,12 @@ pub async fn my_progress(edition_id: i32) -> Result<Option<MyProgress>, AppError
 }
 
 pub async fn completion_admin(
+    state: &AppState,
+    caller: &Caller,
     edition_id: i32,
     person: Option<i32>,
 ) -> Result<CompletionAdmin, AppError> {
-    let (state, caller) = signed_in().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     let rule = rule_of(&edition);
     let people = enrolled(&state.db, edition.id).await?;
     let progress = match &rule {
@@ -176,13 +157,13 @@ pub async fn completion_admin(
 }
 
 pub async fn save_rule(
+    state: &AppState,
+    caller: &Caller,
     edition_id: i32,
     fields: HashMap<String, String>,
     confirm: Option<u32>,
 ) -> Result<u32, AppError> {
-    let (state, caller) = guard().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     let kinds: Vec<(i32, ActivityKind)> = activities_of(&state.db, edition.id)
         .await?
         .into_iter()
@@ -278,6 +259,8 @@ pub async fn meeting(
 
 /// Sets (or, with `decision` "clear", removes) staff's decision for one participant.
 pub async fn set_override(
+    state: &AppState,
+    caller: &Caller,
     edition_id: i32,
     user_id: i32,
     decision: String,
@@ -286,9 +269,7 @@ pub async fn set_override(
     use crate::domain::audit::Action;
     use crate::domain::{Field, FieldProblem, Problem};
     use crate::features::audit::service::{Event, record};
-    let (state, caller) = guard().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     if !enrolled(&state.db, edition.id).await?.contains(&user_id) {
         return Err(AppError::NotFound);
     }
@@ -348,15 +329,14 @@ pub async fn set_override(
 /// The staff's progress list as CSV: one row per enrolled participant, with the group, the
 /// progress, whether they count as complete (and why), and their certificate's code.
 pub async fn progress_csv(
-    state: &crate::ssr::AppState,
-    caller: &crate::ssr::Caller,
+    state: &AppState,
+    caller: &Caller,
     edition_id: i32,
 ) -> Result<(String, String), AppError> {
     use crate::domain::csv::line;
     use crate::ssr::entities::{certificate, group, group_member, user};
     let db = &state.db;
-    let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
-    caller.require_staff()?;
+    let edition = scope::edition_as_staff(db, caller, edition_id).await?;
     let people = enrolled(db, edition.id).await?;
     let rule = rule_of(&edition);
     let progress = match &rule {
@@ -394,41 +374,27 @@ pub async fn progress_csv(
         (a.family_name.to_lowercase(), a.given_name.to_lowercase())
             .cmp(&(b.family_name.to_lowercase(), b.given_name.to_lowercase()))
     });
-    let english = caller.locale == "en";
-    let yes_no = |b: bool| match (b, english) {
-        (true, true) => "yes",
-        (false, true) => "no",
-        (true, false) => "sì",
-        (false, false) => "no",
+    let language = caller.language;
+    let yes_no = |b: bool| {
+        if b {
+            td_string!(language, common.yes).to_string()
+        } else {
+            td_string!(language, common.no).to_string()
+        }
     };
     let mut out = String::from('\u{feff}'); // so spreadsheets read UTF-8 names right
-    out.push_str(&line(&if english {
-        [
-            "family name",
-            "given name",
-            "email",
-            "group",
-            "progress %",
-            "rule met",
-            "staff decision",
-            "reason",
-            "complete",
-            "certificate",
-        ]
-    } else {
-        [
-            "cognome",
-            "nome",
-            "email",
-            "gruppo",
-            "avanzamento %",
-            "requisiti soddisfatti",
-            "decisione dello staff",
-            "motivo",
-            "completato",
-            "attestato",
-        ]
-    }));
+    out.push_str(&line(&[
+        td_string!(language, completion.csv_family_name).to_string(),
+        td_string!(language, completion.csv_given_name).to_string(),
+        td_string!(language, completion.csv_email).to_string(),
+        td_string!(language, completion.csv_group).to_string(),
+        td_string!(language, completion.csv_percent).to_string(),
+        td_string!(language, completion.csv_rule_met).to_string(),
+        td_string!(language, completion.csv_decision).to_string(),
+        td_string!(language, completion.csv_reason).to_string(),
+        td_string!(language, completion.csv_complete).to_string(),
+        td_string!(language, completion.csv_certificate).to_string(),
+    ]));
     for u in users {
         let p = progress.get(&u.id);
         let decided = overrides.get(&u.id);
@@ -439,15 +405,28 @@ pub async fn progress_csv(
             u.email.clone(),
             membership.get(&u.id).cloned().unwrap_or_default(),
             p.map(|p| p.percent.to_string()).unwrap_or_default(),
-            yes_no(rule_met).to_owned(),
-            decided
-                .map(|o| yes_no(o.met).to_owned())
-                .unwrap_or_default(),
+            yes_no(rule_met),
+            decided.map(|o| yes_no(o.met)).unwrap_or_default(),
             decided.map(|o| o.reason.clone()).unwrap_or_default(),
-            yes_no(decided.map(|o| o.met).unwrap_or(rule_met)).to_owned(),
+            yes_no(decided.map(|o| o.met).unwrap_or(rule_met)),
             codes.get(&u.id).cloned().unwrap_or_default(),
         ]));
     }
-    let file = format!("avanzamento-edizione-{}.csv", edition.id);
+    let file = td_string!(language, completion.csv_file, id = edition.id).to_string();
     Ok((file, out))
+}
+
+/// Gives a cloned edition the source's completion rule, naming the copies of its activities.
+pub async fn copy_rule(
+    txn: &impl ConnectionTrait,
+    source: &edition::Model,
+    copy: &edition::Model,
+    copies: &HashMap<i32, i32>,
+) -> Result<(), AppError> {
+    if let Some(rule) = rule_of(source) {
+        let mut with_rule: edition::ActiveModel = copy.clone().into();
+        with_rule.completion_rule = Set(serde_json::to_string(&rule.remapped(copies)).ok());
+        with_rule.update(txn).await?;
+    }
+    Ok(())
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {super::service, crate::ssr::entry, crate::ssr::respond};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CourseSummary {
@@ -27,12 +27,14 @@ pub struct CourseWithEditions {
 
 #[server(prefix = "/api", endpoint = "list_courses")]
 pub async fn list_courses() -> Result<Vec<CourseSummary>, AppError> {
-    respond(service::list_courses().await)
+    let (state, caller) = entry::read().await?;
+    respond(service::list_courses(&state, &caller).await)
 }
 
 #[server(prefix = "/api", endpoint = "course_detail")]
 pub async fn course_detail(course_id: i32) -> Result<CourseWithEditions, AppError> {
-    respond(service::course_detail(course_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::course_detail(&state, &caller, course_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "create_course")]
@@ -48,7 +50,10 @@ pub async fn create_course(
         description,
         workload_hours,
     };
-    respond(service::create_course(form).await)
+    let (state, caller) = entry::change().await?;
+    let created = respond(service::create_course(&state, &caller, form).await)?;
+    leptos_axum::redirect(&format!("/staff/courses/{created}"));
+    Ok(created)
 }
 
 #[server(prefix = "/api", endpoint = "update_course")]
@@ -65,5 +70,6 @@ pub async fn update_course(
         description,
         workload_hours,
     };
-    respond(service::update_course(course_id, form).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::update_course(&state, &caller, course_id, form).await)
 }

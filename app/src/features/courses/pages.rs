@@ -4,11 +4,12 @@ use super::api::{CourseWithEditions, CreateCourse, UpdateCourse, course_detail, 
 use crate::domain::Field;
 use crate::domain::editions::{MAX_DESCRIPTION, MAX_WORKLOAD_HOURS};
 use crate::features::editions::api::{CreateEdition, EditionSummary};
-use crate::features::editions::pages::{StatusBadge, id_param};
 use crate::features::editions::staff_pages::EditionFields;
 use crate::i18n::*;
+use crate::ui::badges::StatusBadge;
 use crate::ui::forms::{Submit, TextArea, TextField, action_error};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice};
+use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -121,7 +122,7 @@ pub fn CoursePage() -> impl IntoView {
                 create_edition.version().get(),
             )
         },
-        |(id, _, _)| course_detail(id),
+        |(id, _, _)| found(id, course_detail),
     );
     view! {
         <Transition fallback=Loading>

@@ -4,9 +4,10 @@ use crate::domain::problem::Problems;
 use crate::domain::{Field, FieldProblem, Problem, text};
 use crate::error::AppError;
 use crate::features::editions::service::edition_summaries;
-use crate::ssr::auth::{guard, signed_in};
-use crate::ssr::db::find_or_404;
+use crate::ssr::AppState;
+use crate::ssr::auth::Caller;
 use crate::ssr::entities::{course, edition};
+use crate::ssr::scope;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -52,9 +53,11 @@ impl CourseForm {
     }
 }
 
-pub async fn list_courses() -> Result<Vec<CourseSummary>, AppError> {
-    let (state, caller) = signed_in().await?;
-    caller.require_staff()?;
+pub async fn list_courses(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<CourseSummary>, AppError> {
+    scope::staff(caller)?;
     let courses = course::Entity::find()
         .order_by_asc(course::Column::Title)
         .all(&state.db)
@@ -83,10 +86,12 @@ pub async fn list_courses() -> Result<Vec<CourseSummary>, AppError> {
         .collect())
 }
 
-pub async fn course_detail(course_id: i32) -> Result<CourseWithEditions, AppError> {
-    let (state, caller) = signed_in().await?;
-    let course = find_or_404::<course::Entity>(&state.db, course_id).await?;
-    caller.require_staff()?;
+pub async fn course_detail(
+    state: &AppState,
+    caller: &Caller,
+    course_id: i32,
+) -> Result<CourseWithEditions, AppError> {
+    let course = scope::course_as_staff(&state.db, caller, course_id).await?;
     let editions = edition::Entity::find()
         .filter(edition::Column::CourseId.eq(course.id))
         .order_by_desc(edition::Column::StartsOn)
@@ -103,9 +108,12 @@ pub async fn course_detail(course_id: i32) -> Result<CourseWithEditions, AppErro
     })
 }
 
-pub async fn create_course(form: CourseForm) -> Result<i32, AppError> {
-    let (state, caller) = guard().await?;
-    caller.require_staff()?;
+pub async fn create_course(
+    state: &AppState,
+    caller: &Caller,
+    form: CourseForm,
+) -> Result<i32, AppError> {
+    scope::staff(caller)?;
     let valid = form.parse()?;
     let now = Utc::now();
     let inserted = course::ActiveModel {
@@ -125,14 +133,16 @@ pub async fn create_course(form: CourseForm) -> Result<i32, AppError> {
         course.id = inserted.id,
         "course created"
     );
-    leptos_axum::redirect(&format!("/staff/courses/{}", inserted.id));
     Ok(inserted.id)
 }
 
-pub async fn update_course(course_id: i32, form: CourseForm) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let course = find_or_404::<course::Entity>(&state.db, course_id).await?;
-    caller.require_staff()?;
+pub async fn update_course(
+    state: &AppState,
+    caller: &Caller,
+    course_id: i32,
+    form: CourseForm,
+) -> Result<(), AppError> {
+    let course = scope::course_as_staff(&state.db, caller, course_id).await?;
     let valid = form.parse()?;
     let mut active: course::ActiveModel = course.into();
     active.code = Set(valid.code);

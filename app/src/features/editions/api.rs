@@ -1,13 +1,12 @@
 use crate::domain::editions::{EditionDates, EditionStatus, EnrolmentWindow};
-use crate::domain::enrolment::EnrolmentStatus;
-use crate::domain::paging::Page;
 use crate::error::AppError;
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::features::enrolment::api::MyEnrolment;
+
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {super::service, crate::ssr::entry, crate::ssr::respond};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditionSummary {
@@ -26,14 +25,6 @@ impl EditionSummary {
     pub fn places_left(&self) -> u64 {
         (self.capacity.max(0) as u64).saturating_sub(self.enrolled)
     }
-}
-
-/// The caller's own enrolment in an edition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MyEnrolment {
-    pub status: EnrolmentStatus,
-    /// 1-based place in the waiting list, when waiting.
-    pub position: Option<u64>,
 }
 
 /// The edition page a participant sees.
@@ -65,44 +56,23 @@ pub struct EditionForStaff {
     pub cloned_from: Option<(i32, String)>,
 }
 
-/// One line of an edition's enrolment list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnrolmentRow {
-    pub user_id: i32,
-    pub given_name: String,
-    pub family_name: String,
-    pub email: String,
-    pub school_name: String,
-    pub school_code: String,
-    pub status: EnrolmentStatus,
-    pub position: Option<u64>,
-    pub requested_at: DateTime<Utc>,
-}
-
 /// Editions taking enrolments now, for the catalogue (everybody may look).
 #[server(prefix = "/api", endpoint = "open_editions")]
 pub async fn open_editions() -> Result<Vec<EditionSummary>, AppError> {
-    respond(service::open_editions().await)
+    let (state, caller) = entry::read_public().await?;
+    respond(service::open_editions(&state, caller.as_ref()).await)
 }
 
 #[server(prefix = "/api", endpoint = "edition_page")]
 pub async fn edition_page(edition_id: i32) -> Result<EditionInfo, AppError> {
-    respond(service::edition_page(edition_id).await)
+    let (state, caller) = entry::read_public().await?;
+    respond(service::edition_page(&state, caller.as_ref(), edition_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "my_editions")]
 pub async fn my_editions() -> Result<Vec<MyEdition>, AppError> {
-    respond(service::my_editions().await)
-}
-
-#[server(prefix = "/api", endpoint = "enrol")]
-pub async fn enrol(edition_id: i32) -> Result<MyEnrolment, AppError> {
-    respond(service::enrol(edition_id).await)
-}
-
-#[server(prefix = "/api", endpoint = "withdraw")]
-pub async fn withdraw(edition_id: i32) -> Result<(), AppError> {
-    respond(service::withdraw(edition_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::my_editions(&state, &caller).await)
 }
 
 #[server(prefix = "/api", endpoint = "create_edition")]
@@ -123,7 +93,10 @@ pub async fn create_edition(
         ends_on,
         capacity,
     };
-    respond(service::create_edition(course_id, form).await)
+    let (state, caller) = entry::change().await?;
+    let created = respond(service::create_edition(&state, &caller, course_id, form).await)?;
+    leptos_axum::redirect(&format!("/staff/editions/{created}"));
+    Ok(created)
 }
 
 #[server(prefix = "/api", endpoint = "update_edition")]
@@ -144,12 +117,14 @@ pub async fn update_edition(
         ends_on,
         capacity,
     };
-    respond(service::update_edition(edition_id, form).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::update_edition(&state, &caller, edition_id, form).await)
 }
 
 #[server(prefix = "/api", endpoint = "change_edition_status")]
 pub async fn change_edition_status(edition_id: i32, status: String) -> Result<(), AppError> {
-    respond(service::change_status(edition_id, status).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::change_status(&state, &caller, edition_id, status).await)
 }
 
 #[server(prefix = "/api", endpoint = "clone_edition")]
@@ -158,21 +133,15 @@ pub async fn clone_edition(
     title: String,
     starts_on: String,
 ) -> Result<i32, AppError> {
-    respond(service::clone_edition(edition_id, title, starts_on).await)
+    let (state, caller) = entry::change().await?;
+    let created =
+        respond(service::clone_edition(&state, &caller, edition_id, title, starts_on).await)?;
+    leptos_axum::redirect(&format!("/staff/editions/{created}"));
+    Ok(created)
 }
 
 #[server(prefix = "/api", endpoint = "edition_admin")]
 pub async fn edition_admin(edition_id: i32) -> Result<EditionForStaff, AppError> {
-    respond(service::edition_admin(edition_id).await)
-}
-
-/// The enrolment list of an edition, a page at a time, searchable by name or email.
-#[server(prefix = "/api", endpoint = "enrolment_list")]
-pub async fn enrolment_list(
-    edition_id: i32,
-    search: String,
-    status: String,
-    page: u64,
-) -> Result<Page<EnrolmentRow>, AppError> {
-    respond(service::enrolment_list(edition_id, search, status, page).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::edition_admin(&state, &caller, edition_id).await)
 }

@@ -1,54 +1,20 @@
 //! What participants see: the catalogue of open editions and an edition's page.
 
-use super::api::{
-    EditionInfo, EditionSummary, Enrol, MyEnrolment, Withdraw, edition_page, open_editions,
-};
+use super::api::{EditionInfo, EditionSummary, edition_page, open_editions};
 use crate::domain::editions::{EditionStatus, EnrolmentWindow};
 use crate::domain::enrolment::{self as rules, EnrolmentStatus};
 use crate::error::AppError;
 use crate::features::activities::pages::MyActivitiesSection;
+use crate::features::enrolment::api::{Enrol, MyEnrolment, Withdraw};
 use crate::i18n::*;
+use crate::ui::badges::{EnrolmentBadge, StatusBadge};
 use crate::ui::forms::{Submit, action_error};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError};
+use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-/// The `id` route parameter; anything unreadable becomes an id no row has.
-pub fn id_param() -> Memo<i32> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or(0)
-    })
-}
-
-#[component]
-pub fn StatusBadge(status: EditionStatus) -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <span class=format!("badge status-{}", status.as_str())>{move || text::edition_status(i18n, status)}</span> }
-}
-
-#[component]
-pub fn EnrolmentBadge(mine: MyEnrolment) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <span class=format!("badge enrolment-{}", mine.status.as_str())>
-            {move || match (mine.status, mine.position) {
-                (EnrolmentStatus::Waitlisted, Some(position)) => {
-                    t_string!(i18n, enrolment.waitlisted_at, position = position).to_string()
-                }
-                (status, _) => text::enrolment_status(i18n, status),
-            }}
-        </span>
-    }
-}
-
-/// An edition in a list: course, title, dates, places.
 #[component]
 pub fn EditionCard(
     edition: EditionSummary,
@@ -127,7 +93,7 @@ pub fn EditionPageView() -> impl IntoView {
     let withdraw = ServerAction::<Withdraw>::new();
     let page = Resource::new(
         move || (id.get(), enrol.version().get(), withdraw.version().get()),
-        |(id, _, _)| edition_page(id),
+        |(id, _, _)| found(id, edition_page),
     );
     view! {
         <Transition fallback=Loading>

@@ -2,17 +2,19 @@
 
 use super::api::{
     ChangeEditionStatus, CloneEdition, EditionForStaff, EditionSummary, UpdateEdition,
-    edition_admin, enrolment_list,
+    edition_admin,
 };
-use super::pages::{StatusBadge, id_param};
 use crate::domain::Field;
 use crate::domain::editions::MAX_CAPACITY;
 use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::paging;
 use crate::error::AppError;
+use crate::features::enrolment::api::enrolment_list;
 use crate::i18n::*;
+use crate::ui::badges::StatusBadge;
 use crate::ui::forms::{Submit, TextField, action_error};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, Pagination, SuccessNotice};
+use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -74,7 +76,7 @@ pub fn EditionAdminPage() -> impl IntoView {
                 change_status.version().get(),
             )
         },
-        |(id, _, _)| edition_admin(id),
+        |(id, _, _)| found(id, edition_admin),
     );
     view! {
         <Transition fallback=Loading>
@@ -207,8 +209,8 @@ fn EnrolmentList(edition_id: i32) -> impl IntoView {
         move |(search, status, page)| enrolment_list(edition_id, search, status, page),
     );
     let link = move |page: u64| {
-        let q = urlencoding_lite(&search());
-        let s = urlencoding_lite(&status());
+        let (search, status) = (search(), status());
+        let (q, s) = (urlencoding::encode(&search), urlencoding::encode(&status));
         format!("/staff/editions/{edition_id}?q={q}&status={s}&page={page}")
     };
     let status_option = move |value: &'static str, label: String| {
@@ -281,30 +283,5 @@ fn EnrolmentList(edition_id: i32) -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-/// Percent-encodes a query value (letters, digits and `-_.~` pass through).
-pub fn urlencoding_lite(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn query_values_are_encoded() {
-        assert_eq!(
-            super::urlencoding_lite("Dell'Acqua è"),
-            "Dell%27Acqua%20%C3%A8"
-        );
-        assert_eq!(super::urlencoding_lite("a@b.it"), "a%40b.it");
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {super::service, crate::ssr::entry, crate::ssr::respond};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
@@ -85,23 +85,28 @@ pub struct MyGroup {
 
 #[server(prefix = "/api", endpoint = "load_my_groups")]
 pub async fn load_my_groups() -> Result<Vec<MyGroup>, AppError> {
-    respond(service::my_groups().await)
+    let (state, caller) = entry::read().await?;
+    respond(service::my_groups(&state, &caller).await)
 }
 
 #[server(prefix = "/api", endpoint = "load_groups_overview")]
 pub async fn load_groups_overview(edition_id: i32) -> Result<GroupsOverview, AppError> {
-    respond(service::groups_overview(edition_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::groups_overview(&state, &caller, edition_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "create_group")]
 pub async fn create_group(edition_id: i32, name: String) -> Result<i32, AppError> {
-    respond(service::create_group(edition_id, name).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::create_group(&state, &caller, edition_id, name).await)
 }
 
 /// Puts every enrolled participant without a group into new groups of about `size`.
 #[server(prefix = "/api", endpoint = "split_into_groups")]
 pub async fn split_into_groups(edition_id: i32, size: String) -> Result<u64, AppError> {
-    respond(service::split_into_groups(edition_id, size).await)
+    let (state, caller) = entry::change().await?;
+    let language = crate::ui::language::chosen_locale();
+    respond(service::split_into_groups(&state, &caller, edition_id, size, language).await)
 }
 
 #[server(prefix = "/api", endpoint = "set_group_ambassador")]
@@ -110,36 +115,46 @@ pub async fn set_group_ambassador(
     user_id: i32,
     assigned: String,
 ) -> Result<(), AppError> {
-    respond(service::set_group_ambassador(group_id, user_id, assigned).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::set_group_ambassador(&state, &caller, group_id, user_id, assigned).await)
 }
 
 /// Moves a participant to another group of the same edition; their work stays theirs.
 #[server(prefix = "/api", endpoint = "move_to_group")]
 pub async fn move_to_group(edition_id: i32, user_id: i32, group_id: i32) -> Result<(), AppError> {
-    respond(service::move_to_group(edition_id, user_id, group_id).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::move_to_group(&state, &caller, edition_id, user_id, group_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "load_group_space")]
 pub async fn load_group_space(group_id: i32) -> Result<GroupSpace, AppError> {
-    respond(service::group_space(group_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::group_space(&state, &caller, group_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "post_announcement")]
 pub async fn post_announcement(group_id: i32, body: String) -> Result<(), AppError> {
-    respond(service::post_announcement(group_id, body).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::post_announcement(&state, &caller, group_id, body).await)
 }
 
 #[server(prefix = "/api", endpoint = "start_thread")]
 pub async fn start_thread(group_id: i32, title: String, body: String) -> Result<i32, AppError> {
-    respond(service::start_thread(group_id, title, body).await)
+    let (state, caller) = entry::change().await?;
+    let (group, thread) =
+        respond(service::start_thread(&state, &caller, group_id, title, body).await)?;
+    leptos_axum::redirect(&format!("/groups/{group}/threads/{thread}"));
+    Ok(thread)
 }
 
 #[server(prefix = "/api", endpoint = "load_thread")]
 pub async fn load_thread(thread_id: i32) -> Result<ThreadView, AppError> {
-    respond(service::thread_view(thread_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::thread_view(&state, &caller, thread_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "post_reply")]
 pub async fn post_reply(thread_id: i32, body: String) -> Result<(), AppError> {
-    respond(service::post_reply(thread_id, body).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::post_reply(&state, &caller, thread_id, body).await)
 }

@@ -7,13 +7,12 @@ use super::api::{
     load_groups_overview, load_thread,
 };
 use crate::domain::Field;
-use crate::features::editions::pages::id_param;
 use crate::i18n::*;
 use crate::ui::forms::{Submit, TextArea, TextField, action_error};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, RichText, local_time};
+use crate::ui::params::{found, id_param};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn GroupsAdminPage() -> impl IntoView {
@@ -32,7 +31,7 @@ pub fn GroupsAdminPage() -> impl IntoView {
                 move_member.version().get(),
             )
         },
-        |(id, ..)| load_groups_overview(id),
+        |(id, ..)| found(id, load_groups_overview),
     );
     view! {
         <Transition fallback=Loading>
@@ -218,7 +217,7 @@ pub fn GroupSpacePage() -> impl IntoView {
     let start = ServerAction::<StartThread>::new();
     let space = Resource::new(
         move || (id.get(), announce.version().get()),
-        |(id, _)| load_group_space(id),
+        |(id, _)| found(id, load_group_space),
     );
     view! {
         <Transition fallback=Loading>
@@ -323,18 +322,11 @@ fn GroupSpaceView(
 
 #[component]
 pub fn ThreadPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("thread")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or(0)
-    });
+    let id = crate::ui::params::thread_param();
     let reply = ServerAction::<PostReply>::new();
     let thread = Resource::new(
         move || (id.get(), reply.version().get()),
-        |(id, _)| load_thread(id),
+        |(id, _)| found(id, load_thread),
     );
     view! {
         <Transition fallback=Loading>

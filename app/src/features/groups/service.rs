@@ -1,22 +1,24 @@
 use super::api::{
     GroupSpace, GroupSummary, GroupsOverview, MyGroup, Person, Post, ThreadSummary, ThreadView,
 };
-use crate::domain::enrolment::EnrolmentStatus;
 use crate::domain::problem::Problems;
-use crate::domain::scoping::{self, GroupAccess};
+use crate::domain::scoping;
 use crate::domain::{Field, text};
 use crate::error::AppError;
-use crate::ssr::auth::{Caller, guard, signed_in};
+use crate::features::enrolment::service::enrolled_ids;
+use crate::i18n::Locale;
+use crate::ssr::AppState;
+use crate::ssr::auth::Caller;
 use crate::ssr::db::{find_or_404, names, to_local};
 use crate::ssr::entities::{
-    announcement, edition, enrolment, group, group_ambassador, group_member, reply, thread, user,
+    announcement, edition, group, group_ambassador, group_member, reply, thread, user,
 };
-use crate::ssr::scope::edition_role;
+use crate::ssr::scope::{self, edition_role};
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -34,20 +36,8 @@ fn people(ids: &[i32], names: &HashMap<i32, String>) -> Vec<Person> {
     people
 }
 
-/// Enrolled participants of an edition (holding a place).
-async fn enrolled_ids(db: &impl ConnectionTrait, edition_id: i32) -> Result<Vec<i32>, AppError> {
-    Ok(enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::UserId)
-        .filter(enrolment::Column::EditionId.eq(edition_id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
-        .into_tuple()
-        .all(db)
-        .await?)
-}
-
-pub async fn my_groups() -> Result<Vec<MyGroup>, AppError> {
-    let (state, caller) = signed_in().await?;
+/// The groups the caller tutors or belongs to, those of running editions first.
+pub async fn my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>, AppError> {
     let tutored: Vec<i32> = group_ambassador::Entity::find()
         .select_only()
         .column(group_ambassador::Column::GroupId)
@@ -90,7 +80,7 @@ pub async fn my_groups() -> Result<Vec<MyGroup>, AppError> {
         let tutor = tutored.contains(&g.id);
         // A participant's group shows while they hold a place in a visible edition.
         if !tutor
-            && edition_role(&state.db, &caller, edition.id)
+            && edition_role(&state.db, caller, edition.id)
                 .await?
                 .group_access(g.id)
                 .is_none()
@@ -108,10 +98,12 @@ pub async fn my_groups() -> Result<Vec<MyGroup>, AppError> {
     Ok(mine)
 }
 
-pub async fn groups_overview(edition_id: i32) -> Result<GroupsOverview, AppError> {
-    let (state, caller) = signed_in().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
+pub async fn groups_overview(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<GroupsOverview, AppError> {
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     let groups = group::Entity::find()
         .filter(group::Column::EditionId.eq(edition.id))
         .order_by_asc(group::Column::Id)
@@ -179,10 +171,13 @@ pub async fn groups_overview(edition_id: i32) -> Result<GroupsOverview, AppError
     })
 }
 
-pub async fn create_group(edition_id: i32, name: String) -> Result<i32, AppError> {
-    let (state, caller) = guard().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
+pub async fn create_group(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+    name: String,
+) -> Result<i32, AppError> {
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     let mut problems = Problems::new();
     let Some(name) = problems.check(Field::Name, text::single_line(&name, 100)) else {
         return Err(AppError::invalid(problems.into_vec()));
@@ -199,10 +194,16 @@ pub async fn create_group(edition_id: i32, name: String) -> Result<i32, AppError
     Ok(created.id)
 }
 
-pub async fn split_into_groups(edition_id: i32, size: String) -> Result<u64, AppError> {
-    let (state, caller) = guard().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    caller.require_staff()?;
+/// Puts every enrolled participant without a group into new groups of about `size`, named
+/// in `language` (the staff member's).
+pub async fn split_into_groups(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+    size: String,
+    language: Locale,
+) -> Result<u64, AppError> {
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     let mut problems = Problems::new();
     let Some(size) = problems.check(Field::GroupSize, text::whole_number(&size, 2, 500)) else {
         return Err(AppError::invalid(problems.into_vec()));
@@ -240,7 +241,7 @@ pub async fn split_into_groups(edition_id: i32, size: String) -> Result<u64, App
     {
         let created = group::ActiveModel {
             edition_id: Set(edition.id),
-            name: Set(format!("{} {}", group_word(), existing + n as u64 + 1)),
+            name: Set(group_name(language, existing + n as u64 + 1)),
             created_at: Set(now),
             ..Default::default()
         }
@@ -267,24 +268,21 @@ pub async fn split_into_groups(edition_id: i32, size: String) -> Result<u64, App
     Ok(placed)
 }
 
-/// "Gruppo" or "Group", in the language of the staff member asking.
-fn group_word() -> &'static str {
-    use leptos_i18n::Locale as _;
-    match leptos_i18n::locale::resolve_locale::<crate::i18n::Locale>().as_str() {
-        "en" => "Group",
-        _ => "Gruppo",
-    }
+/// "Gruppo 3" or "Group 3".
+fn group_name(language: Locale, number: u64) -> String {
+    use crate::i18n::td_string;
+    td_string!(language, groups.numbered, n = number).to_string()
 }
 
 pub async fn set_group_ambassador(
+    state: &AppState,
+    caller: &Caller,
     group_id: i32,
     user_id: i32,
     assigned: String,
 ) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let group = find_or_404::<group::Entity>(&state.db, group_id).await?;
-    let ambassador = find_or_404::<user::Entity>(&state.db, user_id).await?;
-    caller.require_staff()?;
+    let group = scope::group_as_staff(&state.db, caller, group_id).await?;
+    let ambassador = scope::user_as_staff(&state.db, caller, user_id).await?;
     if assigned.trim() == "true" {
         if !ambassador.is_ambassador {
             return Err(AppError::Refused(crate::error::Refusal::NotAnAmbassador));
@@ -314,9 +312,14 @@ pub async fn set_group_ambassador(
     Ok(())
 }
 
-pub async fn move_to_group(edition_id: i32, user_id: i32, group_id: i32) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+pub async fn move_to_group(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+    user_id: i32,
+    group_id: i32,
+) -> Result<(), AppError> {
+    let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     // The group must be one of this edition's: never trust a bare id.
     let group = group::Entity::find()
         .filter(group::Column::Id.eq(group_id))
@@ -324,13 +327,10 @@ pub async fn move_to_group(edition_id: i32, user_id: i32, group_id: i32) -> Resu
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let enrolled = enrolment::Entity::find()
-        .filter(enrolment::Column::EditionId.eq(edition.id))
-        .filter(enrolment::Column::UserId.eq(user_id))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    caller.require_staff()?;
+    let enrolled =
+        crate::features::enrolment::service::enrolment_of(&state.db, edition.id, user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
     group_member::Entity::insert(group_member::ActiveModel {
         edition_id: Set(edition.id),
         user_id: Set(enrolled.user_id),
@@ -355,18 +355,6 @@ pub async fn move_to_group(edition_id: i32, user_id: i32, group_id: i32) -> Resu
     Ok(())
 }
 
-/// Loads a group through the caller's scope: outside it, the group does not exist.
-async fn group_in_scope(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    group_id: i32,
-) -> Result<(group::Model, GroupAccess), AppError> {
-    let group = find_or_404::<group::Entity>(db, group_id).await?;
-    let role = edition_role(db, caller, group.edition_id).await?;
-    let access = role.group_access(group.id).ok_or(AppError::NotFound)?;
-    Ok((group, access))
-}
-
 fn post(
     id: i32,
     author: i32,
@@ -382,9 +370,12 @@ fn post(
     }
 }
 
-pub async fn group_space(group_id: i32) -> Result<GroupSpace, AppError> {
-    let (state, caller) = signed_in().await?;
-    let (group, access) = group_in_scope(&state.db, &caller, group_id).await?;
+pub async fn group_space(
+    state: &AppState,
+    caller: &Caller,
+    group_id: i32,
+) -> Result<GroupSpace, AppError> {
+    let (group, access) = scope::group(&state.db, caller, group_id).await?;
     let edition = find_or_404::<edition::Entity>(&state.db, group.edition_id).await?;
     let tutors: Vec<i32> = group_ambassador::Entity::find()
         .select_only()
@@ -476,9 +467,13 @@ fn parse_body(body: &str) -> Result<String, AppError> {
     }
 }
 
-pub async fn post_announcement(group_id: i32, body: String) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let (group, access) = group_in_scope(&state.db, &caller, group_id).await?;
+pub async fn post_announcement(
+    state: &AppState,
+    caller: &Caller,
+    group_id: i32,
+    body: String,
+) -> Result<(), AppError> {
+    let (group, access) = scope::group(&state.db, caller, group_id).await?;
     if !access.may_announce() {
         return Err(AppError::NotAllowed);
     }
@@ -495,9 +490,15 @@ pub async fn post_announcement(group_id: i32, body: String) -> Result<(), AppErr
     Ok(())
 }
 
-pub async fn start_thread(group_id: i32, title: String, body: String) -> Result<i32, AppError> {
-    let (state, caller) = guard().await?;
-    let (group, _) = group_in_scope(&state.db, &caller, group_id).await?;
+/// Opens a discussion in a group; answers the group's and the thread's ids.
+pub async fn start_thread(
+    state: &AppState,
+    caller: &Caller,
+    group_id: i32,
+    title: String,
+    body: String,
+) -> Result<(i32, i32), AppError> {
+    let (group, _) = scope::group(&state.db, caller, group_id).await?;
     let mut problems = Problems::new();
     let title = problems.check(Field::Title, text::single_line(&title, 200));
     let body = match parse_body(&body) {
@@ -525,23 +526,15 @@ pub async fn start_thread(group_id: i32, title: String, body: String) -> Result<
     }
     .insert(&state.db)
     .await?;
-    leptos_axum::redirect(&format!("/groups/{}/threads/{}", group.id, created.id));
-    Ok(created.id)
+    Ok((group.id, created.id))
 }
 
-async fn thread_in_scope(
-    db: &impl ConnectionTrait,
+pub async fn thread_view(
+    state: &AppState,
     caller: &Caller,
     thread_id: i32,
-) -> Result<(thread::Model, group::Model), AppError> {
-    let thread = find_or_404::<thread::Entity>(db, thread_id).await?;
-    let (group, _) = group_in_scope(db, caller, thread.group_id).await?;
-    Ok((thread, group))
-}
-
-pub async fn thread_view(thread_id: i32) -> Result<ThreadView, AppError> {
-    let (state, caller) = signed_in().await?;
-    let (thread, group) = thread_in_scope(&state.db, &caller, thread_id).await?;
+) -> Result<ThreadView, AppError> {
+    let (thread, group, _) = scope::thread(&state.db, caller, thread_id).await?;
     let replies = reply::Entity::find()
         .filter(reply::Column::ThreadId.eq(thread.id))
         .order_by_asc(reply::Column::CreatedAt)
@@ -572,9 +565,13 @@ pub async fn thread_view(thread_id: i32) -> Result<ThreadView, AppError> {
     })
 }
 
-pub async fn post_reply(thread_id: i32, body: String) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let (thread, _) = thread_in_scope(&state.db, &caller, thread_id).await?;
+pub async fn post_reply(
+    state: &AppState,
+    caller: &Caller,
+    thread_id: i32,
+    body: String,
+) -> Result<(), AppError> {
+    let (thread, ..) = scope::thread(&state.db, caller, thread_id).await?;
     let body = parse_body(&body)?;
     let now = Utc::now();
     let txn = crate::ssr::db::begin(&state.db).await?;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {super::service, crate::ssr::entry, crate::ssr::respond};
 
 /// An attempt being taken: the questions without their answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,17 +95,20 @@ pub struct QuizAdmin {
 
 #[server(prefix = "/api", endpoint = "load_quiz")]
 pub async fn load_quiz(activity_id: i32) -> Result<Option<QuizView>, AppError> {
-    respond(service::quiz_view(activity_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::quiz_view(&state, &caller, activity_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "start_attempt")]
 pub async fn start_attempt(activity_id: i32) -> Result<i32, AppError> {
-    respond(service::start_attempt(activity_id).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::start_attempt(&state, &caller, activity_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "load_quiz_admin")]
 pub async fn load_quiz_admin(activity_id: i32) -> Result<QuizAdmin, AppError> {
-    respond(service::quiz_admin(activity_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::quiz_admin(&state, &caller, activity_id).await)
 }
 
 /// Adds a question (`question_id` 0) or changes one.
@@ -115,10 +118,12 @@ pub async fn save_question(
     question_id: i32,
     question: QuestionForm,
 ) -> Result<i32, AppError> {
-    respond(service::save_question(activity_id, question_id, question).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::save_question(&state, &caller, activity_id, question_id, question).await)
 }
 
 #[server(prefix = "/api", endpoint = "delete_question")]
 pub async fn delete_question(question_id: i32) -> Result<(), AppError> {
-    respond(service::delete_question(question_id).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::delete_question(&state, &caller, question_id).await)
 }

@@ -6,12 +6,13 @@ use super::api::{
     load_quiz, load_quiz_admin,
 };
 use crate::domain::Field;
+use crate::domain::outcome::{Form, Outcome};
 use crate::domain::quiz::{QuestionForm, ReviewPolicy, Shape};
 use crate::error::{AppError, QuizRefusal, Refusal};
-use crate::features::editions::pages::id_param;
 use crate::i18n::*;
 use crate::ui::forms::{Submit, TextArea, TextField, action_error};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice, local_time};
+use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -42,14 +43,17 @@ pub fn QuizSection(activity_id: i32) -> impl IntoView {
 fn QuizPanel(quiz: QuizView, start: ServerAction<StartAttempt>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let outcome = query.read_untracked().get("quiz");
+    let outcome = query
+        .read_untracked()
+        .get(Form::Quiz.key())
+        .and_then(|code| Outcome::parse(&code));
     let start_error = action_error(start);
     let settings = quiz.settings;
     let activity_id = quiz.activity_id;
-    let notice = outcome.map(|code| match code.as_str() {
-        "submitted" => view! { <SuccessNotice>{t!(i18n, quiz.submitted)}</SuccessNotice> }.into_any(),
-        "too_late" => view! { <div class="notice error" role="alert">{move || text::refusal(i18n, Refusal::Quiz(QuizRefusal::TooLate))}</div> }.into_any(),
-        "failed" => view! { <div class="notice error" role="alert">{move || text::error(i18n, &AppError::Internal)}</div> }.into_any(),
+    let notice = outcome.map(|outcome| match outcome {
+        Outcome::Submitted => view! { <SuccessNotice>{t!(i18n, quiz.submitted)}</SuccessNotice> }.into_any(),
+        Outcome::TooLate => view! { <div class="notice error" role="alert">{move || text::refusal(i18n, Refusal::Quiz(QuizRefusal::TooLate))}</div> }.into_any(),
+        Outcome::Failed => view! { <div class="notice error" role="alert">{move || text::error(i18n, &AppError::Internal)}</div> }.into_any(),
         _ => view! { <div class="notice error" role="alert">{move || text::refusal(i18n, Refusal::Quiz(QuizRefusal::AlreadySubmitted))}</div> }.into_any(),
     });
     let attempts_text = move || match settings.max_attempts {
@@ -209,7 +213,7 @@ pub fn QuizAdminPage() -> impl IntoView {
     let delete = ServerAction::<DeleteQuestion>::new();
     let data = Resource::new(
         move || (id.get(), save.version().get(), delete.version().get()),
-        |(id, ..)| load_quiz_admin(id),
+        |(id, ..)| found(id, load_quiz_admin),
     );
     view! {
         <Transition fallback=Loading>

@@ -2,19 +2,17 @@ use super::api::{
     AttemptRow, PastAttempt, QuestionResult, QuestionRow, QuizAdmin, QuizView, RunningAttempt,
     Score,
 };
-use crate::domain::activities::ActivityKind;
 use crate::domain::quiz::{
     self, Answer, Question, QuestionForTaker, QuestionForm, QuizSettings, ReviewPolicy,
     StartRefusal,
 };
-use crate::domain::scoping::EditionRole;
 use crate::error::{AppError, QuizRefusal, Refusal};
 use crate::features::activities::service::quiz_settings;
 use crate::ssr::AppState;
-use crate::ssr::auth::{Caller, guard, signed_in};
+use crate::ssr::auth::Caller;
 use crate::ssr::db::{find_or_404, names, to_local};
-use crate::ssr::entities::{activity, edition, quiz_attempt, quiz_question};
-use crate::ssr::scope::edition_role;
+use crate::ssr::entities::{activity, quiz_attempt, quiz_question};
+use crate::ssr::scope::{self, InEdition};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
@@ -26,17 +24,8 @@ fn refused(refusal: QuizRefusal) -> AppError {
     AppError::Refused(Refusal::Quiz(refusal))
 }
 
-/// A quiz activity with its settings, or "not found".
-async fn quiz_activity(
-    db: &impl ConnectionTrait,
-    activity_id: i32,
-) -> Result<(activity::Model, QuizSettings), AppError> {
-    let model = find_or_404::<activity::Entity>(db, activity_id).await?;
-    if ActivityKind::parse(&model.kind) != Some(ActivityKind::Quiz) {
-        return Err(AppError::NotFound);
-    }
-    let settings = quiz_settings(&model).unwrap_or_default();
-    Ok((model, settings))
+fn settings_of(quiz: &activity::Model) -> QuizSettings {
+    quiz_settings(quiz).unwrap_or_default()
 }
 
 async fn questions_of(
@@ -183,14 +172,21 @@ async fn attempts_of(
         .await?)
 }
 
-pub async fn quiz_view(activity_id: i32) -> Result<Option<QuizView>, AppError> {
-    let (state, caller) = signed_in().await?;
-    let (activity, settings) = quiz_activity(&state.db, activity_id).await?;
-    match edition_role(&state.db, &caller, activity.edition_id).await? {
-        EditionRole::Outsider => return Err(AppError::NotFound),
-        EditionRole::Participant { .. } => {}
-        _ => return Ok(None),
+/// The quiz as its participant sees it; `None` for staff and ambassadors (who take none).
+pub async fn quiz_view(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<Option<QuizView>, AppError> {
+    let InEdition {
+        object: activity,
+        role,
+        ..
+    } = scope::quiz(&state.db, caller, activity_id).await?;
+    if !role.is_participant() {
+        return Ok(None);
     }
+    let settings = settings_of(&activity);
     let now = Utc::now();
     let questions = questions_of(&state.db, activity.id).await?;
     let attempts = attempts_of(&state.db, activity.id, caller.id).await?;
@@ -246,14 +242,20 @@ pub async fn quiz_view(activity_id: i32) -> Result<Option<QuizView>, AppError> {
     }))
 }
 
-pub async fn start_attempt(activity_id: i32) -> Result<i32, AppError> {
-    let (state, caller) = guard().await?;
-    let (activity, settings) = quiz_activity(&state.db, activity_id).await?;
-    match edition_role(&state.db, &caller, activity.edition_id).await? {
-        EditionRole::Outsider => return Err(AppError::NotFound),
-        EditionRole::Participant { .. } => {}
-        _ => return Err(AppError::NotAllowed),
+pub async fn start_attempt(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<i32, AppError> {
+    let InEdition {
+        object: activity,
+        role,
+        ..
+    } = scope::quiz(&state.db, caller, activity_id).await?;
+    if !role.is_participant() {
+        return Err(AppError::NotAllowed);
     }
+    let settings = settings_of(&activity);
     let now = Utc::now();
     if questions_of(&state.db, activity.id).await?.is_empty() {
         return Err(refused(QuizRefusal::NoQuestions));
@@ -316,17 +318,13 @@ pub async fn submit_attempt(
     version: i32,
     fields: &[(String, String)],
 ) -> Result<(i32, Submitted), AppError> {
-    let attempt = find_or_404::<quiz_attempt::Entity>(&state.db, attempt_id).await?;
-    if attempt.user_id != caller.id {
-        return Err(AppError::NotFound);
-    }
-    let (activity, settings) = quiz_activity(&state.db, attempt.activity_id).await?;
-    if !matches!(
-        edition_role(&state.db, caller, activity.edition_id).await?,
-        EditionRole::Participant { .. }
-    ) {
-        return Err(AppError::NotFound);
-    }
+    let (
+        attempt,
+        InEdition {
+            object: activity, ..
+        },
+    ) = scope::attempt_as_owner(&state.db, caller, attempt_id).await?;
+    let settings = settings_of(&activity);
     let questions = questions_of(&state.db, activity.id).await?;
     let answers = quiz::answers_from_form(&questions, fields);
     let answers_json = serde_json::to_string(&answers).unwrap_or_default();
@@ -419,20 +417,16 @@ pub async fn submit_attempt(
     Ok((activity.id, Submitted::Recorded))
 }
 
-async fn staff_quiz(
-    db: &impl ConnectionTrait,
+pub async fn quiz_admin(
+    state: &AppState,
     caller: &Caller,
     activity_id: i32,
-) -> Result<(activity::Model, QuizSettings), AppError> {
-    let found = quiz_activity(db, activity_id).await?;
-    caller.require_staff()?;
-    Ok(found)
-}
-
-pub async fn quiz_admin(activity_id: i32) -> Result<QuizAdmin, AppError> {
-    let (state, caller) = signed_in().await?;
-    let (activity, settings) = staff_quiz(&state.db, &caller, activity_id).await?;
-    let edition = find_or_404::<edition::Entity>(&state.db, activity.edition_id).await?;
+) -> Result<QuizAdmin, AppError> {
+    let activity = scope::quiz_as_staff(&state.db, caller, activity_id).await?;
+    let settings = settings_of(&activity);
+    let edition =
+        find_or_404::<crate::ssr::entities::edition::Entity>(&state.db, activity.edition_id)
+            .await?;
     let questions = questions_of(&state.db, activity.id).await?;
     let attempts = quiz_attempt::Entity::find()
         .filter(quiz_attempt::Column::ActivityId.eq(activity.id))
@@ -494,18 +488,20 @@ pub async fn quiz_admin(activity_id: i32) -> Result<QuizAdmin, AppError> {
     })
 }
 
+/// Adds a question to a quiz (`question_id` 0) or changes one of its questions.
 pub async fn save_question(
+    state: &AppState,
+    caller: &Caller,
     activity_id: i32,
     question_id: i32,
     form: QuestionForm,
 ) -> Result<i32, AppError> {
-    let (state, caller) = guard().await?;
-    let (activity, _) = staff_quiz(&state.db, &caller, activity_id).await?;
+    let activity = scope::quiz_as_staff(&state.db, caller, activity_id).await?;
     let question = form.parse().map_err(AppError::invalid)?;
     let kind = serde_json::to_string(&question.kind).map_err(|_| AppError::Internal)?;
     if question_id != 0 {
-        let existing = find_or_404::<quiz_question::Entity>(&state.db, question_id).await?;
-        if existing.activity_id != activity.id {
+        let (existing, quiz) = scope::question_as_staff(&state.db, caller, question_id).await?;
+        if quiz.id != activity.id {
             return Err(AppError::NotFound);
         }
         let mut active: quiz_question::ActiveModel = existing.into();
@@ -535,10 +531,12 @@ pub async fn save_question(
     Ok(created.id)
 }
 
-pub async fn delete_question(question_id: i32) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let question = find_or_404::<quiz_question::Entity>(&state.db, question_id).await?;
-    staff_quiz(&state.db, &caller, question.activity_id).await?;
+pub async fn delete_question(
+    state: &AppState,
+    caller: &Caller,
+    question_id: i32,
+) -> Result<(), AppError> {
+    let (question, _) = scope::question_as_staff(&state.db, caller, question_id).await?;
     question.delete(&state.db).await?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {super::service, crate::ssr::entry, crate::ssr::respond};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachedFile {
@@ -75,12 +75,14 @@ pub struct SubmissionReview {
 
 #[server(prefix = "/api", endpoint = "load_my_work")]
 pub async fn load_my_work(activity_id: i32) -> Result<Option<MyWork>, AppError> {
-    respond(service::my_work(activity_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::my_work(&state, &caller, activity_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "load_submission")]
 pub async fn load_submission(submission_id: i32) -> Result<SubmissionReview, AppError> {
-    respond(service::submission_review(submission_id).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::submission_review(&state, &caller, submission_id).await)
 }
 
 /// Accepts a version, or asks for a revision with feedback.
@@ -90,5 +92,6 @@ pub async fn review_submission(
     decision: String,
     feedback: String,
 ) -> Result<(), AppError> {
-    respond(service::review(submission_id, decision, feedback).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::review(&state, &caller, submission_id, decision, feedback).await)
 }

@@ -6,27 +6,18 @@ use super::api::{
 };
 use crate::domain::Field;
 use crate::domain::activities::ActivityKind;
-use crate::domain::submissions::{Design, SubmissionRefusal, SubmissionStatus};
+use crate::domain::outcome::{Form, Outcome};
+use crate::domain::submissions::{Design, SubmissionRefusal};
 use crate::error::AppError;
-use crate::features::editions::pages::id_param;
 use crate::i18n::*;
+use crate::ui::badges::SubmissionStatusBadge;
 use crate::ui::forms::{Submit, TextArea, TextField, action_error};
 use crate::ui::messages::{ErrorNotice, Loading, PageError, SuccessNotice, local_time};
+use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-#[component]
-pub fn SubmissionStatusBadge(status: SubmissionStatus) -> impl IntoView {
-    let i18n = use_i18n();
-    let tone = match status {
-        SubmissionStatus::Accepted => "done",
-        SubmissionStatus::NeedsRevision => "attention",
-        _ => "pending",
-    };
-    view! { <span class=format!("badge state-{tone}")>{move || text::submission_status(i18n, status)}</span> }
-}
 
 /// The parts of a design exercise, in the order they are asked.
 fn design_parts(design: &Design) -> [(Field, String); 7] {
@@ -99,20 +90,23 @@ fn WorkView(work: MyWork) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     // A "handed in" notice left in the address is stale once the version has been reviewed.
-    let outcome = query.read_untracked().get("work").filter(|code| {
-        code != "handed_in" || work.locked == Some(SubmissionRefusal::AwaitingReview)
-    });
-    let notice = outcome.clone().map(|code| {
-        let good = matches!(code.as_str(), "saved" | "handed_in");
-        let message = text::work_outcome(i18n, &code, work.max_file_mb);
-        if good {
+    let outcome = query
+        .read_untracked()
+        .get(Form::Work.key())
+        .and_then(|code| Outcome::parse(&code))
+        .filter(|outcome| {
+            *outcome != Outcome::HandedIn || work.locked == Some(SubmissionRefusal::AwaitingReview)
+        });
+    let notice = outcome.map(|outcome| {
+        let message = text::work_outcome(i18n, outcome, work.max_file_mb);
+        if outcome.is_success() {
             view! { <SuccessNotice>{message}</SuccessNotice> }.into_any()
         } else {
             view! { <div class="notice error" role="alert">{message}</div> }.into_any()
         }
     });
     // The fields that stop a hand-in are marked once the participant has tried.
-    let missing = (outcome.as_deref() == Some("incomplete") && !work.missing.is_empty())
+    let missing = (outcome == Some(Outcome::Incomplete) && !work.missing.is_empty())
         .then(|| AppError::Invalid(work.missing.clone()));
     let error = Signal::stored(missing);
     let draft = work.draft.clone();
@@ -200,7 +194,7 @@ pub fn SubmissionPage() -> impl IntoView {
     let review = ServerAction::<ReviewSubmission>::new();
     let page = Resource::new(
         move || (id.get(), review.version().get()),
-        |(id, _)| load_submission(id),
+        |(id, _)| found(id, load_submission),
     );
     view! {
         <Suspense fallback=Loading>

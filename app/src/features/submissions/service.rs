@@ -1,16 +1,13 @@
 use super::api::{AttachedFile, MyWork, ReviewView, SubmissionReview, VersionView};
 use crate::domain::activities::ActivityKind;
-use crate::domain::scoping::EditionRole;
-use crate::domain::submissions::{
-    self, Design, FileType, SubmissionRefusal, SubmissionStatus, UploadProblem,
-};
+use crate::domain::submissions::{self, Design, FileType, SubmissionRefusal, SubmissionStatus};
 use crate::domain::{Field, FieldProblem, Problem, text};
 use crate::error::{AppError, Refusal};
 use crate::ssr::AppState;
-use crate::ssr::auth::{Caller, guard, signed_in};
-use crate::ssr::db::{find_or_404, names, to_local};
-use crate::ssr::entities::{activity, edition, group, group_member, submission};
-use crate::ssr::scope::edition_role;
+use crate::ssr::auth::Caller;
+use crate::ssr::db::{names, to_local};
+use crate::ssr::entities::{activity, group, submission};
+use crate::ssr::scope::{self, InEdition, SubmissionInScope};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -104,14 +101,19 @@ fn design_of(model: &submission::Model) -> Design {
         .unwrap_or_default()
 }
 
-pub async fn my_work(activity_id: i32) -> Result<Option<MyWork>, AppError> {
-    let (state, caller) = signed_in().await?;
-    let activity = find_or_404::<activity::Entity>(&state.db, activity_id).await?;
-    let role = edition_role(&state.db, &caller, activity.edition_id).await?;
-    if !role.takes_part() {
-        return Err(AppError::NotFound);
-    }
-    let (Some(kind), EditionRole::Participant { .. }) = (kind_of(&activity), &role) else {
+/// The caller's own work on an activity; `None` for activities without work to hand in, and
+/// for staff and ambassadors (who have none).
+pub async fn my_work(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<Option<MyWork>, AppError> {
+    let InEdition {
+        object: activity,
+        role,
+        ..
+    } = scope::activity(&state.db, caller, activity_id).await?;
+    let (Some(kind), true) = (kind_of(&activity), role.is_participant()) else {
         return Ok(None);
     };
     let mut all = versions_of(&state.db, activity.id, caller.id).await?;
@@ -188,14 +190,15 @@ pub async fn save_work(
     form: WorkForm,
     file: Option<(String, Vec<u8>)>,
 ) -> Result<WorkSaved, AppError> {
-    let activity = find_or_404::<activity::Entity>(&state.db, activity_id).await?;
-    let role = edition_role(&state.db, caller, activity.edition_id).await?;
-    let kind = match (&role, kind_of(&activity)) {
-        (EditionRole::Outsider, _) => return Err(AppError::NotFound),
-        (EditionRole::Participant { .. }, Some(kind)) => kind,
-        (EditionRole::Participant { .. }, None) => return Err(AppError::NotFound),
-        _ => return Err(AppError::NotAllowed),
-    };
+    let InEdition {
+        object: activity,
+        role,
+        ..
+    } = scope::activity(&state.db, caller, activity_id).await?;
+    let kind = kind_of(&activity).ok_or(AppError::NotFound)?;
+    if !role.is_participant() {
+        return Err(AppError::NotAllowed);
+    }
     let now = Utc::now();
     if activity.opens_at.is_some_and(|opens| now < opens) {
         return Err(refused(SubmissionRefusal::NotOpenYet));
@@ -370,54 +373,27 @@ async fn write_version(
     Ok((outcome, replaced))
 }
 
-/// Loads a version through the caller's scope: the participant themself, the ambassadors of
-/// their group, staff.
-async fn submission_in_scope(
-    db: &impl ConnectionTrait,
+pub async fn submission_review(
+    state: &AppState,
     caller: &Caller,
     submission_id: i32,
-) -> Result<
-    (
-        submission::Model,
-        activity::Model,
-        edition::Model,
-        EditionRole,
-        Option<i32>,
-    ),
-    AppError,
-> {
-    let model = find_or_404::<submission::Entity>(db, submission_id).await?;
-    let activity = find_or_404::<activity::Entity>(db, model.activity_id).await?;
-    let edition = find_or_404::<edition::Entity>(db, activity.edition_id).await?;
-    let role = edition_role(db, caller, edition.id).await?;
-    let group = group_member::Entity::find_by_id((edition.id, model.user_id))
-        .one(db)
-        .await?
-        .map(|m| m.group_id);
-    let own = model.user_id == caller.id;
-    // Drafts are the participant's own until handed in.
-    let visible =
-        role.may_follow(group, own) && (own || status_of(&model) != SubmissionStatus::Draft);
-    if !visible {
-        return Err(AppError::NotFound);
-    }
-    Ok((model, activity, edition, role, group))
-}
-
-pub async fn submission_review(submission_id: i32) -> Result<SubmissionReview, AppError> {
-    let (state, caller) = signed_in().await?;
-    let (model, activity, edition, role, group_id) =
-        submission_in_scope(&state.db, &caller, submission_id).await?;
+) -> Result<SubmissionReview, AppError> {
+    let SubmissionInScope {
+        submission: model,
+        activity,
+        edition,
+        role,
+        group: group_id,
+    } = scope::submission(&state.db, caller, submission_id).await?;
     let kind = kind_of(&activity).ok_or(AppError::NotFound)?;
     let versions: Vec<submission::Model> = versions_of(&state.db, activity.id, model.user_id)
         .await?
         .into_iter()
         .filter(|v| status_of(v) != SubmissionStatus::Draft)
         .collect();
-    let tutor = matches!(role, EditionRole::Staff | EditionRole::Ambassador { .. });
     let waiting = versions
         .first()
-        .filter(|v| tutor && status_of(v) == SubmissionStatus::Submitted)
+        .filter(|v| role.follows_participants() && status_of(v) == SubmissionStatus::Submitted)
         .map(|v| v.id);
     let participant = names(&state.db, [model.user_id])
         .await?
@@ -444,16 +420,18 @@ pub async fn submission_review(submission_id: i32) -> Result<SubmissionReview, A
 }
 
 pub async fn review(
+    state: &AppState,
+    caller: &Caller,
     submission_id: i32,
     decision: String,
     feedback: String,
 ) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let (model, activity, edition, role, _group) =
-        submission_in_scope(&state.db, &caller, submission_id).await?;
-    if !matches!(role, EditionRole::Staff | EditionRole::Ambassador { .. }) {
-        return Err(AppError::NotAllowed);
-    }
+    let SubmissionInScope {
+        submission: model,
+        activity,
+        edition,
+        ..
+    } = scope::submission_as_reviewer(&state.db, caller, submission_id).await?;
     let (decision, feedback) =
         submissions::parse_review(&decision, &feedback).map_err(AppError::invalid)?;
     // Only a version still waiting is judged: a second reviewer (or a second click) finds
@@ -517,7 +495,9 @@ pub async fn file_for(
     caller: &Caller,
     submission_id: i32,
 ) -> Result<(String, FileType, Vec<u8>), AppError> {
-    let (model, ..) = submission_in_scope(&state.db, caller, submission_id).await?;
+    let model = scope::submission(&state.db, caller, submission_id)
+        .await?
+        .submission;
     let (Some(key), Some(file_type)) = (
         model.file_key.as_deref(),
         model.file_type.as_deref().and_then(FileType::parse),
@@ -539,13 +519,4 @@ pub async fn file_for(
         file_type,
         bytes,
     ))
-}
-
-/// An upload problem as the short code the work form's page is sent back with.
-pub fn upload_code(problem: UploadProblem) -> &'static str {
-    match problem {
-        UploadProblem::Empty => "empty_file",
-        UploadProblem::TooLarge { .. } => "too_large",
-        UploadProblem::TypeNotAllowed => "file_type",
-    }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::ssr::respond};
+use {super::service, crate::ssr::entry, crate::ssr::respond};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRow {
@@ -21,11 +21,13 @@ pub struct UserRow {
 
 #[server(prefix = "/api", endpoint = "list_users")]
 pub async fn list_users(search: String, page: u64) -> Result<Page<UserRow>, AppError> {
-    respond(service::list_users(search, page).await)
+    let (state, caller) = entry::read().await?;
+    respond(service::list_users(&state, &caller, search, page).await)
 }
 
 /// Grants (`granted = "true"`) or removes a role.
 #[server(prefix = "/api", endpoint = "set_role")]
 pub async fn set_role(user_id: i32, role: String, granted: String) -> Result<(), AppError> {
-    respond(service::set_role(user_id, role, granted).await)
+    let (state, caller) = entry::change().await?;
+    respond(service::set_role(&state, &caller, user_id, role, granted).await)
 }

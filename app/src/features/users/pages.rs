@@ -2,7 +2,6 @@
 
 use super::api::{SetRole, UserRow, list_users};
 use crate::domain::paging;
-use crate::features::editions::staff_pages::urlencoding_lite;
 use crate::i18n::*;
 use crate::ui::forms::action_error;
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, Pagination};
@@ -22,8 +21,12 @@ pub fn UsersPage() -> impl IntoView {
         move || (search(), page(), set_role.version().get()),
         |(search, page, _)| list_users(search, page),
     );
-    let link =
-        move |page: u64| format!("/staff/users?q={}&page={page}", urlencoding_lite(&search()));
+    let link = move |page: u64| {
+        format!(
+            "/staff/users?q={}&page={page}",
+            urlencoding::encode(&search())
+        )
+    };
     view! {
         <Title text=move || t_string!(i18n, users.title)/>
         <header class="page-header">

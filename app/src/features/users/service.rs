@@ -2,18 +2,24 @@ use super::api::UserRow;
 use crate::domain::paging::{self, DEFAULT_PAGE_SIZE, Page};
 use crate::domain::roles::{self, Role};
 use crate::error::{AppError, Refusal};
-use crate::ssr::auth::{guard, signed_in};
-use crate::ssr::db::{find_or_404, search_condition};
+use crate::ssr::AppState;
+use crate::ssr::auth::Caller;
+use crate::ssr::db::search_condition;
 use crate::ssr::entities::user;
+use crate::ssr::scope;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 
-pub async fn list_users(search: String, page: u64) -> Result<Page<UserRow>, AppError> {
-    let (state, caller) = signed_in().await?;
-    caller.require_staff()?;
+pub async fn list_users(
+    state: &AppState,
+    caller: &Caller,
+    search: String,
+    page: u64,
+) -> Result<Page<UserRow>, AppError> {
+    scope::staff(caller)?;
     let mut query = user::Entity::find().filter(user::Column::ActivityStatus.ne("anonymised"));
     query = query.filter(search_condition(
         &search,
@@ -56,10 +62,14 @@ pub async fn list_users(search: String, page: u64) -> Result<Page<UserRow>, AppE
     })
 }
 
-pub async fn set_role(user_id: i32, role: String, granted: String) -> Result<(), AppError> {
-    let (state, caller) = guard().await?;
-    let target = find_or_404::<user::Entity>(&state.db, user_id).await?;
-    caller.require_staff()?;
+pub async fn set_role(
+    state: &AppState,
+    caller: &Caller,
+    user_id: i32,
+    role: String,
+    granted: String,
+) -> Result<(), AppError> {
+    let target = scope::user_as_staff(&state.db, caller, user_id).await?;
     let role = Role::parse(role.trim()).ok_or(AppError::NotFound)?;
     let granted = granted.trim() == "true";
     roles::check_role_change(caller.id, target.id, role, granted)

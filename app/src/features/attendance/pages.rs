@@ -4,11 +4,12 @@
 use super::api::{
     ApplyImport, AttendanceSheet, ImportPreview, SaveAttendance, load_attendance, load_import,
 };
-use crate::domain::attendance::matching::Outcome;
-use crate::features::editions::pages::id_param;
+use crate::domain::attendance::matching::Outcome as Match;
+use crate::domain::outcome::{Form, Outcome};
 use crate::i18n::*;
 use crate::ui::forms::{Submit, action_error};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice};
+use crate::ui::params::{found, id_param};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -19,7 +20,7 @@ pub fn AttendancePage() -> impl IntoView {
     let save = ServerAction::<SaveAttendance>::new();
     let sheet = Resource::new(
         move || (id.get(), save.version().get()),
-        |(id, _)| load_attendance(id),
+        |(id, _)| found(id, load_attendance),
     );
     view! {
         <Transition fallback=Loading>
@@ -40,7 +41,12 @@ fn AttendanceView(sheet: AttendanceSheet, save: ServerAction<SaveAttendance>) ->
     let saved = move || matches!(save.value().get(), Some(Ok(_)));
     let query = use_query_map();
     // The upload route redirects back here with ?report=… when a file could not be read.
-    let upload_problem = move || query.read().get("report");
+    let upload_problem = move || {
+        query
+            .read()
+            .get(Form::Report.key())
+            .map(|code| Outcome::parse(&code).unwrap_or(Outcome::Missing))
+    };
     let activity_id = sheet.activity_id;
     let required = sheet.required_minutes;
     view! {
@@ -57,7 +63,7 @@ fn AttendanceView(sheet: AttendanceSheet, save: ServerAction<SaveAttendance>) ->
                 <h2 id="import-heading">{t!(i18n, attendance.import)}</h2>
                 <p class="hint">{t!(i18n, attendance.import_explainer)}</p>
                 {move || upload_problem().map(|problem| view! {
-                    <div class="notice error" role="alert">{crate::ui::text::upload_problem(i18n, &problem)}</div>
+                    <div class="notice error" role="alert">{crate::ui::text::upload_problem(i18n, problem)}</div>
                 })}
                 <form method="post" action=format!("/attendance-imports?activity_id={activity_id}") enctype="multipart/form-data">
                     <div class="field">
@@ -124,7 +130,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
     let apply = ServerAction::<ApplyImport>::new();
     let preview = Resource::new(
         move || (id.get(), apply.version().get()),
-        |(id, _)| load_import(id),
+        |(id, _)| found(id, load_import),
     );
     view! {
         <Transition fallback=Loading>
@@ -160,12 +166,12 @@ fn PreviewView(preview: ImportPreview, apply: ServerAction<ApplyImport>) -> impl
     let ambiguous = preview
         .rows
         .iter()
-        .filter(|r| matches!(r.outcome, Outcome::Ambiguous(_)))
+        .filter(|r| matches!(r.outcome, Match::Ambiguous(_)))
         .count();
     let unmatched = preview
         .rows
         .iter()
-        .filter(|r| r.outcome == Outcome::Unmatched)
+        .filter(|r| r.outcome == Match::Unmatched)
         .count();
     let import_id = preview.import_id;
     view! {
@@ -198,10 +204,10 @@ fn PreviewView(preview: ImportPreview, apply: ServerAction<ApplyImport>) -> impl
                 <tbody>
                     {preview.rows.into_iter().map(|row| {
                         let (class, outcome) = match &row.outcome {
-                            Outcome::ByEmail(id) => ("matched", format!("✓ {}", name(*id))),
-                            Outcome::ByName(id) => ("matched", format!("✓ {} ({})", name(*id), t_string!(i18n, attendance.by_name))),
-                            Outcome::Ambiguous(ids) => ("ambiguous", format!("? {}", ids.iter().map(|id| name(*id)).collect::<Vec<_>>().join(" / "))),
-                            Outcome::Unmatched => ("unmatched", format!("✗ {}", t_string!(i18n, attendance.unmatched_one))),
+                            Match::ByEmail(id) => ("matched", format!("✓ {}", name(*id))),
+                            Match::ByName(id) => ("matched", format!("✓ {} ({})", name(*id), t_string!(i18n, attendance.by_name))),
+                            Match::Ambiguous(ids) => ("ambiguous", format!("? {}", ids.iter().map(|id| name(*id)).collect::<Vec<_>>().join(" / "))),
+                            Match::Unmatched => ("unmatched", format!("✗ {}", t_string!(i18n, attendance.unmatched_one))),
                         };
                         view! {
                             <tr class=class>

@@ -1,0 +1,76 @@
+//! How a server function starts. It resolves the caller here, once, and hands
+//! `(&AppState, &Caller)` to its service; services never read the request themselves, so they
+//! can be called (and tested) without one. The plain axum routes have the same checks as
+//! extractors (`server::extract`).
+//!
+//! - [`change`]: signed in, then the request must come from our own pages (cross-site forgery);
+//! - [`read`]: signed in (reads change nothing, so no origin check: they also run while a page
+//!   is rendered on the server, where the page request has no `Origin`);
+//! - [`read_public`]: anyone, signed in or not;
+//! - [`change_public`]: sign-up, sign-in, the language switch: the origin check alone (it stops
+//!   a foreign site from signing a victim into the attacker's account).
+//!
+//! Scope, role and state follow in the service, through the loaders of [`super::scope`].
+//! An error here also sets the response status, as [`super::respond`] does for the service's.
+
+use super::auth::{Caller, caller_of, check_origin, request_parts};
+use super::state::{AppState, state};
+use crate::error::AppError;
+
+/// For server functions that change something: signed in → request origin.
+pub async fn change() -> Result<(AppState, Caller), AppError> {
+    super::respond(
+        async {
+            let state = state()?;
+            let parts = request_parts()?;
+            let caller = caller_of(&state, &parts)
+                .await?
+                .ok_or(AppError::NotSignedIn)?;
+            check_origin(&parts, &state.settings)?;
+            Ok((state, caller))
+        }
+        .await,
+    )
+}
+
+/// For server functions that only read, for a signed-in user.
+pub async fn read() -> Result<(AppState, Caller), AppError> {
+    super::respond(
+        async {
+            let state = state()?;
+            let parts = request_parts()?;
+            let caller = caller_of(&state, &parts)
+                .await?
+                .ok_or(AppError::NotSignedIn)?;
+            Ok((state, caller))
+        }
+        .await,
+    )
+}
+
+/// For reads open to everybody, which may show more to a signed-in user.
+pub async fn read_public() -> Result<(AppState, Option<Caller>), AppError> {
+    super::respond(
+        async {
+            let state = state()?;
+            let parts = request_parts()?;
+            let caller = caller_of(&state, &parts).await?;
+            Ok((state, caller))
+        }
+        .await,
+    )
+}
+
+/// For changes anyone may ask for (sign-up, sign-in, the language): the origin check alone.
+pub async fn change_public() -> Result<(AppState, Option<Caller>), AppError> {
+    super::respond(
+        async {
+            let state = state()?;
+            let parts = request_parts()?;
+            check_origin(&parts, &state.settings)?;
+            let caller = caller_of(&state, &parts).await?;
+            Ok((state, caller))
+        }
+        .await,
+    )
+}
