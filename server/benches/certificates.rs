@@ -63,7 +63,7 @@ async fn main() {
         starts_on: Set(day(2)),
         ends_on: Set(day(30)),
         capacity: Set(PARTICIPANTS + 100),
-        status: Set("closed".into()),
+        status: Set(app::domain::editions::EditionStatus::Closed),
         enrolment_version: Set(0),
         cloned_from_id: Set(None),
         completion_rule: Set(rule),
@@ -94,8 +94,8 @@ async fn main() {
                 locale: Set("it".into()),
                 is_ambassador: Set(false),
                 is_staff: Set(false),
-                registration_status: Set("validated".into()),
-                activity_status: Set("active".into()),
+                registration_status: Set(app::domain::account::RegistrationStatus::Validated),
+                account_state: Set(app::domain::account::AccountState::Active),
                 created_at: Set(now),
                 ..Default::default()
             }
@@ -115,7 +115,7 @@ async fn main() {
             .map(|u| enrolment::ActiveModel {
                 edition_id: Set(edition.id),
                 user_id: Set(*u),
-                status: Set("enrolled".into()),
+                status: Set(app::domain::enrolment::EnrolmentStatus::Enrolled),
                 requested_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()

@@ -3,6 +3,7 @@
 //! runs). Run with `cargo xtask bench`.
 
 use app::domain::completion::{Requirement, Rule};
+use app::domain::submissions::SubmissionStatus;
 use app::ssr::entities::{
     activity, attendance, course, edition, enrolment, material_view, quiz_attempt, submission, user,
 };
@@ -54,7 +55,7 @@ async fn main() {
         starts_on: Set(day(2)),
         ends_on: Set(day(30)),
         capacity: Set(PARTICIPANTS + 100),
-        status: Set("running".into()),
+        status: Set(app::domain::editions::EditionStatus::Running),
         enrolment_version: Set(0),
         cloned_from_id: Set(None),
         created_at: Set(now),
@@ -84,7 +85,7 @@ async fn main() {
         let created = activity::ActiveModel {
             edition_id: Set(edition.id),
             position: Set(i as i32 + 1),
-            kind: Set((*kind).into()),
+            kind: Set(app::domain::activities::ActivityKind::parse(kind).expect("kind")),
             title: Set(format!("Attività {i}")),
             description: Set(String::new()),
             estimated_minutes: Set(120),
@@ -92,7 +93,9 @@ async fn main() {
             starts_at: Set(webinar.then(|| now - TimeDelta::days(10 - i as i64))),
             duration_minutes: Set(webinar.then_some(90)),
             pass_percent: Set((*kind == "quiz").then_some(70)),
-            review_policy: Set((*kind == "quiz").then(|| "after_submission".into())),
+            review_policy: Set(
+                (*kind == "quiz").then_some(app::domain::quiz::ReviewPolicy::AfterSubmission)
+            ),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -113,8 +116,8 @@ async fn main() {
             locale: Set("it".into()),
             is_ambassador: Set(false),
             is_staff: Set(false),
-            registration_status: Set("validated".into()),
-            activity_status: Set("active".into()),
+            registration_status: Set(app::domain::account::RegistrationStatus::Validated),
+            account_state: Set(app::domain::account::AccountState::Active),
             created_at: Set(now),
             ..Default::default()
         })
@@ -133,7 +136,7 @@ async fn main() {
             .map(|u| enrolment::ActiveModel {
                 edition_id: Set(edition.id),
                 user_id: Set(*u),
-                status: Set("enrolled".into()),
+                status: Set(app::domain::enrolment::EnrolmentStatus::Enrolled),
                 requested_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -159,7 +162,7 @@ async fn main() {
                     activity_id: Set(a.id),
                     user_id: Set(*u),
                     minutes: Set(45 + (score as i32 % 45)),
-                    source: Set("import".into()),
+                    source: Set(app::domain::attendance::Source::Import),
                     recorded_by: Set(None),
                     recorded_at: Set(now),
                 }),
@@ -171,11 +174,11 @@ async fn main() {
                             user_id: Set(*u),
                             version: Set(version),
                             status: Set(if version < versions {
-                                "needs_revision".into()
+                                SubmissionStatus::NeedsRevision
                             } else if score >= 45 {
-                                "accepted".into()
+                                SubmissionStatus::Accepted
                             } else {
-                                "submitted".into()
+                                SubmissionStatus::Submitted
                             }),
                             body: Set("Il mio lavoro".into()),
                             updated_at: Set(now),

@@ -3,8 +3,12 @@
 //! Run again, it adds what is missing and gives the demo accounts new passwords.
 
 use crate::commands::generate_password;
-use app::domain::account::{Email, PersonName, SchoolCode, SchoolName};
+use app::domain::account::{Email, PersonName, RegistrationStatus, SchoolCode, SchoolName};
+use app::domain::activities::ActivityKind;
 use app::domain::editions::{EditionDates, EditionStatus};
+use app::domain::enrolment::EnrolmentStatus;
+use app::domain::quiz::ReviewPolicy;
+use app::domain::submissions::SubmissionStatus;
 use app::features::accounts::service::{NewAccount, create_account};
 use app::features::editions::service::insert_edition;
 use app::ssr::AppState;
@@ -110,7 +114,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
                     .map_err(|e| format!("demo data: {e}"))?;
                 let mut active: user::ActiveModel = created.into();
                 active.is_ambassador = Set(account.role == "ambassador");
-                active.registration_status = Set("validated".to_owned());
+                active.registration_status = Set(RegistrationStatus::Validated);
                 active.update(&state.db).await.map_err(db_error)?
             }
         };
@@ -174,7 +178,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
             .await
             .map_err(|e| format!("demo data: {e}"))?;
         let mut open: edition::ActiveModel = edition.clone().into();
-        open.status = Set(EditionStatus::Open.as_str().to_owned());
+        open.status = Set(EditionStatus::Open);
         open.update(&state.db).await.map_err(db_error)?;
         // Two participants are enrolled and grouped with the ambassador; the third can try
         // enrolling.
@@ -259,7 +263,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
             let created = activity::ActiveModel {
                 edition_id: Set(edition.id),
                 position: Set(position as i32 + 1),
-                kind: Set(kind.to_owned()),
+                kind: Set(ActivityKind::parse(kind).ok_or("demo activity kind")?),
                 title: Set(title.to_owned()),
                 description: Set(match kind {
                     "task_sheet" => "Descrivi in 10-15 righe un'idea di progetto per la tua \
@@ -292,7 +296,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
                 max_attempts: Set(quiz.then_some(3)),
                 time_limit_minutes: Set(quiz.then_some(20)),
                 shuffle: Set(quiz),
-                review_policy: Set(quiz.then(|| "after_submission".to_owned())),
+                review_policy: Set(quiz.then_some(ReviewPolicy::AfterSubmission)),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -310,7 +314,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
                             activity_id: Set(created.id),
                             user_id: Set(*user_id),
                             version: Set(1),
-                            status: Set("submitted".to_owned()),
+                            status: Set(SubmissionStatus::Submitted),
                             body: Set("Il mio progetto: un gemellaggio con una scuola di Lione \
                                        sul tema dell'acqua, per una classe quarta."
                                 .to_owned()),
@@ -422,7 +426,7 @@ async fn past_edition(
         let webinar = activity::ActiveModel {
             edition_id: Set(edition.id),
             position: Set(n as i32 + 1),
-            kind: Set("webinar".to_owned()),
+            kind: Set(ActivityKind::Webinar),
             title: Set(title.to_owned()),
             description: Set(String::new()),
             opens_at: Set(None),
@@ -449,7 +453,7 @@ async fn past_edition(
         enrolment::ActiveModel {
             edition_id: Set(edition.id),
             user_id: Set(*user_id),
-            status: Set("enrolled".to_owned()),
+            status: Set(EnrolmentStatus::Enrolled),
             requested_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -470,7 +474,7 @@ async fn past_edition(
                 activity_id: Set(*webinar),
                 user_id: Set(*user_id),
                 minutes: Set(85),
-                source: Set("manual".to_owned()),
+                source: Set(app::domain::attendance::Source::Manual),
                 recorded_by: Set(ambassador_id),
                 recorded_at: Set(now),
             }
@@ -483,7 +487,7 @@ async fn past_edition(
         requirements: vec![app::domain::completion::Requirement::WebinarsAttended { at_least: 2 }],
     };
     let mut closed: edition::ActiveModel = edition.into();
-    closed.status = Set(EditionStatus::Closed.as_str().to_owned());
+    closed.status = Set(EditionStatus::Closed);
     closed.completion_rule = Set(serde_json::to_string(&rule).ok());
     closed.update(&state.db).await.map_err(db_error)?;
     Ok(())

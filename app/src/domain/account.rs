@@ -3,6 +3,36 @@
 use super::{Problem, text};
 use serde::{Deserialize, Serialize};
 
+/// Whether staff have validated a person's registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+pub enum RegistrationStatus {
+    Pending,
+    Validated,
+    Rejected,
+}
+
+/// Where an account stands in its life: in use, inactive after a year without signing in
+/// (hidden from others), or anonymised. Called the account's *state* so that it is never
+/// mistaken for an activity of an edition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+pub enum AccountState {
+    Active,
+    Inactive,
+    Anonymised,
+}
+
 /// An email address, compared case-insensitively: stored lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Email(String);

@@ -205,6 +205,11 @@ pub fn grade(questions: &[Question], answers: &[(i32, Answer)], pass_percent: u3
 
 /// When a participant may see the correct answers and their score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 pub enum ReviewPolicy {
     AfterSubmission,
     AfterClose,

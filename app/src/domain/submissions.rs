@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 /// Where one version stands. A participant has at most one draft, always the newest version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
 pub enum SubmissionStatus {
     Draft,
     Submitted,

@@ -138,7 +138,7 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Option<Ca
         }
         SessionState::Valid { refresh: false } => {}
     }
-    if user.activity_status != "active" {
+    if user.account_state != crate::domain::account::AccountState::Active {
         return Ok(None);
     }
     Ok(Some(Caller {

@@ -56,7 +56,7 @@ pub async fn edition_role(
     let enrolled = enrolment::Entity::find()
         .filter(enrolment::Column::EditionId.eq(edition_id))
         .filter(enrolment::Column::UserId.eq(caller.id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled))
         .one(db)
         .await?
         .is_some();
@@ -187,7 +187,7 @@ pub async fn certificate_as_staff(
 // ----- Objects of an edition: object → scope → role → state. -----
 
 fn of_kind(model: activity::Model, kind: ActivityKind) -> Result<activity::Model, AppError> {
-    if ActivityKind::parse(&model.kind) == Some(kind) {
+    if model.kind == kind {
         Ok(model)
     } else {
         Err(AppError::NotFound)
@@ -202,8 +202,7 @@ pub async fn visible_edition(
 ) -> Result<edition::Model, AppError> {
     let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
     let staff = caller.is_some_and(Caller::is_staff);
-    let visible = crate::domain::editions::EditionStatus::parse(&edition.status)
-        .is_some_and(|s| s.visible_to_participants());
+    let visible = edition.status.visible_to_participants();
     if staff || visible {
         Ok(edition)
     } else {
@@ -350,8 +349,7 @@ pub async fn submission(
         .await?
         .map(|m| m.group_id);
     let own = submission.user_id == caller.id;
-    let handed_in =
-        SubmissionStatus::parse(&submission.status).is_some_and(|s| s != SubmissionStatus::Draft);
+    let handed_in = submission.status != SubmissionStatus::Draft;
     if !role.may_follow(group, own) || !(own || handed_in) {
         return Err(AppError::NotFound);
     }

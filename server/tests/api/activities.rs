@@ -321,7 +321,10 @@ async fn attendance_is_marked_within_scope(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((stored.minutes, stored.source.as_str()), (50, "manual"));
+    assert_eq!(
+        (stored.minutes, stored.source),
+        (50, app::domain::attendance::Source::Manual)
+    );
     let logged = app.audit_of(p1).await;
     assert_eq!(logged.len(), 1, "{logged:?}");
     assert_eq!(logged[0].0, "attendance_recorded");
@@ -470,8 +473,8 @@ async fn attendance_reports_are_previewed_then_applied_once(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        (record.user_id, record.minutes, record.source.as_str()),
-        (anna, 55, "import")
+        (record.user_id, record.minutes, record.source),
+        (anna, 55, app::domain::attendance::Source::Import)
     );
 
     // The same file again changes nothing.

@@ -173,7 +173,7 @@ async fn cloning_shifts_every_date(backend: Backend) {
     assert_eq!(model.enrolment_opens_on.to_string(), "2027-09-06");
     assert_eq!(model.enrolment_closes_on.to_string(), "2027-10-08");
     assert_eq!(model.capacity, 300);
-    assert_eq!(model.status, "draft");
+    assert_eq!(model.status.as_str(), "draft");
     assert_eq!(
         model.cloned_from_id.map(|id| id.to_string()),
         Some(source.clone())
@@ -222,7 +222,7 @@ async fn status_moves_forward_only(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(model.status, "archived");
+    assert_eq!(model.status.as_str(), "archived");
 }
 
 async fn the_enrolment_list_is_searchable_and_paginated(backend: Backend) {

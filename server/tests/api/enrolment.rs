@@ -21,7 +21,7 @@ async fn statuses(app: &TestApp, edition_id: i32) -> Vec<(i32, String)> {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.user_id, e.status))
+        .map(|e| (e.user_id, e.status.as_str().to_owned()))
         .collect();
     rows.sort();
     rows

@@ -1,7 +1,13 @@
 //! Drives the real router (`server::startup::router`) over a fresh database per test: a SQLite
 //! file in the temporary folder, or a new PostgreSQL database (dropped afterwards).
 
+use app::domain::account::{AccountState, RegistrationStatus};
+use app::domain::activities::ActivityKind;
+use app::domain::editions::EditionStatus;
+use app::domain::enrolment::EnrolmentStatus;
+use app::domain::quiz::ReviewPolicy;
 use app::domain::sessions::Timeouts;
+use app::domain::submissions::SubmissionStatus;
 use app::error::AppError;
 use app::ssr::entities::{course, edition, user};
 use app::ssr::{AppState, Settings};
@@ -480,7 +486,7 @@ impl TestApp {
             .await
             .expect("audit log")
             .into_iter()
-            .map(|e| (e.action, e.detail, e.actor_id))
+            .map(|e| (e.action.as_str().to_owned(), e.detail, e.actor_id))
             .collect()
     }
 
@@ -498,8 +504,8 @@ impl TestApp {
             locale: Set("it".to_owned()),
             is_ambassador: Set(ambassador),
             is_staff: Set(staff),
-            registration_status: Set("validated".to_owned()),
-            activity_status: Set("active".to_owned()),
+            registration_status: Set(RegistrationStatus::Validated),
+            account_state: Set(AccountState::Active),
             password_hash: Set(Some(password_hash())),
             created_at: Set(Utc::now()),
             last_login_at: Set(None),
@@ -545,7 +551,7 @@ impl TestApp {
             starts_on: Set(today.checked_add_days(Days::new(7)).expect("date")),
             ends_on: Set(today.checked_add_days(Days::new(37)).expect("date")),
             capacity: Set(capacity),
-            status: Set(status.to_owned()),
+            status: Set(EditionStatus::parse(status).expect("edition status")),
             enrolment_version: Set(0),
             cloned_from_id: Set(None),
             created_at: Set(now),
@@ -584,7 +590,7 @@ impl TestApp {
             enrolment::ActiveModel {
                 edition_id: Set(edition_id),
                 user_id: Set(*user_id),
-                status: Set("enrolled".to_owned()),
+                status: Set(EnrolmentStatus::Enrolled),
                 requested_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -658,7 +664,7 @@ impl TestApp {
         app::ssr::entities::activity::ActiveModel {
             edition_id: Set(edition_id),
             position: Set(1),
-            kind: Set(kind.to_owned()),
+            kind: Set(ActivityKind::parse(kind).expect("activity kind")),
             title: Set(title.to_owned()),
             description: Set(String::new()),
             opens_at: Set(None),
@@ -777,7 +783,7 @@ impl TestApp {
         let quiz = app::ssr::entities::activity::ActiveModel {
             edition_id: Set(edition_id),
             position: Set(5),
-            kind: Set("quiz".to_owned()),
+            kind: Set(ActivityKind::Quiz),
             title: Set("Quiz finale".to_owned()),
             description: Set(String::new()),
             opens_at: Set(None),
@@ -793,7 +799,9 @@ impl TestApp {
             max_attempts: Set(settings.max_attempts),
             time_limit_minutes: Set(settings.time_limit_minutes),
             shuffle: Set(settings.shuffle),
-            review_policy: Set(Some(settings.review.to_owned())),
+            review_policy: Set(Some(
+                ReviewPolicy::parse(settings.review).expect("review policy"),
+            )),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -850,7 +858,7 @@ impl TestApp {
             activity_id: Set(activity_id),
             user_id: Set(user_id),
             version: Set(version),
-            status: Set(status.to_owned()),
+            status: Set(SubmissionStatus::parse(status).expect("submission status")),
             body: Set(format!("Versione {version}")),
             design: Set(None),
             file_name: Set(None),

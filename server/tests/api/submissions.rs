@@ -101,7 +101,7 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     assert_eq!(outcome(&draft), "saved");
     let stored = versions(app, c.sheet, *anna).await;
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].status, "draft");
+    assert_eq!(stored[0].status.as_str(), "draft");
     // Nobody else sees a draft, not even staff.
     let hidden = app
         .call(
@@ -128,7 +128,7 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     );
     let stored = versions(app, c.sheet, *anna).await;
     assert_eq!(stored.len(), 1, "one version, handed in once");
-    assert_eq!(stored[0].status, "submitted");
+    assert_eq!(stored[0].status.as_str(), "submitted");
     assert_eq!(stored[0].body, "La mia scheda");
     let first = stored[0].id.to_string();
 
@@ -189,7 +189,10 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
         bare.body
     );
     assert!(bare.body.contains("feedback"), "{}", bare.body);
-    assert_eq!(versions(app, c.sheet, *anna).await[0].status, "submitted");
+    assert_eq!(
+        versions(app, c.sheet, *anna).await[0].status.as_str(),
+        "submitted"
+    );
     let revise = app
         .call(
             "review_submission",
@@ -225,7 +228,7 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
     assert_eq!(error_kind(&again), "Refused");
     let stored = versions(app, c.sheet, *anna).await;
-    assert_eq!(stored[0].status, "needs_revision");
+    assert_eq!(stored[0].status.as_str(), "needs_revision");
     assert_eq!(stored[0].feedback.as_deref(), Some("Aggiungi un esempio."));
     assert_eq!(stored[0].reviewed_by, Some(c.ambassador.0));
 
@@ -261,7 +264,7 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     assert_eq!(stored.len(), 2, "every version is kept");
     assert_eq!(stored[0].body, "La mia scheda");
     let v2 = &stored[1];
-    assert_eq!(v2.status, "submitted");
+    assert_eq!(v2.status.as_str(), "submitted");
     assert_eq!(v2.file_type.as_deref(), Some("pdf"));
     let key = v2.file_key.clone().unwrap();
     assert!(
@@ -486,7 +489,7 @@ async fn design_exercises_are_handed_in_only_when_complete(backend: Backend) {
     assert_eq!(outcome(&partial), "incomplete");
     let stored = versions(app, c.sheet, *anna).await;
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].status, "draft", "kept as a draft");
+    assert_eq!(stored[0].status.as_str(), "draft", "kept as a draft");
     let mine = app
         .call(
             "load_my_work",
@@ -508,7 +511,7 @@ async fn design_exercises_are_handed_in_only_when_complete(backend: Backend) {
     assert_eq!(outcome(&complete), "handed_in");
     let stored = versions(app, c.sheet, *anna).await;
     assert_eq!(stored.len(), 1);
-    assert_eq!(stored[0].status, "submitted");
+    assert_eq!(stored[0].status.as_str(), "submitted");
     let design: serde_json::Value =
         serde_json::from_str(stored[0].design.as_deref().unwrap()).unwrap();
     assert_eq!(design["evaluation"], "Rubrica condivisa");
@@ -527,7 +530,7 @@ async fn design_exercises_are_handed_in_only_when_complete(backend: Backend) {
         .await;
     assert_eq!(accept.status, StatusCode::OK, "{}", accept.body);
     let stored = versions(app, c.sheet, *anna).await;
-    assert_eq!(stored[0].status, "accepted");
+    assert_eq!(stored[0].status.as_str(), "accepted");
     assert_eq!(stored[0].feedback.as_deref(), Some("Ottimo lavoro"));
 }
 
@@ -665,6 +668,6 @@ async fn many_hand_in_at_the_same_moment(backend: Backend) {
     for id in ids {
         let stored = versions(&app, sheet, id).await;
         assert_eq!(stored.len(), 1);
-        assert_eq!(stored[0].status, "submitted");
+        assert_eq!(stored[0].status.as_str(), "submitted");
     }
 }

@@ -5,3 +5,20 @@
 pub mod matching;
 pub mod report;
 pub mod text;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a participant's attendance record came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+pub enum Source {
+    /// Marked by staff or the group's ambassador.
+    Manual,
+    /// From the video platform's report.
+    Import,
+}

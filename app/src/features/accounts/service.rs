@@ -1,5 +1,7 @@
 use super::api::SignedInUser;
-use crate::domain::account::{Email, PersonName, SchoolCode, SchoolName};
+use crate::domain::account::{
+    AccountState, Email, PersonName, RegistrationStatus, SchoolCode, SchoolName,
+};
 use crate::domain::problem::Problems;
 use crate::domain::{Field, Problem, login_throttle, password};
 use crate::error::AppError;
@@ -124,8 +126,8 @@ pub async fn create_account(
         locale: Set(locale.to_owned()),
         is_ambassador: Set(false),
         is_staff: Set(is_staff),
-        registration_status: Set("pending".to_owned()),
-        activity_status: Set("active".to_owned()),
+        registration_status: Set(RegistrationStatus::Pending),
+        account_state: Set(AccountState::Active),
         password_hash: Set(Some(hash)),
         created_at: Set(Utc::now()),
         last_login_at: Set(None),
@@ -202,7 +204,9 @@ pub async fn attempt_login(
         .filter(user::Column::Email.eq(email))
         .one(&state.db)
         .await?;
-    let active = user.as_ref().is_some_and(|u| u.activity_status == "active");
+    let active = user
+        .as_ref()
+        .is_some_and(|u| u.account_state == AccountState::Active);
     let stored = user
         .as_ref()
         .filter(|_| active)

@@ -152,17 +152,14 @@ async fn latest_sent(
         .column(Column::UserId)
         .column(Column::Version)
         .column(Column::Status)
-        .filter(Column::Status.ne(SubmissionStatus::Draft.as_str()));
+        .filter(Column::Status.ne(SubmissionStatus::Draft));
     let mut latest: HashMap<(i32, i32), (i32, SubmissionStatus)> = HashMap::new();
     for (a, u, version, status) in scope
         .apply(query, Column::ActivityId, Column::UserId)
-        .into_tuple::<(i32, i32, i32, String)>()
+        .into_tuple::<(i32, i32, i32, SubmissionStatus)>()
         .all(db)
         .await?
     {
-        let Some(status) = SubmissionStatus::parse(&status) else {
-            continue;
-        };
         let entry = latest.entry((a, u)).or_insert((version, status));
         if version > entry.0 {
             *entry = (version, status);
@@ -219,7 +216,7 @@ impl Facts {
         tutor: bool,
     ) -> crate::domain::completion::ActivityFact {
         let state = self.state(edition, activity, user_id, now, tutor);
-        let kind = ActivityKind::parse(&activity.kind).unwrap_or(ActivityKind::Material);
+        let kind = activity.kind;
         let best_percent = (kind == ActivityKind::Quiz
             && matches!(state, ActivityState::Passed | ActivityState::Failed))
         .then(|| self.best.get(&(activity.id, user_id)).copied())
@@ -251,10 +248,10 @@ impl Facts {
         tutor: bool,
     ) -> ActivityState {
         let key = (activity.id, user_id);
-        match ActivityKind::parse(&activity.kind) {
-            Some(ActivityKind::Material) if self.viewed.contains(&key) => ActivityState::Viewed,
-            Some(ActivityKind::Material) => ActivityState::ToDo,
-            Some(ActivityKind::Webinar) => {
+        match activity.kind {
+            ActivityKind::Material if self.viewed.contains(&key) => ActivityState::Viewed,
+            ActivityKind::Material => ActivityState::ToDo,
+            ActivityKind::Webinar => {
                 let ends = activity.starts_at.map(|s| {
                     to_local(
                         s + TimeDelta::minutes(i64::from(activity.duration_minutes.unwrap_or(0))),
@@ -276,16 +273,14 @@ impl Facts {
                     confirmed,
                 )
             }
-            Some(ActivityKind::TaskSheet | ActivityKind::DesignExercise) => {
+            ActivityKind::TaskSheet | ActivityKind::DesignExercise => {
                 submissions::state_of(self.latest_sent.get(&key).map(|(_, s)| *s))
             }
-            Some(ActivityKind::Quiz) => match self.attempts.get(&key) {
+            ActivityKind::Quiz => match self.attempts.get(&key) {
                 None => ActivityState::ToDo,
                 Some((_, passed)) => {
                     let policy = activity
                         .review_policy
-                        .as_deref()
-                        .and_then(ReviewPolicy::parse)
                         .unwrap_or(ReviewPolicy::AfterSubmission);
                     if !tutor && !quiz::can_review(policy, true, quiz_closed(activity, now)) {
                         ActivityState::Submitted
@@ -296,7 +291,6 @@ impl Facts {
                     }
                 }
             },
-            None => ActivityState::ToDo,
         }
     }
 }

@@ -2,7 +2,7 @@ use super::api::{
     ActivitiesAdmin, ActivityDetails, ActivityPage, CatchUp, MyActivities, MyActivity,
 };
 use crate::domain::activities::{self, ActivityForm, ActivityKind, ActivityState, ValidActivity};
-use crate::domain::quiz::{QuizSettings, ReviewPolicy};
+use crate::domain::quiz::QuizSettings;
 use crate::error::{AppError, Refusal};
 use crate::ssr::AppState;
 use crate::ssr::auth::Caller;
@@ -19,12 +19,12 @@ use sea_orm::{
 use std::collections::HashMap;
 
 pub(crate) fn kind_of(model: &activity::Model) -> ActivityKind {
-    ActivityKind::parse(&model.kind).unwrap_or(ActivityKind::Material)
+    model.kind
 }
 
 /// A quiz's settings as stored on its activity (`None` for other kinds).
 pub(crate) fn quiz_settings(model: &activity::Model) -> Option<QuizSettings> {
-    let review = ReviewPolicy::parse(model.review_policy.as_deref()?)?;
+    let review = model.review_policy?;
     Some(QuizSettings {
         pass_percent: model.pass_percent?.max(0) as u32,
         max_attempts: model.max_attempts.map(|n| n.max(0) as u32),
@@ -162,7 +162,7 @@ async fn parse(
     if let Some(webinar) = valid.confirms_webinar_id {
         let found = activity::Entity::find_by_id(webinar)
             .filter(activity::Column::EditionId.eq(edition_id))
-            .filter(activity::Column::Kind.eq(ActivityKind::Webinar.as_str()))
+            .filter(activity::Column::Kind.eq(ActivityKind::Webinar))
             .one(db)
             .await?;
         if found.is_none() {
@@ -176,7 +176,7 @@ async fn parse(
 }
 
 fn apply(active: &mut activity::ActiveModel, valid: ValidActivity) {
-    active.kind = Set(valid.kind.as_str().to_owned());
+    active.kind = Set(valid.kind);
     active.title = Set(valid.title);
     active.description = Set(valid.description);
     active.opens_at = Set(valid.opens_at.map(from_local));
@@ -193,7 +193,7 @@ fn apply(active: &mut activity::ActiveModel, valid: ValidActivity) {
     active.max_attempts = Set(quiz.and_then(|q| q.max_attempts).map(|n| n as i32));
     active.time_limit_minutes = Set(quiz.and_then(|q| q.time_limit_minutes).map(|n| n as i32));
     active.shuffle = Set(quiz.is_some_and(|q| q.shuffle));
-    active.review_policy = Set(quiz.map(|q| q.review.as_str().to_owned()));
+    active.review_policy = Set(quiz.map(|q| q.review));
     active.confirms_webinar_id = Set(valid.confirms_webinar_id);
     active.updated_at = Set(Utc::now());
 }
@@ -461,7 +461,7 @@ async fn confirming_quiz(
     Ok(activity::Entity::find()
         .filter(activity::Column::EditionId.eq(webinar.edition_id))
         .filter(activity::Column::ConfirmsWebinarId.eq(webinar.id))
-        .filter(activity::Column::Kind.eq(ActivityKind::Quiz.as_str()))
+        .filter(activity::Column::Kind.eq(ActivityKind::Quiz))
         .order_by_asc(activity::Column::Position)
         .one(db)
         .await?)

@@ -15,7 +15,7 @@ pub struct AttendanceRow {
     pub name: String,
     pub group: Option<String>,
     pub minutes: Option<i32>,
-    pub source: Option<String>,
+    pub source: Option<crate::domain::attendance::Source>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 use super::api::{
     ApplyImport, AttendanceSheet, ImportPreview, SaveAttendance, load_attendance, load_import,
 };
+use crate::domain::attendance::Source;
 use crate::domain::attendance::matching::Outcome as Match;
 use crate::domain::outcome::{Form, Outcome};
 use crate::i18n::*;
@@ -107,7 +108,10 @@ fn AttendanceView(sheet: AttendanceSheet, save: ServerAction<SaveAttendance>) ->
                                                 <td>
                                                     <label class="visually-hidden" for=minutes_id.clone()>{t!(i18n, attendance.minutes)}</label>
                                                     <input class="minutes" type="number" min="0" id=minutes_id name=format!("entries[{i}][minutes]") value=row.minutes.map(|m| m.to_string())/>
-                                                    {row.source.map(|s| view! { <span class="aside">{" "}{s}</span> })}
+                                                    {row.source.map(|s| view! { <span class="aside">{" "}{move || match s {
+                                                        Source::Manual => t_string!(i18n, attendance.source_manual).to_string(),
+                                                        Source::Import => t_string!(i18n, attendance.source_import).to_string(),
+                                                    }}</span> })}
                                                 </td>
                                             </tr>
                                         }

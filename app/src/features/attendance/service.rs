@@ -1,5 +1,5 @@
 use super::api::{AttendanceEntry, AttendanceRow, AttendanceSheet, ImportPreview};
-use crate::domain::attendance::{matching, report};
+use crate::domain::attendance::{Source, matching, report};
 use crate::domain::scoping::EditionRole;
 use crate::domain::{Field, FieldProblem, text};
 use crate::error::{AppError, Refusal};
@@ -98,7 +98,7 @@ pub async fn attendance_sheet(
             name: people.get(&user_id).cloned().unwrap_or_default(),
             group,
             minutes: records.get(&user_id).map(|a| a.minutes),
-            source: records.get(&user_id).map(|a| a.source.clone()),
+            source: records.get(&user_id).map(|a| a.source),
         })
         .collect();
     rows.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
@@ -165,7 +165,7 @@ pub async fn save_attendance(
                     activity_id: Set(model.id),
                     user_id: Set(*user_id),
                     minutes: Set(*minutes),
-                    source: Set("manual".to_owned()),
+                    source: Set(Source::Manual),
                     recorded_by: Set(Some(caller.id)),
                     recorded_at: Set(now),
                 })
@@ -341,7 +341,7 @@ pub async fn apply_import(
             activity_id: Set(model.id),
             user_id: Set(*user_id),
             minutes: Set(i32::try_from(*minutes).unwrap_or(i32::MAX)),
-            source: Set("import".to_owned()),
+            source: Set(Source::Import),
             recorded_by: Set(Some(caller.id)),
             recorded_at: Set(now),
         })

@@ -33,7 +33,7 @@ pub async fn record(db: &impl ConnectionTrait, events: Vec<Event<'_>>) -> Result
     let rows = events.into_iter().map(|e| audit_event::ActiveModel {
         at: Set(now),
         actor_id: Set(e.actor),
-        action: Set(e.action.as_str().to_owned()),
+        action: Set(e.action),
         edition_id: Set(e.edition),
         subject_id: Set(e.subject),
         detail: Set(e.detail.to_owned()),
@@ -103,7 +103,7 @@ pub async fn browse(
             Some(AuditEntry {
                 at: to_local(e.at),
                 actor: e.actor_id.map(person),
-                action: Action::parse(&e.action)?,
+                action: e.action,
                 edition: e.edition_id.map(|id| (id, edition_title(id))),
                 subject: e.subject_id.map(|id| (id, person(id))),
                 detail: e.detail,

@@ -1,5 +1,4 @@
 use super::api::{Cell, Cockpit, CockpitActivity, CockpitRow, QueueItem};
-use crate::domain::activities::ActivityKind;
 use crate::domain::completion::{self, Standing};
 use crate::domain::paging;
 use crate::domain::scoping::EditionRole;
@@ -247,7 +246,7 @@ pub async fn cockpit(
             .iter()
             .map(|a| CockpitActivity {
                 id: a.id,
-                kind: ActivityKind::parse(&a.kind).unwrap_or(ActivityKind::Material),
+                kind: a.kind,
                 title: a.title.clone(),
             })
             .collect(),
@@ -278,7 +277,7 @@ async fn latest_versions(
         .column(submission::Column::Version)
         .filter(submission::Column::ActivityId.is_in(activities.iter().map(|a| a.id)))
         .filter(submission::Column::UserId.is_in(people.iter().copied()))
-        .filter(submission::Column::Status.ne(SubmissionStatus::Draft.as_str()))
+        .filter(submission::Column::Status.ne(SubmissionStatus::Draft))
         .into_tuple()
         .all(db)
         .await?;
@@ -302,7 +301,7 @@ async fn review_queue(
     }
     let waiting: Vec<submission::Model> = submission::Entity::find()
         .filter(submission::Column::ActivityId.is_in(activities.iter().map(|a| a.id)))
-        .filter(submission::Column::Status.eq(SubmissionStatus::Submitted.as_str()))
+        .filter(submission::Column::Status.eq(SubmissionStatus::Submitted))
         .order_by_asc(submission::Column::SubmittedAt)
         .all(db)
         .await?

@@ -131,7 +131,7 @@ pub async fn completion_admin(
     let activities = activities_of(&state.db, edition.id)
         .await?
         .into_iter()
-        .filter_map(|a| ActivityKind::parse(&a.kind).map(|k| (a.id, k, a.title)))
+        .map(|a| (a.id, a.kind, a.title))
         .collect();
     let decided = overrides_of(&state.db, edition.id).await?;
     // Only someone enrolled can be decided for.
@@ -167,7 +167,7 @@ pub async fn save_rule(
     let kinds: Vec<(i32, ActivityKind)> = activities_of(&state.db, edition.id)
         .await?
         .into_iter()
-        .filter_map(|a| ActivityKind::parse(&a.kind).map(|k| (a.id, k)))
+        .map(|a| (a.id, a.kind))
         .collect();
     let rule = completion::parse_form(&fields, &kinds).map_err(AppError::invalid)?;
     let people = enrolled(&state.db, edition.id).await?;

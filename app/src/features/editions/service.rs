@@ -63,7 +63,7 @@ impl EditionForm {
 }
 
 fn status_of(model: &edition::Model) -> EditionStatus {
-    EditionStatus::parse(&model.status).unwrap_or(EditionStatus::Draft)
+    model.status
 }
 
 pub(crate) fn dates_of(model: &edition::Model) -> EditionDates {
@@ -130,7 +130,7 @@ pub async fn open_editions(
     _caller: Option<&Caller>,
 ) -> Result<Vec<EditionSummary>, AppError> {
     let editions = edition::Entity::find()
-        .filter(edition::Column::Status.eq(EditionStatus::Open.as_str()))
+        .filter(edition::Column::Status.eq(EditionStatus::Open))
         .order_by_asc(edition::Column::StartsOn)
         .order_by_asc(edition::Column::Id)
         .all(&state.db)
@@ -163,12 +163,12 @@ pub async fn edition_page(
 pub async fn my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdition>, AppError> {
     let mine = enrolment::Entity::find()
         .filter(enrolment::Column::UserId.eq(caller.id))
-        .filter(enrolment::Column::Status.ne(EnrolmentStatus::Withdrawn.as_str()))
+        .filter(enrolment::Column::Status.ne(EnrolmentStatus::Withdrawn))
         .all(&state.db)
         .await?;
     let mut editions = edition::Entity::find()
         .filter(edition::Column::Id.is_in(mine.iter().map(|m| m.edition_id)))
-        .filter(edition::Column::Status.ne(EditionStatus::Draft.as_str()))
+        .filter(edition::Column::Status.ne(EditionStatus::Draft))
         .order_by_asc(edition::Column::StartsOn)
         .all(&state.db)
         .await?;
@@ -203,7 +203,7 @@ pub async fn insert_edition(
         starts_on: Set(dates.starts_on),
         ends_on: Set(dates.ends_on),
         capacity: Set(capacity),
-        status: Set(EditionStatus::Draft.as_str().to_owned()),
+        status: Set(EditionStatus::Draft),
         enrolment_version: Set(0),
         cloned_from_id: Set(cloned_from),
         created_at: Set(now),
@@ -284,7 +284,7 @@ pub async fn change_status(
         return Err(AppError::Refused(Refusal::StatusTransition));
     }
     let mut active: edition::ActiveModel = edition.into();
-    active.status = Set(to.as_str().to_owned());
+    active.status = Set(to);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     txn.commit().await?;

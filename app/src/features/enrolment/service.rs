@@ -23,11 +23,11 @@ use sea_orm::{
 use std::collections::HashMap;
 
 fn status_of(model: &enrolment::Model) -> EnrolmentStatus {
-    EnrolmentStatus::parse(&model.status).unwrap_or(EnrolmentStatus::Withdrawn)
+    model.status
 }
 
 fn edition_status(model: &edition::Model) -> EditionStatus {
-    EditionStatus::parse(&model.status).unwrap_or(EditionStatus::Draft)
+    model.status
 }
 
 /// The people holding a place in an edition.
@@ -39,7 +39,7 @@ pub async fn enrolled_ids(
         .select_only()
         .column(enrolment::Column::UserId)
         .filter(enrolment::Column::EditionId.eq(edition_id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled))
         .into_tuple()
         .all(db)
         .await?)
@@ -64,7 +64,7 @@ pub async fn editions_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<
         .select_only()
         .column(enrolment::Column::EditionId)
         .filter(enrolment::Column::UserId.eq(user_id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled.as_str()))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled))
         .into_tuple()
         .all(db)
         .await?)
@@ -78,7 +78,7 @@ pub async fn enrolment_counts(
     if edition_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(i32, String, i64)> = enrolment::Entity::find()
+    let rows: Vec<(i32, EnrolmentStatus, i64)> = enrolment::Entity::find()
         .select_only()
         .column(enrolment::Column::EditionId)
         .column(enrolment::Column::Status)
@@ -91,12 +91,7 @@ pub async fn enrolment_counts(
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, status, n)| {
-            Some((
-                (id, EnrolmentStatus::parse(&status)?),
-                u64::try_from(n).unwrap_or(0),
-            ))
-        })
+        .map(|(id, status, n)| ((id, status), u64::try_from(n).unwrap_or(0)))
         .collect())
 }
 
@@ -119,7 +114,7 @@ pub async fn my_enrolment(
     let position = if status == EnrolmentStatus::Waitlisted {
         let ahead = enrolment::Entity::find()
             .filter(enrolment::Column::EditionId.eq(edition_id))
-            .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted.as_str()))
+            .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted))
             .filter(
                 Condition::any()
                     .add(enrolment::Column::RequestedAt.lt(mine.requested_at))
@@ -213,7 +208,7 @@ pub async fn enrol_user(
         match current {
             Some(existing) => {
                 let mut active: enrolment::ActiveModel = existing.into();
-                active.status = Set(status.as_str().to_owned());
+                active.status = Set(status);
                 active.requested_at = Set(now);
                 active.updated_at = Set(now);
                 active.update(&txn).await?;
@@ -222,7 +217,7 @@ pub async fn enrol_user(
                 enrolment::ActiveModel {
                     edition_id: Set(edition_id),
                     user_id: Set(user_id),
-                    status: Set(status.as_str().to_owned()),
+                    status: Set(status),
                     requested_at: Set(now),
                     updated_at: Set(now),
                     ..Default::default()
@@ -269,7 +264,7 @@ pub async fn withdraw_user(
         (WithdrawDecision::Withdraw { frees_place }, Some(existing)) => {
             let now = Utc::now();
             let mut active: enrolment::ActiveModel = existing.into();
-            active.status = Set(EnrolmentStatus::Withdrawn.as_str().to_owned());
+            active.status = Set(EnrolmentStatus::Withdrawn);
             active.updated_at = Set(now);
             active.update(&txn).await?;
             tracing::info!(user.id = user_id, edition.id = edition_id, "withdrawal");
@@ -301,7 +296,7 @@ pub(crate) async fn promote_waiting(
     }
     let first_in_line = enrolment::Entity::find()
         .filter(enrolment::Column::EditionId.eq(edition.id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted.as_str()))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted))
         .order_by_asc(enrolment::Column::RequestedAt)
         .order_by_asc(enrolment::Column::Id)
         .limit(u64::from(places))
@@ -311,7 +306,7 @@ pub(crate) async fn promote_waiting(
     for promoted in first_in_line {
         let user_id = promoted.user_id;
         let mut active: enrolment::ActiveModel = promoted.into();
-        active.status = Set(EnrolmentStatus::Enrolled.as_str().to_owned());
+        active.status = Set(EnrolmentStatus::Enrolled);
         active.updated_at = Set(now);
         active.update(txn).await?;
         tracing::info!(
@@ -365,7 +360,7 @@ pub async fn enrolment_list(
         .select_only()
         .column(enrolment::Column::Id)
         .filter(enrolment::Column::EditionId.eq(edition.id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted.as_str()))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Waitlisted))
         .order_by_asc(enrolment::Column::RequestedAt)
         .order_by_asc(enrolment::Column::Id)
         .into_tuple()

@@ -16,12 +16,11 @@ use sea_orm::{
 use std::path::PathBuf;
 
 fn kind_of(model: &activity::Model) -> Option<ActivityKind> {
-    ActivityKind::parse(&model.kind)
-        .filter(|k| matches!(k, ActivityKind::TaskSheet | ActivityKind::DesignExercise))
+    Some(model.kind).filter(|k| matches!(k, ActivityKind::TaskSheet | ActivityKind::DesignExercise))
 }
 
 fn status_of(model: &submission::Model) -> SubmissionStatus {
-    SubmissionStatus::parse(&model.status).unwrap_or(SubmissionStatus::Draft)
+    model.status
 }
 
 /// Every version by one participant for one activity, newest first.
@@ -325,7 +324,7 @@ async fn write_version(
             activity_id: Set(activity.id),
             user_id: Set(caller.id),
             version: Set(version),
-            status: Set(SubmissionStatus::Draft.as_str().to_owned()),
+            status: Set(SubmissionStatus::Draft),
             ..Default::default()
         },
     };
@@ -348,7 +347,7 @@ async fn write_version(
     } else if !lacking.is_empty() {
         WorkSaved::Incomplete
     } else {
-        active.status = Set(SubmissionStatus::Submitted.as_str().to_owned());
+        active.status = Set(SubmissionStatus::Submitted);
         active.submitted_at = Set(Some(now));
         WorkSaved::HandedIn
     };
@@ -455,7 +454,7 @@ pub async fn review(
             sea_orm::sea_query::Expr::value((!feedback.is_empty()).then_some(feedback)),
         )
         .filter(submission::Column::Id.eq(model.id))
-        .filter(submission::Column::Status.eq(SubmissionStatus::Submitted.as_str()))
+        .filter(submission::Column::Status.eq(SubmissionStatus::Submitted))
         .exec(&txn)
         .await?;
     if updated.rows_affected != 1 {

@@ -1,4 +1,5 @@
 use super::api::UserRow;
+use crate::domain::account::AccountState;
 use crate::domain::paging::{self, DEFAULT_PAGE_SIZE, Page};
 use crate::domain::roles::{self, Role};
 use crate::error::{AppError, Refusal};
@@ -20,7 +21,8 @@ pub async fn list_users(
     page: u64,
 ) -> Result<Page<UserRow>, AppError> {
     scope::staff(caller)?;
-    let mut query = user::Entity::find().filter(user::Column::ActivityStatus.ne("anonymised"));
+    let mut query =
+        user::Entity::find().filter(user::Column::AccountState.ne(AccountState::Anonymised));
     query = query.filter(search_condition(
         &search,
         &[

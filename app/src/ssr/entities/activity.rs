@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i32,
     pub edition_id: i32,
     pub position: i32,
-    pub kind: String,
+    pub kind: crate::domain::activities::ActivityKind,
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
@@ -27,7 +27,7 @@ pub struct Model {
     pub max_attempts: Option<i32>,
     pub time_limit_minutes: Option<i32>,
     pub shuffle: bool,
-    pub review_policy: Option<String>,
+    pub review_policy: Option<crate::domain::quiz::ReviewPolicy>,
     /// For a quiz: the webinar whose recording passing it confirms as watched.
     pub confirms_webinar_id: Option<i32>,
     pub created_at: DateTimeUtc,

@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: i32,
     pub minutes: i32,
-    pub source: String,
+    pub source: crate::domain::attendance::Source,
     pub recorded_by: Option<i32>,
     pub recorded_at: DateTimeUtc,
 }

@@ -9,7 +9,7 @@ pub struct Model {
     pub at: DateTimeUtc,
     pub actor_id: Option<i32>,
     /// `domain::audit::Action` as text.
-    pub action: String,
+    pub action: crate::domain::audit::Action,
     pub edition_id: Option<i32>,
     pub subject_id: Option<i32>,
     #[sea_orm(column_type = "Text")]

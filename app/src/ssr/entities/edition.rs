@@ -13,7 +13,7 @@ pub struct Model {
     pub ends_on: Date,
     pub capacity: i32,
     /// `draft`, `open`, `running`, `closed`, `archived`.
-    pub status: String,
+    pub status: crate::domain::editions::EditionStatus,
     /// Bumped as the first write of every change to this edition's enrolments: the row lock
     /// it takes makes such changes run one at a time, on SQLite and PostgreSQL alike.
     pub enrolment_version: i64,

@@ -8,7 +8,7 @@ pub struct Model {
     pub edition_id: i32,
     pub user_id: i32,
     /// `enrolled`, `waitlisted`, `withdrawn`.
-    pub status: String,
+    pub status: crate::domain::enrolment::EnrolmentStatus,
     /// Order in the waiting list: the time of the latest request to enrol (ties by id).
     pub requested_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

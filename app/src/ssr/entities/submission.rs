@@ -10,7 +10,7 @@ pub struct Model {
     pub activity_id: i32,
     pub user_id: i32,
     pub version: i32,
-    pub status: String,
+    pub status: crate::domain::submissions::SubmissionStatus,
     #[sea_orm(column_type = "Text")]
     pub body: String,
     /// A design exercise's fields, as JSON.

@@ -18,10 +18,8 @@ pub struct Model {
     pub locale: String,
     pub is_ambassador: bool,
     pub is_staff: bool,
-    /// `pending`, `validated`, `rejected`.
-    pub registration_status: String,
-    /// `active`, `inactive`, `anonymised`.
-    pub activity_status: String,
+    pub registration_status: crate::domain::account::RegistrationStatus,
+    pub account_state: crate::domain::account::AccountState,
     /// Argon2id PHC string; absent for accounts that only use single sign-on.
     pub password_hash: Option<String>,
     pub created_at: DateTimeUtc,
