@@ -1,8 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
-import { artifacts, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
+import { account, artifacts, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
 
-const staffEmail = process.env.AULA_E2E_STAFF_EMAIL ?? '';
-const staffPassword = process.env.AULA_E2E_STAFF_PASSWORD ?? '';
+const { email: staffEmail, password: staffPassword } = account('AULA_E2E_STAFF');
 
 /** A local date and time `days` from now at 10:00, as a datetime-local field takes it. */
 function dayAt10(days: number): string {
@@ -18,7 +17,6 @@ async function addActivity(page: Page, fill: (form: import('@playwright/test').L
 }
 
 test('a participant who missed a webinar catches up with the recording and the check quiz', async ({ page, browser }) => {
-  test.skip(!staffEmail, 'run through cargo xtask test, which creates the staff account');
   const stamp = Date.now() % 100_000;
   const webinar = `Webinar di recupero ${stamp}`;
   const quiz = `Verifica della registrazione ${stamp}`;

@@ -10,6 +10,14 @@ test('sign-up and enrolment work without JavaScript', async ({ page }) => {
   await page.getByRole('button', { name: 'Iscriviti' }).click();
   await expect(page.getByText('Sei iscritto a questa edizione.')).toBeVisible();
 
+  // A material is marked as read with a button: without scripts, opening it records nothing.
+  const guide = page.locator('.activity-line', { hasText: 'Guida al TwinSpace' });
+  await guide.getByRole('link', { name: 'Guida al TwinSpace' }).click();
+  await page.getByRole('button', { name: 'Segna come letto' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Guida al TwinSpace');
+  await openDemoEdition(page);
+  await expect(guide.getByText('Consultato')).toBeVisible();
+
   // Withdrawing asks for confirmation first (a disclosure, no script needed).
   await page.getByText('Ritirati…').click();
   await page.getByRole('button', { name: 'Conferma il ritiro' }).click();

@@ -43,3 +43,24 @@ export async function openDemoEdition(page: Page) {
 export async function waitForHydration(page: Page) {
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
 }
+
+/**
+ * An account the test command made for this run, from its variable ("email password" for the
+ * demo accounts, or the staff variables). Missing means the tests were started some other way:
+ * they fail, saying so, rather than pass by skipping.
+ */
+export function account(variable: 'AULA_E2E_STAFF' | 'AULA_E2E_AMBASSADOR' | `AULA_E2E_PARTICIPANT_${number}`): {
+  email: string;
+  password: string;
+} {
+  const [email, password] =
+    variable === 'AULA_E2E_STAFF'
+      ? [process.env.AULA_E2E_STAFF_EMAIL, process.env.AULA_E2E_STAFF_PASSWORD]
+      : (process.env[variable] ?? '').split(' ');
+  if (!email || !password) {
+    throw new Error(
+      `${variable} is not set: run the end-to-end tests with "cargo xtask test" (or "cargo xtask e2e"), which creates the accounts`,
+    );
+  }
+  return { email, password };
+}

@@ -27,6 +27,21 @@ test('a teacher signs up, logs in, enrols and sees the edition on the home page'
   // Reloading changes nothing: the enrolment is stored.
   await page.reload();
   await expect(page.locator('.my-editions').getByText('Iscritto')).toBeVisible();
+
+  // Opening a material counts it as consulted: the live page says so to the server (a change
+  // of its own: reading the page records nothing).
+  await mine.getByRole('link', { name: title }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  const editionPage = page.url();
+  const guide = page.locator('.activity-line', { hasText: 'Guida al TwinSpace' });
+  await expect(guide.getByText('Da fare')).toBeVisible();
+  await guide.getByRole('link', { name: 'Guida al TwinSpace' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Guida al TwinSpace');
+  await waitForHydration(page);
+  await expect(async () => {
+    await page.goto(editionPage);
+    await expect(guide.getByText('Consultato')).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15000 });
 });
 
 test('sign-up explains every mistake in Italian and keeps nothing', async ({ page }) => {

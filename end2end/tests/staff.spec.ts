@@ -1,11 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { artifacts, logIn, waitForHydration } from './helpers';
+import { account, artifacts, logIn, waitForHydration } from './helpers';
 
-const staffEmail = process.env.AULA_E2E_STAFF_EMAIL ?? '';
-const staffPassword = process.env.AULA_E2E_STAFF_PASSWORD ?? '';
+const { email: staffEmail, password: staffPassword } = account('AULA_E2E_STAFF');
 
 test('staff create a course and an edition, open it and clone it', async ({ page }) => {
-  test.skip(!staffEmail, 'run through cargo xtask test, which creates the staff account');
   await logIn(page, staffEmail, staffPassword);
   await page.getByRole('link', { name: 'Gestione corsi' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Gestione corsi');

@@ -1,10 +1,10 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { artifacts, logIn, waitForHydration } from './helpers';
+import { account, artifacts, logIn, waitForHydration } from './helpers';
 
 // Demo accounts passed by `cargo xtask test` as "email password": the ambassador of "Gruppo 1"
 // and Zoë, a participant of that group with nothing handed in yet.
-const [ambassadorEmail, ambassadorPassword] = (process.env.AULA_E2E_AMBASSADOR ?? ' ').split(' ');
-const [zoeEmail, zoePassword] = (process.env.AULA_E2E_PARTICIPANT_2 ?? ' ').split(' ');
+const { email: ambassadorEmail, password: ambassadorPassword } = account('AULA_E2E_AMBASSADOR');
+const { email: zoeEmail, password: zoePassword } = account('AULA_E2E_PARTICIPANT_2');
 
 async function signedIn(browser: Browser, email: string, password: string): Promise<Page> {
   const page = await (await browser.newContext({ locale: 'it-IT' })).newPage();
@@ -34,7 +34,6 @@ async function review(page: Page, decision: 'Accettata' | 'Da rivedere', feedbac
 }
 
 test('a task sheet is handed in, sent back for revision, handed in again and accepted', async ({ browser }) => {
-  test.skip(!zoeEmail || !ambassadorEmail, 'run through cargo xtask test, which passes the demo accounts');
   const zoe = await signedIn(browser, zoeEmail, zoePassword);
   await openTaskSheet(zoe);
   await zoe.getByLabel('Testo').fill('Un gemellaggio con una scuola di Cracovia sulle fiabe.');
@@ -65,7 +64,6 @@ test('a task sheet is handed in, sent back for revision, handed in again and acc
 });
 
 test('a file that is not an allowed document is refused and nothing is handed in', async ({ browser }) => {
-  test.skip(!ambassadorEmail, 'run through cargo xtask test, which passes the demo accounts');
   const [email, password] = (process.env.AULA_E2E_PARTICIPANT_1 ?? ' ').split(' ');
   const page = await signedIn(browser, email, password);
   await page.goto('/');

@@ -6,7 +6,7 @@ use app::domain::sessions::Timeouts;
 use app::ssr::{AppState, Settings};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{FromRef, State};
+use axum::extract::{FromRef, MatchedPath, State};
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, get, post};
@@ -17,6 +17,7 @@ use sea_orm::DbErr;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 /// The router's state: what Leptos needs, and what Aula needs.
 #[derive(Clone)]
@@ -174,6 +175,18 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         ))
         // Pages and the browser bundle travel compressed: schools often have slow connections.
         .layer(CompressionLayer::new())
+        // A span per request with its method and route pattern only: addresses can carry names
+        // (search boxes), emails and secrets (calendar feeds), which stay out of the log.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map(MatchedPath::as_str)
+                    .unwrap_or("-");
+                tracing::info_span!("request", method = %request.method(), route)
+            }),
+        )
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

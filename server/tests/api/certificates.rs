@@ -3,7 +3,17 @@
 //! staff overrides and the audit log.
 
 use crate::both_databases;
-use crate::helpers::{Backend, TestApp, error_kind};
+use crate::helpers::{Backend, TestApp};
+use app::domain::Field;
+use app::domain::audit::Action;
+use app::domain::certificates::Standing;
+use app::error::AppError;
+use app::features::audit::api::LoadAudit;
+use app::features::certificates::api::{
+    IssueCertificates, LoadCertificates, LoadMyCertificate, ReissueCertificate, RevokeCertificate,
+    VerifyCertificate,
+};
+use app::features::completion::api::{SaveCompletionRule, SetCompletionOverride};
 use app::ssr::entities::{certificate, user};
 use axum::http::StatusCode;
 use sea_orm::{
@@ -34,16 +44,12 @@ async fn completed_edition(app: &TestApp, staff: &str, people: &[i32]) -> i32 {
     let course = app.course("NEO-CERT").await;
     let edition = app.edition(course, "running", 1000).await;
     app.group(edition, "A", people, &[]).await;
-    let id = edition.to_string();
-    let count = people.len().to_string();
-    let saved = app
-        .call(
-            "save_completion_rule",
-            &[("edition_id", &id), ("confirm", &count)],
-            Some(staff),
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let rule = SaveCompletionRule {
+        edition_id: edition,
+        rule: Default::default(),
+        confirm: Some(people.len() as u32),
+    };
+    app.invoke(rule, Some(staff)).await.expect("rule saved");
     edition
 }
 
@@ -115,127 +121,84 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
     rename(&app, anna, "Niccolò", "Dell'Acqua").await;
     rename(&app, bruno, "Zoë", "Łukasiewicz").await;
     let edition = completed_edition(&app, &staff, &[anna, bruno, carla]).await;
-    let id = edition.to_string();
     let admin = |session: String| {
-        let id = id.clone();
         let app = &app;
         async move {
-            app.call("load_certificates", &[("edition_id", &id)], Some(&session))
-                .await
+            app.invoke(
+                LoadCertificates {
+                    edition_id: edition,
+                },
+                Some(&session),
+            )
+            .await
+            .expect("the certificates page")
         }
     };
-    let pending = admin(staff.clone()).await.json();
-    assert_eq!(pending["pending_total"], 3, "{pending}");
+    assert_eq!(admin(staff.clone()).await.pending_total, 3);
 
     // Staff decide that Carla has not completed; a reason is required.
-    let carla_id = carla.to_string();
-    let no_reason = app
-        .call(
-            "set_completion_override",
-            &[
-                ("edition_id", &id),
-                ("user_id", &carla_id),
-                ("decision", "not_met"),
-                ("reason", "  "),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(
-        no_reason.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        no_reason.body
+    let decide = |decision: &str, reason: &str| SetCompletionOverride {
+        edition_id: edition,
+        user_id: carla,
+        decision: decision.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let no_reason = app.invoke(decide("not_met", "  "), Some(&staff)).await;
+    assert!(
+        matches!(&no_reason, Err(AppError::Invalid(problems)) if problems.iter().any(|p| p.field == Field::Reason)),
+        "{no_reason:?}"
     );
-    assert!(no_reason.body.contains("\"reason\""), "{}", no_reason.body);
-    let not_staff = app
-        .call(
-            "set_completion_override",
-            &[
-                ("edition_id", &id),
-                ("user_id", &carla_id),
-                ("decision", "met"),
-                ("reason", "x"),
-            ],
-            Some(&anna_session),
-        )
-        .await;
-    assert_eq!(not_staff.status, StatusCode::FORBIDDEN);
-    let decided = app
-        .call(
-            "set_completion_override",
-            &[
-                ("edition_id", &id),
-                ("user_id", &carla_id),
-                ("decision", "not_met"),
-                ("reason", "Project copied from another participant"),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(decided.status, StatusCode::OK, "{}", decided.body);
-    let pending = admin(staff.clone()).await.json();
-    assert_eq!(pending["pending_total"], 2, "{pending}");
-    assert!(!pending.to_string().contains("carla"), "{pending}");
+    assert_eq!(
+        app.invoke(decide("met", "x"), Some(&anna_session)).await,
+        Err(AppError::NotAllowed)
+    );
+    app.invoke(
+        decide("not_met", "Project copied from another participant"),
+        Some(&staff),
+    )
+    .await
+    .expect("decided");
+    let pending = admin(staff.clone()).await;
+    assert_eq!(pending.pending_total, 2);
+    assert!(pending.pending.iter().all(|p| p.user_id != carla));
 
     // Participants cannot issue; staff issue in rounds until nobody is left.
-    let refused = app
-        .call(
-            "issue_certificates",
-            &[("edition_id", &id), ("limit", "10")],
-            Some(&anna_session),
-        )
-        .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    let round = app
-        .call(
-            "issue_certificates",
-            &[("edition_id", &id), ("limit", "1")],
-            Some(&staff),
-        )
-        .await
-        .json();
+    let issue = |limit: u32| IssueCertificates {
+        edition_id: edition,
+        limit,
+    };
     assert_eq!(
-        (round["issued"].as_u64(), round["remaining"].as_u64()),
-        (Some(1), Some(1))
+        app.invoke(issue(10), Some(&anna_session)).await,
+        Err(AppError::NotAllowed)
     );
-    let round = app
-        .call(
-            "issue_certificates",
-            &[("edition_id", &id), ("limit", "25")],
-            Some(&staff),
-        )
-        .await
-        .json();
-    assert_eq!(
-        (round["issued"].as_u64(), round["remaining"].as_u64()),
-        (Some(1), Some(0))
-    );
+    let round = app.invoke(issue(1), Some(&staff)).await.expect("a round");
+    assert_eq!((round.issued, round.remaining), (1, 1));
+    let round = app.invoke(issue(25), Some(&staff)).await.expect("a round");
+    assert_eq!((round.issued, round.remaining), (1, 0));
     // A second click, or a reload that starts again: nothing more.
-    let again = app
-        .call(
-            "issue_certificates",
-            &[("edition_id", &id), ("limit", "25")],
-            Some(&staff),
-        )
-        .await
-        .json();
-    assert_eq!(again["issued"], 0);
-    let listed = admin(staff.clone()).await.json();
-    assert_eq!(listed["valid_total"], 2);
-    assert_eq!(listed["pending_total"], 0);
+    let again = app.invoke(issue(25), Some(&staff)).await.expect("a round");
+    assert_eq!(again.issued, 0);
+    let listed = admin(staff.clone()).await;
+    assert_eq!((listed.valid_total, listed.pending_total), (2, 0));
 
     // Anna finds hers on the edition page and downloads it; nobody else but staff can.
-    let mine = app
-        .call(
-            "load_my_certificate",
-            &[("edition_id", &id)],
-            Some(&anna_session),
-        )
+    let mine = |session: String| {
+        let app = &app;
+        async move {
+            app.invoke(
+                LoadMyCertificate {
+                    edition_id: edition,
+                },
+                Some(&session),
+            )
+            .await
+            .expect("the participant's certificate")
+        }
+    };
+    let anna_mine = mine(anna_session.clone())
         .await
-        .json();
-    let anna_cert = mine["id"].as_str().unwrap().to_owned();
-    let anna_code = mine["code"].as_str().unwrap().to_owned();
+        .expect("Anna's certificate");
+    let (anna_cert, anna_code) = (anna_mine.id, anna_mine.code);
     assert_eq!(anna_cert.len(), 32);
     assert!(
         anna_code.starts_with("AULA-") && anna_code.len() == 14,
@@ -266,17 +229,10 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
             .0,
         StatusCode::NOT_FOUND
     );
-    let bruno_cert = app
-        .call(
-            "load_my_certificate",
-            &[("edition_id", &id)],
-            Some(&bruno_session),
-        )
+    let bruno_cert = mine(bruno_session.clone())
         .await
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .expect("Zoë's certificate")
+        .id;
     let (_, _, bruno_pdf) = get_bytes(
         &app,
         &format!("/certificates/{bruno_cert}.pdf"),
@@ -302,66 +258,55 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
     );
 
     // Anyone verifies it by id (with the link's signature) or by the code typed loosely.
+    let verify = |query: &str, signature: Option<&str>| {
+        let app = &app;
+        let call = VerifyCertificate {
+            query: query.to_owned(),
+            s: signature.map(str::to_owned),
+        };
+        async move {
+            app.invoke(call, None)
+                .await
+                .expect("the verification page")
+                .certificate
+        }
+    };
     let signature = certificate::Entity::find_by_id(anna_cert.clone())
         .one(&app.state.db)
         .await
         .unwrap()
         .unwrap()
         .signature;
-    let by_link = app
-        .call(
-            "verify_certificate",
-            &[("query", &anna_cert), ("s", &signature)],
-            None,
-        )
-        .await
-        .json();
-    let found = &by_link["certificate"];
-    assert_eq!(found["standing"], "Valid", "{by_link}");
-    assert_eq!(found["signature_ok"], true);
-    assert_eq!(found["link_signature_ok"], true);
-    assert_eq!(found["name"], "Niccolò Dell'Acqua");
-    assert_eq!(found["hours"], 25);
+    let found = verify(&anna_cert, Some(&signature)).await.expect("found");
+    assert_eq!(found.standing, Standing::Valid);
+    assert!(found.signature_ok);
+    assert_eq!(found.link_signature_ok, Some(true));
+    assert_eq!(found.name, "Niccolò Dell'Acqua");
+    assert_eq!(found.hours, 25);
     let typed = anna_code.to_lowercase().replace('-', " ");
-    let by_code = app
-        .call("verify_certificate", &[("query", &typed)], None)
-        .await
-        .json();
-    assert_eq!(by_code["certificate"]["id"], anna_cert.as_str());
+    assert_eq!(verify(&typed, None).await.expect("by code").id, anna_cert);
     let forged_signature = format!(
         "{}{}",
         if signature.starts_with('A') { 'B' } else { 'A' },
         &signature[1..]
     );
-    let forged = app
-        .call(
-            "verify_certificate",
-            &[("query", &anna_cert), ("s", &forged_signature)],
-            None,
-        )
+    let forged = verify(&anna_cert, Some(&forged_signature))
         .await
-        .json();
-    assert_eq!(forged["certificate"]["link_signature_ok"], false);
+        .expect("found");
+    assert_eq!(forged.link_signature_ok, Some(false));
     for unknown in [
         "AULA-2222-2222",
         "not a code",
         "<script>",
         "00000000000000000000000000000000",
     ] {
-        let answer = app
-            .call("verify_certificate", &[("query", unknown)], None)
-            .await
-            .json();
-        assert!(answer["certificate"].is_null(), "{unknown}: {answer}");
+        assert_eq!(verify(unknown, None).await, None, "{unknown}");
     }
 
     // The record is frozen: a later profile change does not alter it...
     rename(&app, anna, "Nicola", "Acqua").await;
-    let still = app
-        .call("verify_certificate", &[("query", &anna_cert)], None)
-        .await
-        .json();
-    assert_eq!(still["certificate"]["name"], "Niccolò Dell'Acqua");
+    let still = verify(&anna_cert, None).await.expect("found");
+    assert_eq!(still.name, "Niccolò Dell'Acqua");
     // ...and a record altered behind Aula's back no longer matches its signature.
     let mut altered: certificate::ActiveModel = certificate::Entity::find_by_id(bruno_cert.clone())
         .one(&app.state.db)
@@ -371,106 +316,64 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
         .into();
     altered.hours = Set(250);
     altered.update(&app.state.db).await.unwrap();
-    let tampered = app
-        .call("verify_certificate", &[("query", &bruno_cert)], None)
-        .await
-        .json();
-    assert_eq!(tampered["certificate"]["signature_ok"], false);
+    let tampered = verify(&bruno_cert, None).await.expect("found");
+    assert!(!tampered.signature_ok);
 
     // Revoking needs staff and a reason; then the page says revoked, with the reason.
-    let anna_id = anna_cert.clone();
-    let no_reason = app
-        .call(
-            "revoke_certificate",
-            &[("id", &anna_id), ("reason", "")],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let by_participant = app
-        .call(
-            "revoke_certificate",
-            &[("id", &anna_id), ("reason", "mine")],
-            Some(&anna_session),
-        )
-        .await;
-    assert_eq!(by_participant.status, StatusCode::FORBIDDEN);
-    let revoked = app
-        .call(
-            "revoke_certificate",
-            &[("id", &anna_id), ("reason", "Issued by mistake")],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
-    let twice = app
-        .call(
-            "revoke_certificate",
-            &[("id", &anna_id), ("reason", "again")],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(twice.status, StatusCode::CONFLICT);
-    assert_eq!(error_kind(&twice), "Refused");
-    let answer = app
-        .call("verify_certificate", &[("query", &anna_id)], None)
-        .await
-        .json();
+    let revoke = |reason: &str| RevokeCertificate {
+        id: anna_cert.clone(),
+        reason: reason.to_owned(),
+    };
+    assert!(matches!(
+        app.invoke(revoke(""), Some(&staff)).await,
+        Err(AppError::Invalid(_))
+    ));
     assert_eq!(
-        answer["certificate"]["standing"]["Revoked"]["reason"], "Issued by mistake",
-        "{answer}"
+        app.invoke(revoke("mine"), Some(&anna_session)).await,
+        Err(AppError::NotAllowed)
     );
-    let mine = app
-        .call(
-            "load_my_certificate",
-            &[("edition_id", &id)],
-            Some(&anna_session),
-        )
+    app.invoke(revoke("Issued by mistake"), Some(&staff))
         .await
-        .json();
-    assert!(mine.is_null(), "{mine}");
+        .expect("revoked");
+    assert!(matches!(
+        app.invoke(revoke("again"), Some(&staff)).await,
+        Err(AppError::Refused(_))
+    ));
+    let answer = verify(&anna_cert, None).await.expect("found");
+    assert!(
+        matches!(&answer.standing, Standing::Revoked { reason, .. } if reason == "Issued by mistake"),
+        "{answer:?}"
+    );
+    assert_eq!(mine(anna_session.clone()).await, None);
     // She still meets the rule, so she is waiting again.
-    assert_eq!(admin(staff.clone()).await.json()["pending_total"], 1);
+    assert_eq!(admin(staff.clone()).await.pending_total, 1);
 
     // Re-issue after Zoë's name was corrected: the old one shows as replaced, the new one
     // links back and prints the corrected name.
     rename(&app, bruno, "Zoë Maria", "Łukasiewicz").await;
-    let reissued = app
-        .call(
-            "reissue_certificate",
-            &[("id", &bruno_cert), ("reason", "Name corrected on request")],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(reissued.status, StatusCode::OK, "{}", reissued.body);
-    let new_id = reissued.json().as_str().unwrap().to_owned();
-    let old = app
-        .call("verify_certificate", &[("query", &bruno_cert)], None)
+    let reissue = |reason: &str| ReissueCertificate {
+        id: bruno_cert.clone(),
+        reason: reason.to_owned(),
+    };
+    let new_id = app
+        .invoke(reissue("Name corrected on request"), Some(&staff))
         .await
-        .json();
-    assert_eq!(
-        old["certificate"]["standing"]["Replaced"]["by"],
-        new_id.as_str(),
-        "{old}"
+        .expect("re-issued");
+    let old = verify(&bruno_cert, None).await.expect("found");
+    assert!(
+        matches!(&old.standing, Standing::Replaced { by, .. } if *by == new_id),
+        "{old:?}"
     );
-    let new = app
-        .call("verify_certificate", &[("query", &new_id)], None)
-        .await
-        .json();
-    assert_eq!(new["certificate"]["standing"], "Valid");
-    assert_eq!(new["certificate"]["signature_ok"], true);
-    assert_eq!(new["certificate"]["replaces"], bruno_cert.as_str());
-    assert_eq!(new["certificate"]["name"], "Zoë Maria Łukasiewicz");
-    let again = app
-        .call(
-            "reissue_certificate",
-            &[("id", &bruno_cert), ("reason", "twice")],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(
-        again.status,
-        StatusCode::CONFLICT,
+    let new = verify(&new_id, None).await.expect("found");
+    assert_eq!(new.standing, Standing::Valid);
+    assert!(new.signature_ok);
+    assert_eq!(new.replaces.as_deref(), Some(bruno_cert.as_str()));
+    assert_eq!(new.name, "Zoë Maria Łukasiewicz");
+    assert!(
+        matches!(
+            app.invoke(reissue("twice"), Some(&staff)).await,
+            Err(AppError::Refused(_))
+        ),
         "a replaced certificate is not replaced again"
     );
     app.mailbox.wait_for(3).await;
@@ -482,55 +385,52 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
     assert_eq!(valid, 1, "only Zoë's new certificate is valid");
 
     // All of it is in the audit log, which only staff read.
+    let audit =
+        |action: Option<Action>, edition_id: Option<i32>, subject_id: Option<i32>| LoadAudit {
+            page: 1,
+            action,
+            edition_id,
+            subject_id,
+        };
     let log = app
-        .call(
-            "load_audit",
-            &[("page", "1"), ("edition_id", &id)],
-            Some(&staff),
-        )
+        .invoke(audit(None, Some(edition), None), Some(&staff))
         .await
-        .json();
-    let actions: Vec<&str> = log["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+        .expect("the audit log");
+    let actions: Vec<Action> = log.entries.iter().map(|e| e.action).collect();
     for expected in [
-        "OverrideSet",
-        "CertificateIssued",
-        "CertificateRevoked",
-        "CertificateReissued",
+        Action::OverrideSet,
+        Action::CertificateIssued,
+        Action::CertificateRevoked,
+        Action::CertificateReissued,
     ] {
         assert!(
             actions.contains(&expected),
-            "{expected} missing from {actions:?}"
+            "{expected:?} missing from {actions:?}"
         );
     }
-    assert!(log.to_string().contains("Issued by mistake"));
+    assert!(
+        log.entries
+            .iter()
+            .any(|e| e.reason.as_deref() == Some("Issued by mistake"))
+    );
     let filtered = app
-        .call(
-            "load_audit",
-            &[("page", "1"), ("action", "CertificateRevoked")],
+        .invoke(
+            audit(Some(Action::CertificateRevoked), None, None),
             Some(&staff),
         )
         .await
-        .json();
-    assert_eq!(filtered["total"], 1, "{filtered}");
+        .expect("the audit log");
+    assert_eq!(filtered.total, 1);
     let by_person = app
-        .call(
-            "load_audit",
-            &[("page", "1"), ("subject_id", &carla_id)],
-            Some(&staff),
-        )
+        .invoke(audit(None, None, Some(carla)), Some(&staff))
         .await
-        .json();
-    assert_eq!(by_person["total"], 1, "{by_person}");
+        .expect("the audit log");
+    assert_eq!(by_person.total, 1);
     assert_eq!(
-        app.call("load_audit", &[("page", "1")], Some(&anna_session))
+        app.invoke(audit(None, None, None), Some(&anna_session))
             .await
-            .status,
-        StatusCode::FORBIDDEN
+            .err(),
+        Some(AppError::NotAllowed)
     );
 
     // The progress list as CSV, for staff only.
@@ -560,23 +460,19 @@ async fn concurrent_issuing_never_gives_two_valid_certificates(backend: Backend)
         people.push(app.user(&format!("p{n}@scuola.it"), false, false).await.0);
     }
     let edition = completed_edition(&app, &first_staff, &people).await;
-    let id = edition.to_string();
+    let issue_all = IssueCertificates {
+        edition_id: edition,
+        limit: 100,
+    };
     // Two staff members press "issue all" at the same moment, twice each.
     let press = |session: String| {
-        let id = id.clone();
         let app = &app;
+        let issue_all = issue_all.clone();
         async move {
             let mut issued = 0;
             for _ in 0..2 {
-                let answer = app
-                    .call(
-                        "issue_certificates",
-                        &[("edition_id", &id), ("limit", "100")],
-                        Some(&session),
-                    )
-                    .await;
-                assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-                issued += answer.json()["issued"].as_u64().unwrap();
+                let round = app.invoke(issue_all.clone(), Some(&session)).await;
+                issued += round.expect("a round").issued;
             }
             issued
         }
@@ -602,14 +498,13 @@ async fn concurrent_issuing_never_gives_two_valid_certificates(backend: Backend)
         .unwrap();
     let late: Vec<String> = certificates.iter().take(10).map(|c| c.id.clone()).collect();
     for old in &late {
-        let answer = app
-            .call(
-                "revoke_certificate",
-                &[("id", old), ("reason", "Re-run")],
-                Some(&first_staff),
-            )
-            .await;
-        assert_eq!(answer.status, StatusCode::OK);
+        let revoke = RevokeCertificate {
+            id: old.clone(),
+            reason: "Re-run".to_owned(),
+        };
+        app.invoke(revoke, Some(&first_staff))
+            .await
+            .expect("revoked");
     }
     let (one, two) = tokio::join!(
         tokio::spawn({
@@ -644,14 +539,10 @@ async fn concurrent_issuing_never_gives_two_valid_certificates(backend: Backend)
     assert!(issued <= 10, "{issued}");
     // Whatever a racing instance gave up on, the next round finishes.
     let last = app
-        .call(
-            "issue_certificates",
-            &[("edition_id", &id), ("limit", "100")],
-            Some(&second_staff),
-        )
+        .invoke(issue_all, Some(&second_staff))
         .await
-        .json();
-    assert_eq!(last["remaining"], 0);
+        .expect("a round");
+    assert_eq!(last.remaining, 0);
     let valid = certificate::Entity::find()
         .filter(certificate::Column::EditionId.eq(edition))
         .filter(certificate::Column::ValidFor.is_not_null())
@@ -670,30 +561,21 @@ async fn verification_is_rate_limited(backend: Backend) {
     }
     // Two instances behind a load balancer count against one limit: 30 look-ups in all.
     let other = app.another_instance();
+    let look_up = |query: String| VerifyCertificate { query, s: None };
     for n in 0..30 {
         let query = format!("AULA-2222-{:04}", 2222 + n);
-        let answer = if n % 2 == 0 {
-            app.call("verify_certificate", &[("query", &query)], None)
-                .await
-        } else {
-            app.call_via(&other, "verify_certificate", &[("query", &query)])
-                .await
-        };
-        assert_eq!(
-            answer.status,
-            StatusCode::OK,
-            "look-up {n}: {}",
-            answer.body
-        );
+        let instance = if n % 2 == 0 { &app.router } else { &other };
+        let answer = app.invoke_via(instance, look_up(query), None).await;
+        assert!(answer.is_ok(), "look-up {n}: {answer:?}");
     }
-    for blocked in [
-        app.call("verify_certificate", &[("query", "AULA-3333-3333")], None)
-            .await,
-        app.call_via(&other, "verify_certificate", &[("query", "AULA-3333-3333")])
-            .await,
-    ] {
-        assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(error_kind(&blocked), "TooManyAttempts");
+    for instance in [&app.router, &other] {
+        let blocked = app
+            .invoke_via(instance, look_up("AULA-3333-3333".to_owned()), None)
+            .await;
+        assert!(
+            matches!(blocked, Err(AppError::TooManyAttempts { .. })),
+            "{blocked:?}"
+        );
     }
     // The database holds counts under keyed hashes, not addresses.
     let rows = app::ssr::entities::request_limit::Entity::find()
@@ -767,34 +649,32 @@ async fn the_course_logo_is_printed_on_certificates(backend: Backend) {
     assert!(crate::helpers::location(&saved).contains("logo=saved"));
     assert!(logo_file.exists());
     let listed = app
-        .call(
-            "load_certificates",
-            &[("edition_id", &edition.to_string())],
+        .invoke(
+            LoadCertificates {
+                edition_id: edition,
+            },
             Some(&staff),
         )
         .await
-        .json();
-    assert_eq!(listed["has_logo"], true);
-    let round = app
-        .call(
-            "issue_certificates",
-            &[("edition_id", &edition.to_string()), ("limit", "10")],
-            Some(&staff),
-        )
-        .await
-        .json();
-    assert_eq!(round["issued"], 1);
+        .expect("the certificates page");
+    assert!(listed.has_logo);
+    let issue = IssueCertificates {
+        edition_id: edition,
+        limit: 10,
+    };
+    let round = app.invoke(issue, Some(&staff)).await.expect("a round");
+    assert_eq!(round.issued, 1);
     let id = app
-        .call(
-            "load_my_certificate",
-            &[("edition_id", &edition.to_string())],
+        .invoke(
+            LoadMyCertificate {
+                edition_id: edition,
+            },
             Some(&anna_session),
         )
         .await
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .expect("the participant's certificate")
+        .expect("issued")
+        .id;
     let (_, _, pdf) = get_bytes(
         &app,
         &format!("/certificates/{id}.pdf"),

@@ -82,6 +82,7 @@ impl SignUpForm {
 
 /// Creates the account and signs its owner in (ending any session the browser had);
 /// answers the new session's token.
+#[tracing::instrument(skip_all)]
 pub async fn sign_up(
     state: &AppState,
     caller: Option<&Caller>,
@@ -150,6 +151,7 @@ pub async fn create_account(
 
 /// Signs in from `address`, ending any session the browser had; answers the new session's
 /// token and the account's language.
+#[tracing::instrument(skip_all)]
 pub async fn log_in(
     state: &AppState,
     caller: Option<&Caller>,
@@ -259,6 +261,7 @@ pub async fn log_out(state: &AppState, caller: &Caller) -> Result<(), AppError> 
 
 /// Switches the interface language, and stores it on the account when signed in. Only Aula's
 /// languages are accepted.
+#[tracing::instrument(skip_all)]
 pub async fn set_language(
     state: &AppState,
     caller: Option<&Caller>,

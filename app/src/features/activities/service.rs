@@ -70,6 +70,7 @@ pub async fn of_edition(
         .await?)
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn activities_admin(
     state: &AppState,
     caller: &Caller,
@@ -118,6 +119,7 @@ pub async fn activities_admin(
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn set_speaker(
     state: &AppState,
     caller: &Caller,
@@ -198,6 +200,7 @@ fn apply(active: &mut activity::ActiveModel, valid: ValidActivity) {
     active.updated_at = Set(Utc::now());
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn create_activity(
     state: &AppState,
     caller: &Caller,
@@ -227,6 +230,7 @@ pub async fn create_activity(
     Ok(created.id)
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn update_activity(
     state: &AppState,
     caller: &Caller,
@@ -246,6 +250,7 @@ pub async fn update_activity(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn move_activity(
     state: &AppState,
     caller: &Caller,
@@ -275,6 +280,7 @@ pub async fn move_activity(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn delete_activity(
     state: &AppState,
     caller: &Caller,
@@ -306,6 +312,7 @@ async fn states_for(
 }
 
 /// The participant's activities in an edition; `None` for anyone else.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn my_activities(
     state: &AppState,
     caller: &Caller,
@@ -357,6 +364,7 @@ pub async fn my_activities(
 
 /// An activity as the caller sees it. Reading changes nothing: a participant's view of a
 /// material is recorded by [`record_view`], which the page calls.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn open_activity(
     state: &AppState,
     caller: &Caller,
@@ -469,6 +477,7 @@ async fn confirming_quiz(
 
 /// A participant has opened a material: it counts as viewed (once; opening again changes
 /// nothing). Staff and ambassadors previewing it are not recorded.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn record_view(
     state: &AppState,
     caller: &Caller,
@@ -499,6 +508,7 @@ pub async fn record_view(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn mark_recording_watched(
     state: &AppState,
     caller: &Caller,

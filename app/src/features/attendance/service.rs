@@ -17,6 +17,7 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn save_attendance_rules(
     state: &AppState,
     caller: &Caller,
@@ -72,6 +73,7 @@ async fn followed_participants(
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn attendance_sheet(
     state: &AppState,
     caller: &Caller,
@@ -113,6 +115,7 @@ pub async fn attendance_sheet(
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn save_attendance(
     state: &AppState,
     caller: &Caller,
@@ -227,6 +230,7 @@ pub async fn save_attendance(
 
 /// Reads an uploaded report and keeps its matched preview until staff apply it. Called by the
 /// upload route (multipart), after its own sign-in and origin checks.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn create_import(
     state: &AppState,
     caller: &Caller,
@@ -300,6 +304,7 @@ fn stored_rows(
     serde_json::from_str(&import.rows).map_err(|_| AppError::Internal)
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn import_preview(
     state: &AppState,
     caller: &Caller,
@@ -326,6 +331,7 @@ pub async fn import_preview(
 }
 
 /// Records the matched rows of a report; answers the webinar's id and how many were recorded.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn apply_import(
     state: &AppState,
     caller: &Caller,

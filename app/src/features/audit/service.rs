@@ -46,6 +46,7 @@ pub async fn record(db: &impl ConnectionTrait, events: Vec<Event<'_>>) -> Result
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn browse(
     state: &AppState,
     caller: &Caller,

@@ -262,6 +262,7 @@ pub async fn waiting(
     Ok(waiting)
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn admin(
     state: &AppState,
     caller: &Caller,
@@ -319,6 +320,7 @@ pub async fn admin(
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn issue_round(
     state: &AppState,
     caller: &Caller,
@@ -465,6 +467,7 @@ async fn revoke_in(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn revoke(
     state: &AppState,
     caller: &Caller,
@@ -496,6 +499,7 @@ pub async fn revoke(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn reissue(
     state: &AppState,
     caller: &Caller,
@@ -544,6 +548,7 @@ pub async fn reissue(
     Ok(new.id)
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn save_template(
     state: &AppState,
     caller: &Caller,
@@ -579,6 +584,7 @@ pub async fn save_template(
 }
 
 /// The caller's valid certificate for an edition they take part in, if any.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn mine(
     state: &AppState,
     caller: &Caller,
@@ -597,6 +603,7 @@ pub async fn mine(
 }
 
 /// The PDF of a certificate for its holder or staff; anyone else is told it does not exist.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn pdf_for(
     state: &AppState,
     caller: &Caller,
@@ -676,6 +683,7 @@ pub async fn verify(
 /// Saves (or with `None`, removes) the logo printed on the certificates of `edition_id`'s
 /// course. Staff only; the picture is checked before anything is kept (the inner error says
 /// what was wrong with it).
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn save_logo(
     state: &AppState,
     caller: &Caller,

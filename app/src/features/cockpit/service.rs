@@ -140,6 +140,7 @@ impl Standings {
 /// The matrix of participants × activities for staff and ambassadors: a page of the people they
 /// follow (one group, or one standing, when asked), each activity's state, where each stands,
 /// and the queue of work waiting for a review.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn cockpit(
     state: &AppState,
     caller: &Caller,
@@ -331,6 +332,7 @@ async fn review_queue(
 }
 
 /// Whether the caller follows the edition's participants (staff, or one of its ambassadors).
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn tutors_edition(
     state: &AppState,
     caller: &Caller,

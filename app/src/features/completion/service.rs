@@ -82,6 +82,7 @@ pub fn evaluate_all(
 }
 
 /// The participant's own progress; `None` for anyone else, or before staff set a rule.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn my_progress(
     state: &AppState,
     caller: &Caller,
@@ -115,6 +116,7 @@ pub async fn my_progress(
     }))
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn completion_admin(
     state: &AppState,
     caller: &Caller,
@@ -156,6 +158,7 @@ pub async fn completion_admin(
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn save_rule(
     state: &AppState,
     caller: &Caller,
@@ -258,6 +261,7 @@ pub async fn meeting(
 }
 
 /// Sets (or, with `decision` "clear", removes) staff's decision for one participant.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn set_override(
     state: &AppState,
     caller: &Caller,
@@ -328,6 +332,7 @@ pub async fn set_override(
 
 /// The staff's progress list as CSV: one row per enrolled participant, with the group, the
 /// progress, whether they count as complete (and why), and their certificate's code.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn progress_csv(
     state: &AppState,
     caller: &Caller,

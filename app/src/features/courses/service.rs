@@ -53,6 +53,7 @@ impl CourseForm {
     }
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn list_courses(
     state: &AppState,
     caller: &Caller,
@@ -86,6 +87,7 @@ pub async fn list_courses(
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn course_detail(
     state: &AppState,
     caller: &Caller,
@@ -108,6 +110,7 @@ pub async fn course_detail(
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn create_course(
     state: &AppState,
     caller: &Caller,
@@ -136,6 +139,7 @@ pub async fn create_course(
     Ok(inserted.id)
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn update_course(
     state: &AppState,
     caller: &Caller,

@@ -138,6 +138,7 @@ pub async fn open_editions(
     edition_summaries(&state.db, editions).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn edition_page(
     state: &AppState,
     caller: Option<&Caller>,
@@ -214,6 +215,7 @@ pub async fn insert_edition(
     .await?)
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn create_edition(
     state: &AppState,
     caller: &Caller,
@@ -239,6 +241,7 @@ pub async fn create_edition(
     Ok(created.id)
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn update_edition(
     state: &AppState,
     caller: &Caller,
@@ -269,6 +272,7 @@ pub async fn update_edition(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn change_status(
     state: &AppState,
     caller: &Caller,
@@ -298,6 +302,7 @@ pub async fn change_status(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn clone_edition(
     state: &AppState,
     caller: &Caller,
@@ -343,6 +348,7 @@ pub async fn clone_edition(
     Ok(created.id)
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn edition_admin(
     state: &AppState,
     caller: &Caller,

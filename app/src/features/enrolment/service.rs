@@ -170,6 +170,7 @@ pub async fn count_with_status(
 }
 
 /// The caller asks for a place (or a place in line).
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn enrol(
     state: &AppState,
     caller: &Caller,
@@ -241,6 +242,7 @@ pub async fn enrol_user(
 }
 
 /// The caller gives up their place (or their place in line).
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn withdraw(state: &AppState, caller: &Caller, edition_id: i32) -> Result<(), AppError> {
     scope::visible_edition(&state.db, Some(caller), edition_id).await?;
     withdraw_user(state, edition_id, caller.id).await
@@ -319,6 +321,7 @@ pub(crate) async fn promote_waiting(
 }
 
 /// An edition's enrolments, a page at a time, for staff.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn enrolment_list(
     state: &AppState,
     caller: &Caller,

@@ -98,6 +98,7 @@ pub async fn my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>
     Ok(mine)
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn groups_overview(
     state: &AppState,
     caller: &Caller,
@@ -171,6 +172,7 @@ pub async fn groups_overview(
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn create_group(
     state: &AppState,
     caller: &Caller,
@@ -196,6 +198,7 @@ pub async fn create_group(
 
 /// Puts every enrolled participant without a group into new groups of about `size`, named
 /// in `language` (the staff member's).
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn split_into_groups(
     state: &AppState,
     caller: &Caller,
@@ -274,6 +277,7 @@ fn group_name(language: Locale, number: u64) -> String {
     td_string!(language, groups.numbered, n = number).to_string()
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn set_group_ambassador(
     state: &AppState,
     caller: &Caller,
@@ -312,6 +316,7 @@ pub async fn set_group_ambassador(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn move_to_group(
     state: &AppState,
     caller: &Caller,
@@ -370,6 +375,7 @@ fn post(
     }
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn group_space(
     state: &AppState,
     caller: &Caller,
@@ -467,6 +473,7 @@ fn parse_body(body: &str) -> Result<String, AppError> {
     }
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn post_announcement(
     state: &AppState,
     caller: &Caller,
@@ -491,6 +498,7 @@ pub async fn post_announcement(
 }
 
 /// Opens a discussion in a group; answers the group's and the thread's ids.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn start_thread(
     state: &AppState,
     caller: &Caller,
@@ -529,6 +537,7 @@ pub async fn start_thread(
     Ok((group.id, created.id))
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn thread_view(
     state: &AppState,
     caller: &Caller,
@@ -565,6 +574,7 @@ pub async fn thread_view(
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn post_reply(
     state: &AppState,
     caller: &Caller,

@@ -173,6 +173,7 @@ async fn attempts_of(
 }
 
 /// The quiz as its participant sees it; `None` for staff and ambassadors (who take none).
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn quiz_view(
     state: &AppState,
     caller: &Caller,
@@ -242,6 +243,7 @@ pub async fn quiz_view(
     }))
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn start_attempt(
     state: &AppState,
     caller: &Caller,
@@ -311,6 +313,7 @@ pub enum Submitted {
 }
 
 /// Grades and records an attempt's answers, once. `fields` are the quiz form's fields.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn submit_attempt(
     state: &AppState,
     caller: &Caller,
@@ -417,6 +420,7 @@ pub async fn submit_attempt(
     Ok((activity.id, Submitted::Recorded))
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn quiz_admin(
     state: &AppState,
     caller: &Caller,
@@ -489,6 +493,7 @@ pub async fn quiz_admin(
 }
 
 /// Adds a question to a quiz (`question_id` 0) or changes one of its questions.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn save_question(
     state: &AppState,
     caller: &Caller,
@@ -531,6 +536,7 @@ pub async fn save_question(
     Ok(created.id)
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn delete_question(
     state: &AppState,
     caller: &Caller,

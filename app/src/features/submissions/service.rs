@@ -102,6 +102,7 @@ fn design_of(model: &submission::Model) -> Design {
 
 /// The caller's own work on an activity; `None` for activities without work to hand in, and
 /// for staff and ambassadors (who have none).
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn my_work(
     state: &AppState,
     caller: &Caller,
@@ -182,6 +183,7 @@ fn refused(refusal: SubmissionRefusal) -> AppError {
 
 /// Saves the participant's draft, with a new file if one came, and hands it in when asked.
 /// Nothing changes when the input or the file is refused.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn save_work(
     state: &AppState,
     caller: &Caller,
@@ -372,6 +374,7 @@ async fn write_version(
     Ok((outcome, replaced))
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn submission_review(
     state: &AppState,
     caller: &Caller,
@@ -418,6 +421,7 @@ pub async fn submission_review(
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn review(
     state: &AppState,
     caller: &Caller,
@@ -489,6 +493,7 @@ pub async fn review(
 }
 
 /// A handed-in file for download, if the caller may see it: (name, type, bytes).
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn file_for(
     state: &AppState,
     caller: &Caller,

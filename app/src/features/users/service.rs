@@ -14,6 +14,7 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn list_users(
     state: &AppState,
     caller: &Caller,
@@ -64,6 +65,7 @@ pub async fn list_users(
     })
 }
 
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn set_role(
     state: &AppState,
     caller: &Caller,
