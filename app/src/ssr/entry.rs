@@ -19,55 +19,41 @@ use crate::error::AppError;
 
 /// For server functions that change something: signed in → request origin.
 pub async fn change() -> Result<(AppState, Caller), AppError> {
-    super::respond(
-        async {
-            let state = state()?;
-            let parts = request_parts()?;
-            let caller = caller_of(&state, &parts)
-                .await?
-                .ok_or(AppError::NotSignedIn)?;
-            check_origin(&parts, &state.settings)?;
-            Ok((state, caller))
-        }
-        .await,
-    )
+    signed_in(true).await
 }
 
 /// For server functions that only read, for a signed-in user.
 pub async fn read() -> Result<(AppState, Caller), AppError> {
-    super::respond(
-        async {
-            let state = state()?;
-            let parts = request_parts()?;
-            let caller = caller_of(&state, &parts)
-                .await?
-                .ok_or(AppError::NotSignedIn)?;
-            Ok((state, caller))
-        }
-        .await,
-    )
+    signed_in(false).await
 }
 
 /// For reads open to everybody, which may show more to a signed-in user.
 pub async fn read_public() -> Result<(AppState, Option<Caller>), AppError> {
-    super::respond(
-        async {
-            let state = state()?;
-            let parts = request_parts()?;
-            let caller = caller_of(&state, &parts).await?;
-            Ok((state, caller))
-        }
-        .await,
-    )
+    anyone(false).await
 }
 
 /// For changes anyone may ask for (sign-up, sign-in, the language): the origin check alone.
 pub async fn change_public() -> Result<(AppState, Option<Caller>), AppError> {
+    anyone(true).await
+}
+
+async fn signed_in(same_origin: bool) -> Result<(AppState, Caller), AppError> {
+    let (state, caller) = anyone(false).await?;
+    let caller = super::respond(caller.ok_or(AppError::NotSignedIn))?;
+    if same_origin {
+        super::respond(request_parts().and_then(|parts| check_origin(&parts, &state.settings)))?;
+    }
+    Ok((state, caller))
+}
+
+async fn anyone(same_origin: bool) -> Result<(AppState, Option<Caller>), AppError> {
     super::respond(
         async {
             let state = state()?;
             let parts = request_parts()?;
-            check_origin(&parts, &state.settings)?;
+            if same_origin {
+                check_origin(&parts, &state.settings)?;
+            }
             let caller = caller_of(&state, &parts).await?;
             Ok((state, caller))
         }

@@ -390,16 +390,6 @@ impl TestApp {
         send_to(&self.router, request).await
     }
 
-    /// `call`, answered by the given instance.
-    pub async fn call_via(
-        &self,
-        instance: &Router,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> Response {
-        send_to(instance, call_request(endpoint, form, None, Some(BASE_URL))).await
-    }
-
     /// Calls a server function by its own argument type, as the browser does (form-encoded POST
     /// from our own origin), and reads the answer as its own result type: renaming a field or
     /// changing a result fails to compile here, not at run time.

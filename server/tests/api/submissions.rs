@@ -1,5 +1,12 @@
 use crate::both_databases;
-use crate::helpers::{Backend, TEST_UPLOAD_MAX_BYTES, TestApp, error_kind, location};
+use crate::helpers::{Backend, TEST_UPLOAD_MAX_BYTES, TestApp, location};
+use app::domain::Field;
+use app::domain::activities::ActivityState;
+use app::domain::submissions::SubmissionStatus;
+use app::error::AppError;
+use app::features::activities::api::LoadMyActivities;
+use app::features::cockpit::api::LoadCockpit;
+use app::features::submissions::api::{LoadMyWork, LoadSubmission, ReviewSubmission};
 use app::ssr::entities::submission;
 use axum::http::{StatusCode, header};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -103,14 +110,9 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].status.as_str(), "draft");
     // Nobody else sees a draft, not even staff.
-    let hidden = app
-        .call(
-            "load_submission",
-            &[("submission_id", &stored[0].id.to_string())],
-            Some(&c.staff.1),
-        )
-        .await;
-    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let load = |submission_id: i32| LoadSubmission { submission_id };
+    let hidden = app.invoke(load(stored[0].id), Some(&c.staff.1)).await;
+    assert_eq!(hidden.err(), Some(AppError::NotFound));
 
     // Handed in; a second click on the same form finds it already handed in.
     let fields = [
@@ -130,7 +132,12 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     assert_eq!(stored.len(), 1, "one version, handed in once");
     assert_eq!(stored[0].status.as_str(), "submitted");
     assert_eq!(stored[0].body, "La mia scheda");
-    let first = stored[0].id.to_string();
+    let first = stored[0].id;
+    let review = |submission_id: i32, decision: &str, feedback: &str| ReviewSubmission {
+        submission_id,
+        decision: decision.to_owned(),
+        feedback: feedback.to_owned(),
+    };
 
     // While it waits for its review, it cannot be changed.
     let changed = app
@@ -146,65 +153,32 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
 
     // The other group's ambassador does not reach it; the participant may not judge it.
     let foreign = app
-        .call(
-            "review_submission",
-            &[
-                ("submission_id", &first),
-                ("decision", "accept"),
-                ("feedback", ""),
-            ],
-            Some(&c.ambassador_b.1),
-        )
+        .invoke(review(first, "accept", ""), Some(&c.ambassador_b.1))
         .await;
-    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    assert_eq!(foreign, Err(AppError::NotFound));
     let own = app
-        .call(
-            "review_submission",
-            &[
-                ("submission_id", &first),
-                ("decision", "accept"),
-                ("feedback", ""),
-            ],
-            Some(anna_session),
-        )
+        .invoke(review(first, "accept", ""), Some(anna_session))
         .await;
-    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    assert_eq!(own, Err(AppError::NotAllowed));
 
     // A revision needs feedback.
     let bare = app
-        .call(
-            "review_submission",
-            &[
-                ("submission_id", &first),
-                ("decision", "revise"),
-                ("feedback", "  "),
-            ],
-            Some(&c.ambassador.1),
-        )
+        .invoke(review(first, "revise", "  "), Some(&c.ambassador.1))
         .await;
-    assert_eq!(
-        bare.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        bare.body
+    assert!(
+        matches!(&bare, Err(AppError::Invalid(problems)) if problems.iter().any(|p| p.field == Field::Feedback)),
+        "{bare:?}"
     );
-    assert!(bare.body.contains("feedback"), "{}", bare.body);
     assert_eq!(
         versions(app, c.sheet, *anna).await[0].status.as_str(),
         "submitted"
     );
-    let revise = app
-        .call(
-            "review_submission",
-            &[
-                ("submission_id", &first),
-                ("decision", "revise"),
-                ("feedback", "Aggiungi un esempio."),
-            ],
-            Some(&c.ambassador.1),
-        )
-        .await;
-    assert_eq!(revise.status, StatusCode::OK, "{}", revise.body);
+    app.invoke(
+        review(first, "revise", "Aggiungi un esempio."),
+        Some(&c.ambassador.1),
+    )
+    .await
+    .expect("sent back for a revision");
     let logged = app.audit_of(*anna).await;
     assert_eq!(
         logged.len(),
@@ -215,37 +189,31 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     assert!(logged[0].1.ends_with("(v1): needs_revision"), "{logged:?}");
     // A second review (another tab, or staff at the same time) changes nothing.
     let again = app
-        .call(
-            "review_submission",
-            &[
-                ("submission_id", &first),
-                ("decision", "accept"),
-                ("feedback", ""),
-            ],
-            Some(&c.staff.1),
-        )
+        .invoke(review(first, "accept", ""), Some(&c.staff.1))
         .await;
-    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
-    assert_eq!(error_kind(&again), "Refused");
+    assert!(matches!(again, Err(AppError::Refused(_))), "{again:?}");
     let stored = versions(app, c.sheet, *anna).await;
     assert_eq!(stored[0].status.as_str(), "needs_revision");
     assert_eq!(stored[0].feedback.as_deref(), Some("Aggiungi un esempio."));
     assert_eq!(stored[0].reviewed_by, Some(c.ambassador.0));
 
     // The participant sees the feedback and hands in a second version, with a file.
+    let my_work = LoadMyWork {
+        activity_id: c.sheet,
+    };
     let mine = app
-        .call(
-            "load_my_work",
-            &[("activity_id", &c.sheet.to_string())],
-            Some(anna_session),
-        )
+        .invoke(my_work.clone(), Some(anna_session))
         .await
-        .json();
-    assert_eq!(mine["next_version"], 2);
-    assert_eq!(mine["versions"][0]["status"], "needs_revision");
+        .expect("her work")
+        .expect("a task sheet");
+    assert_eq!(mine.next_version, 2);
+    assert_eq!(mine.versions[0].status, SubmissionStatus::NeedsRevision);
     assert_eq!(
-        mine["versions"][0]["review"]["feedback"],
-        "Aggiungi un esempio."
+        mine.versions[0]
+            .review
+            .as_ref()
+            .map(|r| r.feedback.as_str()),
+        Some("Aggiungi un esempio.")
     );
     let second = app
         .send_work(
@@ -304,28 +272,15 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     );
 
     // The reviewer's page shows both versions; staff accept the second.
-    let review = app
-        .call(
-            "load_submission",
-            &[("submission_id", &v2.id.to_string())],
-            Some(&c.ambassador.1),
-        )
+    let page = app
+        .invoke(load(v2.id), Some(&c.ambassador.1))
         .await
-        .json();
-    assert_eq!(review["versions"].as_array().unwrap().len(), 2);
-    assert_eq!(review["waiting"], v2.id);
-    let accept = app
-        .call(
-            "review_submission",
-            &[
-                ("submission_id", &v2.id.to_string()),
-                ("decision", "accept"),
-                ("feedback", ""),
-            ],
-            Some(&c.staff.1),
-        )
-        .await;
-    assert_eq!(accept.status, StatusCode::OK, "{}", accept.body);
+        .expect("the review page");
+    assert_eq!(page.versions.len(), 2);
+    assert_eq!(page.waiting, Some(v2.id));
+    app.invoke(review(v2.id, "accept", ""), Some(&c.staff.1))
+        .await
+        .expect("accepted");
     let after = app
         .send_work(
             c.sheet,
@@ -339,17 +294,16 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
 
     // The activity list says so.
     let list = app
-        .call(
-            "load_my_activities",
-            &[("edition_id", &c.edition.to_string())],
+        .invoke(
+            LoadMyActivities {
+                edition_id: c.edition,
+            },
             Some(anna_session),
         )
-        .await;
-    assert!(
-        list.body.contains("\"accepted\"") || list.body.contains("Accepted"),
-        "{}",
-        list.body
-    );
+        .await
+        .expect("her activities")
+        .expect("a participant");
+    assert_eq!(list.activities[0].state, ActivityState::Accepted);
 }
 
 async fn bad_files_and_bad_requests_change_nothing(backend: Backend) {
@@ -417,13 +371,14 @@ async fn bad_files_and_bad_requests_change_nothing(backend: Backend) {
         StatusCode::NOT_FOUND
     );
     let unknown = app
-        .call(
-            "load_submission",
-            &[("submission_id", "999999")],
+        .invoke(
+            LoadSubmission {
+                submission_id: 999_999,
+            },
             Some(&c.staff.1),
         )
         .await;
-    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.err(), Some(AppError::NotFound));
     let junk = app
         .call(
             "review_submission",
@@ -463,15 +418,17 @@ async fn bad_files_and_bad_requests_change_nothing(backend: Backend) {
         .await;
     assert_eq!(outcome(&fine), "handed_in");
     let theirs = app
-        .call(
-            "load_my_work",
-            &[("activity_id", &c.sheet.to_string())],
+        .invoke(
+            LoadMyWork {
+                activity_id: c.sheet,
+            },
             Some(&c.participant_b.1),
         )
         .await
-        .json();
-    assert_eq!(theirs["versions"].as_array().unwrap().len(), 0);
-    assert!(theirs["draft"].is_null());
+        .expect("their work")
+        .expect("a task sheet");
+    assert!(theirs.versions.is_empty());
+    assert_eq!(theirs.draft, None);
 }
 
 async fn design_exercises_are_handed_in_only_when_complete(backend: Backend) {
@@ -491,15 +448,18 @@ async fn design_exercises_are_handed_in_only_when_complete(backend: Backend) {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].status.as_str(), "draft", "kept as a draft");
     let mine = app
-        .call(
-            "load_my_work",
-            &[("activity_id", &c.sheet.to_string())],
+        .invoke(
+            LoadMyWork {
+                activity_id: c.sheet,
+            },
             Some(session),
         )
         .await
-        .json();
-    assert_eq!(mine["draft"]["design"]["project_title"], "Orto digitale");
-    assert!(!mine["missing"].as_array().unwrap().is_empty());
+        .expect("her work")
+        .expect("a design exercise");
+    let design = mine.draft.and_then(|d| d.design).expect("a design");
+    assert_eq!(design.project_title, "Orto digitale");
+    assert!(!mine.missing.is_empty());
 
     fields.extend([
         ("objectives", "Osservare la crescita delle piante"),
@@ -517,18 +477,14 @@ async fn design_exercises_are_handed_in_only_when_complete(backend: Backend) {
     assert_eq!(design["evaluation"], "Rubrica condivisa");
 
     // Reviewed like a task sheet.
-    let accept = app
-        .call(
-            "review_submission",
-            &[
-                ("submission_id", &stored[0].id.to_string()),
-                ("decision", "accept"),
-                ("feedback", "Ottimo lavoro"),
-            ],
-            Some(&c.ambassador.1),
-        )
-        .await;
-    assert_eq!(accept.status, StatusCode::OK, "{}", accept.body);
+    let accept = ReviewSubmission {
+        submission_id: stored[0].id,
+        decision: "accept".to_owned(),
+        feedback: "Ottimo lavoro".to_owned(),
+    };
+    app.invoke(accept, Some(&c.ambassador.1))
+        .await
+        .expect("accepted");
     let stored = versions(app, c.sheet, *anna).await;
     assert_eq!(stored[0].status.as_str(), "accepted");
     assert_eq!(stored[0].feedback.as_deref(), Some("Ottimo lavoro"));
@@ -543,55 +499,54 @@ async fn the_cockpit_shows_each_tutor_their_own_groups(backend: Backend) {
     let newer = app
         .submission(c.sheet, c.participant.0, 1, "submitted")
         .await;
-    let edition = c.edition.to_string();
-    let load = |session: String, group: Option<String>| {
-        let edition = edition.clone();
-        async move {
-            let mut form = vec![("edition_id", edition), ("page", "1".to_owned())];
-            if let Some(group) = group {
-                form.push(("group", group));
-            }
-            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.call("load_cockpit", &form, Some(&session)).await
-        }
+    let load = |session: String, group: Option<i32>| async move {
+        let call = LoadCockpit {
+            edition_id: c.edition,
+            group,
+            page: 1,
+            standing: None,
+        };
+        app.invoke(call, Some(&session)).await
     };
 
-    let mine = load(c.ambassador.1.clone(), None).await.json();
-    let rows = mine["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 1, "only group A: {mine}");
-    assert_eq!(rows[0]["user_id"], c.participant.0);
-    assert_eq!(rows[0]["cells"][0]["state"], "submitted");
-    let queue = mine["queue"].as_array().unwrap();
-    assert_eq!(queue.len(), 1);
-    assert_eq!(queue[0]["submission_id"], newer);
+    let mine = load(c.ambassador.1.clone(), None)
+        .await
+        .expect("the cockpit");
+    assert_eq!(mine.rows.len(), 1, "only group A: {mine:?}");
+    assert_eq!(mine.rows[0].user_id, c.participant.0);
+    assert_eq!(mine.rows[0].cells[0].state, ActivityState::Submitted);
+    assert_eq!(mine.queue.len(), 1);
+    assert_eq!(mine.queue[0].submission_id, newer);
 
     // Asking for the other group reveals nothing of it.
-    let group_b = mine["groups"].as_array().unwrap().len();
-    assert_eq!(group_b, 1);
-    let all = load(c.staff.1.clone(), None).await.json();
-    assert_eq!(all["rows"].as_array().unwrap().len(), 2);
-    let queue = all["queue"].as_array().unwrap();
-    assert_eq!(queue.len(), 2);
-    assert_eq!(queue[0]["submission_id"], older, "oldest first");
-    let groups = all["groups"].as_array().unwrap();
-    let b_id = groups
+    assert_eq!(mine.groups.len(), 1);
+    let all = load(c.staff.1.clone(), None).await.expect("the cockpit");
+    assert_eq!(all.rows.len(), 2);
+    assert_eq!(all.queue.len(), 2);
+    assert_eq!(all.queue[0].submission_id, older, "oldest first");
+    let b_id = all
+        .groups
         .iter()
-        .find(|g| g[1] == "B")
-        .map(|g| g[0].to_string())
-        .unwrap();
-    let filtered = load(c.staff.1.clone(), Some(b_id.clone())).await.json();
-    assert_eq!(filtered["rows"].as_array().unwrap().len(), 1);
-    assert_eq!(filtered["rows"][0]["user_id"], c.participant_b.0);
-    let sneaky = load(c.ambassador.1.clone(), Some(b_id)).await.json();
-    assert_eq!(sneaky["rows"].as_array().unwrap().len(), 1);
+        .find(|(_, name)| name == "B")
+        .map(|(id, _)| *id)
+        .expect("group B");
+    let filtered = load(c.staff.1.clone(), Some(b_id))
+        .await
+        .expect("the cockpit");
+    assert_eq!(filtered.rows.len(), 1);
+    assert_eq!(filtered.rows[0].user_id, c.participant_b.0);
+    let sneaky = load(c.ambassador.1.clone(), Some(b_id))
+        .await
+        .expect("the cockpit");
+    assert_eq!(sneaky.rows.len(), 1);
     assert_eq!(
-        sneaky["rows"][0]["user_id"], c.participant.0,
+        sneaky.rows[0].user_id, c.participant.0,
         "still only group A"
     );
     // Participants have no cockpit.
     assert_eq!(
-        load(c.participant.1.clone(), None).await.status,
-        StatusCode::FORBIDDEN
+        load(c.participant.1.clone(), None).await.err(),
+        Some(AppError::NotAllowed)
     );
 
     // The page itself renders for the ambassador.

@@ -52,9 +52,13 @@ pub async fn load(
         .filter_map(|a| a.confirms_webinar_id.map(|w| (w, a.clone())))
         .collect();
     if !facts.confirming.is_empty() {
-        facts.watched = watched(db, &scope).await?;
+        use recording_view::{Column, Entity};
+        facts.watched = marked::<Entity>(db, &scope, Column::ActivityId, Column::UserId).await?;
     }
-    facts.viewed = viewed(db, &scope).await?;
+    facts.viewed = {
+        use material_view::{Column, Entity};
+        marked::<Entity>(db, &scope, Column::ActivityId, Column::UserId).await?
+    };
     facts.minutes = minutes(db, &scope).await?;
     facts.latest_sent = latest_sent(db, &scope).await?;
     (facts.attempts, facts.best) = attempts(db, &scope).await?;
@@ -84,34 +88,16 @@ impl Scope {
     }
 }
 
-/// Recordings participants say they watched.
-async fn watched(
+/// The (activity, participant) pairs of a table of marks: materials opened, recordings watched.
+async fn marked<E: EntityTrait>(
     db: &impl ConnectionTrait,
     scope: &Scope,
+    activity: impl ColumnTrait,
+    user: impl ColumnTrait,
 ) -> Result<HashSet<(i32, i32)>, AppError> {
-    use recording_view::Column;
-    let query = recording_view::Entity::find()
-        .select_only()
-        .column(Column::ActivityId)
-        .column(Column::UserId);
+    let query = E::find().select_only().column(activity).column(user);
     Ok(scope
-        .apply(query, Column::ActivityId, Column::UserId)
-        .into_tuple::<(i32, i32)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
-}
-
-/// Materials opened.
-async fn viewed(db: &impl ConnectionTrait, scope: &Scope) -> Result<HashSet<(i32, i32)>, AppError> {
-    use material_view::Column;
-    let query = material_view::Entity::find()
-        .select_only()
-        .column(Column::ActivityId)
-        .column(Column::UserId);
-    Ok(scope
-        .apply(query, Column::ActivityId, Column::UserId)
+        .apply(query, activity, user)
         .into_tuple::<(i32, i32)>()
         .all(db)
         .await?

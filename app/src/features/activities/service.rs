@@ -494,18 +494,13 @@ pub async fn record_view(
     if !role.is_participant() {
         return Ok(());
     }
-    material_view::Entity::insert(material_view::ActiveModel {
+    let view = material_view::ActiveModel {
         activity_id: Set(model.id),
         user_id: Set(caller.id),
         viewed_at: Set(Utc::now()),
-    })
-    .on_conflict_do_nothing_on([
-        material_view::Column::ActivityId,
-        material_view::Column::UserId,
-    ])
-    .exec(&state.db)
-    .await?;
-    Ok(())
+    };
+    use material_view::Column;
+    mark_once(&state.db, view, [Column::ActivityId, Column::UserId]).await
 }
 
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
@@ -534,17 +529,29 @@ pub async fn mark_recording_watched(
     ) {
         return Err(AppError::Refused(Refusal::CannotCatchUp));
     }
-    recording_view::Entity::insert(recording_view::ActiveModel {
+    let watched = recording_view::ActiveModel {
         activity_id: Set(model.id),
         user_id: Set(caller.id),
         marked_at: Set(Utc::now()),
-    })
-    .on_conflict_do_nothing_on([
-        recording_view::Column::ActivityId,
-        recording_view::Column::UserId,
-    ])
-    .exec(&state.db)
-    .await?;
+    };
+    use recording_view::Column;
+    mark_once(&state.db, watched, [Column::ActivityId, Column::UserId]).await
+}
+
+/// Inserts a mark (a view, a watched recording) unless the same one is already there: marking
+/// twice changes nothing.
+async fn mark_once<A>(
+    db: &impl ConnectionTrait,
+    mark: A,
+    key: [<A::Entity as EntityTrait>::Column; 2],
+) -> Result<(), AppError>
+where
+    A: ActiveModelTrait + Send,
+{
+    <A::Entity as EntityTrait>::insert(mark)
+        .on_conflict_do_nothing_on(key)
+        .exec(db)
+        .await?;
     Ok(())
 }
 

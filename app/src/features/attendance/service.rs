@@ -8,7 +8,7 @@ use crate::features::enrolment::service::enrolled_ids;
 use crate::ssr::AppState;
 use crate::ssr::auth::Caller;
 use crate::ssr::db::names;
-use crate::ssr::entities::{attendance, attendance_import, edition, group, group_member, user};
+use crate::ssr::entities::{attendance, attendance_import, edition, group, user};
 use crate::ssr::scope::{self, InEdition};
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
@@ -37,6 +37,47 @@ pub async fn save_attendance_rules(
     Ok(())
 }
 
+/// One participant's attendance at one webinar.
+struct Record {
+    webinar: i32,
+    participant: i32,
+    minutes: i32,
+    source: Source,
+}
+
+impl Record {
+    /// Stores it, replacing what was recorded before for that participant and webinar.
+    async fn save(
+        &self,
+        txn: &impl ConnectionTrait,
+        recorded_by: i32,
+        at: chrono::DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        use attendance::Column;
+        attendance::Entity::insert(attendance::ActiveModel {
+            activity_id: Set(self.webinar),
+            user_id: Set(self.participant),
+            minutes: Set(self.minutes),
+            source: Set(self.source),
+            recorded_by: Set(Some(recorded_by)),
+            recorded_at: Set(at),
+        })
+        .on_conflict(
+            OnConflict::columns([Column::ActivityId, Column::UserId])
+                .update_columns([
+                    Column::Minutes,
+                    Column::Source,
+                    Column::RecordedBy,
+                    Column::RecordedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(txn)
+        .await?;
+        Ok(())
+    }
+}
+
 /// Enrolled participants the caller follows in an edition, with their group names.
 async fn followed_participants(
     db: &impl ConnectionTrait,
@@ -44,13 +85,7 @@ async fn followed_participants(
     role: &EditionRole,
 ) -> Result<Vec<(i32, Option<String>)>, AppError> {
     let enrolled = enrolled_ids(db, edition_id).await?;
-    let memberships: HashMap<i32, i32> = group_member::Entity::find()
-        .filter(group_member::Column::EditionId.eq(edition_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.user_id, m.group_id))
-        .collect();
+    let memberships = crate::features::groups::service::membership(db, edition_id).await?;
     let group_names: HashMap<i32, String> = group::Entity::find()
         .filter(group::Column::EditionId.eq(edition_id))
         .all(db)
@@ -164,29 +199,13 @@ pub async fn save_attendance(
     for (user_id, minutes) in &changes {
         match minutes {
             Some(minutes) => {
-                attendance::Entity::insert(attendance::ActiveModel {
-                    activity_id: Set(model.id),
-                    user_id: Set(*user_id),
-                    minutes: Set(*minutes),
-                    source: Set(Source::Manual),
-                    recorded_by: Set(Some(caller.id)),
-                    recorded_at: Set(now),
-                })
-                .on_conflict(
-                    OnConflict::columns([
-                        attendance::Column::ActivityId,
-                        attendance::Column::UserId,
-                    ])
-                    .update_columns([
-                        attendance::Column::Minutes,
-                        attendance::Column::Source,
-                        attendance::Column::RecordedBy,
-                        attendance::Column::RecordedAt,
-                    ])
-                    .to_owned(),
-                )
-                .exec(&txn)
-                .await?;
+                let record = Record {
+                    webinar: model.id,
+                    participant: *user_id,
+                    minutes: *minutes,
+                    source: Source::Manual,
+                };
+                record.save(&txn, caller.id, now).await?;
             }
             None => {
                 attendance::Entity::delete_by_id((model.id, *user_id))
@@ -343,26 +362,13 @@ pub async fn apply_import(
     let now = Utc::now();
     let txn = crate::ssr::db::begin(&state.db).await?;
     for (user_id, minutes) in &totals {
-        attendance::Entity::insert(attendance::ActiveModel {
-            activity_id: Set(model.id),
-            user_id: Set(*user_id),
-            minutes: Set(i32::try_from(*minutes).unwrap_or(i32::MAX)),
-            source: Set(Source::Import),
-            recorded_by: Set(Some(caller.id)),
-            recorded_at: Set(now),
-        })
-        .on_conflict(
-            OnConflict::columns([attendance::Column::ActivityId, attendance::Column::UserId])
-                .update_columns([
-                    attendance::Column::Minutes,
-                    attendance::Column::Source,
-                    attendance::Column::RecordedBy,
-                    attendance::Column::RecordedAt,
-                ])
-                .to_owned(),
-        )
-        .exec(&txn)
-        .await?;
+        let record = Record {
+            webinar: model.id,
+            participant: *user_id,
+            minutes: i32::try_from(*minutes).unwrap_or(i32::MAX),
+            source: Source::Import,
+        };
+        record.save(&txn, caller.id, now).await?;
     }
     let details: Vec<(i32, String)> = totals
         .iter()

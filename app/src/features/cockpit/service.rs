@@ -11,7 +11,7 @@ use crate::features::enrolment::service::enrolled_ids;
 use crate::ssr::AppState;
 use crate::ssr::auth::Caller;
 use crate::ssr::db::{find_or_404, names, to_local};
-use crate::ssr::entities::{activity, edition, group, group_member, submission};
+use crate::ssr::entities::{activity, edition, group, submission};
 use crate::ssr::scope::{self, InEdition};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -55,13 +55,7 @@ impl Shown {
             (Some(g), _) => Some(vec![g]),
             (None, followed) => followed,
         };
-        let membership = group_member::Entity::find()
-            .filter(group_member::Column::EditionId.eq(edition_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| (m.user_id, m.group_id))
-            .collect();
+        let membership = crate::features::groups::service::membership(db, edition_id).await?;
         Ok(Shown {
             groups,
             group,

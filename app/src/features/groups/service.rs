@@ -36,6 +36,20 @@ fn people(ids: &[i32], names: &HashMap<i32, String>) -> Vec<Person> {
     people
 }
 
+/// Which group each participant of an edition is in.
+pub async fn membership(
+    db: &impl sea_orm::ConnectionTrait,
+    edition_id: i32,
+) -> Result<HashMap<i32, i32>, AppError> {
+    Ok(group_member::Entity::find()
+        .filter(group_member::Column::EditionId.eq(edition_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.user_id, m.group_id))
+        .collect())
+}
+
 /// The groups the caller tutors or belongs to, those of running editions first.
 pub async fn my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>, AppError> {
     let tutored: Vec<i32> = group_ambassador::Entity::find()
