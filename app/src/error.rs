@@ -45,7 +45,7 @@ pub enum Refusal {
     StatusTransition,
     /// A clone would put a date outside the calendar.
     CloneOutOfRange,
-    /// Only people with the ambassador role can tutor a group.
+    /// Only people with the ambassador role can be a group's ambassador.
     NotAnAmbassador,
     /// Only staff and ambassadors speak at webinars.
     NotASpeaker,

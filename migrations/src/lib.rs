@@ -9,7 +9,7 @@ mod m20261122_000003_submissions_and_quizzes;
 mod m20261122_000004_completion;
 mod m20261123_000005_certificates;
 mod m20261123_000006_request_limits;
-mod m20261129_000007_account_state;
+mod m20261129_000007_one_word_per_concept;
 
 pub struct Migrator;
 
@@ -23,7 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_completion::Migration),
             Box::new(m20261123_000005_certificates::Migration),
             Box::new(m20261123_000006_request_limits::Migration),
-            Box::new(m20261129_000007_account_state::Migration),
+            Box::new(m20261129_000007_one_word_per_concept::Migration),
         ]
     }
 }

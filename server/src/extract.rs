@@ -99,12 +99,12 @@ mod tests {
     #[test]
     fn a_form_comes_back_to_its_page_and_never_to_another_site() {
         let post = parts(
-            Request::post("/activities/7/work")
-                .header("referer", "http://aula.test/activities/7?tab=work"),
+            Request::post("/activities/7/submission")
+                .header("referer", "http://aula.test/activities/7?tab=submission"),
         );
         assert_eq!(
             login_address(&post),
-            "/login?next=%2Factivities%2F7%3Ftab%3Dwork"
+            "/login?next=%2Factivities%2F7%3Ftab%3Dsubmission"
         );
         let bare = parts(Request::post("/quiz-attempts/3"));
         assert_eq!(login_address(&bare), "/login");

@@ -85,9 +85,9 @@ pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<Strin
     }
 }
 
-/// `POST /activities/{id}/work`: the participant's work form (text, design fields, a file),
+/// `POST /activities/{id}/submission`: the participant's submission form (text, design fields, a file),
 /// saved as a draft or handed in; answered with a redirect back to the activity page.
-pub async fn save_work(
+pub async fn save_submission(
     State(state): State<AppState>,
     SignedIn(caller): SignedIn,
     _: SameOrigin,
@@ -95,19 +95,19 @@ pub async fn save_work(
     request: Request,
 ) -> Response {
     use app::domain::submissions::Design;
-    use app::features::submissions::service::{self, WorkForm, WorkSaved};
+    use app::features::submissions::service::{self, SubmissionForm, SubmissionSaved};
 
     let back = |outcome: Outcome| {
         Redirect::to(&format!(
-            "/activities/{activity_id}?{}#work",
-            outcome.query(Form::Work)
+            "/activities/{activity_id}?{}#submission",
+            outcome.query(Form::Submission)
         ))
         .into_response()
     };
     let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
         return back(Outcome::Unreadable);
     };
-    let mut form = WorkForm::default();
+    let mut form = SubmissionForm::default();
     let mut design = Design::default();
     let mut file: Option<(String, Vec<u8>)> = None;
     let max = state.settings.upload_max_bytes;
@@ -148,10 +148,10 @@ pub async fn save_work(
         }
     }
     form.design = design;
-    match service::save_work(&state, &caller, activity_id, form, file).await {
-        Ok(WorkSaved::Draft) => back(Outcome::Saved),
-        Ok(WorkSaved::HandedIn) => back(Outcome::HandedIn),
-        Ok(WorkSaved::Incomplete) => back(Outcome::Incomplete),
+    match service::save_submission(&state, &caller, activity_id, form, file).await {
+        Ok(SubmissionSaved::Draft) => back(Outcome::Saved),
+        Ok(SubmissionSaved::HandedIn) => back(Outcome::HandedIn),
+        Ok(SubmissionSaved::Incomplete) => back(Outcome::Incomplete),
         Err(AppError::Refused(Refusal::Upload(problem))) => back(problem.into()),
         Err(AppError::Refused(Refusal::Submission(refusal))) => back(refusal.into()),
         Err(AppError::Invalid(_)) => back(Outcome::Invalid),

@@ -109,7 +109,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<ServerState>)> {
     use crate::routes;
     use axum::extract::DefaultBodyLimit;
-    let work_limit = state.settings.upload_max_bytes + 256 * 1024;
+    let submission_limit = state.settings.upload_max_bytes + 256 * 1024;
     vec![
         (
             "/attendance-imports",
@@ -118,8 +118,8 @@ pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<ServerS
         ),
         ("/calendar/{file}", get(routes::calendar_feed)),
         (
-            "/activities/{id}/work",
-            post(routes::save_work).layer(DefaultBodyLimit::max(work_limit)),
+            "/activities/{id}/submission",
+            post(routes::save_submission).layer(DefaultBodyLimit::max(submission_limit)),
         ),
         ("/quiz-attempts/{id}", post(routes::submit_quiz_attempt)),
         ("/submissions/{id}/file", get(routes::submission_file)),

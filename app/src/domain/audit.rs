@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 pub enum Action {
     AttendanceRecorded,
     AttendanceImported,
-    WorkReviewed,
+    SubmissionReviewed,
     OverrideSet,
     OverrideCleared,
     CertificateIssued,
@@ -24,7 +24,7 @@ impl Action {
     pub const ALL: [Action; 9] = [
         Action::AttendanceRecorded,
         Action::AttendanceImported,
-        Action::WorkReviewed,
+        Action::SubmissionReviewed,
         Action::OverrideSet,
         Action::OverrideCleared,
         Action::CertificateIssued,
@@ -37,7 +37,7 @@ impl Action {
         match self {
             Action::AttendanceRecorded => "attendance_recorded",
             Action::AttendanceImported => "attendance_imported",
-            Action::WorkReviewed => "work_reviewed",
+            Action::SubmissionReviewed => "submission_reviewed",
             Action::OverrideSet => "override_set",
             Action::OverrideCleared => "override_cleared",
             Action::CertificateIssued => "certificate_issued",

@@ -130,9 +130,9 @@ impl Payload {
     }
 }
 
-/// A certificate's standing, as the verification page says it.
+/// A certificate's validity, as the verification page says it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Standing {
+pub enum Validity {
     Valid,
     Revoked {
         on: NaiveDate,

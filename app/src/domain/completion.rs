@@ -173,7 +173,7 @@ pub fn evaluate(rule: &Rule, facts: &[ActivityFact]) -> Progress {
     }
 }
 
-/// Where a participant stands with the rule, for tutors: done, nearly there, on their way, or
+/// Where a participant stands with the rule, for staff and ambassadors: done, nearly there, on their way, or
 /// behind the pace the edition's calendar asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,12 +1,12 @@
 //! What a plain form's route tells the page it sends the browser back to. Forms that carry a
-//! file (work, attendance reports, the certificate logo) and the quiz form (which works without
+//! file (submissions, attendance reports, the certificate logo) and the quiz form (which works without
 //! JavaScript) are answered with a redirect whose address holds one code, `?work=handed_in`:
 //! the route writes it and the page reads it, both from these two enums.
 
 /// Which form the code is about: the query key it travels under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {
-    Work,
+    Submission,
     Quiz,
     Report,
     Logo,
@@ -15,7 +15,7 @@ pub enum Form {
 impl Form {
     pub fn key(self) -> &'static str {
         match self {
-            Form::Work => "work",
+            Form::Submission => "submission",
             Form::Quiz => "quiz",
             Form::Report => "report",
             Form::Logo => "logo",
@@ -131,7 +131,7 @@ impl Outcome {
         )
     }
 
-    /// The query that carries this outcome of `form` (`work=handed_in`).
+    /// The query that carries this outcome of `form` (`submission=handed_in`).
     pub fn query(self, form: Form) -> String {
         format!("{}={}", form.key(), self.code())
     }
@@ -192,8 +192,8 @@ mod tests {
         assert_eq!(Outcome::parse("<script>"), None);
         assert_eq!(Outcome::parse(""), None);
         assert_eq!(
-            Outcome::HandedIn.query(Form::Work),
-            "work=handed_in".to_owned()
+            Outcome::HandedIn.query(Form::Submission),
+            "submission=handed_in".to_owned()
         );
     }
 }

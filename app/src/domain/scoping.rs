@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub enum EditionRole {
     /// Staff see and act on everything.
     Staff,
-    /// Tutors these groups of the edition.
+    /// Ambassador of these groups of the edition.
     Ambassador { groups: Vec<i32> },
     /// Enrolled (holding a place), in this group if assigned.
     Participant { group: Option<i32> },
@@ -19,7 +19,7 @@ pub enum EditionRole {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GroupAccess {
     Staff,
-    Tutor,
+    Ambassador,
     Member,
 }
 
@@ -48,7 +48,7 @@ impl EditionRole {
         match self {
             EditionRole::Staff => Some(GroupAccess::Staff),
             EditionRole::Ambassador { groups } if groups.contains(&group_id) => {
-                Some(GroupAccess::Tutor)
+                Some(GroupAccess::Ambassador)
             }
             EditionRole::Participant { group: Some(group) } if *group == group_id => {
                 Some(GroupAccess::Member)
@@ -57,7 +57,7 @@ impl EditionRole {
         }
     }
 
-    /// Whether the caller may see (and, as a tutor, review or mark) the work of a participant
+    /// Whether the caller may see (and, as an ambassador, review or mark) the work of a participant
     /// who is in `participant_group`; `own` when it is the caller's own work.
     pub fn may_follow(&self, participant_group: Option<i32>, own: bool) -> bool {
         match self {
@@ -83,7 +83,7 @@ impl EditionRole {
 impl GroupAccess {
     /// Announcements come from staff and the group's ambassadors.
     pub fn may_announce(self) -> bool {
-        matches!(self, GroupAccess::Staff | GroupAccess::Tutor)
+        matches!(self, GroupAccess::Staff | GroupAccess::Ambassador)
     }
 }
 
@@ -112,16 +112,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn staff_reach_every_group_tutors_theirs_members_their_own() {
+    fn staff_reach_every_group_ambassadors_theirs_members_their_own() {
         let staff = EditionRole::Staff;
-        let tutor = EditionRole::Ambassador { groups: vec![1, 2] };
+        let ambassador = EditionRole::Ambassador { groups: vec![1, 2] };
         let member = EditionRole::Participant { group: Some(1) };
         let unassigned = EditionRole::Participant { group: None };
         for group in [1, 2, 3] {
             assert_eq!(staff.group_access(group), Some(GroupAccess::Staff));
         }
-        assert_eq!(tutor.group_access(2), Some(GroupAccess::Tutor));
-        assert_eq!(tutor.group_access(3), None);
+        assert_eq!(ambassador.group_access(2), Some(GroupAccess::Ambassador));
+        assert_eq!(ambassador.group_access(3), None);
         assert_eq!(member.group_access(1), Some(GroupAccess::Member));
         assert_eq!(member.group_access(2), None);
         assert_eq!(unassigned.group_access(1), None);
@@ -130,27 +130,27 @@ mod tests {
 
     #[test]
     fn who_follows_participants_and_who_is_one() {
-        let tutor = EditionRole::Ambassador { groups: vec![1] };
+        let ambassador = EditionRole::Ambassador { groups: vec![1] };
         let member = EditionRole::Participant { group: None };
-        assert!(EditionRole::Staff.follows_participants() && tutor.follows_participants());
+        assert!(EditionRole::Staff.follows_participants() && ambassador.follows_participants());
         assert!(!member.follows_participants() && !EditionRole::Outsider.follows_participants());
         assert!(member.is_participant());
-        assert!(!tutor.is_participant() && !EditionRole::Staff.is_participant());
+        assert!(!ambassador.is_participant() && !EditionRole::Staff.is_participant());
     }
 
     #[test]
-    fn only_staff_and_tutors_announce() {
+    fn only_staff_and_ambassadors_announce() {
         assert!(GroupAccess::Staff.may_announce());
-        assert!(GroupAccess::Tutor.may_announce());
+        assert!(GroupAccess::Ambassador.may_announce());
         assert!(!GroupAccess::Member.may_announce());
     }
 
     #[test]
     fn following_someone_s_work() {
-        let tutor = EditionRole::Ambassador { groups: vec![1] };
-        assert!(tutor.may_follow(Some(1), false));
-        assert!(!tutor.may_follow(Some(2), false));
-        assert!(!tutor.may_follow(None, false));
+        let ambassador = EditionRole::Ambassador { groups: vec![1] };
+        assert!(ambassador.may_follow(Some(1), false));
+        assert!(!ambassador.may_follow(Some(2), false));
+        assert!(!ambassador.may_follow(None, false));
         let member = EditionRole::Participant { group: Some(1) };
         assert!(member.may_follow(Some(1), true));
         assert!(!member.may_follow(Some(1), false), "not a classmate's work");

@@ -67,7 +67,7 @@ pub enum SubmissionRefusal {
 }
 
 /// Whether the participant may work on a new version (save a draft or hand it in).
-pub fn may_work_on(latest_sent: Option<SubmissionStatus>) -> Result<(), SubmissionRefusal> {
+pub fn may_write_version(latest_sent: Option<SubmissionStatus>) -> Result<(), SubmissionRefusal> {
     match latest_sent {
         Some(SubmissionStatus::Submitted) => Err(SubmissionRefusal::AwaitingReview),
         Some(SubmissionStatus::Accepted) => Err(SubmissionRefusal::AlreadyAccepted),
@@ -407,15 +407,18 @@ mod tests {
     }
 
     #[test]
-    fn work_continues_only_when_nothing_waits_and_nothing_is_accepted() {
-        assert_eq!(may_work_on(None), Ok(()));
-        assert_eq!(may_work_on(Some(SubmissionStatus::NeedsRevision)), Ok(()));
+    fn a_new_version_only_when_nothing_waits_and_nothing_is_accepted() {
+        assert_eq!(may_write_version(None), Ok(()));
         assert_eq!(
-            may_work_on(Some(SubmissionStatus::Submitted)),
+            may_write_version(Some(SubmissionStatus::NeedsRevision)),
+            Ok(())
+        );
+        assert_eq!(
+            may_write_version(Some(SubmissionStatus::Submitted)),
             Err(SubmissionRefusal::AwaitingReview)
         );
         assert_eq!(
-            may_work_on(Some(SubmissionStatus::Accepted)),
+            may_write_version(Some(SubmissionStatus::Accepted)),
             Err(SubmissionRefusal::AlreadyAccepted)
         );
     }

@@ -41,7 +41,7 @@ pub async fn edition_role(
         .all(db)
         .await?;
     if !edition_groups.is_empty() {
-        let tutored: Vec<i32> = group_ambassador::Entity::find()
+        let ambassador_of: Vec<i32> = group_ambassador::Entity::find()
             .select_only()
             .column(group_ambassador::Column::GroupId)
             .filter(group_ambassador::Column::UserId.eq(caller.id))
@@ -49,8 +49,10 @@ pub async fn edition_role(
             .into_tuple()
             .all(db)
             .await?;
-        if !tutored.is_empty() {
-            return Ok(EditionRole::Ambassador { groups: tutored });
+        if !ambassador_of.is_empty() {
+            return Ok(EditionRole::Ambassador {
+                groups: ambassador_of,
+            });
         }
     }
     let enrolled = enrolment::Entity::find()

@@ -262,7 +262,7 @@ pub fn upload_problem(i18n: I18n, outcome: Outcome) -> String {
 
 pub fn submission_status_in(locale: Locale, status: SubmissionStatus) -> String {
     match status {
-        SubmissionStatus::Draft => td_string!(locale, work.draft).to_string(),
+        SubmissionStatus::Draft => td_string!(locale, submissions.draft).to_string(),
         SubmissionStatus::Submitted => td_string!(locale, states.submitted).to_string(),
         SubmissionStatus::NeedsRevision => td_string!(locale, states.needs_revision).to_string(),
         SubmissionStatus::Accepted => td_string!(locale, states.accepted).to_string(),
@@ -284,11 +284,11 @@ pub fn field_label_in(locale: Locale, field: Field) -> String {
 }
 
 /// What happened to the work form, from the outcome the page was sent back with.
-pub fn work_outcome_in(locale: Locale, outcome: Outcome, max_mb: u32) -> String {
+pub fn submission_outcome_in(locale: Locale, outcome: Outcome, max_mb: u32) -> String {
     match outcome {
-        Outcome::Saved => td_string!(locale, work.saved).to_string(),
-        Outcome::HandedIn => td_string!(locale, work.handed_in).to_string(),
-        Outcome::Incomplete => td_string!(locale, work.incomplete).to_string(),
+        Outcome::Saved => td_string!(locale, submissions.saved).to_string(),
+        Outcome::HandedIn => td_string!(locale, submissions.handed_in).to_string(),
+        Outcome::Incomplete => td_string!(locale, submissions.incomplete).to_string(),
         Outcome::TooLarge => td_string!(locale, errors.file_too_large, max = max_mb).to_string(),
         Outcome::FileType => td_string!(locale, errors.file_type).to_string(),
         Outcome::EmptyFile => td_string!(locale, errors.file_empty).to_string(),
@@ -296,7 +296,7 @@ pub fn work_outcome_in(locale: Locale, outcome: Outcome, max_mb: u32) -> String 
         Outcome::AlreadyAccepted => td_string!(locale, errors.already_accepted).to_string(),
         Outcome::NotOpenYet => td_string!(locale, errors.not_open_yet).to_string(),
         Outcome::Changed => td_string!(locale, errors.draft_changed).to_string(),
-        Outcome::Invalid => td_string!(locale, work.invalid).to_string(),
+        Outcome::Invalid => td_string!(locale, submissions.invalid).to_string(),
         Outcome::Failed => td_string!(locale, errors.internal).to_string(),
         _ => td_string!(locale, errors.transport).to_string(),
     }
@@ -312,8 +312,8 @@ pub fn field_label(i18n: I18n, field: Field) -> String {
     field_label_in(i18n.get_locale(), field)
 }
 
-pub fn work_outcome(i18n: I18n, outcome: Outcome, max_mb: u32) -> String {
-    work_outcome_in(i18n.get_locale(), outcome, max_mb)
+pub fn submission_outcome(i18n: I18n, outcome: Outcome, max_mb: u32) -> String {
+    submission_outcome_in(i18n.get_locale(), outcome, max_mb)
 }
 
 pub fn question_kind(i18n: I18n, kind: &str) -> String {

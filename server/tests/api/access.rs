@@ -256,13 +256,13 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("load_attendance", [S, F, F, A, A, A]),
         // ...and only group A's ambassador can mark a participant of group A.
         ("save_attendance", [S, F, F, A, N, A]),
-        // Work: each participant has their own (an empty form for B); tutors have none.
-        ("load_my_work", SIGNED_IN),
+        // Work: each participant has their own (an empty form for B); ambassadors have none.
+        ("load_my_submission", SIGNED_IN),
         ("load_submission", GROUP_A),
         // The owner reaches their work but may not judge it.
         ("review_submission", [S, F, N, A, N, A]),
         ("load_cockpit", [S, F, F, A, A, A]),
-        ("load_tutors_edition", SIGNED_IN),
+        ("load_follows_edition", SIGNED_IN),
         ("load_quiz", SIGNED_IN),
         // Only participants take quizzes.
         ("start_attempt", [S, A, A, F, F, F]),
@@ -449,7 +449,7 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             }
             args
         }
-        "load_my_work" => vec![("activity_id", f.task_sheet.clone())],
+        "load_my_submission" => vec![("activity_id", f.task_sheet.clone())],
         "load_submission" => vec![("submission_id", f.submission.clone())],
         // Each allowed reviewer judges a version of their own, still waiting.
         "review_submission" => vec![
@@ -468,7 +468,7 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("edition_id", f.open_edition.clone()),
             ("page", "1".to_owned()),
         ],
-        "load_tutors_edition" | "load_my_progress" | "load_completion_rule" => {
+        "load_follows_edition" | "load_my_progress" | "load_completion_rule" => {
             vec![("edition_id", f.open_edition.clone())]
         }
         "load_certificates" | "load_my_certificate" => {
@@ -553,7 +553,7 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("edition_id", f.open_edition.clone()),
             ("size", "20".to_owned()),
         ],
-        // Changes nothing that later rows rely on: the ambassador already tutors group A, and
+        // Changes nothing that later rows rely on: the ambassador already is group A's, and
         // participant B is already in group B.
         "set_group_ambassador" => vec![
             ("group_id", f.group.clone()),
@@ -702,7 +702,7 @@ async fn every_plain_route_checks_access(backend: Backend) {
     // Participant A hands in a file, and starts the quiz.
     let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
     let handed = app
-        .send_work(
+        .send_submission(
             sheet,
             &[("version", "1"), ("action", "hand_in"), ("body", "Ecco")],
             Some(("lavoro.pdf", pdf)),
@@ -710,7 +710,7 @@ async fn every_plain_route_checks_access(backend: Backend) {
         )
         .await;
     let back = crate::helpers::location(&handed);
-    assert!(back.contains("work=handed_in"), "{back}");
+    assert!(back.contains("submission=handed_in"), "{back}");
     let submission = app::ssr::entities::submission::Entity::find()
         .filter(app::ssr::entities::submission::Column::UserId.eq(participant))
         .one(&app.state.db)
@@ -751,7 +751,7 @@ async fn every_plain_route_checks_access(backend: Backend) {
         // Participants save their own work; ambassadors and staff have none to save.
         (
             "POST",
-            format!("/activities/{sheet}/work"),
+            format!("/activities/{sheet}/submission"),
             Some(work),
             [GL, GT, GT, GF, GF, GF],
         ),

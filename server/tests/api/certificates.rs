@@ -6,7 +6,7 @@ use crate::both_databases;
 use crate::helpers::{Backend, TestApp};
 use app::domain::Field;
 use app::domain::audit::Action;
-use app::domain::certificates::Standing;
+use app::domain::certificates::Validity;
 use app::error::AppError;
 use app::features::audit::api::LoadAudit;
 use app::features::certificates::api::{
@@ -278,7 +278,7 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
         .unwrap()
         .signature;
     let found = verify(&anna_cert, Some(&signature)).await.expect("found");
-    assert_eq!(found.standing, Standing::Valid);
+    assert_eq!(found.validity, Validity::Valid);
     assert!(found.signature_ok);
     assert_eq!(found.link_signature_ok, Some(true));
     assert_eq!(found.name, "Niccolò Dell'Acqua");
@@ -341,7 +341,7 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
     ));
     let answer = verify(&anna_cert, None).await.expect("found");
     assert!(
-        matches!(&answer.standing, Standing::Revoked { reason, .. } if reason == "Issued by mistake"),
+        matches!(&answer.validity, Validity::Revoked { reason, .. } if reason == "Issued by mistake"),
         "{answer:?}"
     );
     assert_eq!(mine(anna_session.clone()).await, None);
@@ -361,11 +361,11 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
         .expect("re-issued");
     let old = verify(&bruno_cert, None).await.expect("found");
     assert!(
-        matches!(&old.standing, Standing::Replaced { by, .. } if *by == new_id),
+        matches!(&old.validity, Validity::Replaced { by, .. } if *by == new_id),
         "{old:?}"
     );
     let new = verify(&new_id, None).await.expect("found");
-    assert_eq!(new.standing, Standing::Valid);
+    assert_eq!(new.validity, Validity::Valid);
     assert!(new.signature_ok);
     assert_eq!(new.replaces.as_deref(), Some(bruno_cert.as_str()));
     assert_eq!(new.name, "Zoë Maria Łukasiewicz");

@@ -180,7 +180,7 @@ async fn progress_follows_the_rule_and_the_facts(backend: Backend) {
     let his = progress(bruno_session.clone()).await;
     assert_eq!(his["progress"]["requirements"][1]["missing"][0], first);
 
-    // Staff see how many meet the rule; tutors and participants do not edit it.
+    // Staff see how many meet the rule; ambassadors and participants do not edit it.
     let admin = app
         .call("load_completion_rule", &[("edition_id", &id)], Some(&staff))
         .await

@@ -869,7 +869,7 @@ impl TestApp {
     }
 
     /// Sends the work form as the activity page does (multipart, from our own origin).
-    pub async fn send_work(
+    pub async fn send_submission(
         &self,
         activity_id: i32,
         fields: &[(&str, &str)],
@@ -890,7 +890,7 @@ impl TestApp {
             body.extend(b"\r\n");
         }
         body.extend(format!("--{boundary}--\r\n").as_bytes());
-        let request = Request::post(format!("/activities/{activity_id}/work"))
+        let request = Request::post(format!("/activities/{activity_id}/submission"))
             .header(header::HOST, "aula.test")
             .header(header::ORIGIN, BASE_URL)
             .header(

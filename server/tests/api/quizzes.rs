@@ -285,7 +285,7 @@ async fn late_answers_are_refused_and_attempts_are_limited(backend: Backend) {
     assert_eq!(view["may_start"], "NoAttemptsLeft");
     assert_eq!(view["past"][0]["expired"], true);
 
-    // Bruno's own attempts are untouched; tutors and staff do not take quizzes.
+    // Bruno's own attempts are untouched; ambassadors and staff do not take quizzes.
     assert!(q.attempts(q.bruno.0).await.is_empty());
     assert_eq!(q.start(&q.staff).await.status, StatusCode::FORBIDDEN);
     assert_eq!(

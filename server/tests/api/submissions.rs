@@ -6,7 +6,7 @@ use app::domain::submissions::SubmissionStatus;
 use app::error::AppError;
 use app::features::activities::api::LoadMyActivities;
 use app::features::cockpit::api::LoadCockpit;
-use app::features::submissions::api::{LoadMyWork, LoadSubmission, ReviewSubmission};
+use app::features::submissions::api::{LoadMySubmission, LoadSubmission, ReviewSubmission};
 use app::ssr::entities::submission;
 use axum::http::{StatusCode, header};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
@@ -15,7 +15,7 @@ both_databases!(
     task_sheets_are_handed_in_reviewed_and_resubmitted,
     bad_files_and_bad_requests_change_nothing,
     design_exercises_are_handed_in_only_when_complete,
-    the_cockpit_shows_each_tutor_their_own_groups,
+    the_cockpit_shows_each_ambassador_their_own_groups,
     many_hand_in_at_the_same_moment,
 );
 
@@ -80,7 +80,7 @@ async fn versions(app: &TestApp, activity: i32, user: i32) -> Vec<submission::Mo
 fn outcome(response: &crate::helpers::Response) -> String {
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     let to = location(response);
-    to.split("work=")
+    to.split("submission=")
         .nth(1)
         .and_then(|rest| rest.split('#').next())
         .unwrap_or_else(|| panic!("no outcome in {to}"))
@@ -94,7 +94,7 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
 
     // A draft is kept, not handed in.
     let draft = app
-        .send_work(
+        .send_submission(
             c.sheet,
             &[
                 ("version", "1"),
@@ -121,11 +121,17 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
         ("body", "La mia scheda"),
     ];
     assert_eq!(
-        outcome(&app.send_work(c.sheet, &fields, None, anna_session).await),
+        outcome(
+            &app.send_submission(c.sheet, &fields, None, anna_session)
+                .await
+        ),
         "handed_in"
     );
     assert_eq!(
-        outcome(&app.send_work(c.sheet, &fields, None, anna_session).await),
+        outcome(
+            &app.send_submission(c.sheet, &fields, None, anna_session)
+                .await
+        ),
         "handed_in"
     );
     let stored = versions(app, c.sheet, *anna).await;
@@ -141,7 +147,7 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
 
     // While it waits for its review, it cannot be changed.
     let changed = app
-        .send_work(
+        .send_submission(
             c.sheet,
             &[("version", "2"), ("action", "save"), ("body", "Altro")],
             None,
@@ -185,7 +191,7 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
         1,
         "the refused reviews left no trace: {logged:?}"
     );
-    assert_eq!(logged[0].0, "work_reviewed");
+    assert_eq!(logged[0].0, "submission_reviewed");
     assert!(logged[0].1.ends_with("(v1): needs_revision"), "{logged:?}");
     // A second review (another tab, or staff at the same time) changes nothing.
     let again = app
@@ -198,11 +204,11 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     assert_eq!(stored[0].reviewed_by, Some(c.ambassador.0));
 
     // The participant sees the feedback and hands in a second version, with a file.
-    let my_work = LoadMyWork {
+    let my_submission = LoadMySubmission {
         activity_id: c.sheet,
     };
     let mine = app
-        .invoke(my_work.clone(), Some(anna_session))
+        .invoke(my_submission.clone(), Some(anna_session))
         .await
         .expect("her work")
         .expect("a task sheet");
@@ -216,7 +222,7 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
         Some("Aggiungi un esempio.")
     );
     let second = app
-        .send_work(
+        .send_submission(
             c.sheet,
             &[
                 ("version", "2"),
@@ -282,7 +288,7 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
         .await
         .expect("accepted");
     let after = app
-        .send_work(
+        .send_submission(
             c.sheet,
             &[("version", "3"), ("action", "save"), ("body", "Ancora")],
             None,
@@ -314,7 +320,7 @@ async fn bad_files_and_bad_requests_change_nothing(backend: Backend) {
 
     // A program renamed to .pdf: the content decides.
     let exe = app
-        .send_work(
+        .send_submission(
             c.sheet,
             &hand_in,
             Some(("scheda.pdf", b"MZ\x90\x00\x03\x00\x00\x00 program")),
@@ -326,13 +332,13 @@ async fn bad_files_and_bad_requests_change_nothing(backend: Backend) {
     let mut big = PDF.to_vec();
     big.resize(TEST_UPLOAD_MAX_BYTES + 1, b' ');
     let over = app
-        .send_work(c.sheet, &hand_in, Some(("grande.pdf", &big)), session)
+        .send_submission(c.sheet, &hand_in, Some(("grande.pdf", &big)), session)
         .await;
     assert_eq!(outcome(&over), "too_large");
     let mut huge = PDF.to_vec();
     huge.resize(TEST_UPLOAD_MAX_BYTES * 3, b' ');
     let far_over = app
-        .send_work(c.sheet, &hand_in, Some(("enorme.pdf", &huge)), session)
+        .send_submission(c.sheet, &hand_in, Some(("enorme.pdf", &huge)), session)
         .await;
     assert_ne!(far_over.status, StatusCode::OK);
     assert_eq!(
@@ -346,20 +352,20 @@ async fn bad_files_and_bad_requests_change_nothing(backend: Backend) {
     assert_eq!(files, 0, "no file was left behind");
 
     // Unknown ids, and activities without work to hand in.
-    let missing = app.send_work(999_999, &hand_in, None, session).await;
+    let missing = app.send_submission(999_999, &hand_in, None, session).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let material = app
         .activity(c.edition, "material", "Guida", chrono::TimeDelta::zero())
         .await;
     assert_eq!(
-        app.send_work(material, &hand_in, None, session)
+        app.send_submission(material, &hand_in, None, session)
             .await
             .status,
         StatusCode::NOT_FOUND
     );
-    // Tutors do not hand in work.
+    // Ambassadors and staff do not hand in work.
     assert_eq!(
-        app.send_work(c.sheet, &hand_in, None, &c.ambassador.1)
+        app.send_submission(c.sheet, &hand_in, None, &c.ambassador.1)
             .await
             .status,
         StatusCode::FORBIDDEN
@@ -400,7 +406,7 @@ async fn bad_files_and_bad_requests_change_nothing(backend: Backend) {
     );
 
     // A form from another site is refused.
-    let request = axum::http::Request::post(format!("/activities/{}/work", c.sheet))
+    let request = axum::http::Request::post(format!("/activities/{}/submission", c.sheet))
         .header(header::HOST, "aula.test")
         .header(header::ORIGIN, "https://evil.example")
         .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
@@ -414,12 +420,12 @@ async fn bad_files_and_bad_requests_change_nothing(backend: Backend) {
 
     // A good file after all that works, and the participant B's page knows nothing of it.
     let fine = app
-        .send_work(c.sheet, &hand_in, Some(("scheda.pdf", PDF)), session)
+        .send_submission(c.sheet, &hand_in, Some(("scheda.pdf", PDF)), session)
         .await;
     assert_eq!(outcome(&fine), "handed_in");
     let theirs = app
         .invoke(
-            LoadMyWork {
+            LoadMySubmission {
                 activity_id: c.sheet,
             },
             Some(&c.participant_b.1),
@@ -442,14 +448,14 @@ async fn design_exercises_are_handed_in_only_when_complete(backend: Backend) {
         ("age_range", "8-10"),
         ("subjects", "Scienze, tecnologia"),
     ];
-    let partial = app.send_work(c.sheet, &fields, None, session).await;
+    let partial = app.send_submission(c.sheet, &fields, None, session).await;
     assert_eq!(outcome(&partial), "incomplete");
     let stored = versions(app, c.sheet, *anna).await;
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].status.as_str(), "draft", "kept as a draft");
     let mine = app
         .invoke(
-            LoadMyWork {
+            LoadMySubmission {
                 activity_id: c.sheet,
             },
             Some(session),
@@ -467,7 +473,7 @@ async fn design_exercises_are_handed_in_only_when_complete(backend: Backend) {
         ("digital_tools", "Tablet, foglio di calcolo"),
         ("evaluation", "Rubrica condivisa"),
     ]);
-    let complete = app.send_work(c.sheet, &fields, None, session).await;
+    let complete = app.send_submission(c.sheet, &fields, None, session).await;
     assert_eq!(outcome(&complete), "handed_in");
     let stored = versions(app, c.sheet, *anna).await;
     assert_eq!(stored.len(), 1);
@@ -490,7 +496,7 @@ async fn design_exercises_are_handed_in_only_when_complete(backend: Backend) {
     assert_eq!(stored[0].feedback.as_deref(), Some("Ottimo lavoro"));
 }
 
-async fn the_cockpit_shows_each_tutor_their_own_groups(backend: Backend) {
+async fn the_cockpit_shows_each_ambassador_their_own_groups(backend: Backend) {
     let c = class(backend, "task_sheet").await;
     let app = &c.app;
     let older = app
@@ -591,7 +597,7 @@ async fn many_hand_in_at_the_same_moment(backend: Backend) {
             tokio::spawn(async move {
                 // A draft first, then the hand-in: two transactions per person.
                 let draft = app
-                    .send_work(
+                    .send_submission(
                         sheet,
                         &[("version", "1"), ("action", "save"), ("body", "Bozza")],
                         None,
@@ -599,7 +605,7 @@ async fn many_hand_in_at_the_same_moment(backend: Backend) {
                     )
                     .await;
                 let handed_in = app
-                    .send_work(
+                    .send_submission(
                         sheet,
                         &[
                             ("version", "1"),

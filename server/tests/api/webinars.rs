@@ -326,7 +326,7 @@ async fn a_missed_webinar_is_caught_up_with_recording_and_quiz(backend: Backend)
         .json();
     assert_eq!(page["catch_up"]["done"], true);
 
-    // Staff and tutors do not mark recordings; nor can anyone for a webinar they attended.
+    // Staff and ambassadors do not mark recordings; nor can anyone for a webinar they attended.
     let staff_mark = mark(staff.clone()).await;
     assert_eq!(staff_mark.status, StatusCode::FORBIDDEN);
     assert_eq!(error_kind(&staff_mark), "NotAllowed");

@@ -199,9 +199,9 @@ impl Facts {
         activity: &activity::Model,
         user_id: i32,
         now: DateTime<Utc>,
-        tutor: bool,
+        follower: bool,
     ) -> crate::domain::completion::ActivityFact {
-        let state = self.state(edition, activity, user_id, now, tutor);
+        let state = self.state(edition, activity, user_id, now, follower);
         let kind = activity.kind;
         let best_percent = (kind == ActivityKind::Quiz
             && matches!(state, ActivityState::Passed | ActivityState::Failed))
@@ -222,7 +222,7 @@ impl Facts {
         self.watched.contains(&(activity_id, user_id))
     }
 
-    /// The state of one activity for one participant. `tutor` is true for staff and
+    /// The state of one activity for one participant. `follower` is true for staff and
     /// ambassadors, who see quiz results at once; a participant sees them only from the
     /// quiz's review moment.
     pub fn state(
@@ -231,7 +231,7 @@ impl Facts {
         activity: &activity::Model,
         user_id: i32,
         now: DateTime<Utc>,
-        tutor: bool,
+        follower: bool,
     ) -> ActivityState {
         let key = (activity.id, user_id);
         match activity.kind {
@@ -250,7 +250,7 @@ impl Facts {
                     edition.attendance_min_minutes,
                 );
                 let confirmed = self.confirming.get(&activity.id).is_some_and(|quiz| {
-                    self.state(edition, quiz, user_id, now, tutor) == ActivityState::Passed
+                    self.state(edition, quiz, user_id, now, follower) == ActivityState::Passed
                 });
                 activities::with_recording(
                     live,
@@ -268,7 +268,7 @@ impl Facts {
                     let policy = activity
                         .review_policy
                         .unwrap_or(ReviewPolicy::AfterSubmission);
-                    if !tutor && !quiz::can_review(policy, true, quiz_closed(activity, now)) {
+                    if !follower && !quiz::can_review(policy, true, quiz_closed(activity, now)) {
                         ActivityState::Submitted
                     } else if *passed {
                         ActivityState::Passed

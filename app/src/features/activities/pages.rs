@@ -192,7 +192,7 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
                 <p><a class="button secondary" href=format!("/staff/activities/{id}/quiz")>{t!(i18n, quiz.questions)}</a></p>
             })}
             {matches!(kind, ActivityKind::TaskSheet | ActivityKind::DesignExercise).then(|| view! {
-                <crate::features::submissions::pages::WorkSection activity_id=id/>
+                <crate::features::submissions::pages::SubmissionSection activity_id=id/>
             })}
             {(kind == ActivityKind::Quiz).then(|| view! {
                 <crate::features::quizzes::pages::QuizSection activity_id=id/>

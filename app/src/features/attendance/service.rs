@@ -3,7 +3,7 @@ use crate::domain::attendance::{Source, matching, report};
 use crate::domain::scoping::EditionRole;
 use crate::domain::{Field, FieldProblem, text};
 use crate::error::{AppError, Refusal};
-use crate::features::audit::service::{self as audit, Event};
+use crate::features::audit::service::{self as audit, Entry};
 use crate::features::enrolment::service::enrolled_ids;
 use crate::ssr::AppState;
 use crate::ssr::auth::Caller;
@@ -226,7 +226,7 @@ pub async fn save_attendance(
         changes
             .iter()
             .zip(&details)
-            .map(|((user_id, _), detail)| Event {
+            .map(|((user_id, _), detail)| Entry {
                 actor: Some(caller.id),
                 action: crate::domain::audit::Action::AttendanceRecorded,
                 edition: Some(edition.id),
@@ -378,7 +378,7 @@ pub async fn apply_import(
         &txn,
         details
             .iter()
-            .map(|(user_id, detail)| Event {
+            .map(|(user_id, detail)| Entry {
                 actor: Some(caller.id),
                 action: crate::domain::audit::Action::AttendanceImported,
                 edition: Some(model.edition_id),

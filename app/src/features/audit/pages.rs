@@ -14,7 +14,7 @@ pub fn action_label(i18n: I18n, action: Action) -> String {
     match action {
         Action::AttendanceRecorded => t_string!(i18n, audit.attendance_recorded),
         Action::AttendanceImported => t_string!(i18n, audit.attendance_imported),
-        Action::WorkReviewed => t_string!(i18n, audit.work_reviewed),
+        Action::SubmissionReviewed => t_string!(i18n, audit.submission_reviewed),
         Action::OverrideSet => t_string!(i18n, audit.override_set),
         Action::OverrideCleared => t_string!(i18n, audit.override_cleared),
         Action::CertificateIssued => t_string!(i18n, audit.certificate_issued),

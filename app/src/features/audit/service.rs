@@ -16,7 +16,7 @@ use sea_orm::{
 pub const PAGE_SIZE: u64 = 50;
 
 /// One change to a participant's record, written in the same transaction as the change.
-pub struct Event<'a> {
+pub struct Entry<'a> {
     pub actor: Option<i32>,
     pub action: Action,
     pub edition: Option<i32>,
@@ -25,7 +25,7 @@ pub struct Event<'a> {
     pub reason: Option<&'a str>,
 }
 
-pub async fn record(db: &impl ConnectionTrait, events: Vec<Event<'_>>) -> Result<(), AppError> {
+pub async fn record(db: &impl ConnectionTrait, events: Vec<Entry<'_>>) -> Result<(), AppError> {
     if events.is_empty() {
         return Ok(());
     }

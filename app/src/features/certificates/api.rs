@@ -1,4 +1,4 @@
-use crate::domain::certificates::Standing;
+use crate::domain::certificates::Validity;
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -25,7 +25,7 @@ pub struct IssuedCertificate {
     pub user_id: i32,
     pub name: String,
     pub issued_on: NaiveDate,
-    pub standing: Standing,
+    pub validity: Validity,
     pub replaces: Option<String>,
 }
 
@@ -75,7 +75,7 @@ pub struct Verified {
     pub hours: i32,
     pub issued_on: NaiveDate,
     pub issuer: String,
-    pub standing: Standing,
+    pub validity: Validity,
     /// The stored record still matches its signature under the platform's key.
     pub signature_ok: bool,
     /// Whether the signature carried by the link (the QR code) matches; None without one.

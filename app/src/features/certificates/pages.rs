@@ -7,7 +7,7 @@ use super::api::{
     load_certificates, load_my_certificate, verify_certificate,
 };
 use crate::domain::Field;
-use crate::domain::certificates::Standing;
+use crate::domain::certificates::Validity;
 use crate::domain::outcome::{Form, Outcome};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -78,17 +78,17 @@ impl Issuing {
     }
 }
 
-fn standing_badge(i18n: I18n, standing: &Standing) -> impl IntoView + use<> {
-    let (class, text) = match standing {
-        Standing::Valid => (
+fn validity_badge(i18n: I18n, validity: &Validity) -> impl IntoView + use<> {
+    let (class, text) = match validity {
+        Validity::Valid => (
             "badge state-done",
             t_string!(i18n, certificates.valid).to_string(),
         ),
-        Standing::Revoked { .. } => (
+        Validity::Revoked { .. } => (
             "badge state-attention",
             t_string!(i18n, certificates.revoked).to_string(),
         ),
-        Standing::Replaced { .. } => (
+        Validity::Replaced { .. } => (
             "badge state-pending",
             t_string!(i18n, certificates.replaced).to_string(),
         ),
@@ -407,7 +407,7 @@ fn IssuedRow(
     reissue: ServerAction<ReissueCertificate>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let valid = c.standing == Standing::Valid;
+    let valid = c.validity == Validity::Valid;
     let id = c.id.clone();
     let revoke_form = format!("revoke-{}", c.id);
     let reissue_form = format!("reissue-{}", c.id);
@@ -420,7 +420,7 @@ fn IssuedRow(
             <td><code>{c.code.clone()}</code></td>
             <td>{move || long_date(i18n, c.issued_on)}</td>
             <td>
-                {standing_badge(i18n, &c.standing)}
+                {validity_badge(i18n, &c.validity)}
                 {c.replaces.clone().map(|old| view! {
                     " " <a href=format!("/verify/{old}") class="aside">{t!(i18n, certificates.replaces_link)}</a>
                 })}
@@ -555,24 +555,24 @@ fn VerificationView(verification: Verification) -> impl IntoView {
 #[component]
 fn VerifiedView(c: Verified, key: String) -> impl IntoView {
     let i18n = use_i18n();
-    let (class, verdict) = match &c.standing {
+    let (class, verdict) = match &c.validity {
         _ if !c.signature_ok => ("verdict bad", "tampered"),
-        Standing::Valid => ("verdict ok", "valid"),
-        Standing::Revoked { .. } => ("verdict bad", "revoked"),
-        Standing::Replaced { .. } => ("verdict bad", "replaced"),
+        Validity::Valid => ("verdict ok", "valid"),
+        Validity::Revoked { .. } => ("verdict bad", "revoked"),
+        Validity::Replaced { .. } => ("verdict bad", "replaced"),
     };
-    let standing = c.standing.clone();
-    let heading = move || match (&standing, c.signature_ok) {
+    let validity = c.validity.clone();
+    let heading = move || match (&validity, c.signature_ok) {
         (_, false) => t_string!(i18n, verify.tampered).to_string(),
-        (Standing::Valid, _) => t_string!(i18n, verify.valid).to_string(),
-        (Standing::Revoked { on, reason }, _) => t_string!(
+        (Validity::Valid, _) => t_string!(i18n, verify.valid).to_string(),
+        (Validity::Revoked { on, reason }, _) => t_string!(
             i18n,
             verify.revoked,
             date = long_date(i18n, *on),
             reason = reason.clone()
         )
         .to_string(),
-        (Standing::Replaced { on, reason, .. }, _) => t_string!(
+        (Validity::Replaced { on, reason, .. }, _) => t_string!(
             i18n,
             verify.replaced,
             date = long_date(i18n, *on),
@@ -580,8 +580,8 @@ fn VerifiedView(c: Verified, key: String) -> impl IntoView {
         )
         .to_string(),
     };
-    let replacement = match &c.standing {
-        Standing::Replaced { by, .. } => Some(by.clone()),
+    let replacement = match &c.validity {
+        Validity::Replaced { by, .. } => Some(by.clone()),
         _ => None,
     };
     view! {

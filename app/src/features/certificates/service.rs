@@ -4,10 +4,10 @@ use super::api::{
 };
 use super::pdf::{self, Printed};
 use crate::domain::audit::Action;
-use crate::domain::certificates::{self, Code, Languages, Payload, Standing, signing};
+use crate::domain::certificates::{self, Code, Languages, Payload, Validity, signing};
 use crate::domain::{Field, FieldProblem, text};
 use crate::error::{AppError, Refusal};
-use crate::features::audit::service::{Event, record};
+use crate::features::audit::service::{Entry, record};
 use crate::features::completion::service as completion;
 use crate::i18n::{Locale, td_string};
 use crate::ssr::AppState;
@@ -56,14 +56,14 @@ fn payload_of(c: &certificate::Model) -> Payload {
     }
 }
 
-fn standing_of(c: &certificate::Model) -> Standing {
+fn validity_of(c: &certificate::Model) -> Validity {
     match (&c.revoked_at, &c.replaced_by_id) {
-        (None, _) => Standing::Valid,
-        (Some(at), None) => Standing::Revoked {
+        (None, _) => Validity::Valid,
+        (Some(at), None) => Validity::Revoked {
             on: to_local(*at).date(),
             reason: c.revoked_reason.clone().unwrap_or_default(),
         },
-        (Some(at), Some(by)) => Standing::Replaced {
+        (Some(at), Some(by)) => Validity::Replaced {
             on: to_local(*at).date(),
             reason: c.revoked_reason.clone().unwrap_or_default(),
             by: by.clone(),
@@ -295,7 +295,7 @@ pub async fn admin(
     let issued = issued_models
         .into_iter()
         .map(|c| IssuedCertificate {
-            standing: standing_of(&c),
+            validity: validity_of(&c),
             id: c.id,
             code: c.code,
             user_id: c.user_id,
@@ -375,10 +375,10 @@ pub async fn issue(
         .into_iter()
         .map(|c| c.id)
         .collect();
-    let events: Vec<Event> = records
+    let entries: Vec<Entry> = records
         .iter()
         .filter(|c| inserted.contains(&c.id))
-        .map(|c| Event {
+        .map(|c| Entry {
             actor: issued_by,
             action: Action::CertificateIssued,
             edition: Some(edition.id),
@@ -387,7 +387,7 @@ pub async fn issue(
             reason: None,
         })
         .collect();
-    record(&txn, events).await?;
+    record(&txn, entries).await?;
     txn.commit().await?;
 
     let mut kept = Vec::new();
@@ -480,7 +480,7 @@ pub async fn revoke(
     revoke_in(&txn, caller, &c, &reason, None).await?;
     record(
         &txn,
-        vec![Event {
+        vec![Entry {
             actor: Some(caller.id),
             action: Action::CertificateRevoked,
             edition: Some(c.edition_id),
@@ -524,7 +524,7 @@ pub async fn reissue(
     let detail = format!("{} → {}", old.code, new.code);
     record(
         &txn,
-        vec![Event {
+        vec![Entry {
             actor: Some(caller.id),
             action: Action::CertificateReissued,
             edition: Some(edition.id),
@@ -659,7 +659,7 @@ pub async fn verify(
                 .filter(|s| !s.is_empty())
                 .map(|s| signing::verify(&public, &payload, s)),
             payload: payload.canonical(),
-            standing: standing_of(&c),
+            validity: validity_of(&c),
             id: c.id,
             code: c.code,
             name: c.name,

@@ -79,9 +79,9 @@ pub async fn load_cockpit(
     respond(service::cockpit(&state, &caller, edition_id, group, page, standing).await)
 }
 
-/// Whether the caller tutors in the edition (staff, or ambassador of one of its groups).
-#[server(prefix = "/api", endpoint = "load_tutors_edition")]
-pub async fn load_tutors_edition(edition_id: i32) -> Result<bool, AppError> {
+/// Whether the caller follows the edition's participants (staff, or ambassador of one of its groups).
+#[server(prefix = "/api", endpoint = "load_follows_edition")]
+pub async fn load_follows_edition(edition_id: i32) -> Result<bool, AppError> {
     let (state, caller) = entry::read().await?;
-    respond(service::tutors_edition(&state, &caller, edition_id).await)
+    respond(service::follows_edition(&state, &caller, edition_id).await)
 }

@@ -1,4 +1,4 @@
-//! The tutors' view of an edition: a matrix of participants × activities with each state,
+//! The ambassadors' (and staff's) view of an edition: a matrix of participants × activities with each state,
 //! and the queue of work waiting for review (oldest first). Ambassadors see their groups,
 //! staff see every group and can filter by one.
 

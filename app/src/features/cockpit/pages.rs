@@ -1,6 +1,6 @@
 //! `/editions/:id/cockpit`: the matrix and the review queue.
 
-use super::api::{Cockpit, load_cockpit, load_tutors_edition};
+use super::api::{Cockpit, load_cockpit, load_follows_edition};
 use crate::domain::completion::Standing;
 use crate::domain::paging::page_number;
 use crate::i18n::*;
@@ -95,7 +95,7 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
                                     </a>
                                     <span class="aside">
                                         {item.group.map(|g| format!("{g} · "))}
-                                        {move || t_string!(i18n, work.version, number = item.version).to_string()} " · "
+                                        {move || t_string!(i18n, submissions.version, number = item.version).to_string()} " · "
                                         {move || local_time(i18n, at)}
                                     </span>
                                 </li>
@@ -201,15 +201,15 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
     }
 }
 
-/// A link to the cockpit on the edition page, for those who tutor in it.
+/// A link to the cockpit on the edition page, for those who follow its participants.
 #[component]
 pub fn CockpitLink(edition_id: i32) -> impl IntoView {
     let i18n = use_i18n();
-    let tutors = Resource::new(move || edition_id, load_tutors_edition);
+    let follows = Resource::new(move || edition_id, load_follows_edition);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                matches!(tutors.await, Ok(true)).then(|| view! {
+                matches!(follows.await, Ok(true)).then(|| view! {
                     <p class="cockpit-link"><a class="button primary" href=format!("/editions/{edition_id}/cockpit")>{t!(i18n, cockpit.open)}</a></p>
                 })
             })}

@@ -327,7 +327,7 @@ async fn review_queue(
 
 /// Whether the caller follows the edition's participants (staff, or one of its ambassadors).
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
-pub async fn tutors_edition(
+pub async fn follows_edition(
     state: &AppState,
     caller: &Caller,
     edition_id: i32,

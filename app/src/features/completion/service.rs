@@ -27,14 +27,14 @@ pub fn rule_of(edition: &edition::Model) -> Option<Rule> {
 }
 
 /// Progress against `rule` for each of `users`, from facts loaded for all of them at once
-/// (one query per kind of fact, whatever the number of participants). `tutor` decides whether
+/// (one query per kind of fact, whatever the number of participants). `follower` (staff, ambassadors) decides whether
 /// quiz results not yet shown to participants count.
 pub async fn progress_for(
     db: &impl ConnectionTrait,
     edition: &edition::Model,
     rule: &Rule,
     users: &[i32],
-    tutor: bool,
+    follower: bool,
 ) -> Result<HashMap<i32, Progress>, AppError> {
     let activities = activities_of(db, edition.id).await?;
     let facts = facts_for(db, &activities, users).await?;
@@ -44,7 +44,7 @@ pub async fn progress_for(
         &activities,
         rule,
         users,
-        tutor,
+        follower,
     ))
 }
 
@@ -66,7 +66,7 @@ pub fn evaluate_all(
     activities: &[activity::Model],
     rule: &Rule,
     users: &[i32],
-    tutor: bool,
+    follower: bool,
 ) -> HashMap<i32, Progress> {
     let now = Utc::now();
     users
@@ -74,7 +74,7 @@ pub fn evaluate_all(
         .map(|user| {
             let mine: Vec<completion::ActivityFact> = activities
                 .iter()
-                .map(|a| facts.completion_fact(edition, a, *user, now, tutor))
+                .map(|a| facts.completion_fact(edition, a, *user, now, follower))
                 .collect();
             (*user, completion::evaluate(rule, &mine))
         })
@@ -272,7 +272,7 @@ pub async fn set_override(
 ) -> Result<(), AppError> {
     use crate::domain::audit::Action;
     use crate::domain::{Field, FieldProblem, Problem};
-    use crate::features::audit::service::{Event, record};
+    use crate::features::audit::service::{Entry, record};
     let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     if !enrolled(&state.db, edition.id).await?.contains(&user_id) {
         return Err(AppError::NotFound);
@@ -316,7 +316,7 @@ pub async fn set_override(
     };
     record(
         &txn,
-        vec![Event {
+        vec![Entry {
             actor: Some(caller.id),
             action,
             edition: Some(edition.id),

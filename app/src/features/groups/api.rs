@@ -73,14 +73,14 @@ pub struct ThreadView {
     pub replies: Vec<Post>,
 }
 
-/// A group the caller tutors or belongs to.
+/// A group the caller is an ambassador of or belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyGroup {
     pub id: i32,
     pub name: String,
     pub edition_id: i32,
     pub edition_title: String,
-    pub tutor: bool,
+    pub as_ambassador: bool,
 }
 
 #[server(prefix = "/api", endpoint = "load_my_groups")]

@@ -1,4 +1,4 @@
-//! Tutoring groups: staff form them and assign ambassadors; each has a space with
+//! Groups: staff form them and assign ambassadors; each has a space with
 //! announcements and a discussion board for peer support.
 
 pub mod api;

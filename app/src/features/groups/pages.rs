@@ -19,7 +19,7 @@ pub fn GroupsAdminPage() -> impl IntoView {
     let id = id_param();
     let create = ServerAction::<CreateGroup>::new();
     let split = ServerAction::<SplitIntoGroups>::new();
-    let tutor = ServerAction::<SetGroupAmbassador>::new();
+    let assign = ServerAction::<SetGroupAmbassador>::new();
     let move_member = ServerAction::<MoveToGroup>::new();
     let overview = Resource::new(
         move || {
@@ -27,7 +27,7 @@ pub fn GroupsAdminPage() -> impl IntoView {
                 id.get(),
                 create.version().get(),
                 split.version().get(),
-                tutor.version().get(),
+                assign.version().get(),
                 move_member.version().get(),
             )
         },
@@ -38,7 +38,7 @@ pub fn GroupsAdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match overview.await {
                     Err(error) => view! { <PageError error/> }.into_any(),
-                    Ok(overview) => view! { <GroupsAdmin overview create split tutor move_member/> }.into_any(),
+                    Ok(overview) => view! { <GroupsAdmin overview create split assign move_member/> }.into_any(),
                 }
             })}
         </Transition>
@@ -50,14 +50,14 @@ fn GroupsAdmin(
     overview: GroupsOverview,
     create: ServerAction<CreateGroup>,
     split: ServerAction<SplitIntoGroups>,
-    tutor: ServerAction<SetGroupAmbassador>,
+    assign: ServerAction<SetGroupAmbassador>,
     move_member: ServerAction<MoveToGroup>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let edition_id = overview.edition_id;
     let create_error = action_error(create);
     let split_error = action_error(split);
-    let tutor_error = action_error(tutor);
+    let assign_error = action_error(assign);
     let move_error = action_error(move_member);
     let group_choices: Vec<(i32, String)> = overview
         .groups
@@ -82,7 +82,7 @@ fn GroupsAdmin(
             <h1>{t!(i18n, groups.title)}</h1>
             <p class="lead">{t!(i18n, groups.lead)}</p>
         </header>
-        <ErrorNotice error=Signal::derive(move || tutor_error.get().or(move_error.get()))/>
+        <ErrorNotice error=Signal::derive(move || assign_error.get().or(move_error.get()))/>
         <div class="two-columns">
             <section class="card" aria-labelledby="split-heading">
                 <h2 id="split-heading">{t!(i18n, groups.split)}</h2>
@@ -129,7 +129,7 @@ fn GroupsAdmin(
                                 {group.ambassadors.into_iter().map(|a| view! {
                                     <li>
                                         {a.name.clone()}
-                                        <ActionForm action=tutor>
+                                        <ActionForm action=assign>
                                             <input type="hidden" name="group_id" value=group_id/>
                                             <input type="hidden" name="user_id" value=a.id/>
                                             <input type="hidden" name="assigned" value="false"/>
@@ -139,12 +139,12 @@ fn GroupsAdmin(
                                 }).collect_view()}
                             </ul>
                             {(!available.is_empty()).then(|| view! {
-                                <ActionForm action=tutor>
+                                <ActionForm action=assign>
                                     <input type="hidden" name="group_id" value=group_id/>
                                     <input type="hidden" name="assigned" value="true"/>
                                     <div class="inline-form">
-                                        <label for=format!("tutor-{group_id}")>{t!(i18n, groups.add_ambassador)}</label>
-                                        <select id=format!("tutor-{group_id}") name="user_id">
+                                        <label for=format!("ambassador-{group_id}")>{t!(i18n, groups.add_ambassador)}</label>
+                                        <select id=format!("ambassador-{group_id}") name="user_id">
                                             {available.into_iter().map(|a| view! { <option value=a.id>{a.name}</option> }).collect_view()}
                                         </select>
                                         <button type="submit" class="button secondary small">{t!(i18n, users.grant)}</button>

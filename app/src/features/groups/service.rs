@@ -50,9 +50,9 @@ pub async fn membership(
         .collect())
 }
 
-/// The groups the caller tutors or belongs to, those of running editions first.
+/// The groups the caller is an ambassador of or belongs to, those of running editions first.
 pub async fn my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>, AppError> {
-    let tutored: Vec<i32> = group_ambassador::Entity::find()
+    let ambassador_of: Vec<i32> = group_ambassador::Entity::find()
         .select_only()
         .column(group_ambassador::Column::GroupId)
         .filter(group_ambassador::Column::UserId.eq(caller.id))
@@ -67,7 +67,7 @@ pub async fn my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>
         .all(&state.db)
         .await?;
     let groups = group::Entity::find()
-        .filter(group::Column::Id.is_in(tutored.iter().chain(member_of.iter()).copied()))
+        .filter(group::Column::Id.is_in(ambassador_of.iter().chain(member_of.iter()).copied()))
         .order_by_desc(group::Column::Id)
         .all(&state.db)
         .await?;
@@ -91,9 +91,9 @@ pub async fn my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>
         let Some(edition) = editions.get(&g.edition_id) else {
             continue;
         };
-        let tutor = tutored.contains(&g.id);
+        let as_ambassador = ambassador_of.contains(&g.id);
         // A participant's group shows while they hold a place in a visible edition.
-        if !tutor
+        if !as_ambassador
             && edition_role(&state.db, caller, edition.id)
                 .await?
                 .group_access(g.id)
@@ -106,7 +106,7 @@ pub async fn my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>
             name: g.name,
             edition_id: edition.id,
             edition_title: edition.title.clone(),
-            tutor,
+            as_ambassador,
         });
     }
     Ok(mine)
@@ -125,7 +125,7 @@ pub async fn groups_overview(
         .all(&state.db)
         .await?;
     let group_ids: Vec<i32> = groups.iter().map(|g| g.id).collect();
-    let tutors = group_ambassador::Entity::find()
+    let assigned = group_ambassador::Entity::find()
         .filter(group_ambassador::Column::GroupId.is_in(group_ids.clone()))
         .all(&state.db)
         .await?;
@@ -134,6 +134,7 @@ pub async fn groups_overview(
         .all(&state.db)
         .await?;
     let enrolled = enrolled_ids(&state.db, edition.id).await?;
+    // Everyone holding the role, who may be assigned.
     let ambassadors: Vec<i32> = user::Entity::find()
         .select_only()
         .column(user::Column::Id)
@@ -143,9 +144,9 @@ pub async fn groups_overview(
         .await?;
     let everyone = names(
         &state.db,
-        tutors
+        assigned
             .iter()
-            .map(|t| t.user_id)
+            .map(|a| a.user_id)
             .chain(enrolled.iter().copied())
             .chain(ambassadors.iter().copied()),
     )
@@ -162,10 +163,10 @@ pub async fn groups_overview(
         groups: groups
             .into_iter()
             .map(|g| {
-                let tutor_ids: Vec<i32> = tutors
+                let ambassador_ids: Vec<i32> = assigned
                     .iter()
-                    .filter(|t| t.group_id == g.id)
-                    .map(|t| t.user_id)
+                    .filter(|a| a.group_id == g.id)
+                    .map(|a| a.user_id)
                     .collect();
                 // Only people still holding a place are shown as members.
                 let member_ids: Vec<i32> = members
@@ -176,7 +177,7 @@ pub async fn groups_overview(
                 GroupSummary {
                     id: g.id,
                     name: g.name,
-                    ambassadors: people(&tutor_ids, &everyone),
+                    ambassadors: people(&ambassador_ids, &everyone),
                     members: people(&member_ids, &everyone),
                 }
             })
@@ -397,7 +398,7 @@ pub async fn group_space(
 ) -> Result<GroupSpace, AppError> {
     let (group, access) = scope::group(&state.db, caller, group_id).await?;
     let edition = find_or_404::<edition::Entity>(&state.db, group.edition_id).await?;
-    let tutors: Vec<i32> = group_ambassador::Entity::find()
+    let ambassadors: Vec<i32> = group_ambassador::Entity::find()
         .select_only()
         .column(group_ambassador::Column::UserId)
         .filter(group_ambassador::Column::GroupId.eq(group.id))
@@ -438,7 +439,7 @@ pub async fn group_space(
         .await?;
     let everyone = names(
         &state.db,
-        tutors
+        ambassadors
             .iter()
             .chain(members.iter())
             .copied()
@@ -451,7 +452,7 @@ pub async fn group_space(
         name: group.name,
         edition_id: edition.id,
         edition_title: edition.title,
-        ambassadors: people(&tutors, &everyone),
+        ambassadors: people(&ambassadors, &everyone),
         members: people(&members, &everyone),
         announcements: announcements
             .into_iter()

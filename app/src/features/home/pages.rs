@@ -73,7 +73,7 @@ fn MyEditions() -> impl IntoView {
     }
 }
 
-/// The groups the user tutors or belongs to (shown only when there are some).
+/// The groups the user is an ambassador of or belongs to (shown only when there are some).
 #[component]
 fn MyGroups() -> impl IntoView {
     let i18n = use_i18n();
@@ -90,9 +90,9 @@ fn MyGroups() -> impl IntoView {
                                     <a href=format!("/groups/{}", g.id)>{g.name}</a>
                                     <span class="aside">
                                         {g.edition_title} " · "
-                                        {move || if g.tutor { t_string!(i18n, groups.as_tutor) } else { t_string!(i18n, groups.as_member) }}
+                                        {move || if g.as_ambassador { t_string!(i18n, groups.as_ambassador) } else { t_string!(i18n, groups.as_member) }}
                                     </span>
-                                    {g.tutor.then(|| view! {
+                                    {g.as_ambassador.then(|| view! {
                                         <a class="button link small" href=format!("/editions/{}/cockpit", g.edition_id)>{t!(i18n, cockpit.open)}</a>
                                     })}
                                 </li>

@@ -40,7 +40,7 @@ pub struct VersionView {
 
 /// The participant's own work on one activity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MyWork {
+pub struct MySubmission {
     pub activity_id: i32,
     pub kind: ActivityKind,
     /// Versions handed in, newest first.
@@ -73,10 +73,10 @@ pub struct SubmissionReview {
     pub waiting: Option<i32>,
 }
 
-#[server(prefix = "/api", endpoint = "load_my_work")]
-pub async fn load_my_work(activity_id: i32) -> Result<Option<MyWork>, AppError> {
+#[server(prefix = "/api", endpoint = "load_my_submission")]
+pub async fn load_my_submission(activity_id: i32) -> Result<Option<MySubmission>, AppError> {
     let (state, caller) = entry::read().await?;
-    respond(service::my_work(&state, &caller, activity_id).await)
+    respond(service::my_submission(&state, &caller, activity_id).await)
 }
 
 #[server(prefix = "/api", endpoint = "load_submission")]

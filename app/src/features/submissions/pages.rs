@@ -2,7 +2,8 @@
 //! ambassadors and staff open from their cockpit.
 
 use super::api::{
-    MyWork, ReviewSubmission, SubmissionReview, VersionView, load_my_work, load_submission,
+    MySubmission, ReviewSubmission, SubmissionReview, VersionView, load_my_submission,
+    load_submission,
 };
 use crate::domain::Field;
 use crate::domain::activities::ActivityKind;
@@ -40,12 +41,12 @@ pub fn VersionCard(version: VersionView) -> impl IntoView {
     view! {
         <article class="version card" data-version=number>
             <header class="version-header">
-                <h3>{move || t_string!(i18n, work.version, number = number).to_string()}</h3>
+                <h3>{move || t_string!(i18n, submissions.version, number = number).to_string()}</h3>
                 <SubmissionStatusBadge status=version.status/>
                 {version.submitted_at.map(|at| view! {
-                    <span class="aside">{move || t_string!(i18n, work.handed_in_at, date = local_time(i18n, at)).to_string()}</span>
+                    <span class="aside">{move || t_string!(i18n, submissions.handed_in_at, date = local_time(i18n, at)).to_string()}</span>
                 })}
-                {version.late.then(|| view! { <span class="badge state-attention">{t!(i18n, work.late)}</span> })}
+                {version.late.then(|| view! { <span class="badge state-attention">{t!(i18n, submissions.late)}</span> })}
             </header>
             {version.design.clone().map(|design| view! {
                 <dl class="design">
@@ -54,13 +55,13 @@ pub fn VersionCard(version: VersionView) -> impl IntoView {
                     }).collect_view()}
                 </dl>
             })}
-            {(!version.body.is_empty()).then(|| view! { <p class="prewrap work-text">{version.body.clone()}</p> })}
+            {(!version.body.is_empty()).then(|| view! { <p class="prewrap submission-text">{version.body.clone()}</p> })}
             {version.file.clone().map(|file| view! {
                 <p class="attached"><a href=file.url download>{file.name}</a> <span class="aside">{file.size_kb} " KB"</span></p>
             })}
             {version.review.clone().map(|review| view! {
                 <div class="review">
-                    <p class="eyebrow">{move || t_string!(i18n, work.reviewed_by, name = review.reviewer.clone(), date = local_time(i18n, review.at)).to_string()}</p>
+                    <p class="eyebrow">{move || t_string!(i18n, submissions.reviewed_by, name = review.reviewer.clone(), date = local_time(i18n, review.at)).to_string()}</p>
                     {(!review.feedback.is_empty()).then(|| view! { <p class="prewrap">{review.feedback.clone()}</p> })}
                 </div>
             })}
@@ -70,13 +71,13 @@ pub fn VersionCard(version: VersionView) -> impl IntoView {
 
 /// The participant's work on a task sheet or design exercise (nothing for others).
 #[component]
-pub fn WorkSection(activity_id: i32) -> impl IntoView {
-    let data = Resource::new(move || activity_id, load_my_work);
+pub fn SubmissionSection(activity_id: i32) -> impl IntoView {
+    let data = Resource::new(move || activity_id, load_my_submission);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some(work)) => view! { <WorkView work/> }.into_any(),
+                    Ok(Some(mine)) => view! { <MySubmissionView mine/> }.into_any(),
                     Ok(None) => ().into_any(),
                     Err(error) => view! { <ErrorNotice error=Some(error)/> }.into_any(),
                 }
@@ -86,19 +87,19 @@ pub fn WorkSection(activity_id: i32) -> impl IntoView {
 }
 
 #[component]
-fn WorkView(work: MyWork) -> impl IntoView {
+fn MySubmissionView(mine: MySubmission) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     // A "handed in" notice left in the address is stale once the version has been reviewed.
     let outcome = query
         .read_untracked()
-        .get(Form::Work.key())
+        .get(Form::Submission.key())
         .and_then(|code| Outcome::parse(&code))
         .filter(|outcome| {
-            *outcome != Outcome::HandedIn || work.locked == Some(SubmissionRefusal::AwaitingReview)
+            *outcome != Outcome::HandedIn || mine.locked == Some(SubmissionRefusal::AwaitingReview)
         });
     let notice = outcome.map(|outcome| {
-        let message = text::work_outcome(i18n, outcome, work.max_file_mb);
+        let message = text::submission_outcome(i18n, outcome, mine.max_file_mb);
         if outcome.is_success() {
             view! { <SuccessNotice>{message}</SuccessNotice> }.into_any()
         } else {
@@ -106,31 +107,31 @@ fn WorkView(work: MyWork) -> impl IntoView {
         }
     });
     // The fields that stop a hand-in are marked once the participant has tried.
-    let missing = (outcome == Some(Outcome::Incomplete) && !work.missing.is_empty())
-        .then(|| AppError::Invalid(work.missing.clone()));
+    let missing = (outcome == Some(Outcome::Incomplete) && !mine.missing.is_empty())
+        .then(|| AppError::Invalid(mine.missing.clone()));
     let error = Signal::stored(missing);
-    let draft = work.draft.clone();
+    let draft = mine.draft.clone();
     let body = draft.as_ref().map(|d| d.body.clone()).unwrap_or_default();
     let design = draft
         .as_ref()
         .and_then(|d| d.design.clone())
         .unwrap_or_default();
     let draft_file = draft.as_ref().and_then(|d| d.file.clone());
-    let action = format!("/activities/{}/work", work.activity_id);
-    let type_labels = work
+    let action = format!("/activities/{}/submission", mine.activity_id);
+    let type_labels = mine
         .file_types
         .iter()
         .map(|t| t.label())
         .collect::<Vec<_>>()
         .join(", ");
-    let accept = work
+    let accept = mine
         .file_types
         .iter()
         .map(|t| t.accept())
         .collect::<Vec<_>>()
         .join(",");
-    let lock = work.locked;
-    let design_kind = work.kind == ActivityKind::DesignExercise;
+    let lock = mine.locked;
+    let design_kind = mine.kind == ActivityKind::DesignExercise;
     let textareas: [(Field, String, u32); 5] = [
         (Field::Subjects, design.subjects.clone(), 500),
         (Field::Objectives, design.objectives.clone(), 10_000),
@@ -139,48 +140,48 @@ fn WorkView(work: MyWork) -> impl IntoView {
         (Field::Evaluation, design.evaluation.clone(), 10_000),
     ];
     view! {
-        <section class="work" id="work" aria-labelledby="work-heading">
-            <h2 id="work-heading">{t!(i18n, work.title)}</h2>
+        <section class="submission" id="submission" aria-labelledby="submission-heading">
+            <h2 id="submission-heading">{t!(i18n, submissions.title)}</h2>
             {notice}
             {match lock {
                 Some(refusal) => view! { <p class="notice info">{move || text::refusal(i18n, crate::error::Refusal::Submission(refusal))}</p> }.into_any(),
                 None => view! {
-                    <form class="work-form card" method="post" action=action enctype="multipart/form-data">
-                        <input type="hidden" name="version" value=work.next_version/>
+                    <form class="submission-form card" method="post" action=action enctype="multipart/form-data">
+                        <input type="hidden" name="version" value=mine.next_version/>
                         {design_kind.then(|| view! {
                             <TextField field=Field::ProjectTitle error maxlength=200 value=Some(design.project_title.clone())>{move || text::field_label(i18n, Field::ProjectTitle)}</TextField>
-                            <TextField field=Field::AgeRange error maxlength=100 value=Some(design.age_range.clone()) hint=t_string!(i18n, work.age_range_hint).to_string()>{move || text::field_label(i18n, Field::AgeRange)}</TextField>
+                            <TextField field=Field::AgeRange error maxlength=100 value=Some(design.age_range.clone()) hint=t_string!(i18n, submissions.age_range_hint).to_string()>{move || text::field_label(i18n, Field::AgeRange)}</TextField>
                             {textareas.clone().into_iter().map(|(field, value, max)| view! {
                                 <TextArea field error rows=3 maxlength=max value=Some(value)>{move || text::field_label(i18n, field)}</TextArea>
                             }).collect_view()}
                         })}
                         <TextArea field=Field::Body error rows=8 maxlength=50_000 value=Some(body)>
-                            {move || if design_kind { t_string!(i18n, work.notes).to_string() } else { t_string!(i18n, work.text).to_string() }}
+                            {move || if design_kind { t_string!(i18n, submissions.notes).to_string() } else { t_string!(i18n, submissions.text).to_string() }}
                         </TextArea>
                         <div class="field">
-                            <label for="work-file">{t!(i18n, work.file)}</label>
-                            <p class="hint" id="work-file-hint">{move || t_string!(i18n, work.file_hint, types = type_labels.clone(), max = work.max_file_mb).to_string()}</p>
+                            <label for="submission-file">{t!(i18n, submissions.file)}</label>
+                            <p class="hint" id="submission-file-hint">{move || t_string!(i18n, submissions.file_hint, types = type_labels.clone(), max = mine.max_file_mb).to_string()}</p>
                             {draft_file.clone().map(|file| view! {
                                 <p class="attached">
-                                    {t!(i18n, work.attached)} " " <a href=file.url download>{file.name}</a>
-                                    <label class="inline"><input type="checkbox" name="remove_file" value="on"/> {t!(i18n, work.remove_file)}</label>
+                                    {t!(i18n, submissions.attached)} " " <a href=file.url download>{file.name}</a>
+                                    <label class="inline"><input type="checkbox" name="remove_file" value="on"/> {t!(i18n, submissions.remove_file)}</label>
                                 </p>
                             })}
-                            <input id="work-file" type="file" name="file" aria-describedby="work-file-hint"
+                            <input id="submission-file" type="file" name="file" aria-describedby="submission-file-hint"
                                 accept=accept/>
                         </div>
                         <div class="actions">
-                            <button type="submit" class="button primary" name="action" value="hand_in">{t!(i18n, work.hand_in)}</button>
-                            <button type="submit" class="button secondary" name="action" value="save" formnovalidate>{t!(i18n, work.save_draft)}</button>
+                            <button type="submit" class="button primary" name="action" value="hand_in">{t!(i18n, submissions.hand_in)}</button>
+                            <button type="submit" class="button secondary" name="action" value="save" formnovalidate>{t!(i18n, submissions.save_draft)}</button>
                         </div>
-                        <p class="hint">{t!(i18n, work.hand_in_hint)}</p>
+                        <p class="hint">{t!(i18n, submissions.hand_in_hint)}</p>
                     </form>
                 }.into_any(),
             }}
-            {(!work.versions.is_empty()).then(|| view! {
+            {(!mine.versions.is_empty()).then(|| view! {
                 <section class="history" aria-labelledby="history-heading">
-                    <h3 id="history-heading">{t!(i18n, work.history)}</h3>
-                    {work.versions.into_iter().map(|version| view! { <VersionCard version/> }).collect_view()}
+                    <h3 id="history-heading">{t!(i18n, submissions.history)}</h3>
+                    {mine.versions.into_iter().map(|version| view! { <VersionCard version/> }).collect_view()}
                 </section>
             })}
         </section>
@@ -228,24 +229,24 @@ fn SubmissionView(page: SubmissionReview, review: ServerAction<ReviewSubmission>
             {page.group.clone().map(|g| view! { <p class="aside">{g}</p> })}
         </header>
         <Show when=done>
-            <SuccessNotice>{t!(i18n, work.review_saved)}</SuccessNotice>
+            <SuccessNotice>{t!(i18n, submissions.review_saved)}</SuccessNotice>
         </Show>
         {page.waiting.map(|submission_id| view! {
             <ActionForm action=review attr:class="review-form card">
-                <h2>{t!(i18n, work.review_title)}</h2>
+                <h2>{t!(i18n, submissions.review_title)}</h2>
                 <input type="hidden" name="submission_id" value=submission_id/>
                 <ErrorNotice error/>
                 <fieldset class="choices">
-                    <legend>{t!(i18n, work.decision)}</legend>
-                    <label class="inline"><input type="radio" name="decision" value="accept" required/> {t!(i18n, work.accept)}</label>
-                    <label class="inline"><input type="radio" name="decision" value="revise"/> {t!(i18n, work.revise)}</label>
+                    <legend>{t!(i18n, submissions.decision)}</legend>
+                    <label class="inline"><input type="radio" name="decision" value="accept" required/> {t!(i18n, submissions.accept)}</label>
+                    <label class="inline"><input type="radio" name="decision" value="revise"/> {t!(i18n, submissions.revise)}</label>
                 </fieldset>
-                <TextArea field=Field::Feedback error rows=5 maxlength=10_000>{t!(i18n, work.feedback)}</TextArea>
-                <Submit pending=review.pending()>{t!(i18n, work.send_review)}</Submit>
+                <TextArea field=Field::Feedback error rows=5 maxlength=10_000>{t!(i18n, submissions.feedback)}</TextArea>
+                <Submit pending=review.pending()>{t!(i18n, submissions.send_review)}</Submit>
             </ActionForm>
         })}
         <section class="history">
-            <h2>{t!(i18n, work.history)}</h2>
+            <h2>{t!(i18n, submissions.history)}</h2>
             {page.versions.into_iter().map(|version| view! { <VersionCard version/> }).collect_view()}
         </section>
     }

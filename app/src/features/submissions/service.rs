@@ -1,4 +1,4 @@
-use super::api::{AttachedFile, MyWork, ReviewView, SubmissionReview, VersionView};
+use super::api::{AttachedFile, MySubmission, ReviewView, SubmissionReview, VersionView};
 use crate::domain::activities::ActivityKind;
 use crate::domain::submissions::{self, Design, FileType, SubmissionRefusal, SubmissionStatus};
 use crate::domain::{Field, FieldProblem, Problem, text};
@@ -103,11 +103,11 @@ fn design_of(model: &submission::Model) -> Design {
 /// The caller's own work on an activity; `None` for activities without work to hand in, and
 /// for staff and ambassadors (who have none).
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
-pub async fn my_work(
+pub async fn my_submission(
     state: &AppState,
     caller: &Caller,
     activity_id: i32,
-) -> Result<Option<MyWork>, AppError> {
+) -> Result<Option<MySubmission>, AppError> {
     let InEdition {
         object: activity,
         role,
@@ -117,7 +117,7 @@ pub async fn my_work(
         return Ok(None);
     };
     let mut all = versions_of(&state.db, activity.id, caller.id).await?;
-    let locked = submissions::may_work_on(latest_sent(&all)).err();
+    let locked = submissions::may_write_version(latest_sent(&all)).err();
     let next_version = all.first().map(|v| v.version + 1).unwrap_or(1);
     let draft = match all.first() {
         Some(first) if status_of(first) == SubmissionStatus::Draft => Some(all.remove(0)),
@@ -134,7 +134,7 @@ pub async fn my_work(
         Some(d) => views(&state.db, &activity, vec![d]).await?.pop(),
         None => None,
     };
-    Ok(Some(MyWork {
+    Ok(Some(MySubmission {
         activity_id: activity.id,
         kind,
         versions: views(&state.db, &activity, all).await?,
@@ -149,7 +149,7 @@ pub async fn my_work(
 
 /// The work form as the browser sends it (a multipart form, because of the file).
 #[derive(Debug, Clone, Default)]
-pub struct WorkForm {
+pub struct SubmissionForm {
     /// The version the form was showing: a second click on "hand in" finds it already sent.
     pub version: i32,
     pub hand_in: bool,
@@ -159,7 +159,7 @@ pub struct WorkForm {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkSaved {
+pub enum SubmissionSaved {
     Draft,
     HandedIn,
     /// Saved as a draft, but not handed in: something is missing.
@@ -184,13 +184,13 @@ fn refused(refusal: SubmissionRefusal) -> AppError {
 /// Saves the participant's draft, with a new file if one came, and hands it in when asked.
 /// Nothing changes when the input or the file is refused.
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
-pub async fn save_work(
+pub async fn save_submission(
     state: &AppState,
     caller: &Caller,
     activity_id: i32,
-    form: WorkForm,
+    form: SubmissionForm,
     file: Option<(String, Vec<u8>)>,
-) -> Result<WorkSaved, AppError> {
+) -> Result<SubmissionSaved, AppError> {
     let InEdition {
         object: activity,
         role,
@@ -272,12 +272,12 @@ async fn write_version(
     caller: &Caller,
     activity: &activity::Model,
     kind: ActivityKind,
-    form: WorkForm,
+    form: SubmissionForm,
     body: String,
     design: Design,
     upload: Option<(String, FileType, Vec<u8>)>,
     stored: Option<String>,
-) -> Result<(WorkSaved, Option<String>), AppError> {
+) -> Result<(SubmissionSaved, Option<String>), AppError> {
     let now = Utc::now();
     let txn = crate::ssr::db::begin(&state.db).await?;
     let all = versions_of(&txn, activity.id, caller.id).await?;
@@ -292,9 +292,9 @@ async fn write_version(
         && sent.design == design_json
         && upload.is_none()
     {
-        return Ok((WorkSaved::HandedIn, None));
+        return Ok((SubmissionSaved::HandedIn, None));
     }
-    submissions::may_work_on(latest_sent(&all)).map_err(refused)?;
+    submissions::may_write_version(latest_sent(&all)).map_err(refused)?;
     let draft = all
         .first()
         .filter(|v| status_of(v) == SubmissionStatus::Draft)
@@ -345,13 +345,13 @@ async fn write_version(
     active.design = Set(design_json);
     active.updated_at = Set(now);
     let outcome = if !form.hand_in {
-        WorkSaved::Draft
+        SubmissionSaved::Draft
     } else if !lacking.is_empty() {
-        WorkSaved::Incomplete
+        SubmissionSaved::Incomplete
     } else {
         active.status = Set(SubmissionStatus::Submitted);
         active.submitted_at = Set(Some(now));
-        WorkSaved::HandedIn
+        SubmissionSaved::HandedIn
     };
     let saved = active.save(&txn).await;
     match saved {
@@ -363,12 +363,12 @@ async fn write_version(
         Err(error) => return Err(error.into()),
     }
     txn.commit().await?;
-    if outcome == WorkSaved::HandedIn {
+    if outcome == SubmissionSaved::HandedIn {
         tracing::info!(
             user.id = caller.id,
             activity.id = activity.id,
             version,
-            "work handed in"
+            "submission handed in"
         );
     }
     Ok((outcome, replaced))
@@ -472,9 +472,9 @@ pub async fn review(
     );
     crate::features::audit::service::record(
         &txn,
-        vec![crate::features::audit::service::Event {
+        vec![crate::features::audit::service::Entry {
             actor: Some(caller.id),
-            action: crate::domain::audit::Action::WorkReviewed,
+            action: crate::domain::audit::Action::SubmissionReviewed,
             edition: Some(edition.id),
             subject: Some(model.user_id),
             detail: &detail,
@@ -487,7 +487,7 @@ pub async fn review(
         user.id = caller.id,
         submission.id = model.id,
         decision = ?decision,
-        "work reviewed"
+        "submission reviewed"
     );
     Ok(())
 }

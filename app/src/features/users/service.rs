@@ -92,7 +92,7 @@ pub async fn set_role(
     );
     crate::features::audit::service::record(
         &txn,
-        vec![crate::features::audit::service::Event {
+        vec![crate::features::audit::service::Entry {
             actor: Some(caller.id),
             action: crate::domain::audit::Action::RoleChanged,
             edition: None,

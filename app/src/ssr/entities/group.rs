@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// A tutoring group of an edition.
+/// A group of an edition, with its ambassadors.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "groups")]
 pub struct Model {

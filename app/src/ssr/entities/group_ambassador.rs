@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// An ambassador tutoring a group.
+/// An ambassador of a group.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "group_ambassadors")]
 pub struct Model {
