@@ -1,27 +1,29 @@
-//! Writing CSV for spreadsheets: fields quoted when needed, and cells that a spreadsheet would
-//! run as a formula (`=`, `+`, `-`, `@`) defused with a leading apostrophe.
+//! Writing CSV for spreadsheets: fields quoted when needed (by the `csv` crate), and cells that
+//! a spreadsheet would run as a formula (`=`, `+`, `-`, `@`) defused with a leading apostrophe.
 
-/// One line, ended with CRLF as RFC 4180 asks.
+/// One line, ended with CRLF as RFC 4180 asks, written by the `csv` crate (which quotes only
+/// what needs quoting); cells a spreadsheet would run as formulas are defused first.
 pub fn line<S: AsRef<str>>(fields: &[S]) -> String {
-    let mut out = String::new();
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let mut value = field.as_ref().to_owned();
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let defused = fields.iter().map(|field| {
+        let value = field.as_ref();
         if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            value.insert(0, '\'');
-        }
-        if value.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&value.replace('"', "\"\""));
-            out.push('"');
+            format!("'{value}")
         } else {
-            out.push_str(&value);
+            value.to_owned()
         }
+    });
+    // Writing to memory does not fail; an empty line is all that could come of it.
+    if fields.is_empty() || writer.write_record(defused).is_err() {
+        return "\r\n".to_owned();
     }
-    out.push_str("\r\n");
-    out
+    writer
+        .into_inner()
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_else(|| "\r\n".to_owned())
 }
 
 #[cfg(test)]

@@ -51,6 +51,7 @@ async fn unknown_pages_and_ids_are_404(backend: Backend) {
         "/editions/not-a-number",
         &format!("/editions/{draft}"),
     ] {
+        crate::helpers::step(&format!("GET {path}"));
         let response = app.get(path, None).await;
         assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
         assert!(

@@ -120,12 +120,12 @@ pub fn read(bytes: &[u8]) -> Result<Report, ReportError> {
     let (header_at, columns) = rows
         .iter()
         .enumerate()
-        .find_map(|(i, row)| columns(row).map(|c| (i, c)))
+        .find_map(|(i, (_, row))| columns(row).map(|c| (i, c)))
         .ok_or(ReportError::NoParticipantTable)?;
 
     let mut attendees: Vec<Attendee> = Vec::new();
     let mut unreadable_rows = Vec::new();
-    for (offset, row) in rows.iter().enumerate().skip(header_at + 1) {
+    for (line, row) in rows.iter().skip(header_at + 1) {
         // A blank row or a new section ends the table.
         if row.is_empty() || row.len() == 1 {
             break;
@@ -141,7 +141,7 @@ pub fn read(bytes: &[u8]) -> Result<Report, ReportError> {
             parse_duration(cell(columns.duration))
         };
         let Some(seconds) = seconds else {
-            unreadable_rows.push(offset + 1);
+            unreadable_rows.push(*line);
             continue;
         };
         let email = columns

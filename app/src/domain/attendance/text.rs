@@ -1,5 +1,5 @@
 //! Turning an uploaded file into text and rows: encodings (UTF-8 with or without BOM,
-//! UTF-16 LE/BE as Teams writes it) and delimited rows with quotes.
+//! UTF-16 LE/BE as Teams writes it, decoded with `encoding_rs`) and delimited rows (`csv`).
 
 use serde::{Deserialize, Serialize};
 
@@ -10,51 +10,35 @@ pub enum DecodeError {
     NotText,
 }
 
-/// Decodes the bytes of a report: BOM first, then UTF-16 without BOM (many zero bytes), else
-/// UTF-8.
+/// Decodes the bytes of a report: by its BOM first, then UTF-16 without BOM (many zero bytes),
+/// else UTF-8. Anything that does not decode cleanly is not a text report.
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DecodeError::Empty);
     }
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest)
-            .map(str::to_owned)
-            .map_err(|_| DecodeError::NotText);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, u16::from_le_bytes);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, u16::from_be_bytes);
-    }
-    let zeros_at_odd = bytes.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
-    let zeros_at_even = bytes.iter().step_by(2).filter(|b| **b == 0).count();
-    let half = bytes.len() / 2;
-    if half > 0 && zeros_at_odd * 3 > half {
-        return utf16(bytes, u16::from_le_bytes);
-    }
-    if half > 0 && zeros_at_even * 3 > half {
-        return utf16(bytes, u16::from_be_bytes);
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) if !text.contains('\0') => Ok(text.to_owned()),
-        _ => Err(DecodeError::NotText),
-    }
-}
-
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
-    if !bytes.len().is_multiple_of(2) {
+    let (encoding, rest) = match Encoding::for_bom(bytes) {
+        Some((encoding, bom)) => (encoding, &bytes[bom..]),
+        None => {
+            let zeros_at_odd = bytes.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+            let zeros_at_even = bytes.iter().step_by(2).filter(|b| **b == 0).count();
+            let half = bytes.len() / 2;
+            let encoding = if half > 0 && zeros_at_odd * 3 > half {
+                UTF_16LE
+            } else if half > 0 && zeros_at_even * 3 > half {
+                UTF_16BE
+            } else {
+                UTF_8
+            };
+            (encoding, bytes)
+        }
+    };
+    if encoding != UTF_8 && !rest.len().is_multiple_of(2) {
         return Err(DecodeError::NotText);
     }
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|pair| unit([pair[0], pair[1]]))
-        .collect();
-    let text = String::from_utf16(&units).map_err(|_| DecodeError::NotText)?;
-    if text.contains('\0') {
-        Err(DecodeError::NotText)
-    } else {
-        Ok(text)
+    match encoding.decode_without_bom_handling_and_without_replacement(rest) {
+        Some(text) if !text.contains('\0') => Ok(text.into_owned()),
+        _ => Err(DecodeError::NotText),
     }
 }
 
@@ -70,55 +54,48 @@ pub fn guess_delimiter(text: &str) -> char {
         .unwrap_or(',')
 }
 
-/// Splits delimited text into rows of fields, honouring double quotes (with `""` inside) and
-/// line breaks inside quotes. Blank lines become empty rows, which reports use as separators.
-pub fn rows(text: &str, delimiter: char) -> Vec<Vec<String>> {
+/// Splits delimited text into rows of fields (quotes, `""` inside them and line breaks inside
+/// them are the `csv` crate's business), each with the number of the line it starts on. Blank
+/// lines, which reports use as separators, become empty rows.
+pub fn rows(text: &str, delimiter: char) -> Vec<(usize, Vec<String>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(u8::try_from(delimiter).unwrap_or(b','))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    // Line numbers from byte offsets: where each line starts.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_at = |byte: usize| starts.partition_point(|start| *start <= byte);
     let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    field.push('"');
-                    chars.next();
-                }
-                '"' => quoted = false,
-                other => field.push(other),
-            }
-            continue;
+    // The reader skips blank lines: a record starting further down than the line after the
+    // previous one had blank lines before it.
+    let mut next_line = 1;
+    let mut record = csv::StringRecord::new();
+    // A read fails only on bytes that are not UTF-8, which decode() has refused already.
+    while let Ok(true) = reader.read_record(&mut record) {
+        // A record's position is where the reader began: before the blank lines it skipped.
+        let from = record.position().map_or(0, |p| p.byte() as usize);
+        let skipped = text
+            .get(from..)
+            .and_then(|rest| rest.find(|c: char| c != '\r' && c != '\n'))
+            .unwrap_or(0);
+        let line = line_at(from + skipped);
+        if line > next_line {
+            rows.push((next_line, Vec::new()));
         }
-        match c {
-            '"' if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            c if c == delimiter => row.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                rows.push(finish(std::mem::take(&mut row)));
-            }
-            other => field.push(other),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(finish(row));
+        let fields: Vec<String> = record.iter().map(|f| f.trim().to_owned()).collect();
+        let fields = if fields.iter().all(String::is_empty) {
+            Vec::new()
+        } else {
+            fields
+        };
+        rows.push((line, fields));
+        // The reader stops at the record's end, on its last line: the next line follows.
+        next_line = line_at(reader.position().byte() as usize) + 1;
     }
     rows
-}
-
-/// Trims fields; a row of only empty fields becomes an empty row.
-fn finish(row: Vec<String>) -> Vec<String> {
-    let row: Vec<String> = row.into_iter().map(|f| f.trim().to_owned()).collect();
-    if row.iter().all(String::is_empty) {
-        Vec::new()
-    } else {
-        row
-    }
 }
 
 /// Folds a name or header for comparison: lower case, no accents, single spaces.
@@ -206,9 +183,24 @@ mod tests {
         assert_eq!(
             rows(text, ','),
             vec![
-                vec!["a".to_owned(), "b, c".to_owned(), "say \"hi\"".to_owned()],
-                vec![],
-                vec!["d".to_owned(), "multi\nline".to_owned(), "e".to_owned()],
+                (
+                    1,
+                    vec!["a".to_owned(), "b, c".to_owned(), "say \"hi\"".to_owned()]
+                ),
+                (2, vec![]),
+                (
+                    3,
+                    vec!["d".to_owned(), "multi\nline".to_owned(), "e".to_owned()]
+                ),
+            ]
+        );
+        let semicolons = "Nome;Durata\n;\nAnna;12\n";
+        assert_eq!(
+            rows(semicolons, ';'),
+            vec![
+                (1, vec!["Nome".to_owned(), "Durata".to_owned()]),
+                (2, vec![]),
+                (3, vec!["Anna".to_owned(), "12".to_owned()]),
             ]
         );
     }
