@@ -57,7 +57,7 @@ pub async fn create_staff(state: &AppState, account: StaffAccount) -> Result<i32
         school_code,
         password: account.password,
     };
-    match create_account(state, new, "it", true).await {
+    match create_account(state, new, app::i18n::Locale::it, true).await {
         Ok(user) => Ok(user.id),
         Err(AppError::Invalid(problems)) => Err(problems
             .iter()

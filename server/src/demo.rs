@@ -109,9 +109,10 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
                     school_code: parse(SchoolCode::parse(account.code))?,
                     password: password.clone(),
                 };
-                let created = create_account(state, new, "it", account.role == "staff")
-                    .await
-                    .map_err(|e| format!("demo data: {e}"))?;
+                let created =
+                    create_account(state, new, app::i18n::Locale::it, account.role == "staff")
+                        .await
+                        .map_err(|e| format!("demo data: {e}"))?;
                 let mut active: user::ActiveModel = created.into();
                 active.is_ambassador = Set(account.role == "ambassador");
                 active.registration_status = Set(RegistrationStatus::Validated);

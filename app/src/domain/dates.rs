@@ -1,45 +1,42 @@
 //! Dates as people read them, in their language.
 
+use crate::i18n::Locale;
 use chrono::NaiveDate;
 
-/// The language of the interface, as the domain sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    It,
-    En,
-}
-
-/// "12 marzo 2027" / "12 March 2027".
-pub fn long_date(date: NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::It => date
-            .format_localized("%-d %B %Y", chrono::Locale::it_IT)
-            .to_string(),
-        Lang::En => date
-            .format_localized("%-d %B %Y", chrono::Locale::en_GB)
-            .to_string(),
+/// How chrono names months in a language of Aula.
+fn chrono_locale(language: Locale) -> chrono::Locale {
+    match language {
+        Locale::it => chrono::Locale::it_IT,
+        Locale::en => chrono::Locale::en_GB,
     }
 }
 
+/// "12 marzo 2027" / "12 March 2027".
+pub fn long_date(date: NaiveDate, language: Locale) -> String {
+    date.format_localized("%-d %B %Y", chrono_locale(language))
+        .to_string()
+}
+
 /// "1–31 marzo 2027", "28 febbraio – 31 marzo 2027", "1 dicembre 2027 – 10 gennaio 2028".
-pub fn date_range(from: NaiveDate, to: NaiveDate, lang: Lang) -> String {
+pub fn date_range(from: NaiveDate, to: NaiveDate, language: Locale) -> String {
     use chrono::Datelike;
-    let locale = match lang {
-        Lang::It => chrono::Locale::it_IT,
-        Lang::En => chrono::Locale::en_GB,
-    };
+    let locale = chrono_locale(language);
     if from.year() != to.year() {
-        format!("{} – {}", long_date(from, lang), long_date(to, lang))
+        format!(
+            "{} – {}",
+            long_date(from, language),
+            long_date(to, language)
+        )
     } else if from.month() != to.month() {
         format!(
             "{} – {}",
             from.format_localized("%-d %B", locale),
-            long_date(to, lang)
+            long_date(to, language)
         )
     } else if from.day() != to.day() {
-        format!("{}–{}", from.day(), long_date(to, lang))
+        format!("{}–{}", from.day(), long_date(to, language))
     } else {
-        long_date(from, lang)
+        long_date(from, language)
     }
 }
 
@@ -53,26 +50,26 @@ mod tests {
 
     #[test]
     fn long_dates_in_both_languages() {
-        assert_eq!(long_date(d(2027, 3, 1), Lang::It), "1 marzo 2027");
-        assert_eq!(long_date(d(2027, 3, 1), Lang::En), "1 March 2027");
+        assert_eq!(long_date(d(2027, 3, 1), Locale::it), "1 marzo 2027");
+        assert_eq!(long_date(d(2027, 3, 1), Locale::en), "1 March 2027");
     }
 
     #[test]
     fn ranges_say_each_part_once() {
         assert_eq!(
-            date_range(d(2027, 3, 1), d(2027, 3, 31), Lang::It),
+            date_range(d(2027, 3, 1), d(2027, 3, 31), Locale::it),
             "1–31 marzo 2027"
         );
         assert_eq!(
-            date_range(d(2027, 2, 28), d(2027, 3, 31), Lang::En),
+            date_range(d(2027, 2, 28), d(2027, 3, 31), Locale::en),
             "28 February – 31 March 2027"
         );
         assert_eq!(
-            date_range(d(2027, 12, 1), d(2028, 1, 10), Lang::It),
+            date_range(d(2027, 12, 1), d(2028, 1, 10), Locale::it),
             "1 dicembre 2027 – 10 gennaio 2028"
         );
         assert_eq!(
-            date_range(d(2027, 3, 1), d(2027, 3, 1), Lang::En),
+            date_range(d(2027, 3, 1), d(2027, 3, 1), Locale::en),
             "1 March 2027"
         );
     }

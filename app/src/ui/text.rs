@@ -2,7 +2,7 @@
 
 use crate::domain::activities::{ActivityKind, ActivityState};
 use crate::domain::attendance::report::ReportError;
-use crate::domain::dates::{self, Lang};
+use crate::domain::dates;
 use crate::domain::editions::EditionStatus;
 use crate::domain::enrolment::{EnrolRefusal, EnrolmentStatus, WithdrawRefusal};
 use crate::domain::outcome::Outcome;
@@ -16,19 +16,12 @@ use chrono::NaiveDate;
 
 pub type I18n = leptos_i18n::I18nContext<Locale>;
 
-pub fn lang(i18n: I18n) -> Lang {
-    match i18n.get_locale() {
-        Locale::en => Lang::En,
-        Locale::it => Lang::It,
-    }
-}
-
 pub fn long_date(i18n: I18n, date: NaiveDate) -> String {
-    dates::long_date(date, lang(i18n))
+    dates::long_date(date, i18n.get_locale())
 }
 
 pub fn date_range(i18n: I18n, from: NaiveDate, to: NaiveDate) -> String {
-    dates::date_range(from, to, lang(i18n))
+    dates::date_range(from, to, i18n.get_locale())
 }
 
 pub fn problem_in(locale: Locale, problem: Problem) -> String {

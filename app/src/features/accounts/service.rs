@@ -90,7 +90,7 @@ pub async fn sign_up(
     language: Locale,
 ) -> Result<String, AppError> {
     let account = form.parse()?;
-    let user = create_account(state, account, language.as_str(), false).await?;
+    let user = create_account(state, account, language, false).await?;
     tracing::info!(user.id = user.id, "account created");
     if let Some(previous) = caller {
         auth::end_session(state, &previous.session).await?;
@@ -102,7 +102,7 @@ pub async fn sign_up(
 pub async fn create_account(
     state: &AppState,
     account: NewAccount,
-    locale: &str,
+    language: Locale,
     is_staff: bool,
 ) -> Result<user::Model, AppError> {
     let taken = user::Entity::find()
@@ -124,7 +124,7 @@ pub async fn create_account(
         school_code: Set(account.school_code.as_str().to_owned()),
         school_region: Set(None),
         school_level: Set(None),
-        locale: Set(locale.to_owned()),
+        locale: Set(language.as_str().to_owned()),
         is_ambassador: Set(false),
         is_staff: Set(is_staff),
         registration_status: Set(RegistrationStatus::Pending),
