@@ -25,12 +25,12 @@ pub struct Entry<'a> {
     pub reason: Option<&'a str>,
 }
 
-pub async fn record(db: &impl ConnectionTrait, events: Vec<Entry<'_>>) -> Result<(), AppError> {
-    if events.is_empty() {
+pub async fn record(db: &impl ConnectionTrait, entries: Vec<Entry<'_>>) -> Result<(), AppError> {
+    if entries.is_empty() {
         return Ok(());
     }
     let now = Utc::now();
-    let rows = events.into_iter().map(|e| audit_event::ActiveModel {
+    let rows = entries.into_iter().map(|e| audit_event::ActiveModel {
         at: Set(now),
         actor_id: Set(e.actor),
         action: Set(e.action),
@@ -70,13 +70,13 @@ pub async fn browse(
     let total = query.clone().count(db).await?;
     let pages = paging::page_count(total, PAGE_SIZE);
     let page = page.clamp(1, pages);
-    let events = query
+    let rows = query
         .order_by_desc(audit_event::Column::At)
         .order_by_desc(audit_event::Column::Id)
         .paginate(db, PAGE_SIZE)
         .fetch_page(page - 1)
         .await?;
-    let mentioned: Vec<i32> = events
+    let mentioned: Vec<i32> = rows
         .iter()
         .flat_map(|e| [e.actor_id, e.subject_id])
         .flatten()
@@ -98,18 +98,16 @@ pub async fn browse(
             .unwrap_or_else(|| format!("#{id}"))
     };
     let person = |id: i32| people.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
-    let entries = events
+    let entries = rows
         .into_iter()
-        .filter_map(|e| {
-            Some(AuditEntry {
-                at: to_local(e.at),
-                actor: e.actor_id.map(person),
-                action: e.action,
-                edition: e.edition_id.map(|id| (id, edition_title(id))),
-                subject: e.subject_id.map(|id| (id, person(id))),
-                detail: e.detail,
-                reason: e.reason,
-            })
+        .map(|e| AuditEntry {
+            at: to_local(e.at),
+            actor: e.actor_id.map(person),
+            action: e.action,
+            edition: e.edition_id.map(|id| (id, edition_title(id))),
+            subject: e.subject_id.map(|id| (id, person(id))),
+            detail: e.detail,
+            reason: e.reason,
         })
         .collect();
     Ok(AuditPage {
