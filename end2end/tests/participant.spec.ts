@@ -38,6 +38,7 @@ test('a teacher signs up, logs in, enrols and sees the edition on the home page'
   await guide.getByRole('link', { name: 'Guida al TwinSpace' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Guida al TwinSpace');
   await waitForHydration(page);
+  await expect(page.locator('.page-header').getByText('Consultato')).toBeVisible();
   await expect(async () => {
     await page.goto(editionPage);
     await expect(guide.getByText('Consultato')).toBeVisible({ timeout: 1000 });

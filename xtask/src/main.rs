@@ -89,9 +89,14 @@ fn cargo() -> Command {
     command
 }
 
-/// The same flags cargo-leptos uses for debug builds, so tests reuse its compiled dependencies.
+/// The same flags and compile-time environment cargo-leptos uses for debug builds, so tests
+/// reuse its compiled dependencies. `leptos` reads `LEPTOS_OUTPUT_NAME` when it is compiled
+/// (`option_env!`): without it here, every switch between the tests and the site build
+/// recompiled leptos and everything above it.
 fn with_debug_flags(command: &mut Command) -> &mut Command {
-    command.env("RUSTFLAGS", "--cfg erase_components")
+    command
+        .env("RUSTFLAGS", "--cfg erase_components")
+        .env("LEPTOS_OUTPUT_NAME", "aula")
 }
 
 fn build_site(release: bool) -> Result<(), String> {

@@ -147,6 +147,14 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
     let i18n = use_i18n();
     let kind = page.kind;
     let id = page.id;
+    // A material opened here counts as consulted once the server has recorded it.
+    let record = ServerAction::<RecordView>::new();
+    let unread = kind == ActivityKind::Material && page.state.is_some_and(|s| !s.is_done());
+    let shown_state = page.state;
+    let state = move || match record.value().get() {
+        Some(Ok(())) => Some(ActivityState::Viewed),
+        _ => shown_state,
+    };
     view! {
         <Title text=page.title.clone()/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
@@ -156,7 +164,7 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
             <header class="page-header">
                 <p class="eyebrow">{move || text::activity_kind(i18n, kind)}</p>
                 <h1>{page.title.clone()}</h1>
-                {page.state.map(|state| view! { <StateBadge state/> })}
+                {move || state().map(|state| view! { <StateBadge state/> })}
             </header>
             <dl class="facts">
                 {page.starts_at.map(|at| view! { <div><dt>{t!(i18n, activities.starts_at)}</dt><dd>{move || local_time(i18n, at)}</dd></div> })}
@@ -171,7 +179,7 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
             </dl>
             {(!page.description.is_empty()).then(|| view! { <RichText text=page.description.clone()/> })}
             {page.body.clone().map(|body| view! { <section class="material-page card"><RichText text=body/></section> })}
-            {(kind == ActivityKind::Material && page.state.is_some_and(|s| !s.is_done())).then(|| view! { <RecordView activity_id=id/> })}
+            {unread.then(|| view! { <RecordView activity_id=id record/> })}
             {page.url.clone().map(|url| view! {
                 <p><a class="button primary" href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.open_material)}</a></p>
             })}
@@ -205,9 +213,8 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
 /// nothing; once the page is live in the browser it says so itself (a change, with the origin
 /// check). Without JavaScript, a button does the same.
 #[component]
-fn RecordView(activity_id: i32) -> impl IntoView {
+fn RecordView(activity_id: i32, record: ServerAction<RecordView>) -> impl IntoView {
     let i18n = use_i18n();
-    let record = ServerAction::<RecordView>::new();
     Effect::new(move |_| {
         record.dispatch(RecordView { activity_id });
     });
