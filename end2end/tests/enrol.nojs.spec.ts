@@ -13,7 +13,7 @@ test('sign-up and enrolment work without JavaScript', async ({ page }) => {
   // A material is marked as read with a button: without scripts, opening it records nothing.
   const guide = page.locator('.activity-line', { hasText: 'Guida al TwinSpace' });
   await guide.getByRole('link', { name: 'Guida al TwinSpace' }).click();
-  await page.getByRole('button', { name: 'Segna come letto' }).click();
+  await page.getByRole('button', { name: 'Segna come consultato' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Guida al TwinSpace');
   await openDemoEdition(page);
   await expect(guide.getByText('Consultato')).toBeVisible();

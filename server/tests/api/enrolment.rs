@@ -1,5 +1,9 @@
 use crate::both_databases;
 use crate::helpers::{Backend, TestApp, error_kind};
+use app::domain::enrolment::{EnrolRefusal, EnrolmentStatus, WithdrawRefusal};
+use app::error::{AppError, Refusal};
+use app::features::editions::api::{EditionPage, MyEditions, UpdateEdition};
+use app::features::enrolment::api::{Enrol, MyEnrolment, Withdraw};
 use app::ssr::entities::{edition, enrolment};
 use axum::http::StatusCode;
 use chrono::Days;
@@ -31,47 +35,67 @@ async fn places_then_waiting_list_then_promotion(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let course = app.course("ETW-BASE").await;
     let edition = app.edition(course, "open", 2).await;
-    let id = edition.to_string();
     let mut users = Vec::new();
     for n in 0..4 {
         users.push(app.user(&format!("p{n}@scuola.it"), false, false).await);
     }
     let mut answers = Vec::new();
     for (_, token) in &users {
-        let response = app.call("enrol", &[("edition_id", &id)], Some(token)).await;
-        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
-        answers.push(response.json());
+        let mine = app
+            .invoke(
+                Enrol {
+                    edition_id: edition,
+                },
+                Some(token),
+            )
+            .await;
+        answers.push(mine.expect("enrolled or in line"));
     }
-    assert_eq!(answers[0]["status"], "enrolled");
-    assert_eq!(answers[1]["status"], "enrolled");
-    assert_eq!(answers[2]["status"], "waitlisted");
-    assert_eq!(answers[2]["position"], 1, "told their position");
-    assert_eq!(answers[3]["position"], 2);
+    let enrolled = MyEnrolment {
+        status: EnrolmentStatus::Enrolled,
+        position: None,
+    };
+    let waiting = |position: u64| MyEnrolment {
+        status: EnrolmentStatus::Waitlisted,
+        position: Some(position),
+    };
+    assert_eq!(
+        answers,
+        vec![enrolled, enrolled, waiting(1), waiting(2)],
+        "each told their place, or their position in line"
+    );
 
     // The first withdraws: the first in line takes the place, the second moves up.
-    let response = app
-        .call("withdraw", &[("edition_id", &id)], Some(&users[0].1))
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let withdraw = Withdraw {
+        edition_id: edition,
+    };
+    app.invoke(withdraw.clone(), Some(&users[0].1))
+        .await
+        .expect("withdrawn");
     let now = statuses(&app, edition).await;
     assert_eq!(now[0], (users[0].0, "withdrawn".to_owned()));
     assert_eq!(now[2], (users[2].0, "enrolled".to_owned()));
     assert_eq!(now[3], (users[3].0, "waitlisted".to_owned()));
     let page = app
-        .call("edition_page", &[("edition_id", &id)], Some(&users[3].1))
-        .await;
-    assert_eq!(page.json()["mine"]["position"], 1);
+        .invoke(
+            EditionPage {
+                edition_id: edition,
+            },
+            Some(&users[3].1),
+        )
+        .await
+        .expect("the edition page");
+    assert_eq!(page.mine, Some(waiting(1)));
 
     // Someone waiting who withdraws frees no place.
-    app.call("withdraw", &[("edition_id", &id)], Some(&users[3].1))
-        .await;
+    app.invoke(withdraw.clone(), Some(&users[3].1))
+        .await
+        .expect("withdrawn");
     let after = statuses(&app, edition).await;
     assert_eq!(after.iter().filter(|(_, s)| s == "enrolled").count(), 2);
     // Withdrawing twice is harmless.
-    let again = app
-        .call("withdraw", &[("edition_id", &id)], Some(&users[3].1))
-        .await;
-    assert_eq!(again.status, StatusCode::OK);
+    let again = app.invoke(withdraw, Some(&users[3].1)).await;
+    assert_eq!(again, Ok(()));
 }
 
 async fn enrolling_twice_is_harmless(backend: Backend) {
@@ -79,28 +103,24 @@ async fn enrolling_twice_is_harmless(backend: Backend) {
     let course = app.course("ETW-BASE").await;
     let edition = app.edition(course, "open", 5).await;
     let (_, token) = app.user("twice@scuola.it", false, false).await;
-    let id = edition.to_string();
+    let page = EditionPage {
+        edition_id: edition,
+    };
     // Before enrolling, the page knows who asks (and that they have no enrolment yet).
-    let page = app
-        .call("edition_page", &[("edition_id", &id)], Some(&token))
+    let known = app
+        .invoke(page.clone(), Some(&token))
         .await
-        .json();
-    assert_eq!(
-        (page["signed_in"].clone(), page["mine"].clone()),
-        (serde_json::json!(true), serde_json::Value::Null)
-    );
-    let anonymous = app
-        .call("edition_page", &[("edition_id", &id)], None)
-        .await
-        .json();
-    assert_eq!(anonymous["signed_in"], false);
-    let first = app
-        .call("enrol", &[("edition_id", &id)], Some(&token))
-        .await;
-    let second = app
-        .call("enrol", &[("edition_id", &id)], Some(&token))
-        .await;
-    assert_eq!(first.json(), second.json());
+        .expect("the edition page");
+    assert_eq!((known.signed_in, known.mine), (true, None));
+    let anonymous = app.invoke(page, None).await.expect("the edition page");
+    assert!(!anonymous.signed_in);
+    let enrol = Enrol {
+        edition_id: edition,
+    };
+    let first = app.invoke(enrol.clone(), Some(&token)).await;
+    let second = app.invoke(enrol, Some(&token)).await;
+    assert!(first.is_ok());
+    assert_eq!(first, second);
     assert_eq!(statuses(&app, edition).await.len(), 1);
 }
 
@@ -109,28 +129,19 @@ async fn enrolment_respects_status_and_window(backend: Backend) {
     let course = app.course("ETW-BASE").await;
     let (_, token) = app.user("late@scuola.it", false, false).await;
 
+    let enrol = |edition_id: i32| Enrol { edition_id };
     let running = app.edition(course, "running", 5).await;
-    let response = app
-        .call(
-            "enrol",
-            &[("edition_id", &running.to_string())],
-            Some(&token),
-        )
-        .await;
-    assert_eq!(response.status, StatusCode::CONFLICT);
-    assert!(
-        response.body.contains("EditionNotOpen"),
-        "{}",
-        response.body
+    assert_eq!(
+        app.invoke(enrol(running), Some(&token)).await,
+        Err(AppError::Refused(Refusal::Enrol(
+            EnrolRefusal::EditionNotOpen
+        )))
     );
 
     let draft = app.edition(course, "draft", 5).await;
-    let response = app
-        .call("enrol", &[("edition_id", &draft.to_string())], Some(&token))
-        .await;
     assert_eq!(
-        response.status,
-        StatusCode::NOT_FOUND,
+        app.invoke(enrol(draft), Some(&token)).await,
+        Err(AppError::NotFound),
         "drafts are invisible to participants"
     );
 
@@ -147,20 +158,17 @@ async fn enrolment_respects_status_and_window(backend: Backend) {
     active.enrolment_opens_on = Set(yesterday.checked_sub_days(Days::new(10)).unwrap());
     active.enrolment_closes_on = Set(yesterday);
     active.update(&app.state.db).await.unwrap();
-    let response = app
-        .call("enrol", &[("edition_id", &late.to_string())], Some(&token))
-        .await;
-    assert_eq!(response.status, StatusCode::CONFLICT);
-    assert!(
-        response.body.contains("EnrolmentClosed"),
-        "{}",
-        response.body
+    assert_eq!(
+        app.invoke(enrol(late), Some(&token)).await,
+        Err(AppError::Refused(Refusal::Enrol(
+            EnrolRefusal::EnrolmentClosed
+        )))
     );
-
-    let gone = app
-        .call("enrol", &[("edition_id", "424242")], Some(&token))
-        .await;
-    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.invoke(enrol(424_242), Some(&token)).await,
+        Err(AppError::NotFound)
+    );
+    // Malformed arguments, as only a hand-made request sends them.
     let junk = app
         .call("enrol", &[("edition_id", "tre")], Some(&token))
         .await;
@@ -177,12 +185,9 @@ async fn enrolment_respects_status_and_window(backend: Backend) {
 
     // Once the edition is over, nobody can withdraw.
     let closed = app.edition(course, "open", 5).await;
-    app.call(
-        "enrol",
-        &[("edition_id", &closed.to_string())],
-        Some(&token),
-    )
-    .await;
+    app.invoke(enrol(closed), Some(&token))
+        .await
+        .expect("enrolled");
     edition::Entity::update_many()
         .col_expr(
             edition::Column::Status,
@@ -192,15 +197,13 @@ async fn enrolment_respects_status_and_window(backend: Backend) {
         .exec(&app.state.db)
         .await
         .unwrap();
-    let response = app
-        .call(
-            "withdraw",
-            &[("edition_id", &closed.to_string())],
-            Some(&token),
-        )
-        .await;
-    assert_eq!(response.status, StatusCode::CONFLICT);
-    assert!(response.body.contains("EditionOver"));
+    assert_eq!(
+        app.invoke(Withdraw { edition_id: closed }, Some(&token))
+            .await,
+        Err(AppError::Refused(Refusal::Withdraw(
+            WithdrawRefusal::EditionOver
+        )))
+    );
 }
 
 /// Twelve participants race for one place, all at once: exactly one gets it, the others are
@@ -222,9 +225,10 @@ async fn racing_for_the_last_place_only_one_wins(backend: Backend) {
         .map(|token| {
             let app = app.clone();
             tokio::spawn(async move {
-                app.call(
-                    "enrol",
-                    &[("edition_id", &edition.to_string())],
+                app.invoke(
+                    Enrol {
+                        edition_id: edition,
+                    },
                     Some(&token),
                 )
                 .await
@@ -234,12 +238,10 @@ async fn racing_for_the_last_place_only_one_wins(backend: Backend) {
     let mut enrolled = 0;
     let mut positions = Vec::new();
     for task in tasks {
-        let response = task.await.unwrap();
-        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
-        let json = response.json();
-        match json["status"].as_str() {
-            Some("enrolled") => enrolled += 1,
-            Some("waitlisted") => positions.push(json["position"].as_u64().unwrap()),
+        let mine = task.await.unwrap().expect("enrolled or in line");
+        match (mine.status, mine.position) {
+            (EnrolmentStatus::Enrolled, None) => enrolled += 1,
+            (EnrolmentStatus::Waitlisted, Some(position)) => positions.push(position),
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -255,11 +257,16 @@ async fn raising_the_capacity_promotes_those_waiting(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let course = app.course("ETW-BASE").await;
     let edition = app.edition(course, "open", 1).await;
-    let id = edition.to_string();
     for n in 0..4 {
         let (_, token) = app.user(&format!("w{n}@scuola.it"), false, false).await;
-        app.call("enrol", &[("edition_id", &id)], Some(&token))
-            .await;
+        app.invoke(
+            Enrol {
+                edition_id: edition,
+            },
+            Some(&token),
+        )
+        .await
+        .expect("enrolled or in line");
     }
     let (_, staff) = app.user("staff@aula.it", false, true).await;
     let model = edition::Entity::find_by_id(edition)
@@ -267,25 +274,16 @@ async fn raising_the_capacity_promotes_those_waiting(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    let response = app
-        .call(
-            "update_edition",
-            &[
-                ("edition_id", &id),
-                ("title", "Edizione più grande"),
-                ("enrolment_opens_on", &model.enrolment_opens_on.to_string()),
-                (
-                    "enrolment_closes_on",
-                    &model.enrolment_closes_on.to_string(),
-                ),
-                ("starts_on", &model.starts_on.to_string()),
-                ("ends_on", &model.ends_on.to_string()),
-                ("capacity", "3"),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let bigger = UpdateEdition {
+        edition_id: edition,
+        title: "Edizione più grande".to_owned(),
+        enrolment_opens_on: model.enrolment_opens_on.to_string(),
+        enrolment_closes_on: model.enrolment_closes_on.to_string(),
+        starts_on: model.starts_on.to_string(),
+        ends_on: model.ends_on.to_string(),
+        capacity: "3".to_owned(),
+    };
+    app.invoke(bigger, Some(&staff)).await.expect("updated");
     let now = statuses(&app, edition).await;
     assert_eq!(now.iter().filter(|(_, s)| s == "enrolled").count(), 3);
     assert_eq!(now.iter().filter(|(_, s)| s == "waitlisted").count(), 1);
@@ -298,17 +296,22 @@ async fn home_page_lists_my_editions(backend: Backend) {
     let (_, first) = app.user("first@scuola.it", false, false).await;
     let (_, second) = app.user("second@scuola.it", false, false).await;
     for token in [&first, &second] {
-        app.call(
-            "enrol",
-            &[("edition_id", &edition.to_string())],
+        app.invoke(
+            Enrol {
+                edition_id: edition,
+            },
             Some(token),
         )
-        .await;
+        .await
+        .expect("enrolled or in line");
     }
-    let mine = app.call("my_editions", &[], Some(&second)).await.json();
-    assert_eq!(mine.as_array().map(Vec::len), Some(1));
-    assert_eq!(mine[0]["mine"]["status"], "waitlisted");
-    assert_eq!(mine[0]["summary"]["title"], "Edizione open");
+    let mine = app
+        .invoke(MyEditions {}, Some(&second))
+        .await
+        .expect("my editions");
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].mine.status, EnrolmentStatus::Waitlisted);
+    assert_eq!(mine[0].summary.title, "Edizione open");
     let page = app.get("/", Some(&second)).await;
     assert!(page.body.contains("Le mie edizioni"));
     assert!(

@@ -179,10 +179,10 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
             </dl>
             {(!page.description.is_empty()).then(|| view! { <RichText text=page.description.clone()/> })}
             {page.body.clone().map(|body| view! { <section class="material-page card"><RichText text=body/></section> })}
-            {unread.then(|| view! { <RecordView activity_id=id record/> })}
             {page.url.clone().map(|url| view! {
                 <p><a class="button primary" href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.open_material)}</a></p>
             })}
+            {unread.then(|| view! { <RecordView activity_id=id record/> })}
             {(kind == ActivityKind::Webinar).then(|| match page.join_url.clone() {
                 Some(url) => view! { <p><a class="button primary" href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.join)}</a></p> }.into_any(),
                 None if page.over => ().into_any(),
@@ -221,7 +221,7 @@ fn RecordView(activity_id: i32, record: ServerAction<RecordView>) -> impl IntoVi
     // Raw HTML: what is inside <noscript> is not part of the page the browser hydrates.
     let form = move || {
         format!(
-            r#"<form method="post" action="/api/record_view"><input type="hidden" name="activity_id" value="{activity_id}"><button type="submit" class="button secondary small">{}</button></form>"#,
+            r#"<form class="record-view" method="post" action="/api/record_view"><input type="hidden" name="activity_id" value="{activity_id}"><button type="submit" class="button secondary small">{}</button></form>"#,
             t_string!(i18n, activities.mark_viewed)
         )
     };
