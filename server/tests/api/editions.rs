@@ -1,7 +1,15 @@
 use crate::both_databases;
 use crate::helpers::{Backend, TestApp};
+use app::domain::Problem;
+use app::domain::editions::EditionStatus;
+use app::domain::enrolment::EnrolmentStatus;
+use app::error::AppError;
+use app::features::courses::api::{CourseDetail, CreateCourse};
+use app::features::editions::api::{
+    ChangeEditionStatus, CloneEdition, CreateEdition, EditionAdmin,
+};
+use app::features::enrolment::api::{Enrol, EnrolmentList};
 use app::ssr::entities::{course, edition};
-use axum::http::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 both_databases!(
@@ -12,34 +20,45 @@ both_databases!(
     the_enrolment_list_is_searchable_and_paginated,
 );
 
-fn edition_form<'a>(title: &'a str, capacity: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("title", title),
-        ("enrolment_opens_on", "2027-02-01"),
-        ("enrolment_closes_on", "2027-03-05"),
-        ("starts_on", "2027-03-01"),
-        ("ends_on", "2027-03-31"),
-        ("capacity", capacity),
-    ]
+fn new_edition(course_id: i32, title: &str, capacity: &str) -> CreateEdition {
+    CreateEdition {
+        course_id,
+        title: title.to_owned(),
+        enrolment_opens_on: "2027-02-01".to_owned(),
+        enrolment_closes_on: "2027-03-05".to_owned(),
+        starts_on: "2027-03-01".to_owned(),
+        ends_on: "2027-03-31".to_owned(),
+        capacity: capacity.to_owned(),
+    }
+}
+
+fn new_course(code: &str, title: &str, workload_hours: &str) -> CreateCourse {
+    CreateCourse {
+        code: code.to_owned(),
+        title: title.to_owned(),
+        description: "Tre webinar".to_owned(),
+        workload_hours: workload_hours.to_owned(),
+    }
+}
+
+/// The problems a refusal lists, or a panic for any other answer.
+fn problems<T: std::fmt::Debug>(answer: Result<T, AppError>) -> Vec<Problem> {
+    match answer {
+        Err(AppError::Invalid(found)) => found.into_iter().map(|p| p.problem).collect(),
+        other => panic!("expected problems, got {other:?}"),
+    }
 }
 
 async fn staff_create_a_course_and_an_edition(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, staff) = app.user("staff@aula.it", false, true).await;
-    let response = app
-        .call(
-            "create_course",
-            &[
-                ("code", "etw-base"),
-                ("title", "Corso online di base eTwinning"),
-                ("description", "Tre webinar"),
-                ("workload_hours", "25"),
-            ],
+    let course_id = app
+        .invoke(
+            new_course("etw-base", "Corso online di base eTwinning", "25"),
             Some(&staff),
         )
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
-    let course_id = response.json().as_i64().unwrap().to_string();
+        .await
+        .expect("course created");
     let stored = course::Entity::find()
         .one(&app.state.db)
         .await
@@ -47,48 +66,45 @@ async fn staff_create_a_course_and_an_edition(backend: Backend) {
         .unwrap();
     assert_eq!(stored.code, "ETW-BASE");
 
-    let mut form = edition_form("Primavera 2027", "500");
-    form.push(("course_id", &course_id));
-    let response = app.call("create_edition", &form, Some(&staff)).await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
-    let id = response.json().as_i64().unwrap().to_string();
-    let admin = app
-        .call("edition_admin", &[("edition_id", &id)], Some(&staff))
+    let id = app
+        .invoke(
+            new_edition(course_id, "Primavera 2027", "500"),
+            Some(&staff),
+        )
         .await
-        .json();
-    assert_eq!(admin["summary"]["status"], "draft");
-    assert_eq!(admin["summary"]["capacity"], 500);
-    assert_eq!(admin["next_status"], "open");
+        .expect("edition created");
+    let admin = app
+        .invoke(EditionAdmin { edition_id: id }, Some(&staff))
+        .await
+        .expect("the edition's page");
+    assert_eq!(admin.summary.status, EditionStatus::Draft);
+    assert_eq!(admin.summary.capacity, 500);
+    assert_eq!(admin.next_status, Some(EditionStatus::Open));
 
     let detail = app
-        .call("course_detail", &[("course_id", &course_id)], Some(&staff))
+        .invoke(CourseDetail { course_id }, Some(&staff))
         .await
-        .json();
-    assert_eq!(detail["editions"].as_array().map(Vec::len), Some(1));
+        .expect("the course's page");
+    assert_eq!(detail.editions.len(), 1);
 
     // Bad dates and capacity: every problem reported, nothing stored.
-    let bad = [
-        ("course_id", course_id.as_str()),
-        ("title", ""),
-        ("enrolment_opens_on", "2027-03-10"),
-        ("enrolment_closes_on", "2027-03-01"),
-        ("starts_on", "2027-03-01"),
-        ("ends_on", "31/03/2027"),
-        ("capacity", "zero"),
-    ];
-    let response = app.call("create_edition", &bad, Some(&staff)).await;
-    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = CreateEdition {
+        course_id,
+        title: String::new(),
+        enrolment_opens_on: "2027-03-10".to_owned(),
+        enrolment_closes_on: "2027-03-01".to_owned(),
+        starts_on: "2027-03-01".to_owned(),
+        ends_on: "31/03/2027".to_owned(),
+        capacity: "zero".to_owned(),
+    };
+    let found = problems(app.invoke(bad, Some(&staff)).await);
     for problem in [
-        "Required",
-        "ClosesBeforeOpens",
-        "DateInvalid",
-        "NotAWholeNumber",
+        Problem::Required,
+        Problem::ClosesBeforeOpens,
+        Problem::DateInvalid,
+        Problem::NotAWholeNumber,
     ] {
-        assert!(
-            response.body.contains(problem),
-            "{problem}: {}",
-            response.body
-        );
+        assert!(found.contains(&problem), "{problem:?} in {found:?}");
     }
     assert_eq!(
         edition::Entity::find().count(&app.state.db).await.unwrap(),
@@ -99,35 +115,18 @@ async fn staff_create_a_course_and_an_edition(backend: Backend) {
 async fn course_codes_are_unique_and_validated(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, staff) = app.user("staff@aula.it", false, true).await;
-    let form = [
-        ("code", "ETW-BASE"),
-        ("title", "Corso"),
-        ("description", ""),
-        ("workload_hours", "25"),
-    ];
-    assert_eq!(
-        app.call("create_course", &form, Some(&staff)).await.status,
-        StatusCode::OK
+    let form = new_course("ETW-BASE", "Corso", "25");
+    assert!(app.invoke(form.clone(), Some(&staff)).await.is_ok());
+    let again = problems(app.invoke(form, Some(&staff)).await);
+    assert_eq!(again, vec![Problem::CourseCodeTaken]);
+    let bad = problems(
+        app.invoke(new_course("a b", "x", "900"), Some(&staff))
+            .await,
     );
-    let again = app.call("create_course", &form, Some(&staff)).await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(again.body.contains("CourseCodeTaken"));
-    let bad = app
-        .call(
-            "create_course",
-            &[
-                ("code", "a b"),
-                ("title", "x"),
-                ("description", ""),
-                ("workload_hours", "900"),
-            ],
-            Some(&staff),
-        )
-        .await;
+    assert!(bad.contains(&Problem::CourseCodeInvalid), "{bad:?}");
     assert!(
-        bad.body.contains("CourseCodeInvalid") && bad.body.contains("OutOfRange"),
-        "{}",
-        bad.body
+        bad.iter().any(|p| matches!(p, Problem::OutOfRange { .. })),
+        "{bad:?}"
     );
     assert_eq!(
         course::Entity::find().count(&app.state.db).await.unwrap(),
@@ -138,30 +137,24 @@ async fn course_codes_are_unique_and_validated(backend: Backend) {
 async fn cloning_shifts_every_date(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, staff) = app.user("staff@aula.it", false, true).await;
-    let course_id = app.course("ETW-BASE").await.to_string();
-    let mut form = edition_form("Primavera 2027", "300");
-    form.push(("course_id", &course_id));
+    let course_id = app.course("ETW-BASE").await;
     let source = app
-        .call("create_edition", &form, Some(&staff))
-        .await
-        .json()
-        .as_i64()
-        .unwrap()
-        .to_string();
-
-    let response = app
-        .call(
-            "clone_edition",
-            &[
-                ("edition_id", &source),
-                ("title", "Autunno 2027"),
-                ("starts_on", "2027-10-04"),
-            ],
+        .invoke(
+            new_edition(course_id, "Primavera 2027", "300"),
             Some(&staff),
         )
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
-    let clone = response.json().as_i64().unwrap() as i32;
+        .await
+        .expect("edition created");
+
+    let clone_as = |title: &str, starts_on: &str| CloneEdition {
+        edition_id: source,
+        title: title.to_owned(),
+        starts_on: starts_on.to_owned(),
+    };
+    let clone = app
+        .invoke(clone_as("Autunno 2027", "2027-10-04"), Some(&staff))
+        .await
+        .expect("cloned");
     let model = edition::Entity::find_by_id(clone)
         .one(&app.state.db)
         .await
@@ -173,20 +166,11 @@ async fn cloning_shifts_every_date(backend: Backend) {
     assert_eq!(model.enrolment_opens_on.to_string(), "2027-09-06");
     assert_eq!(model.enrolment_closes_on.to_string(), "2027-10-08");
     assert_eq!(model.capacity, 300);
-    assert_eq!(model.status.as_str(), "draft");
-    assert_eq!(
-        model.cloned_from_id.map(|id| id.to_string()),
-        Some(source.clone())
-    );
+    assert_eq!(model.status, EditionStatus::Draft);
+    assert_eq!(model.cloned_from_id, Some(source));
 
-    let bad = app
-        .call(
-            "clone_edition",
-            &[("edition_id", &source), ("title", ""), ("starts_on", "")],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = app.invoke(clone_as("", ""), Some(&staff)).await;
+    assert!(matches!(bad, Err(AppError::Invalid(_))), "{bad:?}");
     assert_eq!(
         edition::Entity::find().count(&app.state.db).await.unwrap(),
         2
@@ -197,32 +181,37 @@ async fn status_moves_forward_only(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, staff) = app.user("staff@aula.it", false, true).await;
     let course = app.course("ETW-BASE").await;
-    let id = app.edition(course, "draft", 10).await.to_string();
-    for (to, expected) in [
-        ("running", StatusCode::CONFLICT),
-        ("open", StatusCode::OK),
-        ("draft", StatusCode::CONFLICT),
-        ("running", StatusCode::OK),
-        ("closed", StatusCode::OK),
-        ("archived", StatusCode::OK),
-        ("open", StatusCode::CONFLICT),
-        ("published", StatusCode::CONFLICT),
+    let id = app.edition(course, "draft", 10).await;
+    for (to, allowed) in [
+        ("running", false),
+        ("open", true),
+        ("draft", false),
+        ("running", true),
+        ("closed", true),
+        ("archived", true),
+        ("open", false),
+        ("published", false),
     ] {
-        let response = app
-            .call(
-                "change_edition_status",
-                &[("edition_id", &id), ("status", to)],
-                Some(&staff),
-            )
-            .await;
-        assert_eq!(response.status, expected, "to {to}: {}", response.body);
+        let change = ChangeEditionStatus {
+            edition_id: id,
+            status: to.to_owned(),
+        };
+        let answer = app.invoke(change, Some(&staff)).await;
+        if allowed {
+            assert_eq!(answer, Ok(()), "to {to}");
+        } else {
+            assert!(
+                matches!(answer, Err(AppError::Refused(_))),
+                "to {to}: {answer:?}"
+            );
+        }
     }
-    let model = edition::Entity::find_by_id(id.parse::<i32>().unwrap())
+    let model = edition::Entity::find_by_id(id)
         .one(&app.state.db)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(model.status.as_str(), "archived");
+    assert_eq!(model.status, EditionStatus::Archived);
 }
 
 async fn the_enrolment_list_is_searchable_and_paginated(backend: Backend) {
@@ -230,52 +219,50 @@ async fn the_enrolment_list_is_searchable_and_paginated(backend: Backend) {
     let (_, staff) = app.user("staff@aula.it", false, true).await;
     let course = app.course("ETW-BASE").await;
     let edition = app.edition(course, "open", 30).await;
-    let id = edition.to_string();
     for n in 0..32 {
         let (_, token) = app
             .user(&format!("docente{n:02}@scuola.it"), false, false)
             .await;
-        app.call("enrol", &[("edition_id", &id)], Some(&token))
-            .await;
+        app.invoke(
+            Enrol {
+                edition_id: edition,
+            },
+            Some(&token),
+        )
+        .await
+        .expect("enrolled or in line");
     }
-    let list = |search: &'static str, status: &'static str, page: &'static str| {
+    let list = |search: &str, status: &str, page: u64| {
         let app = &app;
         let staff = staff.clone();
-        let id = id.clone();
-        async move {
-            app.call(
-                "enrolment_list",
-                &[
-                    ("edition_id", &id),
-                    ("search", search),
-                    ("status", status),
-                    ("page", page),
-                ],
-                Some(&staff),
-            )
-            .await
-            .json()
-        }
+        let call = EnrolmentList {
+            edition_id: edition,
+            search: search.to_owned(),
+            status: status.to_owned(),
+            page,
+        };
+        async move { app.invoke(call, Some(&staff)).await.expect("the list") }
     };
-    let first = list("", "", "1").await;
-    assert_eq!(first["total"], 32);
-    assert_eq!(first["items"].as_array().map(Vec::len), Some(25));
-    let second = list("", "", "2").await;
-    assert_eq!(second["items"].as_array().map(Vec::len), Some(7));
-    let past_the_end = list("", "", "99").await;
-    assert_eq!(past_the_end["number"], 2, "clamped to the last page");
+    let first = list("", "", 1).await;
+    assert_eq!(first.total, 32);
+    assert_eq!(first.items.len(), 25);
+    let second = list("", "", 2).await;
+    assert_eq!(second.items.len(), 7);
+    let past_the_end = list("", "", 99).await;
+    assert_eq!(past_the_end.number, 2, "clamped to the last page");
 
-    let one = list("DOCENTE07", "", "1").await;
-    assert_eq!(one["total"], 1, "case-insensitive search by email");
-    assert_eq!(one["items"][0]["email"], "docente07@scuola.it");
-    let by_name = list("rossi docente1", "", "1").await;
+    let one = list("DOCENTE07", "", 1).await;
+    assert_eq!(one.total, 1, "case-insensitive search by email");
+    assert_eq!(one.items[0].email, "docente07@scuola.it");
+    let by_name = list("rossi docente1", "", 1).await;
     assert_eq!(
-        by_name["total"], 10,
+        by_name.total, 10,
         "every word must match (family name and email)"
     );
-    let waiting = list("", "waitlisted", "1").await;
-    assert_eq!(waiting["total"], 2);
-    assert_eq!(waiting["items"][0]["position"], 1);
-    let none = list("nessuno", "", "1").await;
-    assert_eq!(none["total"], 0);
+    let waiting = list("", "waitlisted", 1).await;
+    assert_eq!(waiting.total, 2);
+    assert_eq!(waiting.items[0].status, EnrolmentStatus::Waitlisted);
+    assert_eq!(waiting.items[0].position, Some(1));
+    let none = list("nessuno", "", 1).await;
+    assert_eq!(none.total, 0);
 }
