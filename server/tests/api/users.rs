@@ -1,7 +1,11 @@
 use crate::both_databases;
 use crate::helpers::{Backend, TestApp};
+use app::domain::roles::RoleChangeRefusal;
+use app::error::{AppError, Refusal};
+use app::features::accounts::api::LogIn;
+use app::features::editions::api::OpenEditions;
+use app::features::users::api::{ListUsers, SetRole};
 use app::ssr::entities::user;
-use axum::http::StatusCode;
 use sea_orm::EntityTrait;
 
 both_databases!(
@@ -14,20 +18,15 @@ async fn staff_grant_and_remove_roles(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (staff_id, staff) = app.user("staff@aula.it", false, true).await;
     let (teacher_id, teacher) = app.user("teacher@scuola.it", false, false).await;
-    let id = teacher_id.to_string();
+    let set = |user_id: i32, role: &str, granted: bool| SetRole {
+        user_id,
+        role: role.to_owned(),
+        granted: granted.to_string(),
+    };
 
-    let response = app
-        .call(
-            "set_role",
-            &[
-                ("user_id", &id),
-                ("role", "ambassador"),
-                ("granted", "true"),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    app.invoke(set(teacher_id, "ambassador", true), Some(&staff))
+        .await
+        .expect("granted");
     assert_eq!(
         app.audit_of(teacher_id).await,
         vec![(
@@ -44,26 +43,12 @@ async fn staff_grant_and_remove_roles(backend: Backend) {
             .unwrap()
             .is_ambassador
     );
-    let response = app
-        .call(
-            "set_role",
-            &[("user_id", &id), ("role", "staff"), ("granted", "true")],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(response.status, StatusCode::OK);
-    let response = app
-        .call(
-            "set_role",
-            &[
-                ("user_id", &id),
-                ("role", "ambassador"),
-                ("granted", "false"),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(response.status, StatusCode::OK);
+    app.invoke(set(teacher_id, "staff", true), Some(&staff))
+        .await
+        .expect("granted");
+    app.invoke(set(teacher_id, "ambassador", false), Some(&staff))
+        .await
+        .expect("withdrawn");
     let changed = user::Entity::find_by_id(teacher_id)
         .one(&app.state.db)
         .await
@@ -72,19 +57,13 @@ async fn staff_grant_and_remove_roles(backend: Backend) {
     assert!(changed.is_staff && !changed.is_ambassador);
 
     // Nobody removes their own staff role.
-    let own = app
-        .call(
-            "set_role",
-            &[
-                ("user_id", &staff_id.to_string()),
-                ("role", "staff"),
-                ("granted", "false"),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(own.status, StatusCode::CONFLICT);
-    assert!(own.body.contains("OwnStaffRole"));
+    assert_eq!(
+        app.invoke(set(staff_id, "staff", false), Some(&staff))
+            .await,
+        Err(AppError::Refused(Refusal::RoleChange(
+            RoleChangeRefusal::OwnStaffRole
+        )))
+    );
     assert!(
         user::Entity::find_by_id(staff_id)
             .one(&app.state.db)
@@ -94,16 +73,14 @@ async fn staff_grant_and_remove_roles(backend: Backend) {
             .is_staff
     );
 
-    let list = app
-        .call(
-            "list_users",
-            &[("search", "teacher"), ("page", "1")],
-            Some(&teacher),
-        )
-        .await;
+    let search = ListUsers {
+        search: "teacher".to_owned(),
+        page: 1,
+    };
+    let list = app.invoke(search, Some(&teacher)).await;
     assert_eq!(
-        list.json()["total"],
-        1,
+        list.map(|page| page.total),
+        Ok(1),
         "the new staff member can list users"
     );
 }
@@ -133,14 +110,12 @@ async fn the_first_staff_account_comes_from_the_command(backend: Backend) {
     assert_eq!(stored.email, "direzione@aula.it");
     let again = server::commands::create_staff(&app.state, account(&generated)).await;
     assert!(again.is_err(), "no second account for one address");
-    let login = app
-        .call(
-            "log_in",
-            &[("email", "direzione@aula.it"), ("password", &generated)],
-            None,
-        )
-        .await;
-    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
+    let login = LogIn {
+        email: "direzione@aula.it".to_owned(),
+        password: generated,
+        next: None,
+    };
+    assert_eq!(app.invoke(login, None).await, Ok(()));
 }
 
 async fn demo_data_can_be_seeded_twice(backend: Backend) {
@@ -150,16 +125,17 @@ async fn demo_data_can_be_seeded_twice(backend: Backend) {
     assert_eq!(first.len(), 5);
     assert_ne!(first[0].1, second[0].1, "new passwords at every start");
     let staff = &second[0];
-    let login = app
-        .call(
-            "log_in",
-            &[("email", &staff.0), ("password", &staff.1)],
-            None,
-        )
-        .await;
-    assert_eq!(login.status, StatusCode::OK, "{}", login.body);
-    let open = app.call("open_editions", &[], None).await.json();
-    assert_eq!(open.as_array().map(Vec::len), Some(1));
-    assert_eq!(open[0]["course_title"], "Corso online di base eTwinning");
-    assert_eq!(open[0]["enrolled"], 2);
+    let login = LogIn {
+        email: staff.0.clone(),
+        password: staff.1.clone(),
+        next: None,
+    };
+    assert_eq!(app.invoke(login, None).await, Ok(()));
+    let open = app
+        .invoke(OpenEditions {}, None)
+        .await
+        .expect("the catalogue");
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].course_title, "Corso online di base eTwinning");
+    assert_eq!(open[0].enrolled, 2);
 }
