@@ -2,9 +2,17 @@
 //! each participant's progress, always computed from current facts.
 
 use crate::both_databases;
-use crate::helpers::{Backend, QuizSetup, TestApp, error_kind};
-use axum::http::StatusCode;
+use crate::helpers::{Backend, QuizSetup, TestApp};
+use app::domain::Field;
+use app::domain::completion::Standing;
+use app::error::{AppError, Refusal};
+use app::features::attendance::api::{AttendanceEntry, SaveAttendance};
+use app::features::cockpit::api::LoadCockpit;
+use app::features::completion::api::{LoadCompletionRule, LoadMyProgress, SaveCompletionRule};
+use app::features::quizzes::api::StartAttempt;
+use app::features::submissions::api::ReviewSubmission;
 use chrono::TimeDelta;
+use std::collections::HashMap;
 
 both_databases!(progress_follows_the_rule_and_the_facts);
 
@@ -30,136 +38,121 @@ async fn progress_follows_the_rule_and_the_facts(backend: Backend) {
     app.activity(edition, "task_sheet", "Scheda 2", TimeDelta::zero())
         .await;
     let (quiz, questions) = app.quiz(edition, QuizSetup::default()).await;
-    let id = edition.to_string();
     let progress = |session: String| {
-        let id = id.clone();
         let app = &app;
         async move {
-            app.call("load_my_progress", &[("edition_id", &id)], Some(&session))
-                .await
-                .json()
+            app.invoke(
+                LoadMyProgress {
+                    edition_id: edition,
+                },
+                Some(&session),
+            )
+            .await
+            .expect("the participant's progress")
+            .map(|mine| mine.progress)
         }
+    };
+    let save = |fields: &[(String, &str)], confirm: Option<u32>| SaveCompletionRule {
+        edition_id: edition,
+        rule: fields
+            .iter()
+            .map(|(k, v)| (k.clone(), (*v).to_owned()))
+            .collect::<HashMap<String, String>>(),
+        confirm,
     };
 
     // No rule yet: nobody meets it, and participants see no checklist.
-    assert!(progress(anna_session.clone()).await.is_null());
+    assert_eq!(progress(anna_session.clone()).await, None);
 
     // Staff say nothing is required: everyone would meet it, which asks for a confirmation.
-    let empty = app
-        .call("save_completion_rule", &[("edition_id", &id)], Some(&staff))
-        .await;
-    assert_eq!(empty.status, StatusCode::CONFLICT, "{}", empty.body);
-    assert!(empty.body.contains("\"changed\":2"), "{}", empty.body);
-    assert!(
-        progress(anna_session.clone()).await.is_null(),
-        "not saved yet"
-    );
-    let confirmed = app
-        .call(
-            "save_completion_rule",
-            &[("edition_id", &id), ("confirm", "2")],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
     assert_eq!(
-        progress(anna_session.clone()).await["progress"]["met"],
-        true
+        app.invoke(save(&[], None), Some(&staff)).await,
+        Err(AppError::Refused(Refusal::RuleChangesStatus { changed: 2 }))
     );
+    assert_eq!(progress(anna_session.clone()).await, None, "not saved yet");
+    assert_eq!(app.invoke(save(&[], Some(2)), Some(&staff)).await, Ok(2));
+    assert!(progress(anna_session.clone()).await.expect("a rule").met);
 
     // Impossible thresholds are refused with a message per field.
     let bad = app
-        .call(
-            "save_completion_rule",
-            &[
-                ("edition_id", &id),
-                ("rule[webinars]", "5"),
-                ("rule[hours]", "molte"),
-            ],
+        .invoke(
+            save(
+                &[("webinars".to_owned(), "5"), ("hours".to_owned(), "molte")],
+                None,
+            ),
             Some(&staff),
         )
         .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let Err(AppError::Invalid(problems)) = bad else {
+        panic!("expected problems, got {bad:?}")
+    };
+    let fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
     assert!(
-        bad.body.contains("webinars") && bad.body.contains("hours"),
-        "{}",
-        bad.body
+        fields.contains(&Field::Webinars) && fields.contains(&Field::Hours),
+        "{problems:?}"
     );
 
     // The real rule would take the certificate away from both: staff must confirm.
-    let quiz_field = format!("rule[quiz_{quiz}]");
-    let including = format!("rule[including_{first}]");
-    let rule = vec![
-        ("edition_id", id.as_str()),
-        ("rule[webinars]", "1"),
-        ("rule[task_sheets]", "1"),
-        (including.as_str(), "on"),
-        (quiz_field.as_str(), "60"),
+    let rule = [
+        ("webinars".to_owned(), "1"),
+        ("task_sheets".to_owned(), "1"),
+        (format!("including_{first}"), "on"),
+        (format!("quiz_{quiz}"), "60"),
     ];
-    let asked = app.call("save_completion_rule", &rule, Some(&staff)).await;
-    assert_eq!(asked.status, StatusCode::CONFLICT, "{}", asked.body);
-    assert_eq!(error_kind(&asked), "Refused");
-    assert!(asked.body.contains("\"changed\":2"), "{}", asked.body);
     assert_eq!(
-        progress(anna_session.clone()).await["progress"]["met"],
-        true,
+        app.invoke(save(&rule, None), Some(&staff)).await,
+        Err(AppError::Refused(Refusal::RuleChangesStatus { changed: 2 }))
+    );
+    assert!(
+        progress(anna_session.clone()).await.expect("a rule").met,
         "not saved yet"
     );
-    let mut confirmed = rule.clone();
-    confirmed.push(("confirm", "2"));
-    let saved = app
-        .call("save_completion_rule", &confirmed, Some(&staff))
-        .await;
-    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
-    let mine = progress(anna_session.clone()).await;
-    assert_eq!(mine["progress"]["met"], false);
-    assert_eq!(mine["progress"]["percent"], 0);
-    assert_eq!(mine["titles"][first.to_string()], "Il mio primo progetto");
-
-    // Anna attends, has the named sheet accepted and passes the quiz: complete.
-    let marked = app
-        .call(
-            "save_attendance",
-            &[
-                ("activity_id", &webinar.to_string()),
-                ("entries[0][user_id]", &anna.to_string()),
-                ("entries[0][present]", "on"),
-                ("entries[0][minutes]", "80"),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
-    let sheet = app.submission(first, anna, 1, "submitted").await;
-    let accepted = app
-        .call(
-            "review_submission",
-            &[
-                ("submission_id", &sheet.to_string()),
-                ("decision", "accept"),
-                ("feedback", ""),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(accepted.status, StatusCode::OK);
-    let halfway = progress(anna_session.clone()).await;
-    assert_eq!(halfway["progress"]["met"], false);
-    let percent = halfway["progress"]["percent"].as_u64().unwrap();
-    assert!(
-        (60..100).contains(&percent),
-        "two of three requirements: {percent}"
-    );
-    let attempt = app
-        .call(
-            "start_attempt",
-            &[("activity_id", &quiz.to_string())],
+    assert_eq!(app.invoke(save(&rule, Some(2)), Some(&staff)).await, Ok(2));
+    let mine = app
+        .invoke(
+            LoadMyProgress {
+                edition_id: edition,
+            },
             Some(&anna_session),
         )
         .await
-        .json()
-        .as_i64()
-        .unwrap() as i32;
+        .expect("her progress")
+        .expect("a rule");
+    assert!(!mine.progress.met);
+    assert_eq!(mine.progress.percent, 0);
+    assert_eq!(
+        mine.titles.get(&first).map(String::as_str),
+        Some("Il mio primo progetto")
+    );
+
+    // Anna attends, has the named sheet accepted and passes the quiz: complete.
+    let mark = SaveAttendance {
+        activity_id: webinar,
+        entries: vec![AttendanceEntry {
+            user_id: anna,
+            present: Some("on".to_owned()),
+            minutes: "80".to_owned(),
+        }],
+    };
+    assert_eq!(app.invoke(mark, Some(&staff)).await, Ok(1));
+    let sheet = app.submission(first, anna, 1, "submitted").await;
+    let accept = ReviewSubmission {
+        submission_id: sheet,
+        decision: "accept".to_owned(),
+        feedback: String::new(),
+    };
+    assert_eq!(app.invoke(accept, Some(&staff)).await, Ok(()));
+    let halfway = progress(anna_session.clone()).await.expect("a rule");
+    assert!(!halfway.met);
+    assert!(
+        (60..100).contains(&halfway.percent),
+        "two of three requirements: {}",
+        halfway.percent
+    );
+    let attempt = app
+        .invoke(StartAttempt { activity_id: quiz }, Some(&anna_session))
+        .await
+        .expect("attempt started");
     let answers = [
         ("version".to_owned(), "1".to_owned()),
         (format!("q{}", questions[0]), "1".to_owned()),
@@ -171,71 +164,61 @@ async fn progress_follows_the_rule_and_the_facts(backend: Backend) {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     app.send_answers(attempt, &fields, &anna_session).await;
-    let done = progress(anna_session.clone()).await;
-    assert_eq!(done["progress"]["met"], true, "{done}");
-    assert_eq!(done["progress"]["percent"], 100);
-    assert_eq!(done["progress"]["requirements"][2]["achieved"], 66);
+    let done = progress(anna_session.clone()).await.expect("a rule");
+    assert!(done.met, "{done:?}");
+    assert_eq!(done.percent, 100);
+    assert_eq!(done.requirements[2].achieved, 66);
 
     // Bruno has done nothing: the named sheet is what he is missing, among the rest.
-    let his = progress(bruno_session.clone()).await;
-    assert_eq!(his["progress"]["requirements"][1]["missing"][0], first);
+    let his = progress(bruno_session.clone()).await.expect("a rule");
+    assert_eq!(his.requirements[1].missing[0], first);
 
     // Staff see how many meet the rule; ambassadors and participants do not edit it.
     let admin = app
-        .call("load_completion_rule", &[("edition_id", &id)], Some(&staff))
-        .await
-        .json();
-    assert_eq!(
-        (admin["met"].as_u64(), admin["participants"].as_u64()),
-        (Some(1), Some(2))
-    );
-    assert_eq!(admin["form"][format!("quiz_{quiz}")], "60");
-    // The cockpit shows where each one stands, and filters by it.
-    let cockpit = app
-        .call(
-            "load_cockpit",
-            &[("edition_id", &id), ("page", "1")],
+        .invoke(
+            LoadCompletionRule {
+                edition_id: edition,
+                person: None,
+            },
             Some(&staff),
         )
         .await
-        .json();
-    let standings: Vec<(i64, String)> = cockpit["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["user_id"].as_i64().unwrap(),
-                r["standing"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+        .expect("the rule's page");
+    assert_eq!((admin.met, admin.participants), (1, 2));
+    assert_eq!(
+        admin.form.get(&format!("quiz_{quiz}")).map(String::as_str),
+        Some("60")
+    );
+    // The cockpit shows where each one stands, and filters by it.
+    let cockpit = |standing: Option<Standing>| {
+        let app = &app;
+        let staff = staff.clone();
+        let call = LoadCockpit {
+            edition_id: edition,
+            group: None,
+            page: 1,
+            standing,
+        };
+        async move { app.invoke(call, Some(&staff)).await.expect("the cockpit") }
+    };
+    let all = cockpit(None).await;
+    let standings: Vec<(i32, Option<Standing>)> =
+        all.rows.iter().map(|r| (r.user_id, r.standing)).collect();
     assert!(
-        standings.contains(&(i64::from(anna), "met".to_owned())),
+        standings.contains(&(anna, Some(Standing::Met))),
         "{standings:?}"
     );
     assert!(
         standings
             .iter()
-            .any(|(u, s)| *u == i64::from(bruno) && s != "met")
+            .any(|(u, s)| *u == bruno && *s != Some(Standing::Met))
     );
-    let only_met = app
-        .call(
-            "load_cockpit",
-            &[("edition_id", &id), ("page", "1"), ("standing", "met")],
-            Some(&staff),
-        )
-        .await
-        .json();
-    assert_eq!(only_met["rows"].as_array().unwrap().len(), 1);
-    assert_eq!(only_met["rows"][0]["user_id"], anna);
+    let only_met = cockpit(Some(Standing::Met)).await;
+    assert_eq!(only_met.rows.len(), 1);
+    assert_eq!(only_met.rows[0].user_id, anna);
 
-    let refused = app
-        .call(
-            "save_completion_rule",
-            &[("edition_id", &id)],
-            Some(&anna_session),
-        )
-        .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.invoke(save(&[], None), Some(&anna_session)).await,
+        Err(AppError::NotAllowed)
+    );
 }
