@@ -2,7 +2,16 @@
 //! missed webinar with its recording and a check quiz.
 
 use crate::both_databases;
-use crate::helpers::{Backend, QuizSetup, TestApp, error_kind};
+use crate::helpers::{Backend, QuizSetup, TestApp};
+use app::domain::Field;
+use app::domain::activities::{ActivityForm, ActivityState};
+use app::error::{AppError, Refusal};
+use app::features::activities::api::{
+    LoadActivitiesAdmin, LoadMyActivities, MarkRecordingWatched, OpenActivity, SetSpeaker,
+    UpdateActivity,
+};
+use app::features::attendance::api::{AttendanceEntry, SaveAttendance, SaveAttendanceRules};
+use app::features::quizzes::api::StartAttempt;
 use app::ssr::entities::{activity, edition, recording_view};
 use axum::http::StatusCode;
 use chrono::TimeDelta;
@@ -24,68 +33,56 @@ async fn staff_choose_speakers_among_staff_and_ambassadors(backend: Backend) {
     app.group(edition, "A", &[teacher], &[]).await;
     let webinar = app
         .activity(edition, "webinar", "Webinar 1", TimeDelta::days(2))
-        .await
-        .to_string();
-    let set = |user: i32, assigned: &'static str| {
-        let webinar = webinar.clone();
-        let staff = staff.clone();
-        let app = &app;
-        async move {
-            app.call(
-                "set_speaker",
-                &[
-                    ("activity_id", &webinar),
-                    ("user_id", &user.to_string()),
-                    ("assigned", assigned),
-                ],
-                Some(&staff),
-            )
-            .await
-        }
+        .await;
+    let set = |user_id: i32, assigned: bool| SetSpeaker {
+        activity_id: webinar,
+        user_id,
+        assigned: assigned.to_string(),
     };
-    assert_eq!(set(ambassador, "true").await.status, StatusCode::OK);
+    assert_eq!(
+        app.invoke(set(ambassador, true), Some(&staff)).await,
+        Ok(())
+    );
     // Twice changes nothing.
-    assert_eq!(set(ambassador, "true").await.status, StatusCode::OK);
-    let refused = set(teacher, "true").await;
-    assert_eq!(refused.status, StatusCode::CONFLICT);
-    assert!(refused.body.contains("NotASpeaker"), "{}", refused.body);
+    assert_eq!(
+        app.invoke(set(ambassador, true), Some(&staff)).await,
+        Ok(())
+    );
+    assert_eq!(
+        app.invoke(set(teacher, true), Some(&staff)).await,
+        Err(AppError::Refused(Refusal::NotASpeaker))
+    );
 
     let admin = app
-        .call(
-            "load_activities_admin",
-            &[("edition_id", &edition.to_string())],
+        .invoke(
+            LoadActivitiesAdmin {
+                edition_id: edition,
+            },
             Some(&staff),
         )
         .await
-        .json();
-    assert_eq!(admin["speakers"].as_array().unwrap().len(), 1);
-    let choices: Vec<i64> = admin["speaker_choices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c[0].as_i64().unwrap())
-        .collect();
-    assert!(choices.contains(&i64::from(ambassador)) && !choices.contains(&i64::from(teacher)));
+        .expect("the activities page");
+    assert_eq!(admin.speakers.len(), 1);
+    let choices: Vec<i32> = admin.speaker_choices.iter().map(|(id, _)| *id).collect();
+    assert!(choices.contains(&ambassador) && !choices.contains(&teacher));
+    let open = OpenActivity {
+        activity_id: webinar,
+    };
     let page = app
-        .call(
-            "open_activity",
-            &[("activity_id", &webinar)],
-            Some(&teacher_session),
-        )
+        .invoke(open.clone(), Some(&teacher_session))
         .await
-        .json();
-    assert_eq!(page["speakers"][0], "Maria Rossi amb@scuola.it");
+        .expect("the webinar");
+    assert_eq!(page.speakers, vec!["Maria Rossi amb@scuola.it".to_owned()]);
 
-    assert_eq!(set(ambassador, "false").await.status, StatusCode::OK);
+    assert_eq!(
+        app.invoke(set(ambassador, false), Some(&staff)).await,
+        Ok(())
+    );
     let page = app
-        .call(
-            "open_activity",
-            &[("activity_id", &webinar)],
-            Some(&teacher_session),
-        )
+        .invoke(open, Some(&teacher_session))
         .await
-        .json();
-    assert!(page["speakers"].as_array().unwrap().is_empty());
+        .expect("the webinar");
+    assert!(page.speakers.is_empty());
 }
 
 async fn staff_set_the_attendance_rules(backend: Backend) {
@@ -93,17 +90,17 @@ async fn staff_set_the_attendance_rules(backend: Backend) {
     let (_, staff) = app.user("staff@aula.it", false, true).await;
     let course = app.course("ETW-BASE").await;
     let edition = app.edition(course, "running", 100).await;
-    let id = edition.to_string();
+    let rules = |min_minutes: &str, allow_recording: bool| SaveAttendanceRules {
+        edition_id: edition,
+        min_minutes: min_minutes.to_owned(),
+        allow_recording: allow_recording.then(|| "on".to_owned()),
+    };
     for bad in ["0", "tanti", "601"] {
-        let response = app
-            .call(
-                "save_attendance_rules",
-                &[("edition_id", &id), ("min_minutes", bad)],
-                Some(&staff),
-            )
-            .await;
-        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
-        assert!(response.body.contains("min_minutes"), "{}", response.body);
+        let answer = app.invoke(rules(bad, false), Some(&staff)).await;
+        assert!(
+            matches!(&answer, Err(AppError::Invalid(p)) if p.iter().all(|p| p.field == Field::MinMinutes)),
+            "{bad}: {answer:?}"
+        );
     }
     let stored = edition::Entity::find_by_id(edition)
         .one(&app.state.db)
@@ -114,18 +111,7 @@ async fn staff_set_the_attendance_rules(backend: Backend) {
     let before = stored.attendance_min_minutes;
     assert_ne!(before, 30);
 
-    let saved = app
-        .call(
-            "save_attendance_rules",
-            &[
-                ("edition_id", &id),
-                ("min_minutes", "30"),
-                ("allow_recording", "on"),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(app.invoke(rules("30", true), Some(&staff)).await, Ok(()));
     let stored = edition::Entity::find_by_id(edition)
         .one(&app.state.db)
         .await
@@ -148,67 +134,57 @@ async fn a_missed_webinar_is_caught_up_with_recording_and_quiz(backend: Backend)
         .activity(edition, "webinar", "Webinar 1", -TimeDelta::hours(4))
         .await;
     let (quiz, questions) = app.quiz(edition, QuizSetup::default()).await;
-    let id = webinar.to_string();
     let mark = |session: String| {
-        let id = id.clone();
         let app = &app;
         async move {
-            app.call(
-                "mark_recording_watched",
-                &[("activity_id", &id)],
-                Some(&session),
-            )
-            .await
+            let call = MarkRecordingWatched {
+                activity_id: webinar,
+            };
+            app.invoke(call, Some(&session)).await
         }
     };
+    let cannot = Err(AppError::Refused(Refusal::CannotCatchUp));
     let webinar_state = |session: String| {
         let app = &app;
         async move {
-            let mine = app
-                .call(
-                    "load_my_activities",
-                    &[("edition_id", &edition.to_string())],
-                    Some(&session),
-                )
-                .await
-                .json();
-            mine["activities"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|a| a["id"] == webinar)
-                .map(|a| a["state"].as_str().unwrap().to_owned())
-                .unwrap()
+            app.invoke(
+                LoadMyActivities {
+                    edition_id: edition,
+                },
+                Some(&session),
+            )
+            .await
+            .expect("the participant's activities")
+            .expect("a participant")
+            .activities
+            .into_iter()
+            .find(|a| a.id == webinar)
+            .map(|a| a.state)
+            .expect("the webinar")
+        }
+    };
+    let open = |session: String| {
+        let app = &app;
+        async move {
+            let call = OpenActivity {
+                activity_id: webinar,
+            };
+            app.invoke(call, Some(&session)).await.expect("the webinar")
         }
     };
 
     // Not offered while the edition does not allow it, or without a recording or a quiz.
-    let page = app
-        .call(
-            "open_activity",
-            &[("activity_id", &id)],
-            Some(&anna_session),
-        )
-        .await
-        .json();
-    assert!(page["catch_up"].is_null());
-    assert_eq!(page["state"], "missed");
-    let refused = mark(anna_session.clone()).await;
-    assert_eq!(refused.status, StatusCode::CONFLICT);
-    assert!(refused.body.contains("CannotCatchUp"), "{}", refused.body);
+    let page = open(anna_session.clone()).await;
+    assert_eq!(page.catch_up, None);
+    assert_eq!(page.state, Some(ActivityState::Missed));
+    assert_eq!(mark(anna_session.clone()).await, cannot);
 
-    let rules = app
-        .call(
-            "save_attendance_rules",
-            &[
-                ("edition_id", &edition.to_string()),
-                ("min_minutes", "45"),
-                ("allow_recording", "on"),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(rules.status, StatusCode::OK);
+    let rules = SaveAttendanceRules {
+        edition_id: edition,
+        min_minutes: "45".to_owned(),
+        allow_recording: Some("on".to_owned()),
+    };
+    assert_eq!(app.invoke(rules, Some(&staff)).await, Ok(()));
     let mut recorded = activity::Entity::find_by_id(webinar)
         .one(&app.state.db)
         .await
@@ -217,67 +193,39 @@ async fn a_missed_webinar_is_caught_up_with_recording_and_quiz(backend: Backend)
         .into_active_model();
     recorded.recording_url = Set(Some("https://video.example.org/webinar-1".to_owned()));
     recorded.update(&app.state.db).await.unwrap();
-    assert_eq!(
-        mark(anna_session.clone()).await.status,
-        StatusCode::CONFLICT,
-        "no quiz yet"
-    );
+    assert_eq!(mark(anna_session.clone()).await, cannot, "no quiz yet");
 
     // Staff attach the quiz to the webinar through the activity form.
-    let quiz_form = [
-        ("activity_id", quiz.to_string()),
-        ("activity[kind]", "quiz".to_owned()),
-        ("activity[title]", "Verifica registrazione".to_owned()),
-        ("activity[description]", String::new()),
-        ("activity[opens_at]", String::new()),
-        ("activity[due_at]", String::new()),
-        ("activity[estimated_hours]", "0,5".to_owned()),
-        ("activity[url]", String::new()),
-        ("activity[body]", String::new()),
-        ("activity[starts_at]", String::new()),
-        ("activity[duration_minutes]", String::new()),
-        ("activity[recording_url]", String::new()),
-        ("activity[pass_percent]", "60".to_owned()),
-        ("activity[max_attempts]", "2".to_owned()),
-        ("activity[time_limit_minutes]", String::new()),
-        ("activity[review_policy]", "after_submission".to_owned()),
-        ("activity[confirms_webinar]", id.clone()),
-    ];
-    let form: Vec<(&str, &str)> = quiz_form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let attached = app.call("update_activity", &form, Some(&staff)).await;
-    assert_eq!(attached.status, StatusCode::OK, "{}", attached.body);
+    let quiz_form = |confirms: i32| UpdateActivity {
+        activity_id: quiz,
+        activity: ActivityForm {
+            kind: "quiz".to_owned(),
+            title: "Verifica registrazione".to_owned(),
+            estimated_hours: "0,5".to_owned(),
+            pass_percent: "60".to_owned(),
+            max_attempts: "2".to_owned(),
+            review_policy: "after_submission".to_owned(),
+            confirms_webinar: confirms.to_string(),
+            ..ActivityForm::default()
+        },
+    };
+    assert_eq!(app.invoke(quiz_form(webinar), Some(&staff)).await, Ok(()));
     // Only a webinar of the same edition can be confirmed.
-    let mut wrong = form.clone();
     let material = app
         .activity(edition, "material", "Guida", TimeDelta::zero())
-        .await
-        .to_string();
-    wrong.retain(|(k, _)| *k != "activity[confirms_webinar]");
-    wrong.push(("activity[confirms_webinar]", &material));
-    let refused = app.call("update_activity", &wrong, Some(&staff)).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        .await;
+    let refused = app.invoke(quiz_form(material), Some(&staff)).await;
     assert!(
-        refused.body.contains("confirms_webinar"),
-        "{}",
-        refused.body
+        matches!(&refused, Err(AppError::Invalid(p)) if p.iter().any(|p| p.field == Field::ConfirmsWebinar)),
+        "{refused:?}"
     );
 
-    let page = app
-        .call(
-            "open_activity",
-            &[("activity_id", &id)],
-            Some(&anna_session),
-        )
-        .await
-        .json();
-    assert_eq!(page["catch_up"]["watched"], false);
-    assert_eq!(page["catch_up"]["quiz_id"], quiz);
-    assert_eq!(mark(anna_session.clone()).await.status, StatusCode::OK);
-    assert_eq!(
-        mark(anna_session.clone()).await.status,
-        StatusCode::OK,
-        "twice is fine"
-    );
+    let page = open(anna_session.clone()).await;
+    let offered = page.catch_up.expect("catching up offered");
+    assert!(!offered.watched);
+    assert_eq!(offered.quiz_id, quiz);
+    assert_eq!(mark(anna_session.clone()).await, Ok(()));
+    assert_eq!(mark(anna_session.clone()).await, Ok(()), "twice is fine");
     assert_eq!(
         recording_view::Entity::find()
             .count(&app.state.db)
@@ -286,19 +234,16 @@ async fn a_missed_webinar_is_caught_up_with_recording_and_quiz(backend: Backend)
         1
     );
     // Watching alone is not enough.
-    assert_eq!(webinar_state(anna_session.clone()).await, "missed");
+    assert_eq!(
+        webinar_state(anna_session.clone()).await,
+        ActivityState::Missed
+    );
 
     // Anna passes the quiz: the webinar counts for her, and only for her.
     let attempt = app
-        .call(
-            "start_attempt",
-            &[("activity_id", &quiz.to_string())],
-            Some(&anna_session),
-        )
+        .invoke(StartAttempt { activity_id: quiz }, Some(&anna_session))
         .await
-        .json()
-        .as_i64()
-        .unwrap() as i32;
+        .expect("attempt started");
     let answers = [
         ("version".to_owned(), "1".to_owned()),
         (format!("q{}", questions[0]), "1".to_owned()),
@@ -313,36 +258,29 @@ async fn a_missed_webinar_is_caught_up_with_recording_and_quiz(backend: Backend)
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
     assert_eq!(
         webinar_state(anna_session.clone()).await,
-        "watched_recording"
+        ActivityState::WatchedRecording
     );
-    assert_eq!(webinar_state(bruno_session.clone()).await, "missed");
-    let page = app
-        .call(
-            "open_activity",
-            &[("activity_id", &id)],
-            Some(&anna_session),
-        )
-        .await
-        .json();
-    assert_eq!(page["catch_up"]["done"], true);
+    assert_eq!(
+        webinar_state(bruno_session.clone()).await,
+        ActivityState::Missed
+    );
+    let page = open(anna_session.clone()).await;
+    assert!(page.catch_up.is_some_and(|c| c.done));
 
     // Staff and ambassadors do not mark recordings; nor can anyone for a webinar they attended.
-    let staff_mark = mark(staff.clone()).await;
-    assert_eq!(staff_mark.status, StatusCode::FORBIDDEN);
-    assert_eq!(error_kind(&staff_mark), "NotAllowed");
-    let saved = app
-        .call(
-            "save_attendance",
-            &[
-                ("activity_id", &id),
-                ("entries[0][user_id]", &bruno.to_string()),
-                ("entries[0][present]", "on"),
-                ("entries[0][minutes]", "60"),
-            ],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
-    assert_eq!(webinar_state(bruno_session.clone()).await, "attended");
-    assert_eq!(mark(bruno_session).await.status, StatusCode::CONFLICT);
+    assert_eq!(mark(staff.clone()).await, Err(AppError::NotAllowed));
+    let present = SaveAttendance {
+        activity_id: webinar,
+        entries: vec![AttendanceEntry {
+            user_id: bruno,
+            present: Some("on".to_owned()),
+            minutes: "60".to_owned(),
+        }],
+    };
+    assert_eq!(app.invoke(present, Some(&staff)).await, Ok(1));
+    assert_eq!(
+        webinar_state(bruno_session.clone()).await,
+        ActivityState::Attended
+    );
+    assert_eq!(mark(bruno_session).await, cannot);
 }
