@@ -1,5 +1,12 @@
 use crate::both_databases;
 use crate::helpers::{Backend, TestApp, error_kind};
+use app::domain::Field;
+use app::domain::activities::{ActivityForm, ActivityKind, ActivityState};
+use app::error::AppError;
+use app::features::activities::api::{
+    CreateActivity, DeleteActivity, LoadActivitiesAdmin, LoadMyActivities, MoveActivity,
+    OpenActivity, RecordView, UpdateActivity,
+};
 use app::ssr::entities::{activity, attendance, edition, material_view};
 use axum::http::{StatusCode, header};
 use chrono::TimeDelta;
@@ -14,25 +21,19 @@ both_databases!(
     cloning_copies_activities_with_shifted_times,
 );
 
-fn form(kind: &str, title: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("activity[kind]", kind.to_owned()),
-        ("activity[title]", title.to_owned()),
-        ("activity[description]", "Descrizione".to_owned()),
-        ("activity[opens_at]", String::new()),
-        ("activity[due_at]", "2027-03-20T23:59".to_owned()),
-        ("activity[estimated_hours]", "1,5".to_owned()),
-        ("activity[counts]", "on".to_owned()),
-        ("activity[url]", "https://zoom.us/j/812345".to_owned()),
-        ("activity[body]", String::new()),
-        ("activity[starts_at]", "2027-03-04T17:00".to_owned()),
-        ("activity[duration_minutes]", "90".to_owned()),
-        ("activity[recording_url]", String::new()),
-    ]
-}
-
-fn refs<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+fn form(kind: &str, title: &str) -> ActivityForm {
+    ActivityForm {
+        kind: kind.to_owned(),
+        title: title.to_owned(),
+        description: "Descrizione".to_owned(),
+        due_at: "2027-03-20T23:59".to_owned(),
+        estimated_hours: "1,5".to_owned(),
+        counts: Some("on".to_owned()),
+        url: "https://zoom.us/j/812345".to_owned(),
+        starts_at: "2027-03-04T17:00".to_owned(),
+        duration_minutes: "90".to_owned(),
+        ..ActivityForm::default()
+    }
 }
 
 async fn staff_add_edit_order_and_remove_activities(backend: Backend) {
@@ -40,16 +41,18 @@ async fn staff_add_edit_order_and_remove_activities(backend: Backend) {
     let (_, staff) = app.user("staff@aula.it", false, true).await;
     let course = app.course("ETW-BASE").await;
     let edition = app.edition(course, "open", 100).await;
-    let id = edition.to_string();
+    let create = |activity: ActivityForm| CreateActivity {
+        edition_id: edition,
+        activity,
+    };
     let mut ids = Vec::new();
     for title in ["Webinar 1", "Webinar 2", "Webinar 3"] {
-        let mut f = form("webinar", title);
-        f.push(("edition_id", id.clone()));
-        let response = app.call("create_activity", &refs(&f), Some(&staff)).await;
-        assert_eq!(response.status, StatusCode::OK, "{}", response.body);
-        ids.push(response.json().as_i64().unwrap().to_string());
+        let created = app
+            .invoke(create(form("webinar", title)), Some(&staff))
+            .await;
+        ids.push(created.expect("created"));
     }
-    let stored = activity::Entity::find_by_id(ids[0].parse::<i32>().unwrap())
+    let stored = activity::Entity::find_by_id(ids[0])
         .one(&app.state.db)
         .await
         .unwrap()
@@ -61,25 +64,25 @@ async fn staff_add_edit_order_and_remove_activities(backend: Backend) {
         "2027-03-04T16:00:00+00:00"
     );
 
-    let mut bad = form("webinar", "");
-    bad.push(("edition_id", id.clone()));
-    bad[9] = ("activity[starts_at]", String::new());
-    let response = app.call("create_activity", &refs(&bad), Some(&staff)).await;
-    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = ActivityForm {
+        starts_at: String::new(),
+        ..form("webinar", "")
+    };
+    let refused = app.invoke(create(bad), Some(&staff)).await;
+    let Err(AppError::Invalid(problems)) = refused else {
+        panic!("expected problems, got {refused:?}")
+    };
+    let fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
     assert!(
-        response.body.contains("\"title\"") && response.body.contains("\"starts_at\""),
-        "{}",
-        response.body
+        fields.contains(&Field::Title) && fields.contains(&Field::StartsAt),
+        "{fields:?}"
     );
 
-    let moved = app
-        .call(
-            "move_activity",
-            &[("activity_id", &ids[2]), ("direction", "up")],
-            Some(&staff),
-        )
-        .await;
-    assert_eq!(moved.status, StatusCode::OK);
+    let up = MoveActivity {
+        activity_id: ids[2],
+        direction: "up".to_owned(),
+    };
+    assert_eq!(app.invoke(up, Some(&staff)).await, Ok(()));
     let order: Vec<String> = activity::Entity::find()
         .filter(activity::Column::EditionId.eq(edition))
         .order_by_asc(activity::Column::Position)
@@ -91,31 +94,30 @@ async fn staff_add_edit_order_and_remove_activities(backend: Backend) {
         .collect();
     assert_eq!(order, vec!["Webinar 1", "Webinar 3", "Webinar 2"]);
 
-    let mut edit = form("material", "Guida al TwinSpace");
-    edit.push(("activity_id", ids[1].clone()));
-    let response = app
-        .call("update_activity", &refs(&edit), Some(&staff))
-        .await;
-    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    let edit = UpdateActivity {
+        activity_id: ids[1],
+        activity: form("material", "Guida al TwinSpace"),
+    };
+    assert_eq!(app.invoke(edit, Some(&staff)).await, Ok(()));
     let admin = app
-        .call(
-            "load_activities_admin",
-            &[("edition_id", &id)],
+        .invoke(
+            LoadActivitiesAdmin {
+                edition_id: edition,
+            },
             Some(&staff),
         )
         .await
-        .json();
-    assert_eq!(admin["activities"][2]["kind"], "material");
+        .expect("the activities page");
+    assert_eq!(admin.activities[2].kind, ActivityKind::Material);
     assert_eq!(
-        admin["activities"][2]["starts_at"],
-        serde_json::Value::Null,
+        admin.activities[2].starts_at, None,
         "webinar fields dropped for a material"
     );
 
-    let deleted = app
-        .call("delete_activity", &[("activity_id", &ids[0])], Some(&staff))
-        .await;
-    assert_eq!(deleted.status, StatusCode::OK);
+    let delete = DeleteActivity {
+        activity_id: ids[0],
+    };
+    assert_eq!(app.invoke(delete, Some(&staff)).await, Ok(()));
     assert_eq!(
         activity::Entity::find().count(&app.state.db).await.unwrap(),
         2
@@ -144,42 +146,42 @@ async fn participants_see_states_views_and_join_links_in_time(backend: Backend) 
         .activity(edition, "webinar", "Webinar domani", TimeDelta::days(1))
         .await;
 
+    let my_activities = LoadMyActivities {
+        edition_id: edition,
+    };
     let mine = app
-        .call(
-            "load_my_activities",
-            &[("edition_id", &edition.to_string())],
-            Some(&token),
-        )
+        .invoke(my_activities.clone(), Some(&token))
         .await
-        .json();
-    let states: Vec<&str> = mine["activities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["state"].as_str().unwrap())
-        .collect();
-    assert_eq!(states, vec!["to_do", "upcoming", "upcoming"]);
-    assert_eq!(mine["group"][1], "A");
+        .expect("her activities")
+        .expect("a participant");
+    let states: Vec<ActivityState> = mine.activities.iter().map(|a| a.state).collect();
     assert_eq!(
-        app.call(
-            "load_my_activities",
-            &[("edition_id", &edition.to_string())],
-            Some(&outsider)
-        )
-        .await
-        .body,
-        "null"
+        states,
+        vec![
+            ActivityState::ToDo,
+            ActivityState::Upcoming,
+            ActivityState::Upcoming
+        ]
+    );
+    assert_eq!(mine.group.map(|(_, name)| name).as_deref(), Some("A"));
+    assert_eq!(
+        app.invoke(my_activities.clone(), Some(&outsider)).await,
+        Ok(None)
     );
 
-    let opened = app
-        .call(
-            "open_activity",
-            &[("activity_id", &material.to_string())],
-            Some(&token),
-        )
-        .await
-        .json();
-    assert_eq!(opened["url"], "https://meet.example.org/room-1");
+    let open = |activity_id: i32, session: &str| {
+        let app = &app;
+        let session = session.to_owned();
+        async move {
+            app.invoke(OpenActivity { activity_id }, Some(&session))
+                .await
+        }
+    };
+    let opened = open(material, &token).await.expect("the material");
+    assert_eq!(
+        opened.url.as_deref(),
+        Some("https://meet.example.org/room-1")
+    );
     let views = || async {
         material_view::Entity::find()
             .count(&app.state.db)
@@ -197,75 +199,49 @@ async fn participants_see_states_views_and_join_links_in_time(backend: Backend) 
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "a view is a change");
     assert_eq!(views().await, 0);
+    let view = |activity_id: i32| RecordView { activity_id };
     for _ in 0..2 {
-        let recorded = app
-            .call(
-                "record_view",
-                &[("activity_id", &material.to_string())],
-                Some(&token),
-            )
-            .await;
-        assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.body);
+        assert_eq!(app.invoke(view(material), Some(&token)).await, Ok(()));
     }
     assert_eq!(views().await, 1, "viewing twice records once");
-    let not_material = app
-        .call(
-            "record_view",
-            &[("activity_id", &soon.to_string())],
-            Some(&token),
-        )
-        .await;
-    assert_eq!(not_material.status, StatusCode::NOT_FOUND);
-
-    let now = app
-        .call(
-            "open_activity",
-            &[("activity_id", &soon.to_string())],
-            Some(&token),
-        )
-        .await
-        .json();
     assert_eq!(
-        now["join_url"], "https://meet.example.org/room-1",
+        app.invoke(view(soon), Some(&token)).await,
+        Err(AppError::NotFound)
+    );
+
+    let now = open(soon, &token).await.expect("the webinar");
+    assert_eq!(
+        now.join_url.as_deref(),
+        Some("https://meet.example.org/room-1"),
         "shown from 15 minutes before"
     );
+    // The raw answer, so that the link is known to be nowhere in it.
     let not_yet = app
         .call(
             "open_activity",
             &[("activity_id", &later.to_string())],
             Some(&token),
         )
-        .await
-        .json();
-    assert_eq!(not_yet["join_url"], serde_json::Value::Null);
+        .await;
+    assert_eq!(not_yet.status, StatusCode::OK);
     assert!(
-        !serde_json::to_string(&not_yet).unwrap().contains("room-1"),
+        !not_yet.body.contains("room-1"),
         "the link is nowhere in the answer"
     );
 
-    let response = app
-        .call(
-            "open_activity",
-            &[("activity_id", &later.to_string())],
-            Some(&outsider),
-        )
-        .await;
     assert_eq!(
-        response.status,
-        StatusCode::NOT_FOUND,
+        open(later, &outsider).await.err(),
+        Some(AppError::NotFound),
         "not enrolled: the activity is not in scope"
     );
     let page = app.get(&format!("/activities/{later}"), Some(&token)).await;
     assert!(!page.body.contains("room-1"));
     let mine = app
-        .call(
-            "load_my_activities",
-            &[("edition_id", &edition.to_string())],
-            Some(&token),
-        )
+        .invoke(my_activities, Some(&token))
         .await
-        .json();
-    assert_eq!(mine["activities"][0]["state"], "viewed");
+        .expect("her activities")
+        .expect("a participant");
+    assert_eq!(mine.activities[0].state, ActivityState::Viewed);
 }
 
 async fn attendance_is_marked_within_scope(backend: Backend) {
