@@ -1,12 +1,17 @@
 use crate::both_databases;
-use crate::helpers::{Backend, TestApp, error_kind};
+use crate::helpers::{Backend, TestApp};
 use app::domain::Field;
 use app::domain::activities::{ActivityForm, ActivityKind, ActivityState};
+use app::domain::attendance::matching::Outcome as Match;
 use app::error::AppError;
 use app::features::activities::api::{
     CreateActivity, DeleteActivity, LoadActivitiesAdmin, LoadMyActivities, MoveActivity,
     OpenActivity, RecordView, UpdateActivity,
 };
+use app::features::attendance::api::{
+    ApplyImport, AttendanceEntry, LoadAttendance, LoadImport, SaveAttendance,
+};
+use app::features::calendar::api::ResetCalendar;
 use app::ssr::entities::{activity, attendance, edition, material_view};
 use axum::http::{StatusCode, header};
 use chrono::TimeDelta;
@@ -256,43 +261,33 @@ async fn attendance_is_marked_within_scope(backend: Backend) {
     app.group(edition, "B", &[p2], &[]).await;
     let webinar = app
         .activity(edition, "webinar", "Webinar 1", -TimeDelta::hours(3))
-        .await
-        .to_string();
+        .await;
 
     let sheet = app
-        .call(
-            "load_attendance",
-            &[("activity_id", &webinar)],
+        .invoke(
+            LoadAttendance {
+                activity_id: webinar,
+            },
             Some(&amb_a),
         )
         .await
-        .json();
-    assert_eq!(
-        sheet["rows"].as_array().map(Vec::len),
-        Some(1),
-        "the ambassador sees only their group"
-    );
-    let p1s = p1.to_string();
-    let p2s = p2.to_string();
-    let save = |entries: Vec<(&'static str, String)>| {
-        let webinar = webinar.clone();
+        .expect("the attendance sheet");
+    assert_eq!(sheet.rows.len(), 1, "the ambassador sees only their group");
+    let save = |user_id: i32, present: bool, minutes: &str| {
+        let call = SaveAttendance {
+            activity_id: webinar,
+            entries: vec![AttendanceEntry {
+                user_id,
+                present: present.then(|| "on".to_owned()),
+                minutes: minutes.to_owned(),
+            }],
+        };
         let token = amb_a.clone();
         let app = &app;
-        async move {
-            let mut form: Vec<(&str, String)> = vec![("activity_id", webinar)];
-            form.extend(entries);
-            let refs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.call("save_attendance", &refs, Some(&token)).await
-        }
+        async move { app.invoke(call, Some(&token)).await }
     };
-    let ok = save(vec![
-        ("entries[0][user_id]", p1s.clone()),
-        ("entries[0][present]", "on".into()),
-        ("entries[0][minutes]", "50".into()),
-    ])
-    .await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    let stored = attendance::Entity::find_by_id((webinar.parse::<i32>().unwrap(), p1))
+    assert_eq!(save(p1, true, "50").await, Ok(1));
+    let stored = attendance::Entity::find_by_id((webinar, p1))
         .one(&app.state.db)
         .await
         .unwrap()
@@ -307,20 +302,12 @@ async fn attendance_is_marked_within_scope(backend: Backend) {
     assert!(logged[0].1.ends_with(": 50 min"), "{logged:?}");
 
     // Another group's participant is out of reach, and nothing is written.
-    let foreign = save(vec![
-        ("entries[0][user_id]", p2s.clone()),
-        ("entries[0][present]", "on".into()),
-        ("entries[0][minutes]", String::new()),
-    ])
-    .await;
-    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
-    let too_many = save(vec![
-        ("entries[0][user_id]", p1s.clone()),
-        ("entries[0][present]", "on".into()),
-        ("entries[0][minutes]", "500".into()),
-    ])
-    .await;
-    assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(save(p2, true, "").await, Err(AppError::NotFound));
+    let too_many = save(p1, true, "500").await;
+    assert!(
+        matches!(too_many, Err(AppError::Invalid(_))),
+        "{too_many:?}"
+    );
     assert_eq!(
         attendance::Entity::find()
             .count(&app.state.db)
@@ -330,11 +317,7 @@ async fn attendance_is_marked_within_scope(backend: Backend) {
     );
 
     // Unticking removes the record; ticking without minutes counts the whole webinar.
-    save(vec![
-        ("entries[0][user_id]", p1s.clone()),
-        ("entries[0][minutes]", "50".into()),
-    ])
-    .await;
+    assert_eq!(save(p1, false, "50").await, Ok(0));
     assert_eq!(
         attendance::Entity::find()
             .count(&app.state.db)
@@ -342,12 +325,7 @@ async fn attendance_is_marked_within_scope(backend: Backend) {
             .unwrap(),
         0
     );
-    save(vec![
-        ("entries[0][user_id]", p1s),
-        ("entries[0][present]", "on".into()),
-        ("entries[0][minutes]", "".into()),
-    ])
-    .await;
+    assert_eq!(save(p1, true, "").await, Ok(1));
     let whole = attendance::Entity::find()
         .one(&app.state.db)
         .await
@@ -419,7 +397,11 @@ async fn attendance_reports_are_previewed_then_applied_once(backend: Backend) {
         .to_str()
         .unwrap()
         .to_owned();
-    let import_id = location.rsplit('/').next().unwrap().to_owned();
+    let import_id: i32 = location
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("the preview's address");
     assert_eq!(
         attendance::Entity::find()
             .count(&app.state.db)
@@ -430,19 +412,19 @@ async fn attendance_reports_are_previewed_then_applied_once(backend: Backend) {
     );
 
     let preview = app
-        .call("load_import", &[("import_id", &import_id)], Some(&staff))
+        .invoke(LoadImport { import_id }, Some(&staff))
         .await
-        .json();
-    let rows = preview["rows"].as_array().unwrap();
+        .expect("the preview");
+    let rows = &preview.rows;
     assert_eq!(rows.len(), 3);
-    assert_eq!(rows[0]["attendee"]["minutes"], 55, "join/leave rows summed");
-    assert_eq!(rows[0]["outcome"]["ByEmail"], anna);
-    assert_eq!(rows[2]["outcome"], "Unmatched");
+    assert_eq!(rows[0].attendee.minutes, 55, "join/leave rows summed");
+    assert_eq!(rows[0].outcome, Match::ByEmail(anna));
+    assert_eq!(rows[2].outcome, Match::Unmatched);
 
-    let applied = app
-        .call("apply_import", &[("import_id", &import_id)], Some(&staff))
-        .await;
-    assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
+    assert_eq!(
+        app.invoke(ApplyImport { import_id }, Some(&staff)).await,
+        Ok(1)
+    );
     let record = attendance::Entity::find()
         .one(&app.state.db)
         .await
@@ -457,18 +439,19 @@ async fn attendance_reports_are_previewed_then_applied_once(backend: Backend) {
     let again = app
         .upload_report(webinar, "zoom.csv", ZOOM.as_bytes(), &staff)
         .await;
-    let second = again
+    let second: i32 = again
         .headers
         .get(header::LOCATION)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
-    app.call("apply_import", &[("import_id", &second)], Some(&staff))
-        .await;
+        .and_then(|v| v.to_str().ok())
+        .and_then(|location| location.rsplit('/').next())
+        .and_then(|id| id.parse().ok())
+        .expect("the second preview's address");
+    assert_eq!(
+        app.invoke(ApplyImport { import_id: second }, Some(&staff))
+            .await,
+        Ok(1),
+        "the same minutes, written again"
+    );
     let records = attendance::Entity::find().all(&app.state.db).await.unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].minutes, 55);
@@ -488,12 +471,9 @@ async fn calendar_feeds_are_private_and_revocable(backend: Backend) {
     )
     .await;
     let url = app
-        .call("reset_calendar", &[], Some(&token))
+        .invoke(ResetCalendar {}, Some(&token))
         .await
-        .json()
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .expect("a private address");
     let path = url
         .strip_prefix(crate::helpers::BASE_URL)
         .unwrap()
@@ -517,12 +497,9 @@ async fn calendar_feeds_are_private_and_revocable(backend: Backend) {
     );
 
     let newer = app
-        .call("reset_calendar", &[], Some(&token))
+        .invoke(ResetCalendar {}, Some(&token))
         .await
-        .json()
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .expect("a private address");
     assert_ne!(newer, url);
     assert_eq!(
         app.get(&path, None).await.status,
@@ -533,8 +510,10 @@ async fn calendar_feeds_are_private_and_revocable(backend: Backend) {
         app.get("/calendar/not-a-token.ics", None).await.status,
         StatusCode::NOT_FOUND
     );
-    let anonymous = app.call("reset_calendar", &[], None).await;
-    assert_eq!(error_kind(&anonymous), "NotSignedIn");
+    assert_eq!(
+        app.invoke(ResetCalendar {}, None).await,
+        Err(AppError::NotSignedIn)
+    );
 }
 
 async fn cloning_copies_activities_with_shifted_times(backend: Backend) {
@@ -579,18 +558,12 @@ async fn cloning_copies_activities_with_shifted_times(backend: Backend) {
         .await
         .unwrap();
     let new_start = model.starts_on + TimeDelta::days(28);
-    let response = app
-        .call(
-            "clone_edition",
-            &[
-                ("edition_id", &source.to_string()),
-                ("title", "Copia"),
-                ("starts_on", &new_start.to_string()),
-            ],
-            Some(&staff),
-        )
-        .await;
-    let clone = response.json().as_i64().unwrap() as i32;
+    let copy = app::features::editions::api::CloneEdition {
+        edition_id: source,
+        title: "Copia".to_owned(),
+        starts_on: new_start.to_string(),
+    };
+    let clone = app.invoke(copy, Some(&staff)).await.expect("cloned");
     let original = activity::Entity::find()
         .filter(activity::Column::EditionId.eq(source))
         .filter(activity::Column::Kind.eq("webinar"))
