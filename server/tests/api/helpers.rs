@@ -431,7 +431,10 @@ impl TestApp {
         }
     }
 
-    /// Calls a server function as the browser does: form-encoded POST from our own origin.
+    /// Calls a server function by name with raw form fields, as the browser does (form-encoded
+    /// POST from our own origin), and answers the raw HTTP response. For what the exchange itself
+    /// is about (cookies, statuses, malformed arguments, what a payload must not contain, the
+    /// access table over every registered path); everything else uses [`TestApp::invoke`].
     pub async fn call(
         &self,
         endpoint: &str,
