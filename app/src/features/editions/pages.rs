@@ -1,14 +1,13 @@
 //! What participants see: the catalogue of open editions and an edition's page.
 
 use super::api::{EditionInfo, EditionSummary, edition_page, open_editions};
-use crate::domain::editions::{EditionStatus, EnrolmentWindow};
-use crate::domain::enrolment::{self as rules, EnrolmentStatus};
+use crate::domain::editions::EditionStatus;
 use crate::error::AppError;
 use crate::features::activities::pages::MyActivitiesSection;
 use crate::features::enrolment::api::{Enrol, MyEnrolment, Withdraw};
+use crate::features::enrolment::pages::EnrolmentPanel;
 use crate::i18n::*;
 use crate::ui::badges::{EnrolmentBadge, StatusBadge};
-use crate::ui::forms::{Submit, action_error};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError};
 use crate::ui::params::{found, id_param};
 use crate::ui::text;
@@ -171,88 +170,6 @@ fn EditionDetails(
                 </aside>
             </div>
         </article>
-    }
-}
-
-#[component]
-fn EnrolmentPanel(
-    page: EditionInfo,
-    enrol: ServerAction<Enrol>,
-    withdraw: ServerAction<Withdraw>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let edition_id = page.summary.id;
-    let enrol_error = action_error(enrol);
-    let withdraw_error = action_error(withdraw);
-    let error = Signal::derive(move || enrol_error.get().or(withdraw_error.get()));
-    let dates = page.summary.dates;
-    let full = page.summary.places_left() == 0;
-    let edition_over = page.summary.status.is_over();
-    let taking_enrolments =
-        page.summary.status == EditionStatus::Open && page.window == EnrolmentWindow::Open;
-
-    let body = match page.mine {
-        _ if !page.signed_in => {
-            let next = format!("/login?next=/editions/{edition_id}");
-            view! {
-                <p>{t!(i18n, enrolment.sign_in_to_enrol)}</p>
-                <a class="button primary" href=next>{t!(i18n, nav.log_in)}</a>
-            }
-            .into_any()
-        }
-        Some(mine) if mine.status != EnrolmentStatus::Withdrawn => view! {
-            <p class="enrolment-state">
-                {match (mine.status, mine.position) {
-                    _ if edition_over && mine.status == EnrolmentStatus::Waitlisted => view! {
-                        <strong>{t!(i18n, enrolment.waiting_when_over)}</strong>
-                    }.into_any(),
-                    _ if edition_over => view! { <strong>{t!(i18n, enrolment.you_took_part)}</strong> }.into_any(),
-                    (EnrolmentStatus::Waitlisted, Some(position)) => view! {
-                        <strong>{move || t_string!(i18n, enrolment.you_are_waiting, position = position).to_string()}</strong>
-                    }.into_any(),
-                    _ => view! { <strong>{t!(i18n, enrolment.you_are_enrolled)}</strong> }.into_any(),
-                }}
-            </p>
-            // Offered only while the server would accept it: not once the edition is over.
-            {matches!(
-                rules::decide_withdraw(page.summary.status, Some(mine.status)),
-                rules::WithdrawDecision::Withdraw { .. }
-            )
-            .then(|| view! {
-                <details class="confirm">
-                    <summary class="button secondary">{t!(i18n, enrolment.withdraw)}</summary>
-                    <p>{t!(i18n, enrolment.withdraw_confirm_text)}</p>
-                    <ActionForm action=withdraw>
-                        <input type="hidden" name="edition_id" value=edition_id/>
-                        <Submit pending=withdraw.pending() class="button danger">{t!(i18n, enrolment.withdraw_confirm)}</Submit>
-                    </ActionForm>
-                </details>
-            })}
-        }
-        .into_any(),
-        _ if taking_enrolments => view! {
-            <p>{move || if full { t_string!(i18n, enrolment.full_explainer) } else { t_string!(i18n, enrolment.open_explainer) }}</p>
-            <ActionForm action=enrol>
-                <input type="hidden" name="edition_id" value=edition_id/>
-                <Submit pending=enrol.pending()>
-                    {move || if full { t_string!(i18n, enrolment.join_waiting_list) } else { t_string!(i18n, enrolment.enrol) }}
-                </Submit>
-            </ActionForm>
-        }
-        .into_any(),
-        _ => view! {
-            <p>
-                {move || match page.window {
-                    EnrolmentWindow::NotYetOpen => t_string!(i18n, enrolment.not_yet_open, date = text::long_date(i18n, dates.enrolment_opens_on)).to_string(),
-                    _ => t_string!(i18n, enrolment.closed).to_string(),
-                }}
-            </p>
-        }
-        .into_any(),
-    };
-    view! {
-        <ErrorNotice error/>
-        {body}
     }
 }
 

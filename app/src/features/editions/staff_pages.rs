@@ -1,4 +1,4 @@
-//! Staff: an edition's page (status, details, clone) and its enrolment list.
+//! Staff: an edition's page (status, details, clone), with the enrolment list of `enrolment`.
 
 use super::api::{
     ChangeEditionStatus, CloneEdition, EditionForStaff, EditionSummary, UpdateEdition,
@@ -6,20 +6,17 @@ use super::api::{
 };
 use crate::domain::Field;
 use crate::domain::editions::MAX_CAPACITY;
-use crate::domain::enrolment::EnrolmentStatus;
-use crate::domain::paging;
 use crate::error::AppError;
-use crate::features::enrolment::api::enrolment_list;
+use crate::features::enrolment::pages::EnrolmentList;
 use crate::i18n::*;
 use crate::ui::badges::StatusBadge;
 use crate::ui::forms::{Submit, TextField, action_error};
-use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, Pagination, SuccessNotice};
+use crate::ui::messages::{ErrorNotice, Loading, PageError, SuccessNotice};
 use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// The fields of the edition form, pre-filled when editing.
 #[component]
@@ -194,94 +191,5 @@ fn EditionAdminView(
                 </form>
             </section>
         </div>
-    }
-}
-
-#[component]
-fn EnrolmentList(edition_id: i32) -> impl IntoView {
-    let i18n = use_i18n();
-    let query = use_query_map();
-    let search = move || query.read().get("q").unwrap_or_default();
-    let status = move || query.read().get("status").unwrap_or_default();
-    let page = move || paging::page_number(query.read().get("page").as_deref());
-    let rows = Resource::new(
-        move || (search(), status(), page()),
-        move |(search, status, page)| enrolment_list(edition_id, search, status, page),
-    );
-    let link = move |page: u64| {
-        let (search, status) = (search(), status());
-        let (q, s) = (urlencoding::encode(&search), urlencoding::encode(&status));
-        format!("/staff/editions/{edition_id}?q={q}&status={s}&page={page}")
-    };
-    let status_option = move |value: &'static str, label: String| {
-        let selected = status() == value;
-        view! { <option value=value selected=selected>{label}</option> }
-    };
-    view! {
-        <form class="search" method="get" role="search">
-            <div class="field">
-                <label for="search-q">{t!(i18n, staff.search_label)}</label>
-                <input id="search-q" name="q" type="search" value=search/>
-            </div>
-            <div class="field">
-                <label for="search-status">{t!(i18n, staff.status)}</label>
-                <select id="search-status" name="status">
-                    {move || status_option("", t_string!(i18n, staff.all_statuses).to_string())}
-                    {move || status_option("enrolled", text::enrolment_status(i18n, EnrolmentStatus::Enrolled))}
-                    {move || status_option("waitlisted", text::enrolment_status(i18n, EnrolmentStatus::Waitlisted))}
-                    {move || status_option("withdrawn", text::enrolment_status(i18n, EnrolmentStatus::Withdrawn))}
-                </select>
-            </div>
-            <button type="submit" class="button secondary">{t!(i18n, staff.search)}</button>
-        </form>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match rows.await {
-                    Err(error) => view! { <ErrorNotice error=Some(error)/> }.into_any(),
-                    Ok(page) if page.items.is_empty() => {
-                        let filtered = !search().is_empty() || !status().is_empty();
-                        view! {
-                            <EmptyState>
-                                <p>{move || if filtered { t_string!(i18n, staff.no_matching_enrolments) } else { t_string!(i18n, staff.no_enrolments) }}</p>
-                            </EmptyState>
-                        }.into_any()
-                    }
-                    Ok(page) => {
-                        let (number, pages, total) = (page.number, page.pages(), page.total);
-                        view! {
-                            <p class="count">{move || t_string!(i18n, staff.results, count = total).to_string()}</p>
-                            <div class="table-wrap">
-                                <table>
-                                    <thead><tr>
-                                        <th scope="col">{t!(i18n, staff.name)}</th>
-                                        <th scope="col">{t!(i18n, fields.email)}</th>
-                                        <th scope="col">{t!(i18n, fields.school_name)}</th>
-                                        <th scope="col">{t!(i18n, staff.status)}</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {page.items.into_iter().map(|row| {
-                                            let status = row.status;
-                                            let position = row.position;
-                                            view! {
-                                                <tr>
-                                                    <td>{format!("{} {}", row.family_name, row.given_name)}</td>
-                                                    <td>{row.email}</td>
-                                                    <td>{format!("{} ({})", row.school_name, row.school_code)}</td>
-                                                    <td>{move || match position {
-                                                        Some(position) => t_string!(i18n, enrolment.waitlisted_at, position = position).to_string(),
-                                                        None => text::enrolment_status(i18n, status),
-                                                    }}</td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            <Pagination number pages link=Callback::new(link)/>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Transition>
     }
 }

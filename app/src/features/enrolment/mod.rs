@@ -1,5 +1,6 @@
 //! Enrolment in an edition, and the waiting list.
 
 pub mod api;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
