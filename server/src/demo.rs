@@ -78,9 +78,38 @@ fn parse<T>(result: Result<T, app::domain::Problem>) -> Result<T, String> {
     result.map_err(|problem| format!("demo data: {problem:?}"))
 }
 
+/// The demo accounts with their new passwords, and who is who.
+struct People {
+    credentials: Vec<(String, String, String)>,
+    participants: Vec<i32>,
+    ambassador: Option<i32>,
+}
+
 /// Creates what is missing and returns the demo credentials (email, password, role).
 pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, String> {
-    let db_error = |e: sea_orm::DbErr| format!("demo data: {e}");
+    let people = accounts(state).await?;
+    let course = demo_course(state).await?;
+    let has_edition = edition::Entity::find()
+        .filter(edition::Column::CourseId.eq(course.id))
+        .one(&state.db)
+        .await
+        .map_err(db_error)?
+        .is_some();
+    if !has_edition {
+        let edition = open_edition(state, &course, &people).await?;
+        let created = demo_activities(state, &edition, &people.participants).await?;
+        demo_rule(state, edition, &created).await?;
+        past_edition(state, &course, &people.participants, people.ambassador).await?;
+    }
+    Ok(people.credentials)
+}
+
+fn db_error(e: sea_orm::DbErr) -> String {
+    format!("demo data: {e}")
+}
+
+/// The demo accounts, created when missing, each with a new password.
+async fn accounts(state: &AppState) -> Result<People, String> {
     let mut credentials = Vec::new();
     let mut participant_ids = Vec::new();
     let mut ambassador_id = None;
@@ -128,6 +157,15 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
         credentials.push((account.email.to_owned(), password, account.role.to_owned()));
     }
 
+    Ok(People {
+        credentials,
+        participants: participant_ids,
+        ambassador: ambassador_id,
+    })
+}
+
+/// The beginners' course.
+async fn demo_course(state: &AppState) -> Result<course::Model, String> {
     let now = Utc::now();
     let course = match course::Entity::find().filter(course::Column::Code.eq(COURSE_CODE)).one(&state.db).await.map_err(db_error)? {
         Some(course) => course,
@@ -149,222 +187,244 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
         .await
         .map_err(db_error)?,
     };
-    let has_edition = edition::Entity::find()
-        .filter(edition::Column::CourseId.eq(course.id))
-        .one(&state.db)
+    Ok(course)
+}
+
+/// The day `offset` days from today, in Rome.
+fn day(offset: i64) -> chrono::NaiveDate {
+    let today = app::ssr::db::today_in_rome();
+    if offset >= 0 {
+        today.checked_add_days(Days::new(offset as u64))
+    } else {
+        today.checked_sub_days(Days::new(offset.unsigned_abs()))
+    }
+    .unwrap_or(today)
+}
+
+/// The edition open for enrolment, starting in two weeks: two participants enrolled and
+/// grouped with the ambassador; the third can try enrolling.
+async fn open_edition(
+    state: &AppState,
+    course: &course::Model,
+    people: &People,
+) -> Result<edition::Model, String> {
+    let now = Utc::now();
+    let (participant_ids, ambassador_id) = (&people.participants, people.ambassador);
+    let dates = EditionDates {
+        enrolment_opens_on: day(-7),
+        enrolment_closes_on: day(21),
+        starts_on: day(14),
+        ends_on: day(44),
+    };
+    let title = format!(
+        "Edizione di {}",
+        day(14).format_localized("%B %Y", chrono::Locale::it_IT)
+    );
+    let edition = insert_edition(&state.db, course.id, title, dates, 500, None)
         .await
-        .map_err(db_error)?
-        .is_some();
-    if !has_edition {
-        let today = app::ssr::db::today_in_rome();
-        let day = |offset: i64| {
-            if offset >= 0 {
-                today.checked_add_days(Days::new(offset as u64))
-            } else {
-                today.checked_sub_days(Days::new(offset.unsigned_abs()))
-            }
-            .unwrap_or(today)
-        };
-        let dates = EditionDates {
-            enrolment_opens_on: day(-7),
-            enrolment_closes_on: day(21),
-            starts_on: day(14),
-            ends_on: day(44),
-        };
-        let title = format!(
-            "Edizione di {}",
-            day(14).format_localized("%B %Y", chrono::Locale::it_IT)
-        );
-        let edition = insert_edition(&state.db, course.id, title, dates, 500, None)
+        .map_err(|e| format!("demo data: {e}"))?;
+    let mut open: edition::ActiveModel = edition.clone().into();
+    open.status = Set(EditionStatus::Open);
+    open.update(&state.db).await.map_err(db_error)?;
+    // Two participants are enrolled and grouped with the ambassador; the third can try
+    // enrolling.
+    let group = group::ActiveModel {
+        edition_id: Set(edition.id),
+        name: Set("Gruppo 1".to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await
+    .map_err(db_error)?;
+    if let Some(ambassador) = ambassador_id {
+        group_ambassador::ActiveModel {
+            group_id: Set(group.id),
+            user_id: Set(ambassador),
+        }
+        .insert(&state.db)
+        .await
+        .map_err(db_error)?;
+    }
+    for user_id in participant_ids.iter().take(2) {
+        app::features::enrolment::service::enrol_user(state, edition.id, *user_id)
             .await
             .map_err(|e| format!("demo data: {e}"))?;
-        let mut open: edition::ActiveModel = edition.clone().into();
-        open.status = Set(EditionStatus::Open);
-        open.update(&state.db).await.map_err(db_error)?;
-        // Two participants are enrolled and grouped with the ambassador; the third can try
-        // enrolling.
-        let group = group::ActiveModel {
+        group_member::ActiveModel {
             edition_id: Set(edition.id),
-            name: Set("Gruppo 1".to_owned()),
+            user_id: Set(*user_id),
+            group_id: Set(group.id),
+        }
+        .insert(&state.db)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(edition)
+}
+
+/// The edition's activities, in order; the first participant has handed in the task sheet.
+/// Answers each activity's kind and id.
+async fn demo_activities(
+    state: &AppState,
+    edition: &edition::Model,
+    participant_ids: &[i32],
+) -> Result<Vec<(&'static str, i32)>, String> {
+    let now = Utc::now();
+    let at = |offset: i64, hour: u32| {
+        app::ssr::db::from_local(day(offset).and_hms_opt(hour, 0, 0).unwrap_or_default())
+    };
+    let activities: [DemoActivity; 7] = [
+        ("material", "Guida al TwinSpace", None, None, 60),
+        (
+            "webinar",
+            "Webinar 1 – Benvenuti in eTwinning",
+            Some(at(14, 17)),
+            None,
+            90,
+        ),
+        (
+            "task_sheet",
+            "Il mio primo progetto",
+            None,
+            Some(at(24, 23)),
+            180,
+        ),
+        (
+            "webinar",
+            "Webinar 2 – Progettare un gemellaggio",
+            Some(at(24, 17)),
+            None,
+            90,
+        ),
+        (
+            "design_exercise",
+            "Esercizio di progettazione",
+            None,
+            Some(at(38, 23)),
+            240,
+        ),
+        (
+            "webinar",
+            "Webinar 3 – Valutare e documentare",
+            Some(at(34, 17)),
+            None,
+            90,
+        ),
+        ("quiz", "Quiz finale", None, Some(at(44, 23)), 30),
+    ];
+    let mut created_ids: Vec<(&str, i32)> = Vec::new();
+    for (position, (kind, title, starts_at, due_at, minutes)) in activities.into_iter().enumerate()
+    {
+        let quiz = kind == "quiz";
+        let created = activity::ActiveModel {
+            edition_id: Set(edition.id),
+            position: Set(position as i32 + 1),
+            kind: Set(ActivityKind::parse(kind).ok_or("demo activity kind")?),
+            title: Set(title.to_owned()),
+            description: Set(match kind {
+                "task_sheet" => "Descrivi in 10-15 righe un'idea di progetto per la tua \
+                                 classe: con chi, su quale tema, con quali attività. Puoi \
+                                 allegare un documento (PDF, Word, OpenDocument) o \
+                                 un'immagine."
+                    .to_owned(),
+                "design_exercise" => "Progetta un'attività di gemellaggio completa, \
+                                      campo per campo."
+                    .to_owned(),
+                "quiz" => "Quattro domande sui contenuti dei webinar: servono almeno \
+                           il 70% delle risposte giuste. Hai tre tentativi di 20 minuti."
+                    .to_owned(),
+                _ => String::new(),
+            }),
+            opens_at: Set(None),
+            due_at: Set(due_at),
+            estimated_minutes: Set(minutes),
+            counts: Set(true),
+            url: Set(match kind {
+                "material" => Some("https://www.etwinning.net/it/pub/index.htm".to_owned()),
+                "webinar" => Some("https://meet.example.org/etwinning-webinar".to_owned()),
+                _ => None,
+            }),
+            body: Set(None),
+            starts_at: Set(starts_at),
+            duration_minutes: Set(starts_at.map(|_| 90)),
+            recording_url: Set(None),
+            pass_percent: Set(quiz.then_some(70)),
+            max_attempts: Set(quiz.then_some(3)),
+            time_limit_minutes: Set(quiz.then_some(20)),
+            shuffle: Set(quiz),
+            review_policy: Set(quiz.then_some(ReviewPolicy::AfterSubmission)),
             created_at: Set(now),
+            updated_at: Set(now),
             ..Default::default()
         }
         .insert(&state.db)
         .await
         .map_err(db_error)?;
-        if let Some(ambassador) = ambassador_id {
-            group_ambassador::ActiveModel {
-                group_id: Set(group.id),
-                user_id: Set(ambassador),
-            }
-            .insert(&state.db)
-            .await
-            .map_err(db_error)?;
-        }
-        for user_id in participant_ids.iter().take(2) {
-            app::features::enrolment::service::enrol_user(state, edition.id, *user_id)
-                .await
-                .map_err(|e| format!("demo data: {e}"))?;
-            group_member::ActiveModel {
-                edition_id: Set(edition.id),
-                user_id: Set(*user_id),
-                group_id: Set(group.id),
-            }
-            .insert(&state.db)
-            .await
-            .map_err(db_error)?;
-        }
-        let at = |offset: i64, hour: u32| {
-            app::ssr::db::from_local(day(offset).and_hms_opt(hour, 0, 0).unwrap_or_default())
-        };
-        let activities: [DemoActivity; 7] = [
-            ("material", "Guida al TwinSpace", None, None, 60),
-            (
-                "webinar",
-                "Webinar 1 – Benvenuti in eTwinning",
-                Some(at(14, 17)),
-                None,
-                90,
-            ),
-            (
-                "task_sheet",
-                "Il mio primo progetto",
-                None,
-                Some(at(24, 23)),
-                180,
-            ),
-            (
-                "webinar",
-                "Webinar 2 – Progettare un gemellaggio",
-                Some(at(24, 17)),
-                None,
-                90,
-            ),
-            (
-                "design_exercise",
-                "Esercizio di progettazione",
-                None,
-                Some(at(38, 23)),
-                240,
-            ),
-            (
-                "webinar",
-                "Webinar 3 – Valutare e documentare",
-                Some(at(34, 17)),
-                None,
-                90,
-            ),
-            ("quiz", "Quiz finale", None, Some(at(44, 23)), 30),
-        ];
-        let mut created_ids: Vec<(&str, i32)> = Vec::new();
-        for (position, (kind, title, starts_at, due_at, minutes)) in
-            activities.into_iter().enumerate()
-        {
-            let quiz = kind == "quiz";
-            let created = activity::ActiveModel {
-                edition_id: Set(edition.id),
-                position: Set(position as i32 + 1),
-                kind: Set(ActivityKind::parse(kind).ok_or("demo activity kind")?),
-                title: Set(title.to_owned()),
-                description: Set(match kind {
-                    "task_sheet" => "Descrivi in 10-15 righe un'idea di progetto per la tua \
-                                     classe: con chi, su quale tema, con quali attività. Puoi \
-                                     allegare un documento (PDF, Word, OpenDocument) o \
-                                     un'immagine."
-                        .to_owned(),
-                    "design_exercise" => "Progetta un'attività di gemellaggio completa, \
-                                          campo per campo."
-                        .to_owned(),
-                    "quiz" => "Quattro domande sui contenuti dei webinar: servono almeno \
-                               il 70% delle risposte giuste. Hai tre tentativi di 20 minuti."
-                        .to_owned(),
-                    _ => String::new(),
-                }),
-                opens_at: Set(None),
-                due_at: Set(due_at),
-                estimated_minutes: Set(minutes),
-                counts: Set(true),
-                url: Set(match kind {
-                    "material" => Some("https://www.etwinning.net/it/pub/index.htm".to_owned()),
-                    "webinar" => Some("https://meet.example.org/etwinning-webinar".to_owned()),
-                    _ => None,
-                }),
-                body: Set(None),
-                starts_at: Set(starts_at),
-                duration_minutes: Set(starts_at.map(|_| 90)),
-                recording_url: Set(None),
-                pass_percent: Set(quiz.then_some(70)),
-                max_attempts: Set(quiz.then_some(3)),
-                time_limit_minutes: Set(quiz.then_some(20)),
-                shuffle: Set(quiz),
-                review_policy: Set(quiz.then_some(ReviewPolicy::AfterSubmission)),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&state.db)
-            .await
-            .map_err(db_error)?;
-            match kind {
-                "quiz" => demo_questions(state, created.id).await?,
-                // The first participant has handed in the task sheet: the ambassador's review
-                // queue is not empty.
-                "task_sheet" => {
-                    if let Some(user_id) = participant_ids.first() {
-                        submission::ActiveModel {
-                            activity_id: Set(created.id),
-                            user_id: Set(*user_id),
-                            version: Set(1),
-                            status: Set(SubmissionStatus::Submitted),
-                            body: Set("Il mio progetto: un gemellaggio con una scuola di Lione \
-                                       sul tema dell'acqua, per una classe quarta."
-                                .to_owned()),
-                            updated_at: Set(now),
-                            submitted_at: Set(Some(now)),
-                            ..Default::default()
-                        }
-                        .insert(&state.db)
-                        .await
-                        .map_err(db_error)?;
+        match kind {
+            "quiz" => demo_questions(state, created.id).await?,
+            // The first participant has handed in the task sheet: the ambassador's review
+            // queue is not empty.
+            "task_sheet" => {
+                if let Some(user_id) = participant_ids.first() {
+                    submission::ActiveModel {
+                        activity_id: Set(created.id),
+                        user_id: Set(*user_id),
+                        version: Set(1),
+                        status: Set(SubmissionStatus::Submitted),
+                        body: Set("Il mio progetto: un gemellaggio con una scuola di Lione \
+                                   sul tema dell'acqua, per una classe quarta."
+                            .to_owned()),
+                        updated_at: Set(now),
+                        submitted_at: Set(Some(now)),
+                        ..Default::default()
                     }
+                    .insert(&state.db)
+                    .await
+                    .map_err(db_error)?;
                 }
-                _ => {}
             }
-            created_ids.push((kind, created.id));
+            _ => {}
         }
-        // The completion rule: two webinars, the first task sheet, the design exercise and
-        // the final quiz at 70%.
-        let id_of = |wanted: &str| {
-            created_ids
-                .iter()
-                .find(|(k, _)| *k == wanted)
-                .map(|(_, id)| *id)
-        };
-        let mut requirements =
-            vec![app::domain::completion::Requirement::WebinarsAttended { at_least: 2 }];
-        if let Some(sheet) = id_of("task_sheet") {
-            requirements.push(app::domain::completion::Requirement::TaskSheetsAccepted {
-                at_least: 1,
-                including: vec![sheet],
-            });
-        }
-        if let Some(design) = id_of("design_exercise") {
-            requirements
-                .push(app::domain::completion::Requirement::ActivityDone { activity: design });
-        }
-        if let Some(quiz) = id_of("quiz") {
-            requirements.push(app::domain::completion::Requirement::QuizPassed {
-                activity: quiz,
-                min_percent: 70,
-            });
-        }
-        let rule = app::domain::completion::Rule { requirements };
-        let mut with_rule: edition::ActiveModel = edition.into();
-        with_rule.completion_rule = Set(serde_json::to_string(&rule).ok());
-        with_rule.update(&state.db).await.map_err(db_error)?;
-        past_edition(state, &course, &participant_ids, ambassador_id).await?;
+        created_ids.push((kind, created.id));
     }
-    Ok(credentials)
+    Ok(created_ids)
+}
+
+/// The completion rule: two webinars, the first task sheet, the design exercise and the final
+/// quiz at 70%.
+async fn demo_rule(
+    state: &AppState,
+    edition: edition::Model,
+    created_ids: &[(&str, i32)],
+) -> Result<(), String> {
+    let id_of = |wanted: &str| {
+        created_ids
+            .iter()
+            .find(|(k, _)| *k == wanted)
+            .map(|(_, id)| *id)
+    };
+    let mut requirements =
+        vec![app::domain::completion::Requirement::WebinarsAttended { at_least: 2 }];
+    if let Some(sheet) = id_of("task_sheet") {
+        requirements.push(app::domain::completion::Requirement::TaskSheetsAccepted {
+            at_least: 1,
+            including: vec![sheet],
+        });
+    }
+    if let Some(design) = id_of("design_exercise") {
+        requirements.push(app::domain::completion::Requirement::ActivityDone { activity: design });
+    }
+    if let Some(quiz) = id_of("quiz") {
+        requirements.push(app::domain::completion::Requirement::QuizPassed {
+            activity: quiz,
+            min_percent: 70,
+        });
+    }
+    let rule = app::domain::completion::Rule { requirements };
+    let mut with_rule: edition::ActiveModel = edition.into();
+    with_rule.completion_rule = Set(serde_json::to_string(&rule).ok());
+    with_rule.update(&state.db).await.map_err(db_error)?;
+    Ok(())
 }
 
 /// Last month's edition, already over: the first two participants attended both webinars,
