@@ -56,6 +56,9 @@ pub fn App() -> impl IntoView {
         <I18nSubContextProvider initial_locale=Signal::stored(locale)>
             <Html attr:lang=locale.as_str() attr:dir="ltr"/>
             <Stylesheet id="leptos" href="/pkg/aula.css"/>
+            // Every page's <Title> text is a plain string, never a closure: leptos_meta reads
+            // titles after the page has rendered, outside the page's reactive arena, and a
+            // closure reading a signal there panicked now and then under concurrent requests.
             <Title formatter=|title: String| if title.is_empty() { "Aula".to_owned() } else { format!("{title} · Aula") }/>
             <Router>
                 <Routed/>

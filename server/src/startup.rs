@@ -141,9 +141,20 @@ pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<ServerS
     ]
 }
 
+/// The page routes, generated once per process. Generating them renders the app with resource
+/// loading switched off for the whole process (a global flag in `leptos_server`): a page being
+/// rendered at that moment by another router in the same process waits forever for its data
+/// (leptos issue #4773). A server builds one router; the integration tests build many, in
+/// parallel, and now and then one of their pages hung.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP surface: health check, server functions, plain routes, pages, static files.
 pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let server_state = ServerState {
         leptos: leptos.clone(),
         app: state.clone(),

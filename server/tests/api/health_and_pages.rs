@@ -5,7 +5,8 @@ use axum::http::StatusCode;
 both_databases!(
     health_answers_while_the_database_does,
     pages_render_on_the_server,
-    unknown_pages_and_ids_are_404
+    unknown_pages_and_ids_are_404,
+    pages_render_while_other_routers_are_built
 );
 
 async fn health_answers_while_the_database_does(backend: Backend) {
@@ -108,4 +109,44 @@ async fn sqlite_is_configured_for_durability() {
         )
         .await;
     assert!(result.is_err(), "foreign keys are enforced");
+}
+
+/// Pages rendered side by side, while other routers are built in the same process (as the
+/// tests build one each, in parallel), all come back, whole, within ten seconds. Two faults
+/// this caught: building a router generated the route list by rendering the app with resource
+/// loading switched off process-wide, so a page whose data was first asked for at that moment
+/// waited forever; and a page title written as a closure was read outside the page's reactive
+/// arena, which panicked when another request had run on the same thread in between.
+async fn pages_render_while_other_routers_are_built(backend: Backend) {
+    let app = std::sync::Arc::new(TestApp::spawn(backend).await);
+    let course = app.course("ETW-BASE").await;
+    app.edition(course, "open", 10).await;
+    let building = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            for _ in 0..30 {
+                let _ = app.another_instance();
+                tokio::task::yield_now().await;
+            }
+        })
+    };
+    let mut renders = Vec::new();
+    for _ in 0..4 {
+        let app = app.clone();
+        renders.push(tokio::spawn(async move {
+            for _ in 0..10 {
+                let page = tokio::time::timeout(
+                    std::time::Duration::from_secs(10),
+                    app.get("/editions", None),
+                )
+                .await
+                .expect("the page came back");
+                assert_eq!(page.status, StatusCode::OK);
+            }
+        }));
+    }
+    for render in renders {
+        render.await.expect("renders");
+    }
+    building.await.expect("routers built");
 }

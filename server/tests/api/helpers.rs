@@ -369,8 +369,6 @@ impl TestApp {
             }),
         };
         let router = server::startup::router(state.clone(), leptos_options());
-        // Experiment: let the tasks started while building the router settle first.
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         step("spawn: ready");
         Self {
             router,

@@ -19,7 +19,7 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
-        <Title text=move || t_string!(i18n, login.title)/>
+        <Title text=t_string!(i18n, login.title).to_string()/>
         <section class="narrow card">
             <h1>{t!(i18n, login.title)}</h1>
             <ErrorNotice error/>
@@ -45,7 +45,7 @@ pub fn SignupPage() -> impl IntoView {
     use_session().refresh_after(action);
     let error = action_error(action);
     view! {
-        <Title text=move || t_string!(i18n, signup.title)/>
+        <Title text=t_string!(i18n, signup.title).to_string()/>
         <section class="narrow card">
             <h1>{t!(i18n, signup.title)}</h1>
             <p class="lead">{t!(i18n, signup.lead)}</p>

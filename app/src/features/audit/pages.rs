@@ -79,7 +79,7 @@ fn AuditView(
     });
     let empty = log.entries.is_empty();
     view! {
-        <Title text=move || t_string!(i18n, audit.title).to_string()/>
+        <Title text=t_string!(i18n, audit.title).to_string()/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
             <a href="/staff">{t!(i18n, staff.title)}</a>
         </nav>

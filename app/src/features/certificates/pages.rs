@@ -108,10 +108,7 @@ fn CertificatesView(
     let i18n = use_i18n();
     let edition_id = admin.edition_id;
     view! {
-        <Title text={
-            let title = admin.edition_title.clone();
-            move || format!("{} · {}", t_string!(i18n, certificates.title), title)
-        }/>
+        <Title text=format!("{} · {}", t_string!(i18n, certificates.title), admin.edition_title)/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
             <a href="/staff">{t!(i18n, staff.title)}</a>
             " / "
@@ -512,7 +509,7 @@ pub fn VerifyPage() -> impl IntoView {
     });
     let typed = move || query.with(|q| q.get("code")).unwrap_or_default();
     view! {
-        <Title text=move || t_string!(i18n, verify.title).to_string()/>
+        <Title text=t_string!(i18n, verify.title).to_string()/>
         <header class="page-header">
             <h1>{t!(i18n, verify.title)}</h1>
             <p class="lead">{t!(i18n, verify.lead)}</p>

@@ -21,7 +21,7 @@ pub fn StaffHomePage() -> impl IntoView {
     let courses = Resource::new(move || create.version().get(), |_| list_courses());
     let error = action_error(create);
     view! {
-        <Title text=move || t_string!(i18n, staff.title)/>
+        <Title text=t_string!(i18n, staff.title).to_string()/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match courses.await {

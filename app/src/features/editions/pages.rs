@@ -75,7 +75,7 @@ pub fn OpenEditionsList() -> impl IntoView {
 pub fn CataloguePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, editions.catalogue_title)/>
+        <Title text=t_string!(i18n, editions.catalogue_title).to_string()/>
         <section>
             <h1>{t!(i18n, editions.catalogue_title)}</h1>
             <p class="lead">{t!(i18n, editions.catalogue_lead)}</p>
@@ -100,7 +100,7 @@ pub fn EditionPageView() -> impl IntoView {
                 match page.await {
                     Ok(page) => view! { <EditionDetails page enrol withdraw/> }.into_any(),
                     Err(error) => view! {
-                        <Title text=move || t_string!(i18n, errors.not_found)/>
+                        <Title text=t_string!(i18n, errors.not_found).to_string()/>
                         <PageError error/>
                     }.into_any(),
                 }

@@ -12,7 +12,7 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     view! {
-        <Title text=move || t_string!(i18n, home.title)/>
+        <Title text=t_string!(i18n, home.title).to_string()/>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match session.user.await.ok().flatten() {

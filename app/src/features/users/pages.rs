@@ -28,7 +28,7 @@ pub fn UsersPage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, users.title)/>
+        <Title text=t_string!(i18n, users.title).to_string()/>
         <header class="page-header">
             <h1>{t!(i18n, users.title)}</h1>
             <p class="lead">{t!(i18n, users.lead)}</p>
