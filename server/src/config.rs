@@ -109,107 +109,10 @@ impl Config {
 
     /// Reads the configuration through `lookup` (the environment, or a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let number = |name: &str, default: u64| -> Result<u64, ConfigError> {
-            match lookup(name) {
-                None => Ok(default),
-                Some(value) => value
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| {
-                        ConfigError(format!(
-                            "{name} must be a positive whole number, not {value:?}"
-                        ))
-                    }),
-            }
-        };
-        let site_addr_text =
-            lookup("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-        let site_addr: SocketAddr = site_addr_text.parse().map_err(|_| {
-            ConfigError(format!(
-                "LEPTOS_SITE_ADDR must look like 127.0.0.1:3000, not {site_addr_text:?}"
-            ))
-        })?;
-        let base_url = lookup("AULA_BASE_URL").unwrap_or_else(|| format!("http://{site_addr}"));
-        let base_url = base_url.trim().trim_end_matches('/').to_owned();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(ConfigError(format!(
-                "AULA_BASE_URL must start with http:// or https://, not {base_url:?}"
-            )));
-        }
-        let secret = match lookup("AULA_SECRET") {
-            Some(secret) if secret.len() >= 32 => Secret {
-                bytes: secret.into_bytes(),
-                generated: false,
-            },
-            Some(_) => {
-                return Err(ConfigError(
-                    "AULA_SECRET must have at least 32 characters".to_owned(),
-                ));
-            }
-            None => {
-                use rand::RngCore;
-                let mut bytes = vec![0u8; 32];
-                rand::rng().fill_bytes(&mut bytes);
-                Secret {
-                    bytes,
-                    generated: true,
-                }
-            }
-        };
-        let database_url =
-            lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
-        {
-            return Err(ConfigError(
-                "DATABASE_URL must start with sqlite:, postgres:// or postgresql://".to_owned(),
-            ));
-        }
-        let trust_proxy = match lookup("AULA_TRUST_PROXY").as_deref().map(str::trim) {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(other) => {
-                return Err(ConfigError(format!(
-                    "AULA_TRUST_PROXY must be true or false, not {other:?}"
-                )));
-            }
-        };
-        let upload_types = match lookup("AULA_UPLOAD_TYPES") {
-            None => app::domain::submissions::FileType::ALL.to_vec(),
-            Some(list) => match app::domain::submissions::parse_file_types(&list) {
-                Ok(types) if !types.is_empty() => types,
-                Ok(_) => {
-                    return Err(ConfigError(
-                        "AULA_UPLOAD_TYPES must name at least one of pdf, docx, odt, png, jpg"
-                            .to_owned(),
-                    ));
-                }
-                Err(unknown) => {
-                    return Err(ConfigError(format!(
-                        "AULA_UPLOAD_TYPES: {unknown:?} is not one of pdf, docx, odt, png, jpg"
-                    )));
-                }
-            },
-        };
-        let signing_key = match lookup("AULA_SIGNING_KEY") {
-            None => None,
-            Some(text) => match hex::decode(text.trim())
-                .ok()
-                .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            {
-                Some(seed) => Some(seed),
-                None => {
-                    return Err(ConfigError(
-                        "AULA_SIGNING_KEY must be 64 hexadecimal digits".to_owned(),
-                    ));
-                }
-            },
-        };
+        let number = |name: &str, default: u64| positive_number(name, lookup(name), default);
+        let site_addr = site_addr(lookup("LEPTOS_SITE_ADDR"))?;
         Ok(Self {
-            signing_key,
+            signing_key: signing_key(lookup("AULA_SIGNING_KEY"))?,
             issuer: lookup("AULA_ISSUER")
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty())
@@ -219,24 +122,133 @@ impl Config {
                 .filter(|s| !s.is_empty()),
             mail_from: lookup("AULA_MAIL_FROM")
                 .unwrap_or_else(|| "Aula <noreply@localhost>".to_owned()),
-            database_url,
+            database_url: database_url(lookup("DATABASE_URL"))?,
             db_max_connections: number("AULA_DB_MAX_CONNECTIONS", 10)? as u32,
+            base_url: base_url(lookup("AULA_BASE_URL"), site_addr)?,
             site_addr,
-            base_url,
-            secret,
+            secret: secret(lookup("AULA_SECRET"))?,
             session_idle: Duration::from_secs(number("AULA_SESSION_IDLE_MINUTES", 480)? * 60),
             session_max: Duration::from_secs(number("AULA_SESSION_MAX_HOURS", 168)? * 3600),
-            trust_proxy,
+            trust_proxy: trust_proxy(lookup("AULA_TRUST_PROXY"))?,
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
             upload_dir: lookup("AULA_UPLOAD_DIR").unwrap_or_else(|| "data/uploads".to_owned()),
             upload_max_bytes: number("AULA_UPLOAD_MAX_MB", 10)?.min(1024) as usize * 1024 * 1024,
-            upload_types,
+            upload_types: upload_types(lookup("AULA_UPLOAD_TYPES"))?,
         })
     }
 
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }
+}
+
+/// Each setting is read by one function from its variable's value (`None` when unset).
+fn positive_number(name: &str, value: Option<String>, default: u64) -> Result<u64, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(value) => value
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| {
+                ConfigError(format!(
+                    "{name} must be a positive whole number, not {value:?}"
+                ))
+            }),
+    }
+}
+
+fn site_addr(value: Option<String>) -> Result<SocketAddr, ConfigError> {
+    let text = value.unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+    text.parse().map_err(|_| {
+        ConfigError(format!(
+            "LEPTOS_SITE_ADDR must look like 127.0.0.1:3000, not {text:?}"
+        ))
+    })
+}
+
+fn base_url(value: Option<String>, site_addr: SocketAddr) -> Result<String, ConfigError> {
+    let base_url = value.unwrap_or_else(|| format!("http://{site_addr}"));
+    let base_url = base_url.trim().trim_end_matches('/').to_owned();
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err(ConfigError(format!(
+            "AULA_BASE_URL must start with http:// or https://, not {base_url:?}"
+        )));
+    }
+    Ok(base_url)
+}
+
+fn secret(value: Option<String>) -> Result<Secret, ConfigError> {
+    match value {
+        Some(secret) if secret.len() >= 32 => Ok(Secret {
+            bytes: secret.into_bytes(),
+            generated: false,
+        }),
+        Some(_) => Err(ConfigError(
+            "AULA_SECRET must have at least 32 characters".to_owned(),
+        )),
+        None => {
+            use rand::RngCore;
+            let mut bytes = vec![0u8; 32];
+            rand::rng().fill_bytes(&mut bytes);
+            Ok(Secret {
+                bytes,
+                generated: true,
+            })
+        }
+    }
+}
+
+fn database_url(value: Option<String>) -> Result<String, ConfigError> {
+    let url = value.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+    if !(url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://"))
+    {
+        return Err(ConfigError(
+            "DATABASE_URL must start with sqlite:, postgres:// or postgresql://".to_owned(),
+        ));
+    }
+    Ok(url)
+}
+
+fn trust_proxy(value: Option<String>) -> Result<bool, ConfigError> {
+    match value.as_deref().map(str::trim) {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(other) => Err(ConfigError(format!(
+            "AULA_TRUST_PROXY must be true or false, not {other:?}"
+        ))),
+    }
+}
+
+fn upload_types(
+    value: Option<String>,
+) -> Result<Vec<app::domain::submissions::FileType>, ConfigError> {
+    let Some(list) = value else {
+        return Ok(app::domain::submissions::FileType::ALL.to_vec());
+    };
+    match app::domain::submissions::parse_file_types(&list) {
+        Ok(types) if !types.is_empty() => Ok(types),
+        Ok(_) => Err(ConfigError(
+            "AULA_UPLOAD_TYPES must name at least one of pdf, docx, odt, png, jpg".to_owned(),
+        )),
+        Err(unknown) => Err(ConfigError(format!(
+            "AULA_UPLOAD_TYPES: {unknown:?} is not one of pdf, docx, odt, png, jpg"
+        ))),
+    }
+}
+
+fn signing_key(value: Option<String>) -> Result<Option<[u8; 32]>, ConfigError> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .map(Some)
+        .ok_or_else(|| ConfigError("AULA_SIGNING_KEY must be 64 hexadecimal digits".to_owned()))
 }
 
 #[cfg(test)]

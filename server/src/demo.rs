@@ -208,7 +208,6 @@ async fn open_edition(
     course: &course::Model,
     people: &People,
 ) -> Result<edition::Model, String> {
-    let now = Utc::now();
     let (participant_ids, ambassador_id) = (&people.participants, people.ambassador);
     let dates = EditionDates {
         enrolment_opens_on: day(-7),
@@ -228,37 +227,13 @@ async fn open_edition(
     open.update(&state.db).await.map_err(db_error)?;
     // Two participants are enrolled and grouped with the ambassador; the third can try
     // enrolling.
-    let group = group::ActiveModel {
-        edition_id: Set(edition.id),
-        name: Set("Gruppo 1".to_owned()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&state.db)
-    .await
-    .map_err(db_error)?;
-    if let Some(ambassador) = ambassador_id {
-        group_ambassador::ActiveModel {
-            group_id: Set(group.id),
-            user_id: Set(ambassador),
-        }
-        .insert(&state.db)
-        .await
-        .map_err(db_error)?;
-    }
-    for user_id in participant_ids.iter().take(2) {
+    let enrolled: Vec<i32> = participant_ids.iter().take(2).copied().collect();
+    for user_id in &enrolled {
         app::features::enrolment::service::enrol_user(state, edition.id, *user_id)
             .await
             .map_err(|e| format!("demo data: {e}"))?;
-        group_member::ActiveModel {
-            edition_id: Set(edition.id),
-            user_id: Set(*user_id),
-            group_id: Set(group.id),
-        }
-        .insert(&state.db)
-        .await
-        .map_err(db_error)?;
     }
+    first_group(state, edition.id, ambassador_id, &enrolled).await?;
     Ok(edition)
 }
 
@@ -427,40 +402,17 @@ async fn demo_rule(
     Ok(())
 }
 
-/// Last month's edition, already over: the first two participants attended both webinars,
-/// which is what its rule asks, so staff can issue their certificates right away.
-async fn past_edition(
+/// "Gruppo 1" of an edition, tutored by the ambassador, with `members` in it.
+async fn first_group(
     state: &AppState,
-    course: &course::Model,
-    participant_ids: &[i32],
+    edition_id: i32,
     ambassador_id: Option<i32>,
+    members: &[i32],
 ) -> Result<(), String> {
-    use app::ssr::entities::{attendance, enrolment};
-    let db_error = |e: sea_orm::DbErr| format!("demo data: {e}");
-    let now = Utc::now();
-    let today = app::ssr::db::today_in_rome();
-    let day = |back: u64| today.checked_sub_days(Days::new(back)).unwrap_or(today);
-    let mut template: course::ActiveModel = course.clone().into();
-    template.signatory_name = Set("Giulia Bianchi".to_owned());
-    template.signatory_role = Set("Responsabile dell'Unità nazionale".to_owned());
-    template.update(&state.db).await.map_err(db_error)?;
-    let dates = EditionDates {
-        enrolment_opens_on: day(60),
-        enrolment_closes_on: day(40),
-        starts_on: day(45),
-        ends_on: day(15),
-    };
-    let title = format!(
-        "Edizione di {}",
-        day(45).format_localized("%B %Y", chrono::Locale::it_IT)
-    );
-    let edition = insert_edition(&state.db, course.id, title, dates, 500, None)
-        .await
-        .map_err(|e| format!("demo data: {e}"))?;
     let group = group::ActiveModel {
-        edition_id: Set(edition.id),
+        edition_id: Set(edition_id),
         name: Set("Gruppo 1".to_owned()),
-        created_at: Set(now),
+        created_at: Set(Utc::now()),
         ..Default::default()
     }
     .insert(&state.db)
@@ -475,6 +427,89 @@ async fn past_edition(
         .await
         .map_err(db_error)?;
     }
+    for user_id in members {
+        group_member::ActiveModel {
+            edition_id: Set(edition_id),
+            user_id: Set(*user_id),
+            group_id: Set(group.id),
+        }
+        .insert(&state.db)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// Last month's edition, already over: the first two participants attended both webinars,
+/// which is what its rule asks, so staff can issue their certificates right away.
+async fn past_edition(
+    state: &AppState,
+    course: &course::Model,
+    participant_ids: &[i32],
+    ambassador_id: Option<i32>,
+) -> Result<(), String> {
+    use app::ssr::entities::{attendance, enrolment};
+    let now = Utc::now();
+    let mut template: course::ActiveModel = course.clone().into();
+    template.signatory_name = Set("Giulia Bianchi".to_owned());
+    template.signatory_role = Set("Responsabile dell'Unità nazionale".to_owned());
+    template.update(&state.db).await.map_err(db_error)?;
+    let dates = EditionDates {
+        enrolment_opens_on: day(-60),
+        enrolment_closes_on: day(-40),
+        starts_on: day(-45),
+        ends_on: day(-15),
+    };
+    let title = format!(
+        "Edizione di {}",
+        day(-45).format_localized("%B %Y", chrono::Locale::it_IT)
+    );
+    let edition = insert_edition(&state.db, course.id, title, dates, 500, None)
+        .await
+        .map_err(|e| format!("demo data: {e}"))?;
+    let webinars = past_webinars(state, edition.id).await?;
+    // Enrolled directly: the edition is over, so enrolling the usual way would be refused.
+    let attended: Vec<i32> = participant_ids.iter().take(2).copied().collect();
+    for user_id in &attended {
+        enrolment::ActiveModel {
+            edition_id: Set(edition.id),
+            user_id: Set(*user_id),
+            status: Set(EnrolmentStatus::Enrolled),
+            requested_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await
+        .map_err(db_error)?;
+        for webinar in &webinars {
+            attendance::ActiveModel {
+                activity_id: Set(*webinar),
+                user_id: Set(*user_id),
+                minutes: Set(85),
+                source: Set(app::domain::attendance::Source::Manual),
+                recorded_by: Set(ambassador_id),
+                recorded_at: Set(now),
+            }
+            .insert(&state.db)
+            .await
+            .map_err(db_error)?;
+        }
+    }
+    first_group(state, edition.id, ambassador_id, &attended).await?;
+    let rule = app::domain::completion::Rule {
+        requirements: vec![app::domain::completion::Requirement::WebinarsAttended { at_least: 2 }],
+    };
+    let mut closed: edition::ActiveModel = edition.into();
+    closed.status = Set(EditionStatus::Closed);
+    closed.completion_rule = Set(serde_json::to_string(&rule).ok());
+    closed.update(&state.db).await.map_err(db_error)?;
+    Ok(())
+}
+
+/// The past edition's two webinars, held 44 and 30 days ago; answers their ids.
+async fn past_webinars(state: &AppState, edition_id: i32) -> Result<Vec<i32>, String> {
+    let now = Utc::now();
     let mut webinars = Vec::new();
     for (n, (title, back)) in [
         ("Webinar 1 – Benvenuti in eTwinning", 44),
@@ -483,9 +518,9 @@ async fn past_edition(
     .into_iter()
     .enumerate()
     {
-        let starts = app::ssr::db::from_local(day(back).and_hms_opt(17, 0, 0).unwrap_or_default());
+        let starts = app::ssr::db::from_local(day(-back).and_hms_opt(17, 0, 0).unwrap_or_default());
         let webinar = activity::ActiveModel {
-            edition_id: Set(edition.id),
+            edition_id: Set(edition_id),
             position: Set(n as i32 + 1),
             kind: Set(ActivityKind::Webinar),
             title: Set(title.to_owned()),
@@ -510,48 +545,7 @@ async fn past_edition(
         .map_err(db_error)?;
         webinars.push(webinar.id);
     }
-    for user_id in participant_ids.iter().take(2) {
-        enrolment::ActiveModel {
-            edition_id: Set(edition.id),
-            user_id: Set(*user_id),
-            status: Set(EnrolmentStatus::Enrolled),
-            requested_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&state.db)
-        .await
-        .map_err(db_error)?;
-        group_member::ActiveModel {
-            edition_id: Set(edition.id),
-            user_id: Set(*user_id),
-            group_id: Set(group.id),
-        }
-        .insert(&state.db)
-        .await
-        .map_err(db_error)?;
-        for webinar in &webinars {
-            attendance::ActiveModel {
-                activity_id: Set(*webinar),
-                user_id: Set(*user_id),
-                minutes: Set(85),
-                source: Set(app::domain::attendance::Source::Manual),
-                recorded_by: Set(ambassador_id),
-                recorded_at: Set(now),
-            }
-            .insert(&state.db)
-            .await
-            .map_err(db_error)?;
-        }
-    }
-    let rule = app::domain::completion::Rule {
-        requirements: vec![app::domain::completion::Requirement::WebinarsAttended { at_least: 2 }],
-    };
-    let mut closed: edition::ActiveModel = edition.into();
-    closed.status = Set(EditionStatus::Closed);
-    closed.completion_rule = Set(serde_json::to_string(&rule).ok());
-    closed.update(&state.db).await.map_err(db_error)?;
-    Ok(())
+    Ok(webinars)
 }
 
 /// Kind, title, start (webinars), due time, estimated minutes.

@@ -1,6 +1,8 @@
 //! `/editions/:id/cockpit`: the matrix and the review queue.
 
-use super::api::{Cockpit, load_cockpit, load_follows_edition};
+use super::api::{
+    Cockpit, CockpitActivity, CockpitRow, QueueItem, load_cockpit, load_follows_edition,
+};
 use crate::domain::completion::Standing;
 use crate::domain::paging::page_number;
 use crate::i18n::*;
@@ -56,11 +58,12 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
         }
         to
     };
-    let standings = cockpit.standings.clone();
-    let counted = cockpit.counted;
-    let is_staff = cockpit.is_staff;
     let (page, pages, total) = (cockpit.page, cockpit.pages, cockpit.total);
-    let queue_len = cockpit.queue.len();
+    let context = MatrixContext {
+        edition_id,
+        counted: cockpit.counted,
+        is_staff: cockpit.is_staff,
+    };
     view! {
         <Title text=cockpit.edition_title.clone()/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
@@ -69,24 +72,60 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
         <header class="page-header">
             <p class="eyebrow">{cockpit.edition_title.clone()}</p>
             <h1>{t!(i18n, cockpit.title)}</h1>
-            {cockpit.is_staff.then(|| view! {
-                <p class="actions">
-                    <a class="button secondary small" href=format!("/staff/editions/{edition_id}/activities")>{t!(i18n, activities.manage)}</a>
-                    <a class="button secondary small" href=format!("/staff/editions/{edition_id}/groups")>{t!(i18n, groups.manage)}</a>
-                    <a class="button secondary small" href=format!("/staff/editions/{edition_id}/certificates")>{t!(i18n, certificates.title)}</a>
-                    <a class="button secondary small" href=format!("/staff/editions/{edition_id}/progress.csv") download rel="external">{t!(i18n, completion.export_csv)}</a>
-                </p>
-            })}
+            {cockpit.is_staff.then(|| view! { <StaffLinks edition_id/> })}
         </header>
 
+        <ReviewQueue queue=cockpit.queue/>
+
+        <section class="matrix-section" aria-labelledby="matrix-heading">
+            <h2 id="matrix-heading">{t!(i18n, cockpit.matrix)}</h2>
+            <ul class="standing-counts">
+                {cockpit.standings.into_iter().map(|(s, n)| view! {
+                    <li><StandingBadge standing=s/> " " <strong>{n}</strong></li>
+                }).collect_view()}
+            </ul>
+            <MatrixFilters groups=cockpit.groups group standing/>
+            {if cockpit.rows.is_empty() {
+                view! { <EmptyState><p>{t!(i18n, cockpit.no_participants)}</p></EmptyState> }.into_any()
+            } else {
+                view! {
+                    <p class="count">{move || t_string!(i18n, staff.results, count = total).to_string()}</p>
+                    <Matrix activities=cockpit.activities rows=cockpit.rows context/>
+                    <Pagination number=page pages link=Callback::new(link)/>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Staff's ways out of the cockpit to the edition's other tools.
+#[component]
+fn StaffLinks(edition_id: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="actions">
+            <a class="button secondary small" href=format!("/staff/editions/{edition_id}/activities")>{t!(i18n, activities.manage)}</a>
+            <a class="button secondary small" href=format!("/staff/editions/{edition_id}/groups")>{t!(i18n, groups.manage)}</a>
+            <a class="button secondary small" href=format!("/staff/editions/{edition_id}/certificates")>{t!(i18n, certificates.title)}</a>
+            <a class="button secondary small" href=format!("/staff/editions/{edition_id}/progress.csv") download rel="external">{t!(i18n, completion.export_csv)}</a>
+        </p>
+    }
+}
+
+/// Hand-ins waiting for a review, oldest first.
+#[component]
+fn ReviewQueue(queue: Vec<QueueItem>) -> impl IntoView {
+    let i18n = use_i18n();
+    let queue_len = queue.len();
+    view! {
         <section class="review-queue" aria-labelledby="queue-heading">
             <h2 id="queue-heading">{move || t_string!(i18n, cockpit.queue, count = queue_len).to_string()}</h2>
-            {if cockpit.queue.is_empty() {
+            {if queue.is_empty() {
                 view! { <EmptyState><p>{t!(i18n, cockpit.queue_empty)}</p></EmptyState> }.into_any()
             } else {
                 view! {
                     <ol class="queue">
-                        {cockpit.queue.into_iter().map(|item| {
+                        {queue.into_iter().map(|item| {
                             let at = item.submitted_at;
                             view! {
                                 <li>
@@ -105,99 +144,123 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
 
-        <section class="matrix-section" aria-labelledby="matrix-heading">
-            <h2 id="matrix-heading">{t!(i18n, cockpit.matrix)}</h2>
-            <ul class="standing-counts">
-                {standings.into_iter().map(|(s, n)| view! {
-                    <li><StandingBadge standing=s/> " " <strong>{n}</strong></li>
-                }).collect_view()}
-            </ul>
-            <form method="get" class="filters">
+/// The matrix filters: by standing, and by group when there is more than one.
+#[component]
+fn MatrixFilters(
+    groups: Vec<(i32, String)>,
+    group: Option<i32>,
+    standing: Option<Standing>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <form method="get" class="filters">
+            <div class="field">
+                <label for="standing-filter">{t!(i18n, cockpit.standing)}</label>
+                <select id="standing-filter" name="standing">
+                    <option value="" selected=standing.is_none()>{t!(i18n, cockpit.everyone)}</option>
+                    {[Standing::Met, Standing::Close, Standing::OnTrack, Standing::AtRisk].into_iter().map(|s| view! {
+                        <option value=standing_key(s) selected=standing == Some(s)>{move || standing_label(i18n, s)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {(groups.len() > 1).then(|| view! {
                 <div class="field">
-                    <label for="standing-filter">{t!(i18n, cockpit.standing)}</label>
-                    <select id="standing-filter" name="standing">
-                        <option value="" selected=standing.is_none()>{t!(i18n, cockpit.everyone)}</option>
-                        {[Standing::Met, Standing::Close, Standing::OnTrack, Standing::AtRisk].into_iter().map(|s| view! {
-                            <option value=standing_key(s) selected=standing == Some(s)>{move || standing_label(i18n, s)}</option>
+                    <label for="group-filter">{t!(i18n, cockpit.group)}</label>
+                    <select id="group-filter" name="group">
+                        <option value="" selected=group.is_none()>{t!(i18n, cockpit.all_groups)}</option>
+                        {groups.iter().map(|(id, name)| view! {
+                            <option value=*id selected=group == Some(*id)>{name.clone()}</option>
                         }).collect_view()}
                     </select>
                 </div>
-            {(cockpit.groups.len() > 1).then(|| view! {
-                    <div class="field">
-                        <label for="group-filter">{t!(i18n, cockpit.group)}</label>
-                        <select id="group-filter" name="group">
-                            <option value="" selected=group.is_none()>{t!(i18n, cockpit.all_groups)}</option>
-                            {cockpit.groups.iter().map(|(id, name)| view! {
-                                <option value=*id selected=group == Some(*id)>{name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
             })}
-                <button type="submit" class="button secondary small">{t!(i18n, cockpit.filter)}</button>
-            </form>
-            {if cockpit.rows.is_empty() {
-                view! { <EmptyState><p>{t!(i18n, cockpit.no_participants)}</p></EmptyState> }.into_any()
-            } else {
-                let activities = cockpit.activities.clone();
-                view! {
-                    <p class="count">{move || t_string!(i18n, staff.results, count = total).to_string()}</p>
-                    <div class="table-wrap matrix-wrap">
-                        <table class="matrix">
-                            <thead><tr>
-                                <th scope="col" class="sticky">{t!(i18n, staff.name)}</th>
-                                <th scope="col">{t!(i18n, cockpit.done)}</th>
-                                <th scope="col">{t!(i18n, cockpit.standing)}</th>
-                                {activities.iter().map(|a| {
-                                    let kind = a.kind;
-                                    view! {
-                                        <th scope="col" class="activity-col">
-                                            <a href=format!("/activities/{}", a.id) title=a.title.clone()>{a.title.clone()}</a>
-                                            <span class="aside">{move || text::activity_kind(i18n, kind)}</span>
-                                        </th>
-                                    }
-                                }).collect_view()}
-                            </tr></thead>
-                            <tbody>
-                                {cockpit.rows.into_iter().map(|row| {
-                                    let decided = row.decided.clone();
-                                    let user_id = row.user_id;
-                                    view! {
-                                    <tr>
-                                        <th scope="row" class="sticky">
-                                            {row.name}
-                                            {row.group.map(|g| view! { <span class="aside">{g}</span> })}
-                                        </th>
-                                        <td class="done">{row.done} "/" {counted}</td>
-                                        <td class="standing">{match row.standing {
-                                            Some(standing) => view! { <StandingBadge standing/> " " <span class="aside">{row.percent} "%"</span> }.into_any(),
-                                            None => view! { <span class="aside">"—"</span> }.into_any(),
-                                        }}
-                                        {decided.map(|d| view! {
-                                            " " <span class="badge override" title=d.reason.clone()>
-                                                {move || if d.met { t_string!(i18n, completion.override_short_met) } else { t_string!(i18n, completion.override_short_not_met) }}
-                                            </span>
-                                        })}
-                                        {is_staff.then(|| view! {
-                                            " " <a class="aside" href=format!("/staff/editions/{edition_id}/completion?person={user_id}#overrides")>{t!(i18n, completion.decide)}</a>
-                                        })}
-                                        </td>
-                                        {row.cells.into_iter().map(|cell| {
-                                            let state = cell.state;
-                                            match cell.submission {
-                                                Some(id) => view! { <td><a href=format!("/submissions/{id}")><StateBadge state/></a></td> }.into_any(),
-                                                None => view! { <td><StateBadge state/></td> }.into_any(),
-                                            }
-                                        }).collect_view()}
-                                    </tr>
-                                }}).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                    <Pagination number=page pages link=Callback::new(link)/>
-                }.into_any()
+            <button type="submit" class="button secondary small">{t!(i18n, cockpit.filter)}</button>
+        </form>
+    }
+}
+
+/// What every row of the matrix needs to know about the page it is on.
+#[derive(Clone, Copy)]
+struct MatrixContext {
+    edition_id: i32,
+    /// Activities that count towards completion.
+    counted: u32,
+    is_staff: bool,
+}
+
+/// One row per participant, one column per activity.
+#[component]
+fn Matrix(
+    activities: Vec<CockpitActivity>,
+    rows: Vec<CockpitRow>,
+    context: MatrixContext,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-wrap matrix-wrap">
+            <table class="matrix">
+                <thead><tr>
+                    <th scope="col" class="sticky">{t!(i18n, staff.name)}</th>
+                    <th scope="col">{t!(i18n, cockpit.done)}</th>
+                    <th scope="col">{t!(i18n, cockpit.standing)}</th>
+                    {activities.iter().map(|a| {
+                        let kind = a.kind;
+                        view! {
+                            <th scope="col" class="activity-col">
+                                <a href=format!("/activities/{}", a.id) title=a.title.clone()>{a.title.clone()}</a>
+                                <span class="aside">{move || text::activity_kind(i18n, kind)}</span>
+                            </th>
+                        }
+                    }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|row| view! { <MatrixRow row context/> }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn MatrixRow(row: CockpitRow, context: MatrixContext) -> impl IntoView {
+    let i18n = use_i18n();
+    let MatrixContext {
+        edition_id,
+        counted,
+        is_staff,
+    } = context;
+    let user_id = row.user_id;
+    view! {
+        <tr>
+            <th scope="row" class="sticky">
+                {row.name}
+                {row.group.map(|g| view! { <span class="aside">{g}</span> })}
+            </th>
+            <td class="done">{row.done} "/" {counted}</td>
+            <td class="standing">{match row.standing {
+                Some(standing) => view! { <StandingBadge standing/> " " <span class="aside">{row.percent} "%"</span> }.into_any(),
+                None => view! { <span class="aside">"—"</span> }.into_any(),
             }}
-        </section>
+            {row.decided.map(|d| view! {
+                " " <span class="badge override" title=d.reason.clone()>
+                    {move || if d.met { t_string!(i18n, completion.override_short_met) } else { t_string!(i18n, completion.override_short_not_met) }}
+                </span>
+            })}
+            {is_staff.then(|| view! {
+                " " <a class="aside" href=format!("/staff/editions/{edition_id}/completion?person={user_id}#overrides")>{t!(i18n, completion.decide)}</a>
+            })}
+            </td>
+            {row.cells.into_iter().map(|cell| {
+                let state = cell.state;
+                match cell.submission {
+                    Some(id) => view! { <td><a href=format!("/submissions/{id}")><StateBadge state/></a></td> }.into_any(),
+                    None => view! { <td><StateBadge state/></td> }.into_any(),
+                }
+            }).collect_view()}
+        </tr>
     }
 }
 

@@ -96,6 +96,59 @@ struct Standings {
 }
 
 impl Standings {
+    async fn load(
+        db: &impl ConnectionTrait,
+        edition: &edition::Model,
+        activities: &[activity::Model],
+        known: &crate::features::activities::facts::Facts,
+        everyone: &[i32],
+    ) -> Result<Self, AppError> {
+        let rule = completion_service::rule_of(edition);
+        Ok(Standings {
+            rule: rule.is_some(),
+            progress: match &rule {
+                Some(rule) => completion_service::evaluate_all(
+                    known, edition, activities, rule, everyone, true,
+                ),
+                None => HashMap::new(),
+            },
+            overrides: completion_service::overrides_of(db, edition.id).await?,
+            today: crate::ssr::db::today_in_rome(),
+            starts_on: edition.starts_on,
+            ends_on: edition.ends_on,
+        })
+    }
+
+    /// A participant's row of the matrix, from the cells of each activity.
+    fn row(
+        &self,
+        activities: &[activity::Model],
+        user_id: i32,
+        name: String,
+        group: Option<String>,
+        cells: Vec<Cell>,
+    ) -> CockpitRow {
+        let done = activities
+            .iter()
+            .zip(&cells)
+            .filter(|(a, c)| a.counts && c.state.is_done())
+            .count() as u32;
+        let (percent, standing) = match self.of(user_id) {
+            Some((percent, standing)) => (percent, Some(standing)),
+            None => (0, None),
+        };
+        CockpitRow {
+            user_id,
+            name,
+            group,
+            cells,
+            done,
+            percent,
+            standing,
+            decided: self.overrides.get(&user_id).cloned(),
+        }
+    }
+
     fn of(&self, user: i32) -> Option<(u32, Standing)> {
         self.progress.get(&user).map(|p| {
             let decided_met = self.overrides.get(&user).is_some_and(|o| o.met);
@@ -155,25 +208,7 @@ pub async fn cockpit(
     let activities = of_edition(db, edition.id).await?;
     // Facts are loaded once, for everyone shown: they give both the cells and the progress.
     let known = completion_service::facts_for(db, &activities, &everyone).await?;
-    let rule = completion_service::rule_of(&edition);
-    let standings = Standings {
-        rule: rule.is_some(),
-        progress: match &rule {
-            Some(rule) => completion_service::evaluate_all(
-                &known,
-                &edition,
-                &activities,
-                rule,
-                &everyone,
-                true,
-            ),
-            None => HashMap::new(),
-        },
-        overrides: completion_service::overrides_of(db, edition.id).await?,
-        today: crate::ssr::db::today_in_rome(),
-        starts_on: edition.starts_on,
-        ends_on: edition.ends_on,
-    };
+    let standings = Standings::load(db, &edition, &activities, &known, &everyone).await?;
 
     let person_names = names(db, everyone.iter().copied()).await?;
     let mut people: Vec<(i32, String, Option<String>)> = everyone
@@ -207,25 +242,7 @@ pub async fn cockpit(
                     submission: latest.get(&(a.id, user_id)).map(|(_, id)| *id),
                 })
                 .collect();
-            let done = activities
-                .iter()
-                .zip(&cells)
-                .filter(|(a, c)| a.counts && c.state.is_done())
-                .count() as u32;
-            let (percent, standing) = match standings.of(user_id) {
-                Some((percent, standing)) => (percent, Some(standing)),
-                None => (0, None),
-            };
-            CockpitRow {
-                user_id,
-                name,
-                group,
-                cells,
-                done,
-                percent,
-                standing,
-                decided: standings.overrides.get(&user_id).cloned(),
-            }
+            standings.row(&activities, user_id, name, group, cells)
         })
         .collect();
     let queue = review_queue(db, &activities, &shown).await?;

@@ -161,65 +161,6 @@ fn CompletionRuleView(
     let edition_id = admin.edition_id;
     let error = action_error(save);
     let saved = Signal::derive(move || save.value().get().is_some_and(|r| r.is_ok()));
-    // When the server asks for a confirmation, the next press carries it.
-    let confirm = Signal::derive(move || match save.value().get() {
-        Some(Err(AppError::Refused(Refusal::RuleChangesStatus { changed }))) => Some(changed),
-        _ => None,
-    });
-    let form = admin.form.clone();
-    let value = move |name: &str| form.get(name).cloned().unwrap_or_default();
-    let checked = {
-        let form = admin.form.clone();
-        move |name: String| form.contains_key(&name)
-    };
-    let of_kind = |kind: ActivityKind| -> Vec<(i32, String)> {
-        admin
-            .activities
-            .iter()
-            .filter(|(_, k, _)| *k == kind)
-            .map(|(id, _, t)| (*id, t.clone()))
-            .collect()
-    };
-    let webinar_count = of_kind(ActivityKind::Webinar).len();
-    let sheets = of_kind(ActivityKind::TaskSheet);
-    let quizzes = of_kind(ActivityKind::Quiz);
-    let others: Vec<(i32, String)> = admin
-        .activities
-        .iter()
-        .filter(|(_, k, _)| !matches!(k, ActivityKind::TaskSheet | ActivityKind::Quiz))
-        .map(|(id, _, t)| (*id, t.clone()))
-        .collect();
-    let titles: HashMap<i32, String> = admin
-        .activities
-        .iter()
-        .map(|(id, _, t)| (*id, t.clone()))
-        .collect();
-    let summary: Option<Vec<String>> = admin.rule.as_ref().map(|rule| {
-        rule.requirements
-            .iter()
-            .map(|r| summary_of(i18n, r, &titles))
-            .collect()
-    });
-    let problems = move |field: Field| {
-        error
-            .get()
-            .map(|e| e.problems_of(field))
-            .unwrap_or_default()
-    };
-    let number_field = move |field: Field,
-                             name: String,
-                             label: String,
-                             max: usize,
-                             current: String| {
-        let id = format!("rule-{name}");
-        view! {
-            <div class="field" class:has-problem=move || !problems(field).is_empty()>
-                <label for=id.clone()>{label}</label>
-                <input id=id type="number" name=format!("rule[{name}]") min="1" max=max value=current/>
-                <ul class="field-problems">{move || problems(field).into_iter().map(|p| view! { <li>{crate::ui::text::problem(i18n, p)}</li> }).collect_view()}</ul>
-            </div>
-        }
-    };
     view! {
         <Title text=format!("{} · {}", t_string!(i18n, completion.title), admin.edition_title)/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
@@ -231,6 +172,33 @@ fn CompletionRuleView(
             <h1>{t!(i18n, completion.title)}</h1>
             <p class="lead">{t!(i18n, completion.lead)}</p>
         </header>
+        <RuleSummary admin=admin.clone()/>
+        <Show when=move || saved.get()>
+            <SuccessNotice>{t!(i18n, completion.saved)}</SuccessNotice>
+        </Show>
+        <ErrorNotice error/>
+        <RuleForm edition_id activities=admin.activities form=admin.form save/>
+        <OverridesSection edition_id overrides=admin.overrides person=admin.person decide/>
+    }
+}
+
+/// The rule in a few words, and how many participants meet it now.
+#[component]
+fn RuleSummary(admin: CompletionAdmin) -> impl IntoView {
+    let i18n = use_i18n();
+    let titles: HashMap<i32, String> = admin
+        .activities
+        .iter()
+        .map(|(id, _, t)| (*id, t.clone()))
+        .collect();
+    let summary: Option<Vec<String>> = admin.rule.as_ref().map(|rule| {
+        rule.requirements
+            .iter()
+            .map(|r| summary_of(i18n, r, &titles))
+            .collect()
+    });
+    let (met, participants) = (admin.met, admin.participants);
+    view! {
         <section class="card rule-summary">
             <p><strong>{t!(i18n, completion.summary)}</strong> " "
                 {match &summary {
@@ -239,57 +207,122 @@ fn CompletionRuleView(
                     Some(s) => s.join(" · "),
                 }}
             </p>
-            <p class="aside">{move || t_string!(i18n, completion.now_met, met = admin.met, participants = admin.participants).to_string()}</p>
+            <p class="aside">{move || t_string!(i18n, completion.now_met, met = met, participants = participants).to_string()}</p>
         </section>
-        <Show when=move || saved.get()>
-            <SuccessNotice>{t!(i18n, completion.saved)}</SuccessNotice>
-        </Show>
-        <ErrorNotice error/>
+    }
+}
+
+/// The form for the rule: one field per kind of requirement, filled with the current rule.
+#[component]
+fn RuleForm(
+    edition_id: i32,
+    activities: Vec<(i32, ActivityKind, String)>,
+    form: HashMap<String, String>,
+    save: ServerAction<SaveCompletionRule>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = action_error(save);
+    // When the server asks for a confirmation, the next press carries it.
+    let confirm = Signal::derive(move || match save.value().get() {
+        Some(Err(AppError::Refused(Refusal::RuleChangesStatus { changed }))) => Some(changed),
+        _ => None,
+    });
+    let value = move |name: &str| form.get(name).cloned().unwrap_or_default();
+    let of_kind = |kind: ActivityKind| -> Vec<(i32, String)> {
+        activities
+            .iter()
+            .filter(|(_, k, _)| *k == kind)
+            .map(|(id, _, t)| (*id, t.clone()))
+            .collect()
+    };
+    let webinar_count = of_kind(ActivityKind::Webinar).len();
+    let sheets = of_kind(ActivityKind::TaskSheet);
+    let quizzes = of_kind(ActivityKind::Quiz);
+    let others: Vec<(i32, String)> = activities
+        .iter()
+        .filter(|(_, k, _)| !matches!(k, ActivityKind::TaskSheet | ActivityKind::Quiz))
+        .map(|(id, _, t)| (*id, t.clone()))
+        .collect();
+    let checks = |prefix: &str, listed: &[(i32, String)]| -> Vec<(String, String, bool)> {
+        listed
+            .iter()
+            .map(|(id, title)| {
+                let name = format!("{prefix}_{id}");
+                let checked = !value(&name).is_empty();
+                (name, title.clone(), checked)
+            })
+            .collect()
+    };
+    let including = checks("including", &sheets);
+    let done = checks("done", &others);
+    view! {
         <ActionForm action=save attr:class="card rule-form">
             <input type="hidden" name="edition_id" value=edition_id/>
             {move || confirm.get().map(|n| view! { <input type="hidden" name="confirm" value=n/> })}
-            {number_field(Field::Webinars, "webinars".to_owned(), t_string!(i18n, completion.webinars).to_string(), webinar_count.max(1), value("webinars"))}
+            <NumberField error field=Field::Webinars name="webinars".to_owned() label=t_string!(i18n, completion.webinars).to_string() max=webinar_count.max(1) current=value("webinars")/>
             <p class="hint">{t!(i18n, completion.webinars_hint)}</p>
-            {number_field(Field::TaskSheets, "task_sheets".to_owned(), t_string!(i18n, completion.task_sheets).to_string(), sheets.len().max(1), value("task_sheets"))}
-            {(!sheets.is_empty()).then(|| view! {
-                <fieldset>
-                    <legend>{t!(i18n, completion.including)}</legend>
-                    {sheets.iter().map(|(id, title)| {
-                        let name = format!("including_{id}");
-                        let input_id = format!("rule-{name}");
-                        view! {
-                            <div class="field checkbox">
-                                <input type="checkbox" id=input_id.clone() name=format!("rule[{name}]") value="on" checked=checked(name.clone())/>
-                                <label for=input_id>{title.clone()}</label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
+            <NumberField error field=Field::TaskSheets name="task_sheets".to_owned() label=t_string!(i18n, completion.task_sheets).to_string() max=sheets.len().max(1) current=value("task_sheets")/>
+            {(!including.is_empty()).then(|| view! {
+                <ActivityChecks legend=t_string!(i18n, completion.including).to_string() checks=including/>
             })}
             {quizzes.iter().map(|(id, title)| {
                 let name = format!("quiz_{id}");
                 let current = value(&name);
-                number_field(Field::MinPercent, name, format!("{} – {}", title, t_string!(i18n, completion.quiz_min)), 100, current)
+                let label = format!("{} – {}", title, t_string!(i18n, completion.quiz_min));
+                view! { <NumberField error field=Field::MinPercent name label max=100 current/> }
             }).collect_view()}
-            {(!others.is_empty()).then(|| view! {
-                <fieldset>
-                    <legend>{t!(i18n, completion.done)}</legend>
-                    {others.iter().map(|(id, title)| {
-                        let name = format!("done_{id}");
-                        let input_id = format!("rule-{name}");
-                        view! {
-                            <div class="field checkbox">
-                                <input type="checkbox" id=input_id.clone() name=format!("rule[{name}]") value="on" checked=checked(name.clone())/>
-                                <label for=input_id>{title.clone()}</label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
+            {(!done.is_empty()).then(|| view! {
+                <ActivityChecks legend=t_string!(i18n, completion.done).to_string() checks=done/>
             })}
-            {number_field(Field::Hours, "hours".to_owned(), t_string!(i18n, completion.hours).to_string(), 1000, value("hours"))}
+            <NumberField error field=Field::Hours name="hours".to_owned() label=t_string!(i18n, completion.hours).to_string() max=1000 current=value("hours")/>
             <button type="submit" class="button primary">{t!(i18n, completion.save)}</button>
         </ActionForm>
-        <OverridesSection edition_id overrides=admin.overrides.clone() person=admin.person.clone() decide/>
+    }
+}
+
+/// A number of the rule, with the problems the server found in it.
+#[component]
+fn NumberField(
+    error: Signal<Option<AppError>>,
+    field: Field,
+    name: String,
+    label: String,
+    max: usize,
+    current: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let problems = move || {
+        error
+            .get()
+            .map(|e| e.problems_of(field))
+            .unwrap_or_default()
+    };
+    let id = format!("rule-{name}");
+    view! {
+        <div class="field" class:has-problem=move || !problems().is_empty()>
+            <label for=id.clone()>{label}</label>
+            <input id=id type="number" name=format!("rule[{name}]") min="1" max=max value=current/>
+            <ul class="field-problems">{move || problems().into_iter().map(|p| view! { <li>{crate::ui::text::problem(i18n, p)}</li> }).collect_view()}</ul>
+        </div>
+    }
+}
+
+/// Activities to tick, as (field name, title, ticked now).
+#[component]
+fn ActivityChecks(legend: String, checks: Vec<(String, String, bool)>) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>{legend}</legend>
+            {checks.into_iter().map(|(name, title, checked)| {
+                let input_id = format!("rule-{name}");
+                view! {
+                    <div class="field checkbox">
+                        <input type="checkbox" id=input_id.clone() name=format!("rule[{name}]") value="on" checked=checked/>
+                        <label for=input_id>{title}</label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 

@@ -2,8 +2,8 @@
 //! groups and assigns ambassadors.
 
 use super::api::{
-    CreateGroup, GroupSpace, GroupsOverview, MoveToGroup, PostAnnouncement, PostReply,
-    SetGroupAmbassador, SplitIntoGroups, StartThread, ThreadView, load_group_space,
+    CreateGroup, GroupSpace, GroupSummary, GroupsOverview, MoveToGroup, Person, PostAnnouncement,
+    PostReply, SetGroupAmbassador, SplitIntoGroups, StartThread, ThreadView, load_group_space,
     load_groups_overview, load_thread,
 };
 use crate::domain::Field;
@@ -55,8 +55,6 @@ fn GroupsAdmin(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let edition_id = overview.edition_id;
-    let create_error = action_error(create);
-    let split_error = action_error(split);
     let assign_error = action_error(assign);
     let move_error = action_error(move_member);
     let group_choices: Vec<(i32, String)> = overview
@@ -71,6 +69,11 @@ fn GroupsAdmin(
         t_string!(i18n, groups.title),
         overview.edition_title
     );
+    let actions = GroupActions {
+        edition_id,
+        assign,
+        move_member,
+    };
     view! {
         <Title text=title/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
@@ -84,32 +87,8 @@ fn GroupsAdmin(
         </header>
         <ErrorNotice error=Signal::derive(move || assign_error.get().or(move_error.get()))/>
         <div class="two-columns">
-            <section class="card" aria-labelledby="split-heading">
-                <h2 id="split-heading">{t!(i18n, groups.split)}</h2>
-                <p class="hint">{
-                    let count = unassigned.len();
-                    move || t_string!(i18n, groups.split_explainer, count = count).to_string()
-                }</p>
-                <ErrorNotice error=split_error/>
-                <ActionForm action=split>
-                    <input type="hidden" name="edition_id" value=edition_id/>
-                    <TextField form="split" field=Field::GroupSize error=split_error input_type="number" min=2 max=500 value=Some("25".to_owned()) required=true>
-                        {t!(i18n, groups.size)}
-                    </TextField>
-                    <Submit pending=split.pending()>{t!(i18n, groups.split_submit)}</Submit>
-                </ActionForm>
-            </section>
-            <section class="card" aria-labelledby="new-group-heading">
-                <h2 id="new-group-heading">{t!(i18n, groups.new_group)}</h2>
-                <ErrorNotice error=create_error/>
-                <ActionForm action=create>
-                    <input type="hidden" name="edition_id" value=edition_id/>
-                    <TextField form="new-group" field=Field::Name error=create_error required=true maxlength=100>
-                        {t!(i18n, groups.name)}
-                    </TextField>
-                    <Submit pending=create.pending()>{t!(i18n, groups.create)}</Submit>
-                </ActionForm>
-            </section>
+            <SplitForm edition_id unassigned=unassigned.len() split/>
+            <NewGroupForm edition_id create/>
         </div>
         {if overview.groups.is_empty() {
             view! { <EmptyState><p>{t!(i18n, groups.none)}</p></EmptyState> }.into_any()
@@ -118,56 +97,8 @@ fn GroupsAdmin(
                 .groups
                 .into_iter()
                 .map(|group| {
-                    let group_id = group.id;
                     let available: Vec<_> = ambassadors.iter().filter(|a| !group.ambassadors.iter().any(|t| t.id == a.id)).cloned().collect();
-                    let choices = group_choices.clone();
-                    view! {
-                        <section class="card group-card" aria-labelledby=format!("group-{group_id}")>
-                            <h2 id=format!("group-{group_id}")><a href=format!("/groups/{group_id}")>{group.name.clone()}</a></h2>
-                            <h3>{t!(i18n, groups.ambassadors)}</h3>
-                            <ul class="people">
-                                {group.ambassadors.into_iter().map(|a| view! {
-                                    <li>
-                                        {a.name.clone()}
-                                        <ActionForm action=assign>
-                                            <input type="hidden" name="group_id" value=group_id/>
-                                            <input type="hidden" name="user_id" value=a.id/>
-                                            <input type="hidden" name="assigned" value="false"/>
-                                            <button type="submit" class="button link small">{t!(i18n, users.remove)}</button>
-                                        </ActionForm>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                            {(!available.is_empty()).then(|| view! {
-                                <ActionForm action=assign>
-                                    <input type="hidden" name="group_id" value=group_id/>
-                                    <input type="hidden" name="assigned" value="true"/>
-                                    <div class="inline-form">
-                                        <label for=format!("ambassador-{group_id}")>{t!(i18n, groups.add_ambassador)}</label>
-                                        <select id=format!("ambassador-{group_id}") name="user_id">
-                                            {available.into_iter().map(|a| view! { <option value=a.id>{a.name}</option> }).collect_view()}
-                                        </select>
-                                        <button type="submit" class="button secondary small">{t!(i18n, users.grant)}</button>
-                                    </div>
-                                </ActionForm>
-                            })}
-                            <h3>{
-                                let count = group.members.len();
-                                move || t_string!(i18n, groups.members, count = count).to_string()
-                            }</h3>
-                            <ul class="people">
-                                {group.members.into_iter().map(|m| {
-                                    let choices = choices.clone();
-                                    view! {
-                                        <li>
-                                            {m.name.clone()}
-                                            <MoveForm edition_id user_id=m.id current=Some(group_id) choices action=move_member/>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        </section>
-                    }
+                    view! { <GroupCard group available choices=group_choices.clone() actions/> }
                 })
                 .collect_view()
                 .into_any()
@@ -182,6 +113,121 @@ fn GroupsAdmin(
                 </ul>
             </section>
         })}
+    }
+}
+
+/// "Forma i gruppi": split the participants in no group into groups of a given size.
+#[component]
+fn SplitForm(
+    edition_id: i32,
+    unassigned: usize,
+    split: ServerAction<SplitIntoGroups>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let split_error = action_error(split);
+    view! {
+        <section class="card" aria-labelledby="split-heading">
+            <h2 id="split-heading">{t!(i18n, groups.split)}</h2>
+            <p class="hint">{move || t_string!(i18n, groups.split_explainer, count = unassigned).to_string()}</p>
+            <ErrorNotice error=split_error/>
+            <ActionForm action=split>
+                <input type="hidden" name="edition_id" value=edition_id/>
+                <TextField form="split" field=Field::GroupSize error=split_error input_type="number" min=2 max=500 value=Some("25".to_owned()) required=true>
+                    {t!(i18n, groups.size)}
+                </TextField>
+                <Submit pending=split.pending()>{t!(i18n, groups.split_submit)}</Submit>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn NewGroupForm(edition_id: i32, create: ServerAction<CreateGroup>) -> impl IntoView {
+    let i18n = use_i18n();
+    let create_error = action_error(create);
+    view! {
+        <section class="card" aria-labelledby="new-group-heading">
+            <h2 id="new-group-heading">{t!(i18n, groups.new_group)}</h2>
+            <ErrorNotice error=create_error/>
+            <ActionForm action=create>
+                <input type="hidden" name="edition_id" value=edition_id/>
+                <TextField form="new-group" field=Field::Name error=create_error required=true maxlength=100>
+                    {t!(i18n, groups.name)}
+                </TextField>
+                <Submit pending=create.pending()>{t!(i18n, groups.create)}</Submit>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// What each group card can do: assign ambassadors and move members.
+#[derive(Clone, Copy)]
+struct GroupActions {
+    edition_id: i32,
+    assign: ServerAction<SetGroupAmbassador>,
+    move_member: ServerAction<MoveToGroup>,
+}
+
+/// A group with its ambassadors (remove one, add one of `available`) and its members (move
+/// one to another of `choices`).
+#[component]
+fn GroupCard(
+    group: GroupSummary,
+    available: Vec<Person>,
+    choices: Vec<(i32, String)>,
+    actions: GroupActions,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let GroupActions {
+        edition_id,
+        assign,
+        move_member,
+    } = actions;
+    let group_id = group.id;
+    let member_count = group.members.len();
+    view! {
+        <section class="card group-card" aria-labelledby=format!("group-{group_id}")>
+            <h2 id=format!("group-{group_id}")><a href=format!("/groups/{group_id}")>{group.name.clone()}</a></h2>
+            <h3>{t!(i18n, groups.ambassadors)}</h3>
+            <ul class="people">
+                {group.ambassadors.into_iter().map(|a| view! {
+                    <li>
+                        {a.name.clone()}
+                        <ActionForm action=assign>
+                            <input type="hidden" name="group_id" value=group_id/>
+                            <input type="hidden" name="user_id" value=a.id/>
+                            <input type="hidden" name="assigned" value="false"/>
+                            <button type="submit" class="button link small">{t!(i18n, users.remove)}</button>
+                        </ActionForm>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(!available.is_empty()).then(|| view! {
+                <ActionForm action=assign>
+                    <input type="hidden" name="group_id" value=group_id/>
+                    <input type="hidden" name="assigned" value="true"/>
+                    <div class="inline-form">
+                        <label for=format!("ambassador-{group_id}")>{t!(i18n, groups.add_ambassador)}</label>
+                        <select id=format!("ambassador-{group_id}") name="user_id">
+                            {available.into_iter().map(|a| view! { <option value=a.id>{a.name}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class="button secondary small">{t!(i18n, users.grant)}</button>
+                    </div>
+                </ActionForm>
+            })}
+            <h3>{move || t_string!(i18n, groups.members, count = member_count).to_string()}</h3>
+            <ul class="people">
+                {group.members.into_iter().map(|m| {
+                    let choices = choices.clone();
+                    view! {
+                        <li>
+                            {m.name.clone()}
+                            <MoveForm edition_id user_id=m.id current=Some(group_id) choices action=move_member/>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 
