@@ -179,32 +179,7 @@ fn IssueSection(
             done.set(0);
             let on_issued = on_issued.clone();
             leptos::task::spawn_local(async move {
-                let mut issued = 0u32;
-                let mut idle_rounds = 0;
-                loop {
-                    match issue_certificates(edition_id, ROUND).await {
-                        Ok(round) => {
-                            issued += round.issued;
-                            done.set(issued.min(waiting));
-                            if round.remaining == 0 {
-                                break;
-                            }
-                            // Someone else is issuing the same people: let their rounds land.
-                            idle_rounds = if round.issued == 0 {
-                                idle_rounds + 1
-                            } else {
-                                0
-                            };
-                            if idle_rounds >= 3 {
-                                break;
-                            }
-                        }
-                        Err(error) => {
-                            failure.set(Some(error));
-                            break;
-                        }
-                    }
-                }
+                let issued = issue_in_rounds(edition_id, waiting, issuing).await;
                 if failure.get_untracked().is_none() {
                     done.set(waiting);
                 }
@@ -215,7 +190,6 @@ fn IssueSection(
         }
     };
     let percent = move || (done.get() * 100).checked_div(total.get()).unwrap_or(100);
-    let shown_pending = pending.len() as u32;
     view! {
         <section class="card issue-card" aria-labelledby="issue-heading">
             <h2 id="issue-heading">{t!(i18n, certificates.issue_heading)}</h2>
@@ -246,25 +220,65 @@ fn IssueSection(
             })}
             <ErrorNotice error=Signal::derive(move || failure.get())/>
             {(waiting == 0).then(|| view! { <EmptyState>{t!(i18n, certificates.nobody_waiting)}</EmptyState> })}
-            {(waiting > 0).then(|| view! {
-                <details class="pending-list">
-                    <summary>{t!(i18n, certificates.who_waits)}
-                        {(shown_pending < waiting).then(|| format!(" ({shown_pending}/{waiting})"))}
-                    </summary>
-                    <ul>
-                        {pending.iter().map(|p| view! {
-                            <li>
-                                {p.name.clone()}
-                                {p.override_reason.clone().map(|reason| view! {
-                                    " " <span class="badge" title=reason>{t!(i18n, completion.override_badge)}</span>
-                                })}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </details>
-            })}
+            {(waiting > 0).then(|| view! { <PendingList pending waiting/> })}
         </section>
 
+    }
+}
+
+/// Issues rounds of [`ROUND`] until nobody is left, a round fails (kept in `failure`), or
+/// someone else issuing the same people has taken over; `done` follows along. Answers how many
+/// this page issued.
+async fn issue_in_rounds(edition_id: i32, waiting: u32, issuing: Issuing) -> u32 {
+    let mut issued = 0u32;
+    let mut idle_rounds = 0;
+    loop {
+        match issue_certificates(edition_id, ROUND).await {
+            Ok(round) => {
+                issued += round.issued;
+                issuing.done.set(issued.min(waiting));
+                if round.remaining == 0 {
+                    return issued;
+                }
+                // Someone else is issuing the same people: let their rounds land.
+                idle_rounds = if round.issued == 0 {
+                    idle_rounds + 1
+                } else {
+                    0
+                };
+                if idle_rounds >= 3 {
+                    return issued;
+                }
+            }
+            Err(error) => {
+                issuing.failure.set(Some(error));
+                return issued;
+            }
+        }
+    }
+}
+
+/// Who is waiting for a certificate (the first of them, when there are many).
+#[component]
+fn PendingList(pending: Vec<Pending>, waiting: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = pending.len() as u32;
+    view! {
+        <details class="pending-list">
+            <summary>{t!(i18n, certificates.who_waits)}
+                {(shown < waiting).then(|| format!(" ({shown}/{waiting})"))}
+            </summary>
+            <ul>
+                {pending.into_iter().map(|p| view! {
+                    <li>
+                        {p.name}
+                        {p.override_reason.map(|reason| view! {
+                            " " <span class="badge" title=reason>{t!(i18n, completion.override_badge)}</span>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </details>
     }
 }
 

@@ -2,8 +2,8 @@
 //! staff page with questions, statistics and attempts.
 
 use super::api::{
-    DeleteQuestion, PastAttempt, QuizAdmin, QuizView, RunningAttempt, SaveQuestion, StartAttempt,
-    load_quiz, load_quiz_admin,
+    AttemptRow, DeleteQuestion, PastAttempt, QuestionRow, QuizAdmin, QuizView, RunningAttempt,
+    SaveQuestion, StartAttempt, load_quiz, load_quiz_admin,
 };
 use crate::domain::Field;
 use crate::domain::outcome::{Form, Outcome};
@@ -259,41 +259,8 @@ fn QuizAdminView(
             } else {
                 view! {
                     <ol class="question-admin">
-                        {admin.questions.into_iter().map(|q| {
-                            let id = q.id;
-                            let rate = (q.answered > 0).then(|| q.right * 100 / q.answered);
-                            let points = q.form.points.parse::<u32>().unwrap_or(0);
-                            let answered = q.answered;
-                            let prompt = q.form.prompt.clone();
-                            view! {
-                                <li class="card">
-                                    <p class="prewrap"><strong>{prompt}</strong></p>
-                                    <AnswerKey form=q.form.clone()/>
-                                    <p class="aside">
-                                        {move || t_string!(i18n, quiz.points, count = points).to_string()} " · "
-                                        {move || match rate {
-                                            Some(rate) => t_string!(i18n, quiz.stats, answered = answered, rate = rate).to_string(),
-                                            None => t_string!(i18n, quiz.no_answers_yet).to_string(),
-                                        }}
-                                    </p>
-                                    <details class="edit">
-                                        <summary class="button link small">{t!(i18n, activities.edit)}</summary>
-                                        <ActionForm action=save>
-                                            <input type="hidden" name="activity_id" value=activity_id/>
-                                            <input type="hidden" name="question_id" value=id/>
-                                            <QuestionFields form=q.form.clone() form_id=format!("q{id}") error/>
-                                            <Submit pending=save.pending()>{t!(i18n, common.save)}</Submit>
-                                        </ActionForm>
-                                    </details>
-                                    <details class="confirm">
-                                        <summary class="button link small">{t!(i18n, activities.delete)}</summary>
-                                        <ActionForm action=delete>
-                                            <input type="hidden" name="question_id" value=id/>
-                                            <button type="submit" class="button danger small">{t!(i18n, activities.delete_confirm)}</button>
-                                        </ActionForm>
-                                    </details>
-                                </li>
-                            }
+                        {admin.questions.into_iter().map(|question| view! {
+                            <QuestionItem question activity_id save delete error/>
                         }).collect_view()}
                     </ol>
                 }.into_any()
@@ -313,35 +280,89 @@ fn QuizAdminView(
             {if admin.attempts.is_empty() {
                 view! { <EmptyState><p>{t!(i18n, quiz.no_attempts)}</p></EmptyState> }.into_any()
             } else {
-                view! {
-                    <div class="table-wrap">
-                        <table>
-                            <thead><tr>
-                                <th scope="col">{t!(i18n, staff.name)}</th>
-                                <th scope="col">{t!(i18n, quiz.attempt)}</th>
-                                <th scope="col">{t!(i18n, quiz.handed_in)}</th>
-                                <th scope="col">{t!(i18n, quiz.result)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {admin.attempts.into_iter().map(|a| view! {
-                                    <tr>
-                                        <td>{a.participant}</td>
-                                        <td>{a.number}</td>
-                                        <td>{a.submitted_at.map(|at| view! { <span>{move || local_time(i18n, at)}</span> })}</td>
-                                        <td>{match (a.percent, a.passed) {
-                                            (Some(p), Some(passed)) => view! {
-                                                <span class=if passed { "badge state-done" } else { "badge state-attention" }>{p} "%"</span>
-                                            }.into_any(),
-                                            _ => view! { <span class="aside">{t!(i18n, quiz.in_progress)}</span> }.into_any(),
-                                        }}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any()
+                view! { <AttemptsTable attempts=admin.attempts/> }.into_any()
             }}
         </section>
+    }
+}
+
+/// A question as staff see it: the answer key, how often it was answered right, edit and
+/// delete.
+#[component]
+fn QuestionItem(
+    question: QuestionRow,
+    activity_id: i32,
+    save: ServerAction<SaveQuestion>,
+    delete: ServerAction<DeleteQuestion>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let q = question;
+    let id = q.id;
+    let rate = (q.answered > 0).then(|| q.right * 100 / q.answered);
+    let points = q.form.points.parse::<u32>().unwrap_or(0);
+    let answered = q.answered;
+    view! {
+        <li class="card">
+            <p class="prewrap"><strong>{q.form.prompt.clone()}</strong></p>
+            <AnswerKey form=q.form.clone()/>
+            <p class="aside">
+                {move || t_string!(i18n, quiz.points, count = points).to_string()} " · "
+                {move || match rate {
+                    Some(rate) => t_string!(i18n, quiz.stats, answered = answered, rate = rate).to_string(),
+                    None => t_string!(i18n, quiz.no_answers_yet).to_string(),
+                }}
+            </p>
+            <details class="edit">
+                <summary class="button link small">{t!(i18n, activities.edit)}</summary>
+                <ActionForm action=save>
+                    <input type="hidden" name="activity_id" value=activity_id/>
+                    <input type="hidden" name="question_id" value=id/>
+                    <QuestionFields form=q.form form_id=format!("q{id}") error/>
+                    <Submit pending=save.pending()>{t!(i18n, common.save)}</Submit>
+                </ActionForm>
+            </details>
+            <details class="confirm">
+                <summary class="button link small">{t!(i18n, activities.delete)}</summary>
+                <ActionForm action=delete>
+                    <input type="hidden" name="question_id" value=id/>
+                    <button type="submit" class="button danger small">{t!(i18n, activities.delete_confirm)}</button>
+                </ActionForm>
+            </details>
+        </li>
+    }
+}
+
+/// Every participant's attempts at the quiz, with their results.
+#[component]
+fn AttemptsTable(attempts: Vec<AttemptRow>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="table-wrap">
+            <table>
+                <thead><tr>
+                    <th scope="col">{t!(i18n, staff.name)}</th>
+                    <th scope="col">{t!(i18n, quiz.attempt)}</th>
+                    <th scope="col">{t!(i18n, quiz.handed_in)}</th>
+                    <th scope="col">{t!(i18n, quiz.result)}</th>
+                </tr></thead>
+                <tbody>
+                    {attempts.into_iter().map(|a| view! {
+                        <tr>
+                            <td>{a.participant}</td>
+                            <td>{a.number}</td>
+                            <td>{a.submitted_at.map(|at| view! { <span>{move || local_time(i18n, at)}</span> })}</td>
+                            <td>{match (a.percent, a.passed) {
+                                (Some(p), Some(passed)) => view! {
+                                    <span class=if passed { "badge state-done" } else { "badge state-attention" }>{p} "%"</span>
+                                }.into_any(),
+                                _ => view! { <span class="aside">{t!(i18n, quiz.in_progress)}</span> }.into_any(),
+                            }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

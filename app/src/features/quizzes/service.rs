@@ -341,69 +341,16 @@ pub async fn submit_attempt(
     let now = Utc::now();
     if accepted_until(&attempt, &activity, &settings).is_some_and(|end| now > end) {
         // The attempt is over: it counts, with nothing answered.
-        quiz_attempt::Entity::update_many()
-            .col_expr(
-                quiz_attempt::Column::SubmittedAt,
-                sea_orm::sea_query::Expr::value(now),
-            )
-            .col_expr(
-                quiz_attempt::Column::Version,
-                sea_orm::sea_query::Expr::value(version + 1),
-            )
-            .col_expr(
-                quiz_attempt::Column::Points,
-                sea_orm::sea_query::Expr::value(0),
-            )
-            .col_expr(
-                quiz_attempt::Column::Percent,
-                sea_orm::sea_query::Expr::value(0),
-            )
-            .col_expr(
-                quiz_attempt::Column::Passed,
-                sea_orm::sea_query::Expr::value(false),
-            )
-            .filter(quiz_attempt::Column::Id.eq(attempt.id))
-            .filter(quiz_attempt::Column::Version.eq(version))
-            .exec(&state.db)
-            .await?;
+        close_attempt(&state.db, attempt.id, version, now, Closing::TimedOut).await?;
         return Err(refused(QuizRefusal::TooLate));
     }
     let grade = quiz::grade(&questions, &answers, settings.pass_percent);
-    let updated = quiz_attempt::Entity::update_many()
-        .col_expr(
-            quiz_attempt::Column::SubmittedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .col_expr(
-            quiz_attempt::Column::Version,
-            sea_orm::sea_query::Expr::value(version + 1),
-        )
-        .col_expr(
-            quiz_attempt::Column::Answers,
-            sea_orm::sea_query::Expr::value(answers_json),
-        )
-        .col_expr(
-            quiz_attempt::Column::Points,
-            sea_orm::sea_query::Expr::value(grade.points as i32),
-        )
-        .col_expr(
-            quiz_attempt::Column::MaxPoints,
-            sea_orm::sea_query::Expr::value(grade.max_points as i32),
-        )
-        .col_expr(
-            quiz_attempt::Column::Percent,
-            sea_orm::sea_query::Expr::value(grade.percent as i32),
-        )
-        .col_expr(
-            quiz_attempt::Column::Passed,
-            sea_orm::sea_query::Expr::value(grade.passed),
-        )
-        .filter(quiz_attempt::Column::Id.eq(attempt.id))
-        .filter(quiz_attempt::Column::Version.eq(version))
-        .filter(quiz_attempt::Column::SubmittedAt.is_null())
-        .exec(&state.db)
-        .await?;
-    if updated.rows_affected != 1 {
+    let closing = Closing::Answered {
+        answers: answers_json,
+        grade: &grade,
+    };
+    let updated = close_attempt(&state.db, attempt.id, version, now, closing).await?;
+    if updated != 1 {
         // Another request recorded it between our read and our write.
         let now_stored = find_or_404::<quiz_attempt::Entity>(&state.db, attempt.id).await?;
         return if now_stored.answers.as_deref() == serde_json::to_string(&answers).ok().as_deref() {
@@ -418,6 +365,58 @@ pub async fn submit_attempt(
         "quiz attempt submitted"
     );
     Ok((activity.id, Submitted::Recorded))
+}
+
+/// How an attempt ends: answered and graded, or out of time with nothing answered.
+enum Closing<'a> {
+    TimedOut,
+    Answered {
+        answers: String,
+        grade: &'a quiz::Grade,
+    },
+}
+
+/// Closes the attempt if it is still open at `version`; answers how many rows changed (none
+/// when another request closed it first).
+async fn close_attempt(
+    db: &impl ConnectionTrait,
+    attempt_id: i32,
+    version: i32,
+    now: DateTime<Utc>,
+    closing: Closing<'_>,
+) -> Result<u64, AppError> {
+    use sea_orm::sea_query::Expr;
+    let update = quiz_attempt::Entity::update_many()
+        .col_expr(quiz_attempt::Column::SubmittedAt, Expr::value(now))
+        .col_expr(quiz_attempt::Column::Version, Expr::value(version + 1));
+    let update = match closing {
+        Closing::TimedOut => update
+            .col_expr(quiz_attempt::Column::Points, Expr::value(0))
+            .col_expr(quiz_attempt::Column::Percent, Expr::value(0))
+            .col_expr(quiz_attempt::Column::Passed, Expr::value(false)),
+        Closing::Answered { answers, grade } => update
+            .col_expr(quiz_attempt::Column::Answers, Expr::value(answers))
+            .col_expr(
+                quiz_attempt::Column::Points,
+                Expr::value(grade.points as i32),
+            )
+            .col_expr(
+                quiz_attempt::Column::MaxPoints,
+                Expr::value(grade.max_points as i32),
+            )
+            .col_expr(
+                quiz_attempt::Column::Percent,
+                Expr::value(grade.percent as i32),
+            )
+            .col_expr(quiz_attempt::Column::Passed, Expr::value(grade.passed)),
+    };
+    let updated = update
+        .filter(quiz_attempt::Column::Id.eq(attempt_id))
+        .filter(quiz_attempt::Column::Version.eq(version))
+        .filter(quiz_attempt::Column::SubmittedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected)
 }
 
 #[tracing::instrument(skip_all, fields(caller = caller.id))]

@@ -222,33 +222,29 @@ pub async fn save_submission(
 
     // The file goes to disk first, under a fresh name; it is removed again if the database
     // refuses the version.
-    let stored = match &upload {
-        Some((_, _, bytes)) => {
+    let file = match upload {
+        Some((name, file_type, bytes)) => {
             let key = new_key();
             let path = stored_path(state, &key);
             tokio::fs::create_dir_all(&state.settings.upload_dir)
                 .await
-                .and(tokio::fs::write(&path, bytes).await)
+                .and(tokio::fs::write(&path, &bytes).await)
                 .map_err(|error| {
                     tracing::error!(%error, "could not store an uploaded file");
                     AppError::Internal
                 })?;
-            Some(key)
+            Some(StoredFile {
+                key,
+                name,
+                file_type,
+                size: bytes.len() as i32,
+            })
         }
         None => None,
     };
-    let result = write_version(
-        state,
-        caller,
-        &activity,
-        kind,
-        form,
-        body,
-        design,
-        upload,
-        stored.clone(),
-    )
-    .await;
+    let stored = file.as_ref().map(|f| f.key.clone());
+    let content = Content { body, design, file };
+    let result = write_version(state, caller, &activity, kind, form, content).await;
     match result {
         Ok((saved, replaced)) => {
             if let Some(old) = replaced {
@@ -266,31 +262,44 @@ pub async fn save_submission(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A file handed in, already on disk under `key`.
+struct StoredFile {
+    key: String,
+    name: String,
+    file_type: FileType,
+    size: i32,
+}
+
+/// What a participant sends for a version, checked: the text, the design, a new file.
+struct Content {
+    body: String,
+    design: Design,
+    file: Option<StoredFile>,
+}
+
+/// Writes the participant's draft, or hands it in; answers the outcome and the key of a file
+/// the draft no longer holds.
 async fn write_version(
     state: &AppState,
     caller: &Caller,
     activity: &activity::Model,
     kind: ActivityKind,
     form: SubmissionForm,
-    body: String,
-    design: Design,
-    upload: Option<(String, FileType, Vec<u8>)>,
-    stored: Option<String>,
+    content: Content,
 ) -> Result<(SubmissionSaved, Option<String>), AppError> {
     let now = Utc::now();
     let txn = crate::ssr::db::begin(&state.db).await?;
     let all = versions_of(&txn, activity.id, caller.id).await?;
     let design_json = (kind == ActivityKind::DesignExercise)
-        .then(|| serde_json::to_string(&design).unwrap_or_default());
+        .then(|| serde_json::to_string(&content.design).unwrap_or_default());
     // A second click on "hand in": that version was already sent with this very content.
     if form.hand_in
         && let Some(sent) = all
             .iter()
             .find(|v| v.version == form.version && status_of(v) != SubmissionStatus::Draft)
-        && sent.body == body
+        && sent.body == content.body
         && sent.design == design_json
-        && upload.is_none()
+        && content.file.is_none()
     {
         return Ok((SubmissionSaved::HandedIn, None));
     }
@@ -306,42 +315,25 @@ async fn write_version(
     if form.version != version {
         return Err(refused(SubmissionRefusal::DraftChanged));
     }
-    let mut replaced = None;
-    let mut active = match draft {
-        Some(draft) => {
-            let keep_file = upload.is_none() && !form.remove_file;
-            if !keep_file {
-                replaced = draft.file_key.clone();
-            }
-            let mut active: submission::ActiveModel = draft.into();
-            if !keep_file {
-                active.file_key = Set(None);
-                active.file_name = Set(None);
-                active.file_type = Set(None);
-                active.file_size = Set(None);
-            }
-            active
+    let (mut active, replaced) = match draft {
+        Some(draft) => with_file(draft, content.file.as_ref(), form.remove_file),
+        None => {
+            let new = submission::ActiveModel {
+                activity_id: Set(activity.id),
+                user_id: Set(caller.id),
+                version: Set(version),
+                status: Set(SubmissionStatus::Draft),
+                ..Default::default()
+            };
+            (attach(new, content.file.as_ref()), None)
         }
-        None => submission::ActiveModel {
-            activity_id: Set(activity.id),
-            user_id: Set(caller.id),
-            version: Set(version),
-            status: Set(SubmissionStatus::Draft),
-            ..Default::default()
-        },
     };
-    if let (Some((name, file_type, bytes)), Some(key)) = (&upload, &stored) {
-        active.file_key = Set(Some(key.clone()));
-        active.file_name = Set(Some(name.clone()));
-        active.file_type = Set(Some(file_type.extension().to_owned()));
-        active.file_size = Set(Some(bytes.len() as i32));
-    }
     let has_file = match &active.file_key {
         sea_orm::ActiveValue::Set(key) | sea_orm::ActiveValue::Unchanged(key) => key.is_some(),
         sea_orm::ActiveValue::NotSet => false,
     };
-    let lacking = missing(kind, &body, &design, has_file);
-    active.body = Set(body);
+    let lacking = missing(kind, &content.body, &content.design, has_file);
+    active.body = Set(content.body);
     active.design = Set(design_json);
     active.updated_at = Set(now);
     let outcome = if !form.hand_in {
@@ -353,8 +345,7 @@ async fn write_version(
         active.submitted_at = Set(Some(now));
         SubmissionSaved::HandedIn
     };
-    let saved = active.save(&txn).await;
-    match saved {
+    match active.save(&txn).await {
         Ok(_) => {}
         // Another tab created the same version a moment ago.
         Err(error) if error.sql_err().is_some() => {
@@ -372,6 +363,42 @@ async fn write_version(
         );
     }
     Ok((outcome, replaced))
+}
+
+/// The draft with its file kept, replaced by `file`, or removed; answers the key of the file
+/// it no longer holds.
+fn with_file(
+    draft: submission::Model,
+    file: Option<&StoredFile>,
+    remove_file: bool,
+) -> (submission::ActiveModel, Option<String>) {
+    let keep_file = file.is_none() && !remove_file;
+    let replaced = if keep_file {
+        None
+    } else {
+        draft.file_key.clone()
+    };
+    let mut active: submission::ActiveModel = draft.into();
+    if !keep_file {
+        active.file_key = Set(None);
+        active.file_name = Set(None);
+        active.file_type = Set(None);
+        active.file_size = Set(None);
+    }
+    (attach(active, file), replaced)
+}
+
+fn attach(
+    mut active: submission::ActiveModel,
+    file: Option<&StoredFile>,
+) -> submission::ActiveModel {
+    if let Some(file) = file {
+        active.file_key = Set(Some(file.key.clone()));
+        active.file_name = Set(Some(file.name.clone()));
+        active.file_type = Set(Some(file.file_type.extension().to_owned()));
+        active.file_size = Set(Some(file.size));
+    }
+    active
 }
 
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
