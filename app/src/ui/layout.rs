@@ -150,3 +150,27 @@ fn LanguageSwitch() -> impl IntoView {
         </form>
     }
 }
+
+/// The top of a staff page for one of an edition's tools (activities, groups, completion,
+/// certificates): the window title, the way back to the edition, the heading and its lead.
+#[component]
+pub fn EditionToolHeader(
+    edition_id: i32,
+    edition_title: String,
+    heading: String,
+    lead: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <leptos_meta::Title text=format!("{heading} · {edition_title}")/>
+        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
+            <a href="/staff">{t!(i18n, staff.title)}</a>
+            " / "
+            <a href=format!("/staff/editions/{edition_id}")>{edition_title.clone()}</a>
+        </nav>
+        <header class="page-header">
+            <h1>{heading}</h1>
+            <p class="lead">{lead}</p>
+        </header>
+    }
+}

@@ -10,11 +10,11 @@ use crate::error::AppError;
 use crate::features::attendance::api::SaveAttendanceRules;
 use crate::i18n::*;
 use crate::ui::forms::{Submit, TextArea, TextField, action_error};
+use crate::ui::layout::EditionToolHeader;
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice, local_time};
 use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn ActivitiesAdminPage() -> impl IntoView {
@@ -80,16 +80,8 @@ fn ActivitiesAdminView(
     let update_error = action_error(update);
     let count = admin.activities.len();
     view! {
-        <Title text=format!("{} · {}", t_string!(i18n, activities.title), admin.edition_title)/>
-        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
-            <a href="/staff">{t!(i18n, staff.title)}</a>
-            " / "
-            <a href=format!("/staff/editions/{edition_id}")>{admin.edition_title.clone()}</a>
-        </nav>
-        <header class="page-header">
-            <h1>{t!(i18n, activities.title)}</h1>
-            <p class="lead">{t!(i18n, activities.lead)}</p>
-        </header>
+        <EditionToolHeader edition_id edition_title=admin.edition_title.clone()
+            heading=t_string!(i18n, activities.title).to_string() lead=t_string!(i18n, activities.lead).to_string()/>
         <section class="card rules" aria-labelledby="rules-heading">
             <h2 id="rules-heading">{t!(i18n, recording.rules)}</h2>
             <ErrorNotice error=rules_error/>

@@ -12,6 +12,7 @@ use crate::domain::outcome::{Form, Outcome};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::forms::{TextField, action_error};
+use crate::ui::layout::EditionToolHeader;
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice};
 use crate::ui::params::{found, id_param};
 use crate::ui::text::{I18n, long_date};
@@ -108,16 +109,8 @@ fn CertificatesView(
     let i18n = use_i18n();
     let edition_id = admin.edition_id;
     view! {
-        <Title text=format!("{} · {}", t_string!(i18n, certificates.title), admin.edition_title)/>
-        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
-            <a href="/staff">{t!(i18n, staff.title)}</a>
-            " / "
-            <a href=format!("/staff/editions/{edition_id}")>{admin.edition_title.clone()}</a>
-        </nav>
-        <header class="page-header">
-            <h1>{t!(i18n, certificates.title)}</h1>
-            <p class="lead">{t!(i18n, certificates.lead)}</p>
-        </header>
+        <EditionToolHeader edition_id edition_title=admin.edition_title.clone()
+            heading=t_string!(i18n, certificates.title).to_string() lead=t_string!(i18n, certificates.lead).to_string()/>
         {(!admin.has_rule).then(|| view! {
             <div class="notice warning" role="note">
                 {t!(i18n, certificates.no_rule)} " "

@@ -10,11 +10,11 @@ use crate::domain::completion::{Requirement, RequirementProgress};
 use crate::error::{AppError, Refusal};
 use crate::i18n::*;
 use crate::ui::forms::action_error;
+use crate::ui::layout::EditionToolHeader;
 use crate::ui::messages::{ErrorNotice, Loading, PageError, SuccessNotice};
 use crate::ui::params::{found, id_param};
 use crate::ui::text::I18n;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use std::collections::HashMap;
 
 /// One requirement in words, with the participant's figures.
@@ -162,16 +162,8 @@ fn CompletionRuleView(
     let error = action_error(save);
     let saved = Signal::derive(move || save.value().get().is_some_and(|r| r.is_ok()));
     view! {
-        <Title text=format!("{} · {}", t_string!(i18n, completion.title), admin.edition_title)/>
-        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
-            <a href="/staff">{t!(i18n, staff.title)}</a>
-            " / "
-            <a href=format!("/staff/editions/{edition_id}")>{admin.edition_title.clone()}</a>
-        </nav>
-        <header class="page-header">
-            <h1>{t!(i18n, completion.title)}</h1>
-            <p class="lead">{t!(i18n, completion.lead)}</p>
-        </header>
+        <EditionToolHeader edition_id edition_title=admin.edition_title.clone()
+            heading=t_string!(i18n, completion.title).to_string() lead=t_string!(i18n, completion.lead).to_string()/>
         <RuleSummary admin=admin.clone()/>
         <Show when=move || saved.get()>
             <SuccessNotice>{t!(i18n, completion.saved)}</SuccessNotice>

@@ -9,6 +9,7 @@ use super::api::{
 use crate::domain::Field;
 use crate::i18n::*;
 use crate::ui::forms::{Submit, TextArea, TextField, action_error};
+use crate::ui::layout::EditionToolHeader;
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, RichText, local_time};
 use crate::ui::params::{found, id_param};
 use leptos::prelude::*;
@@ -64,27 +65,14 @@ fn GroupsAdmin(
         .collect();
     let ambassadors = overview.ambassadors.clone();
     let unassigned = overview.unassigned.clone();
-    let title = format!(
-        "{} · {}",
-        t_string!(i18n, groups.title),
-        overview.edition_title
-    );
     let actions = GroupActions {
         edition_id,
         assign,
         move_member,
     };
     view! {
-        <Title text=title/>
-        <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
-            <a href="/staff">{t!(i18n, staff.title)}</a>
-            " / "
-            <a href=format!("/staff/editions/{edition_id}")>{overview.edition_title.clone()}</a>
-        </nav>
-        <header class="page-header">
-            <h1>{t!(i18n, groups.title)}</h1>
-            <p class="lead">{t!(i18n, groups.lead)}</p>
-        </header>
+        <EditionToolHeader edition_id edition_title=overview.edition_title.clone()
+            heading=t_string!(i18n, groups.title).to_string() lead=t_string!(i18n, groups.lead).to_string()/>
         <ErrorNotice error=Signal::derive(move || assign_error.get().or(move_error.get()))/>
         <div class="two-columns">
             <SplitForm edition_id unassigned=unassigned.len() split/>
