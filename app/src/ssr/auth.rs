@@ -247,8 +247,22 @@ pub mod passwords {
         PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
     };
     use std::sync::OnceLock;
+    use tokio::sync::{Semaphore, SemaphorePermit};
+
+    /// One Argon2 run takes 19 MiB and a core for a while: a burst of sign-ins waits its turn
+    /// here instead of taking the memory and the blocking threads all at once.
+    async fn turn() -> Result<SemaphorePermit<'static>, AppError> {
+        static TURNS: OnceLock<Semaphore> = OnceLock::new();
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        TURNS
+            .get_or_init(|| Semaphore::new(cores))
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal)
+    }
 
     pub async fn hash(password: String) -> Result<String, AppError> {
+        let _turn = turn().await?;
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
             Argon2::default()
@@ -267,6 +281,9 @@ pub mod passwords {
     /// instead, so unknown accounts take as long to refuse as known ones. The comparison of
     /// hashes inside `argon2` runs in constant time.
     pub async fn verify(password: String, stored: Option<String>) -> bool {
+        let Ok(_turn) = turn().await else {
+            return false;
+        };
         tokio::task::spawn_blocking(move || {
             let known = stored.is_some();
             let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());

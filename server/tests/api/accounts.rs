@@ -12,6 +12,8 @@ both_databases!(
     log_in_issues_a_new_session_and_log_out_ends_it,
     failed_logins_are_throttled_per_account,
     failed_logins_are_throttled_per_address,
+    parallel_wrong_passwords_are_all_counted,
+    a_school_behind_one_address_is_not_shut_out,
     expired_sessions_are_refused,
     forged_cross_site_requests_are_refused,
 );
@@ -331,4 +333,92 @@ async fn app_enrolments(app: &TestApp) -> u64 {
         .count(&app.state.db)
         .await
         .unwrap()
+}
+
+/// Failures in the throttle table for a key (account or address), as the service keys them.
+async fn failures_of(app: &TestApp, key: &str) -> i32 {
+    let hashed = app::ssr::auth::keyed_hash(&app.state.settings.secret, key);
+    app::ssr::entities::login_throttle::Entity::find_by_id(hashed)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .map_or(0, |row| row.failures)
+}
+
+/// An attacker's burst: 100 wrong passwords for one account at once. Every one is counted
+/// (each read-then-write used to overwrite the others' counts), only the free allowance is
+/// checked against the password at all, and the right password then waits.
+async fn parallel_wrong_passwords_are_all_counted(backend: Backend) {
+    let app = std::sync::Arc::new(TestApp::spawn(backend).await);
+    app.user("bruno@scuola.it", false, false).await;
+    let mut burst = Vec::new();
+    for _ in 0..100 {
+        let app = app.clone();
+        burst.push(tokio::spawn(async move {
+            let response = app
+                .call(
+                    "log_in",
+                    &[
+                        ("email", "bruno@scuola.it"),
+                        ("password", "tentativo a caso"),
+                    ],
+                    None,
+                )
+                .await;
+            error_kind(&response)
+        }));
+    }
+    let mut checked = 0;
+    for attempt in burst {
+        match attempt.await.expect("attempt").as_str() {
+            "WrongCredentials" => checked += 1,
+            "TooManyAttempts" => {}
+            other => panic!("unexpected answer {other}"),
+        }
+    }
+    assert_eq!(failures_of(&app, "account:bruno@scuola.it").await, 100);
+    assert!(
+        checked <= app::domain::login_throttle::PER_ACCOUNT.free_failures,
+        "{checked} attempts were checked against the password"
+    );
+    let right = app
+        .call(
+            "log_in",
+            &[("email", "bruno@scuola.it"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(
+        right.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        right.body
+    );
+}
+
+/// Thirty teachers of one school (one address behind its router) each mistype their password
+/// once and then get it right: the next teacher is not kept out by her colleagues' typos.
+async fn a_school_behind_one_address_is_not_shut_out(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for n in 0..30 {
+        let email = format!("docente{n}@scuola.it");
+        app.user(&email, false, false).await;
+        let typo = app
+            .call("log_in", &[("email", &email), ("password", "refuso")], None)
+            .await;
+        assert_eq!(error_kind(&typo), "WrongCredentials", "teacher {n}");
+        let right = app
+            .call("log_in", &[("email", &email), ("password", PASSWORD)], None)
+            .await;
+        assert_eq!(right.status, StatusCode::OK, "teacher {n}: {}", right.body);
+    }
+    app.user("ultima@scuola.it", false, false).await;
+    let last = app
+        .call(
+            "log_in",
+            &[("email", "ultima@scuola.it"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(last.status, StatusCode::OK, "{}", last.body);
 }

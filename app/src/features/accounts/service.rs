@@ -12,7 +12,7 @@ use crate::ssr::{AppState, Settings};
 use crate::ui::language::LOCALE_COOKIE;
 use chrono::Utc;
 use leptos_i18n::Locale as _;
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{CaseStatement, Expr, OnConflict};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, SqlErr};
 
 const LOCALE_COOKIE_MAX_AGE: u64 = 365 * 24 * 60 * 60;
@@ -169,6 +169,12 @@ pub async fn log_in(
 }
 
 /// Checks credentials under the throttling rules; logs every attempt (never the password).
+///
+/// Each attempt is counted as a failure *before* anything is checked, with one atomic
+/// statement per counter, so a burst of parallel attempts cannot overwrite each other's counts
+/// and only the free allowance ever reaches the (costly) password check. A success takes the
+/// attempt back, and with it that account's earlier failures from the same address: a school
+/// behind one address is slowed down only by failures that never turned into a sign-in.
 pub async fn attempt_login(
     state: &AppState,
     email: &str,
@@ -176,30 +182,46 @@ pub async fn attempt_login(
     address: &str,
 ) -> Result<user::Model, AppError> {
     let now = Utc::now();
-    let account_key = auth::keyed_hash(&state.settings.secret, &format!("account:{email}"));
-    let address_key = auth::keyed_hash(&state.settings.secret, &format!("address:{address}"));
-    let records = throttle::Entity::find()
-        .filter(throttle::Column::KeyHash.is_in([account_key.clone(), address_key.clone()]))
+    let secret = &state.settings.secret;
+    let counters = [
+        Counter {
+            key: auth::keyed_hash(secret, &format!("account:{email}")),
+            policy: Some(login_throttle::PER_ACCOUNT),
+        },
+        Counter {
+            key: auth::keyed_hash(secret, &format!("address:{address}")),
+            policy: Some(login_throttle::PER_ADDRESS),
+        },
+        // This account's failures from this address, forgiven to the address on success.
+        Counter {
+            key: auth::keyed_hash(secret, &format!("pair:{address}|{email}")),
+            policy: None,
+        },
+    ];
+    let [account, address_counter, pair] = &counters;
+    let before = throttle::Entity::find()
+        .filter(throttle::Column::KeyHash.is_in(counters.iter().map(|c| c.key.clone())))
         .all(&state.db)
         .await?;
-    let since =
-        |record: &throttle::Model| (now - record.last_failure_at).to_std().unwrap_or_default();
-    let record_of = |key: &str| records.iter().find(|r| r.key_hash == key);
-    let wait = [
-        (&account_key, login_throttle::PER_ACCOUNT),
-        (&address_key, login_throttle::PER_ADDRESS),
-    ]
-    .into_iter()
-    .filter_map(|(key, policy)| {
-        let record = record_of(key)?;
-        policy.must_wait(record.failures.max(0) as u32, since(record))
-    })
-    .max();
+    // Every attempt counts, refused ones too: the counters say how many were made. Attempts
+    // counted between the read and this count were made at the same moment, so they weigh as
+    // if no time had passed since them.
+    let mut wait = None;
+    for counter in &counters {
+        let failures = counter.count_failure(&state.db, now).await?;
+        let earlier = failures - 1;
+        let wait_here = if earlier == counter.failures_in(&before, now) {
+            counter.wait_before(&before, now)
+        } else {
+            counter
+                .policy
+                .and_then(|policy| policy.must_wait(earlier, std::time::Duration::ZERO))
+        };
+        wait = wait.max(wait_here);
+    }
     if let Some(wait) = wait {
         tracing::warn!(%address, outcome = "throttled", "login attempt");
-        return Err(AppError::TooManyAttempts {
-            retry_after_secs: wait.as_secs_f64().ceil() as u64,
-        });
+        return Err(too_many(wait));
     }
 
     let user = user::Entity::find()
@@ -216,41 +238,131 @@ pub async fn attempt_login(
     if passwords::verify(password, stored).await
         && let Some(user) = user
     {
-        throttle::Entity::delete_by_id(account_key)
-            .exec(&state.db)
-            .await?;
+        forgive(&state.db, account, address_counter, pair).await?;
         let mut active_user: user::ActiveModel = user.clone().into();
         active_user.last_login_at = Set(Some(now));
         active_user.update(&state.db).await?;
         tracing::info!(user.id = user.id, %address, outcome = "success", "login attempt");
         return Ok(user);
     }
+    tracing::warn!(%address, known_account = user.is_some(), outcome = "failure", "login attempt");
+    Err(AppError::WrongCredentials)
+}
 
-    for (key, policy) in [
-        (account_key, login_throttle::PER_ACCOUNT),
-        (address_key, login_throttle::PER_ADDRESS),
-    ] {
-        let failures = match record_of(&key) {
-            Some(record) => {
-                policy.failures_after_another(record.failures.max(0) as u32, since(record))
-            }
-            None => 1,
+/// After a sign-in: the account starts afresh, and the address no longer carries this
+/// account's failures from it (the attempt that succeeded included).
+async fn forgive(
+    db: &impl sea_orm::ConnectionTrait,
+    account: &Counter,
+    address: &Counter,
+    pair: &Counter,
+) -> Result<(), AppError> {
+    use sea_orm::sea_query::ExprTrait;
+    let forgiven = throttle::Entity::find_by_id(pair.key.clone())
+        .one(db)
+        .await?
+        .map_or(1, |row| std::cmp::max(row.failures, 1));
+    throttle::Entity::update_many()
+        .col_expr(
+            throttle::Column::Failures,
+            CaseStatement::new()
+                .case(
+                    Expr::col(throttle::Column::Failures).gt(forgiven),
+                    Expr::col(throttle::Column::Failures).sub(forgiven),
+                )
+                .finally(0)
+                .into(),
+        )
+        .filter(throttle::Column::KeyHash.eq(address.key.clone()))
+        .exec(db)
+        .await?;
+    throttle::Entity::delete_many()
+        .filter(throttle::Column::KeyHash.is_in([account.key.clone(), pair.key.clone()]))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+fn too_many(wait: std::time::Duration) -> AppError {
+    AppError::TooManyAttempts {
+        retry_after_secs: wait.as_secs_f64().ceil() as u64,
+    }
+}
+
+/// One row of the throttle table: failures for an account, an address, or both together.
+struct Counter {
+    key: String,
+    /// How failures slow down attempts; `None` for a count kept only to be forgiven.
+    policy: Option<login_throttle::Policy>,
+}
+
+impl Counter {
+    /// Failures still remembered in `rows` (read before this attempt).
+    fn failures_in(&self, rows: &[throttle::Model], now: chrono::DateTime<Utc>) -> u32 {
+        let Some(row) = rows.iter().find(|r| r.key_hash == self.key) else {
+            return 0;
         };
-        throttle::Entity::insert(throttle::ActiveModel {
-            key_hash: Set(key),
-            failures: Set(failures.min(i32::MAX as u32) as i32),
+        let forget_after = self
+            .policy
+            .map_or(login_throttle::PER_ACCOUNT.forget_after, |p| p.forget_after);
+        let since = (now - row.last_failure_at).to_std().unwrap_or_default();
+        if since >= forget_after {
+            0
+        } else {
+            row.failures.max(0) as u32
+        }
+    }
+
+    /// How long the attempt must wait for the failures before it, if at all.
+    fn wait_before(
+        &self,
+        rows: &[throttle::Model],
+        now: chrono::DateTime<Utc>,
+    ) -> Option<std::time::Duration> {
+        let policy = self.policy?;
+        let row = rows.iter().find(|r| r.key_hash == self.key)?;
+        let since = (now - row.last_failure_at).to_std().unwrap_or_default();
+        policy.must_wait(row.failures.max(0) as u32, since)
+    }
+
+    /// Adds one failure in a single statement (starting again from one once the old ones are
+    /// forgotten) and answers the count including it.
+    async fn count_failure(
+        &self,
+        db: &impl sea_orm::ConnectionTrait,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<u32, AppError> {
+        use sea_orm::sea_query::ExprTrait;
+        let forget_after = self
+            .policy
+            .map_or(login_throttle::PER_ACCOUNT.forget_after, |p| p.forget_after);
+        let forgotten_before =
+            now - chrono::TimeDelta::from_std(forget_after).unwrap_or(chrono::TimeDelta::MAX);
+        let failures = Expr::col((throttle::Entity, throttle::Column::Failures));
+        let counted = throttle::Entity::insert(throttle::ActiveModel {
+            key_hash: Set(self.key.clone()),
+            failures: Set(1),
             last_failure_at: Set(now),
         })
         .on_conflict(
             OnConflict::column(throttle::Column::KeyHash)
-                .update_columns([throttle::Column::Failures, throttle::Column::LastFailureAt])
+                .value(
+                    throttle::Column::Failures,
+                    CaseStatement::new()
+                        .case(
+                            Expr::col((throttle::Entity, throttle::Column::LastFailureAt))
+                                .lt(forgotten_before),
+                            1,
+                        )
+                        .finally(failures.add(1)),
+                )
+                .value(throttle::Column::LastFailureAt, now)
                 .to_owned(),
         )
-        .exec(&state.db)
+        .exec_with_returning(db)
         .await?;
+        Ok(std::cmp::max(counted.failures, 1) as u32)
     }
-    tracing::warn!(%address, known_account = user.is_some(), outcome = "failure", "login attempt");
-    Err(AppError::WrongCredentials)
 }
 
 pub async fn log_out(state: &AppState, caller: &Caller) -> Result<(), AppError> {
