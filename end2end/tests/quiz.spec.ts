@@ -51,6 +51,9 @@ test('a participant takes the quiz without seeing the answers, and a double clic
   await expect(page.getByText('4 su 4 punti (100%)')).toBeVisible();
   await expect(page.getByText('1 di 3 usati')).toBeVisible();
   await expect(page.locator('.attempt-result')).toHaveCount(1);
+  // Two attempts are left: the right answers wait, and the page says so.
+  await expect(page.getByText('Le risposte corrette saranno visibili quando avrai usato tutti i tentativi')).toBeVisible();
+  await expect(page.locator('.review-list li')).toHaveCount(0);
   await expect(page.locator('.page-header').getByText('Superato')).toBeVisible();
   await page.screenshot({ path: `${artifacts}/quiz-result.png`, fullPage: true });
 });

@@ -310,7 +310,9 @@ async fn demo_activities(
                     .to_owned(),
                 _ => String::new(),
             }),
-            opens_at: Set(None),
+            // The quiz is open already (staff may open one before the edition starts), so a
+            // visitor can try it.
+            opens_at: Set(quiz.then(|| Utc::now() - chrono::TimeDelta::days(1))),
             due_at: Set(due_at),
             estimated_minutes: Set(minutes),
             counts: Set(true),

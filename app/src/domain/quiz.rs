@@ -222,6 +222,12 @@ pub fn can_review(policy: ReviewPolicy, attempt_submitted: bool, quiz_closed: bo
     }
 }
 
+/// Whether the right answers may be shown: when the review policy allows, and only once the
+/// participant cannot use them any more (no attempts left, or the quiz has closed).
+pub fn solutions_visible(policy: ReviewPolicy, quiz_closed: bool, attempts_left: bool) -> bool {
+    can_review(policy, true, quiz_closed) && (quiz_closed || !attempts_left)
+}
+
 /// Whether a new attempt may start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StartRefusal {
@@ -316,7 +322,9 @@ impl Default for QuizSettings {
     fn default() -> Self {
         Self {
             pass_percent: 60,
-            max_attempts: None,
+            // A fixed number: with unlimited attempts, trying again is a way to find the
+            // answers.
+            max_attempts: Some(3),
             time_limit_minutes: None,
             shuffle: false,
             review: ReviewPolicy::AfterSubmission,
@@ -737,6 +745,20 @@ mod tests {
         assert!(!can_review(ReviewPolicy::AfterSubmission, false, true));
         assert!(!can_review(ReviewPolicy::AfterClose, true, false));
         assert!(can_review(ReviewPolicy::AfterClose, true, true));
+    }
+
+    #[test]
+    fn solutions_wait_until_they_can_no_longer_help() {
+        use ReviewPolicy::*;
+        // Attempts left and the quiz open: never, whatever the policy.
+        assert!(!solutions_visible(AfterSubmission, false, true));
+        assert!(!solutions_visible(AfterClose, false, true));
+        // No attempts left: as the policy says.
+        assert!(solutions_visible(AfterSubmission, false, false));
+        assert!(!solutions_visible(AfterClose, false, false));
+        // Closed: both policies show them.
+        assert!(solutions_visible(AfterSubmission, true, true));
+        assert!(solutions_visible(AfterClose, true, true));
     }
 
     #[test]

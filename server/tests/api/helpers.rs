@@ -777,7 +777,7 @@ impl TestApp {
             kind: Set(ActivityKind::Quiz),
             title: Set("Quiz finale".to_owned()),
             description: Set(String::new()),
-            opens_at: Set(None),
+            opens_at: Set(settings.opens_in.map(|d| now + d)),
             due_at: Set(settings.due_in.map(|d| now + d)),
             estimated_minutes: Set(30),
             counts: Set(true),
@@ -936,6 +936,9 @@ pub struct QuizSetup {
     /// `after_submission` or `after_close`.
     pub review: &'static str,
     pub due_in: Option<chrono::TimeDelta>,
+    /// When staff opened it (the test editions have not started yet); `None`: not set, so it
+    /// opens with the edition.
+    pub opens_in: Option<chrono::TimeDelta>,
 }
 
 impl Default for QuizSetup {
@@ -946,6 +949,7 @@ impl Default for QuizSetup {
             shuffle: false,
             review: "after_submission",
             due_in: None,
+            opens_in: Some(chrono::TimeDelta::hours(-1)),
         }
     }
 }

@@ -12,6 +12,9 @@ both_databases!(
     an_attempt_is_recorded_once,
     late_answers_are_refused_and_attempts_are_limited,
     staff_write_questions_and_see_statistics,
+    right_answers_wait_until_no_attempt_is_left,
+    a_quiz_opens_with_its_edition_unless_staff_open_it,
+    new_quizzes_offer_a_fixed_number_of_attempts,
 );
 
 struct Quiz {
@@ -379,4 +382,112 @@ async fn staff_write_questions_and_see_statistics(backend: Backend) {
         )
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+/// A participant who hands in a blank attempt with attempts still left sees her score but not
+/// one right answer (she could copy them into the next attempt); with none left, she does.
+async fn right_answers_wait_until_no_attempt_is_left(backend: Backend) {
+    let q = quiz(backend, QuizSetup::default()).await;
+    let session = &q.anna.1;
+    let blank = |version: &str| {
+        vec![
+            ("version".to_owned(), version.to_owned()),
+            ("activity_id".to_owned(), q.quiz.to_string()),
+        ]
+    };
+    let first = q.start(session).await.json().as_i64().unwrap() as i32;
+    let version = q.attempts(q.anna.0).await[0].version.to_string();
+    assert_eq!(q.send(first, &blank(&version), session).await, "submitted");
+
+    let view = q.view(session).await;
+    assert_no_answers_but_score(&view.body, "the quiz with an attempt left");
+    let json = view.json();
+    assert_eq!(json["past"][0]["score"]["percent"], 0, "{}", view.body);
+    assert_eq!(json["solutions_later"], true);
+    let page = q
+        .app
+        .get(&format!("/activities/{}", q.quiz), Some(session))
+        .await;
+    assert_no_answers_but_score(&page.body, "the quiz page with an attempt left");
+    assert!(
+        page.body.contains("Le risposte corrette saranno visibili"),
+        "the page says when the answers come"
+    );
+
+    let second = q.start(session).await.json().as_i64().unwrap() as i32;
+    let version = q.attempts(q.anna.0).await[1].version.to_string();
+    assert_eq!(q.send(second, &blank(&version), session).await, "submitted");
+    let view = q.view(session).await.json();
+    assert_eq!(view["solutions_later"], false);
+    assert_eq!(
+        view["past"][1]["score"]["questions"][2]["solution"],
+        "perché"
+    );
+}
+
+/// What would give a right answer away, a score aside.
+fn assert_no_answers_but_score(body: &str, what: &str) {
+    for secret in ["perch", "\"correct\"", "\"solution\""] {
+        assert!(!body.contains(secret), "{what} reveals {secret}: {body}");
+    }
+}
+
+/// The test editions start in a week: a quiz with no opening time of its own cannot be
+/// started before then; once staff open it, it can.
+async fn a_quiz_opens_with_its_edition_unless_staff_open_it(backend: Backend) {
+    let q = quiz(
+        backend,
+        QuizSetup {
+            opens_in: None,
+            ..QuizSetup::default()
+        },
+    )
+    .await;
+    let session = &q.anna.1;
+    let refused = q.start(session).await;
+    assert_eq!(error_kind(&refused), "Refused", "{}", refused.body);
+    assert!(refused.body.contains("NotOpenYet"), "{}", refused.body);
+    assert!(q.attempts(q.anna.0).await.is_empty());
+    assert_eq!(q.view(session).await.json()["may_start"], "NotOpenYet");
+
+    let mut opening = activity::Entity::find_by_id(q.quiz)
+        .one(&q.app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    opening.opens_at = Set(Some(Utc::now() - TimeDelta::minutes(1)));
+    opening.update(&q.app.state.db).await.unwrap();
+    let started = q.start(session).await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+}
+
+/// The form for a new activity suggests a fixed number of attempts for a quiz.
+async fn new_quizzes_offer_a_fixed_number_of_attempts(backend: Backend) {
+    let q = quiz(backend, QuizSetup::default()).await;
+    let edition = activity::Entity::find_by_id(q.quiz)
+        .one(&q.app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .edition_id;
+    let page = q
+        .app
+        .get(
+            &format!("/staff/editions/{edition}/activities"),
+            Some(&q.staff),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let field = page
+        .body
+        .split("<input")
+        .find(|tag| {
+            tag.split('>')
+                .next()
+                .is_some_and(|input| input.contains("id=\"f-new-activity-max_attempts\""))
+        })
+        .unwrap_or_else(|| panic!("no attempts field for a new activity: {}", page.body));
+    let input = field.split('>').next().unwrap_or_default();
+    assert!(input.contains("value=\"3\""), "{input}");
 }

@@ -206,6 +206,10 @@ async fn a_missed_webinar_is_caught_up_with_recording_and_quiz(backend: Backend)
             max_attempts: "2".to_owned(),
             review_policy: "after_submission".to_owned(),
             confirms_webinar: confirms.to_string(),
+            // Open already: the test edition has not reached its first day.
+            opens_at: (app::ssr::db::to_local(chrono::Utc::now()) - TimeDelta::days(1))
+                .format("%Y-%m-%dT%H:%M")
+                .to_string(),
             ..ActivityForm::default()
         },
     };

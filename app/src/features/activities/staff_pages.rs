@@ -254,12 +254,16 @@ fn ActivityFields(
     webinars: Vec<(i32, String)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let form = form.unwrap_or(ActivityForm {
-        estimated_hours: "1".into(),
-        counts: Some("on".into()),
-        pass_percent: "60".into(),
-        review_policy: "after_submission".into(),
-        ..Default::default()
+    let form = form.unwrap_or_else(|| {
+        let quiz = crate::domain::quiz::QuizSettings::default();
+        ActivityForm {
+            estimated_hours: "1".into(),
+            counts: Some("on".into()),
+            pass_percent: quiz.pass_percent.to_string(),
+            max_attempts: quiz.max_attempts.map(|n| n.to_string()).unwrap_or_default(),
+            review_policy: quiz.review.as_str().to_owned(),
+            ..Default::default()
+        }
     });
     let value = |v: &str| (!v.is_empty()).then(|| v.to_owned());
     let kind = form.kind.clone();

@@ -36,6 +36,7 @@ pub struct Score {
     pub max_points: u32,
     pub percent: u32,
     pub passed: bool,
+    /// Question by question, with the right answers: empty until they may be shown.
     pub questions: Vec<QuestionResult>,
 }
 
@@ -61,6 +62,9 @@ pub struct QuizView {
     pub may_start: Option<StartRefusal>,
     /// When results become visible, for quizzes reviewed after closing.
     pub results_from: Option<NaiveDateTime>,
+    /// Scores are shown, but the right answers wait until no attempt is left or the quiz
+    /// closes.
+    pub solutions_later: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

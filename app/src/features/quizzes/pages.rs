@@ -93,6 +93,7 @@ fn QuizPanel(quiz: QuizView, start: ServerAction<StartAttempt>) -> impl IntoView
             {(!quiz.past.is_empty()).then(|| view! {
                 <section class="attempts" aria-labelledby="attempts-heading">
                     <h3 id="attempts-heading">{t!(i18n, quiz.your_attempts)}</h3>
+                    {quiz.solutions_later.then(|| view! { <p class="hint">{t!(i18n, quiz.solutions_later)}</p> })}
                     {quiz.past.into_iter().rev().map(|attempt| view! { <PastAttemptCard attempt results_from/> }).collect_view()}
                 </section>
             })}

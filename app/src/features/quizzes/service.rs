@@ -11,7 +11,7 @@ use crate::features::activities::service::quiz_settings;
 use crate::ssr::AppState;
 use crate::ssr::auth::Caller;
 use crate::ssr::db::{find_or_404, names, to_local};
-use crate::ssr::entities::{activity, quiz_attempt, quiz_question};
+use crate::ssr::entities::{activity, edition, quiz_attempt, quiz_question};
 use crate::ssr::scope::{self, InEdition};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
@@ -111,6 +111,15 @@ fn shown_end(
     }
 }
 
+/// Before the quiz opens: at its opening time when staff set one (earlier than the edition's
+/// start if they say so), otherwise on the edition's first day.
+fn not_open_yet(activity: &activity::Model, edition: &edition::Model, now: DateTime<Utc>) -> bool {
+    match activity.opens_at {
+        Some(opens) => now < opens,
+        None => to_local(now).date() < edition.starts_on,
+    }
+}
+
 fn closed(activity: &activity::Model, now: DateTime<Utc>) -> bool {
     activity.due_at.is_some_and(|due| now > due)
 }
@@ -131,7 +140,12 @@ fn answer_text(question: &Question, answer: &Answer) -> String {
     }
 }
 
-fn score_of(attempt: &quiz_attempt::Model, questions: &[Question]) -> Option<Score> {
+/// The attempt's score; question by question too (with the right answers) when `solutions`.
+fn score_of(
+    attempt: &quiz_attempt::Model,
+    questions: &[Question],
+    solutions: bool,
+) -> Option<Score> {
     let answers: Vec<(i32, Answer)> = serde_json::from_str(attempt.answers.as_deref()?).ok()?;
     Some(Score {
         points: attempt.points?.max(0) as u32,
@@ -140,6 +154,7 @@ fn score_of(attempt: &quiz_attempt::Model, questions: &[Question]) -> Option<Sco
         passed: attempt.passed?,
         questions: questions
             .iter()
+            .filter(|_| solutions)
             .map(|q| {
                 let given = answers
                     .iter()
@@ -181,8 +196,8 @@ pub async fn quiz_view(
 ) -> Result<Option<QuizView>, AppError> {
     let InEdition {
         object: activity,
+        edition,
         role,
-        ..
     } = scope::quiz(&state.db, caller, activity_id).await?;
     if !role.is_participant() {
         return Ok(None);
@@ -195,7 +210,11 @@ pub async fn quiz_view(
         a.submitted_at.is_none()
             && accepted_until(a, &activity, &settings).is_none_or(|end| now <= end)
     };
-    let review = quiz::can_review(settings.review, true, closed(&activity, now));
+    let is_closed = closed(&activity, now);
+    let review = quiz::can_review(settings.review, true, is_closed);
+    let used = attempts.len() as u32;
+    let attempts_left = settings.max_attempts.is_none_or(|max| used < max);
+    let solutions = quiz::solutions_visible(settings.review, is_closed, attempts_left);
     let running = attempts
         .iter()
         .find(|a| is_running(a))
@@ -214,21 +233,21 @@ pub async fn quiz_view(
             submitted_at: a.submitted_at.map(to_local),
             expired: a.answers.is_none(),
             score: if review {
-                score_of(a, &questions)
+                score_of(a, &questions, solutions)
             } else {
                 None
             },
         })
         .collect();
-    let used = attempts.len() as u32;
     let may_start = quiz::may_start(
-        activity.opens_at.is_some_and(|o| now < o),
+        not_open_yet(&activity, &edition, now),
         closed(&activity, now),
         used,
         settings.max_attempts,
         running.is_some(),
     )
     .err();
+    let solutions_later = review && !solutions && !past.is_empty();
     Ok(Some(QuizView {
         activity_id: activity.id,
         settings,
@@ -240,6 +259,7 @@ pub async fn quiz_view(
         results_from: (settings.review == ReviewPolicy::AfterClose && !review)
             .then(|| activity.due_at.map(to_local))
             .flatten(),
+        solutions_later,
     }))
 }
 
@@ -251,8 +271,8 @@ pub async fn start_attempt(
 ) -> Result<i32, AppError> {
     let InEdition {
         object: activity,
+        edition,
         role,
-        ..
     } = scope::quiz(&state.db, caller, activity_id).await?;
     if !role.is_participant() {
         return Err(AppError::NotAllowed);
@@ -272,7 +292,7 @@ pub async fn start_attempt(
         return Ok(running.id);
     }
     quiz::may_start(
-        activity.opens_at.is_some_and(|o| now < o),
+        not_open_yet(&activity, &edition, now),
         closed(&activity, now),
         attempts.len() as u32,
         settings.max_attempts,
