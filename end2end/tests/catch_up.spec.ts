@@ -51,6 +51,8 @@ test('a participant who missed a webinar catches up with the recording and the c
     await form.getByLabel('Tipo', { exact: true }).selectOption({ label: 'Quiz' });
     await form.getByLabel('Titolo').fill(quiz);
     await form.getByLabel('Quiz di verifica della registrazione di').selectOption({ label: webinar });
+    // The edition has not started yet: staff open the quiz now, as the webinar is over.
+    await form.getByLabel('Disponibile dal').fill(dayAt10(-1));
   });
   const quizLine = page.locator('.activity-line', { has: page.getByRole('link', { name: quiz, exact: true }) });
   await expect(quizLine).toBeVisible();

@@ -57,7 +57,8 @@ pub struct QuestionForTaker {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Shape {
-    /// `(original index, text)`, possibly shuffled.
+    /// `(position, text)` in the order shown: a shuffled order does not give away the
+    /// author's (the answer maps positions back through the same order).
     SingleChoice(Vec<(usize, String)>),
     MultipleChoice(Vec<(usize, String)>),
     TrueFalse,
@@ -73,7 +74,8 @@ impl Question {
             };
             order
                 .into_iter()
-                .filter_map(|i| options.get(i).map(|text| (i, text.clone())))
+                .filter_map(|i| options.get(i).cloned())
+                .enumerate()
                 .collect()
         };
         let shape = match &self.kind {
@@ -542,9 +544,12 @@ impl Question {
 
 /// Answers as a quiz form sends them: `q{id}` → the chosen option index(es), `true`/`false`,
 /// or text. Unknown questions and impossible indexes are dropped (graded as blank).
+/// The answers in a quiz form; `option_order` gives the order each question's options were
+/// shown in (`None`: as written), so a chosen position maps back to the option.
 pub fn answers_from_form(
     questions: &[Question],
     fields: &[(String, String)],
+    option_order: impl Fn(&Question) -> Option<Vec<usize>>,
 ) -> Vec<(i32, Answer)> {
     questions
         .iter()
@@ -555,7 +560,14 @@ pub fn answers_from_form(
                 .filter(|(k, _)| *k == key)
                 .map(|(_, v)| v.as_str())
                 .collect();
-            let index = |v: &str, n: usize| v.trim().parse::<usize>().ok().filter(|i| *i < n);
+            let order = option_order(q);
+            let index = |v: &str, n: usize| {
+                let position = v.trim().parse::<usize>().ok().filter(|i| *i < n)?;
+                match &order {
+                    Some(order) if order.len() == n => order.get(position).copied(),
+                    _ => Some(position),
+                }
+            };
             let answer = match &q.kind {
                 Kind::SingleChoice { options, .. } => values
                     .first()
@@ -714,16 +726,24 @@ mod tests {
     }
 
     #[test]
-    fn options_keep_their_identity_when_shuffled() {
-        let shown = quiz()[0].for_taker(Some(&[2, 0, 1]));
+    fn shuffled_options_are_numbered_as_shown_and_mapped_back() {
+        let question = &quiz()[0];
+        let shown = question.for_taker(Some(&[2, 0, 1]));
+        // Positions as shown: nothing tells where an option stood in the author's list.
         assert_eq!(
             shown.shape,
             Shape::SingleChoice(vec![
-                (2, "Un esame".into()),
-                (0, "Un progetto tra scuole".into()),
-                (1, "Un viaggio".into())
+                (0, "Un esame".into()),
+                (1, "Un progetto tra scuole".into()),
+                (2, "Un viaggio".into())
             ])
         );
+        // Choosing "Un progetto tra scuole" (shown second) is choosing the author's first.
+        let fields = vec![(format!("q{}", question.id), "1".to_owned())];
+        let answers = answers_from_form(std::slice::from_ref(question), &fields, |_| {
+            Some(vec![2, 0, 1])
+        });
+        assert_eq!(answers, vec![(question.id, Answer::Choice(0))]);
     }
 
     #[test]
@@ -968,7 +988,7 @@ mod form_tests {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-        let answers = answers_from_form(&questions, &fields);
+        let answers = answers_from_form(&questions, &fields, |_| None);
         assert_eq!(
             answers,
             vec![
@@ -980,7 +1000,7 @@ mod form_tests {
         );
         let grade = grade(&questions, &answers, 100);
         assert!(grade.passed);
-        let blank = answers_from_form(&questions, &[("q7".into(), "5".into())]);
+        let blank = answers_from_form(&questions, &[("q7".into(), "5".into())], |_| None);
         assert!(blank.iter().all(|(_, a)| *a == Answer::Blank));
     }
 }

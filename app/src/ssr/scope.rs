@@ -40,7 +40,8 @@ pub async fn edition_role(
         .into_tuple()
         .all(db)
         .await?;
-    if !edition_groups.is_empty() {
+    // Tutoring a group needs the role too: a tutorship left behind gives no reach.
+    if caller.roles.ambassador && !edition_groups.is_empty() {
         let ambassador_of: Vec<i32> = group_ambassador::Entity::find()
             .select_only()
             .column(group_ambassador::Column::GroupId)

@@ -15,6 +15,7 @@ both_databases!(
     right_answers_wait_until_no_attempt_is_left,
     a_quiz_opens_with_its_edition_unless_staff_open_it,
     new_quizzes_offer_a_fixed_number_of_attempts,
+    shuffled_options_do_not_give_away_the_authors_order,
 );
 
 struct Quiz {
@@ -490,4 +491,64 @@ async fn new_quizzes_offer_a_fixed_number_of_attempts(backend: Backend) {
         .unwrap_or_else(|| panic!("no attempts field for a new activity: {}", page.body));
     let input = field.split('>').next().unwrap_or_default();
     assert!(input.contains("value=\"3\""), "{input}");
+}
+
+/// With shuffling on, the options travel numbered in the order shown: the numbers carry
+/// nothing of the author's order (authors often put the right answer first). Choosing an
+/// option by its shown number still grades as that option.
+async fn shuffled_options_do_not_give_away_the_authors_order(backend: Backend) {
+    let q = quiz(
+        backend,
+        QuizSetup {
+            shuffle: true,
+            max_attempts: Some(20),
+            ..QuizSetup::default()
+        },
+    )
+    .await;
+    let session = &q.anna.1;
+    // Several attempts: each has its own order, and none may show the author's numbers.
+    for round in 0..4 {
+        let attempt = q.start(session).await.json().as_i64().unwrap() as i32;
+        let view = q.view(session).await.json();
+        let questions = view["running"]["questions"]
+            .as_array()
+            .expect("questions")
+            .clone();
+        let choice = questions
+            .iter()
+            .find(|question| question["id"] == q.questions[0])
+            .expect("the single-choice question");
+        let options = choice["shape"]["SingleChoice"].as_array().expect("options");
+        let numbers: Vec<i64> = options.iter().map(|o| o[0].as_i64().unwrap()).collect();
+        assert_eq!(numbers, vec![0, 1, 2], "round {round}: {choice}");
+        let roma = options
+            .iter()
+            .find(|o| o[1] == "Roma")
+            .map(|o| o[0].as_i64().unwrap().to_string())
+            .expect("Roma is offered");
+
+        let version = q
+            .attempts(q.anna.0)
+            .await
+            .into_iter()
+            .find(|a| a.id == attempt)
+            .expect("the attempt")
+            .version
+            .to_string();
+        let mut answers = q.right_answers(&version);
+        answers[2].1 = roma;
+        assert_eq!(q.send(attempt, &answers, session).await, "submitted");
+        let stored = q
+            .attempts(q.anna.0)
+            .await
+            .into_iter()
+            .find(|a| a.id == attempt)
+            .expect("the attempt");
+        assert_eq!(
+            stored.points,
+            Some(3),
+            "round {round}: Roma counts as right"
+        );
+    }
 }

@@ -11,7 +11,9 @@ use sea_orm::EntityTrait;
 both_databases!(
     staff_grant_and_remove_roles,
     the_first_staff_account_comes_from_the_command,
-    demo_data_can_be_seeded_twice
+    demo_data_can_be_seeded_twice,
+    a_withdrawn_ambassador_no_longer_reaches_her_groups,
+    a_tutorship_without_the_role_gives_no_reach
 );
 
 async fn staff_grant_and_remove_roles(backend: Backend) {
@@ -138,4 +140,78 @@ async fn demo_data_can_be_seeded_twice(backend: Backend) {
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].course_title, "Corso online di base eTwinning");
     assert_eq!(open[0].enrolled, 2);
+}
+
+/// Staff withdraw the ambassador role: the person's tutorships end (on record), and with them
+/// the group space and the cockpit she reached through them.
+async fn a_withdrawn_ambassador_no_longer_reaches_her_groups(backend: Backend) {
+    use app::features::cockpit::api::LoadCockpit;
+    use app::features::groups::api::LoadGroupSpace;
+    use app::ssr::entities::{audit_event, group_ambassador};
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let app = TestApp::spawn(backend).await;
+    let (marco, marco_session) = app.user("marco@scuola.it", true, false).await;
+    let (anna, _) = app.user("anna@scuola.it", false, false).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "running", 100).await;
+    let group = app.group(edition, "Gruppo A", &[anna], &[marco]).await;
+    let cockpit = || LoadCockpit {
+        edition_id: edition,
+        group: None,
+        page: 1,
+        standing: None,
+    };
+    let space = || LoadGroupSpace { group_id: group };
+    assert!(app.invoke(space(), Some(&marco_session)).await.is_ok());
+    assert!(app.invoke(cockpit(), Some(&marco_session)).await.is_ok());
+
+    let withdraw = SetRole {
+        user_id: marco,
+        role: "ambassador".to_owned(),
+        granted: "false".to_owned(),
+    };
+    assert_eq!(app.invoke(withdraw, Some(&staff)).await, Ok(()));
+
+    assert_eq!(
+        app.invoke(space(), Some(&marco_session)).await.err(),
+        Some(AppError::NotFound)
+    );
+    assert!(app.invoke(cockpit(), Some(&marco_session)).await.is_err());
+    let page = app
+        .get(&format!("/groups/{group}"), Some(&marco_session))
+        .await;
+    assert_eq!(page.status, axum::http::StatusCode::NOT_FOUND);
+    let left = group_ambassador::Entity::find()
+        .filter(group_ambassador::Column::UserId.eq(marco))
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "the tutorship ended");
+    let recorded = audit_event::Entity::find()
+        .filter(audit_event::Column::SubjectId.eq(marco))
+        .filter(audit_event::Column::EditionId.eq(edition))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert!(recorded[0].detail.contains("Gruppo A"), "{recorded:?}");
+}
+
+/// A tutorship row for someone without the role (as one left over from before this rule)
+/// reaches nothing.
+async fn a_tutorship_without_the_role_gives_no_reach(backend: Backend) {
+    use app::features::groups::api::LoadGroupSpace;
+    let app = TestApp::spawn(backend).await;
+    let (marco, marco_session) = app.user("marco@scuola.it", false, false).await;
+    let (anna, _) = app.user("anna@scuola.it", false, false).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "running", 100).await;
+    let group = app.group(edition, "Gruppo A", &[anna], &[marco]).await;
+    assert_eq!(
+        app.invoke(LoadGroupSpace { group_id: group }, Some(&marco_session))
+            .await
+            .err(),
+        Some(AppError::NotFound)
+    );
 }

@@ -52,13 +52,17 @@ pub async fn membership(
 
 /// The groups the caller is an ambassador of or belongs to, those of running editions first.
 pub async fn my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>, AppError> {
-    let ambassador_of: Vec<i32> = group_ambassador::Entity::find()
-        .select_only()
-        .column(group_ambassador::Column::GroupId)
-        .filter(group_ambassador::Column::UserId.eq(caller.id))
-        .into_tuple()
-        .all(&state.db)
-        .await?;
+    let ambassador_of: Vec<i32> = if caller.roles.ambassador {
+        group_ambassador::Entity::find()
+            .select_only()
+            .column(group_ambassador::Column::GroupId)
+            .filter(group_ambassador::Column::UserId.eq(caller.id))
+            .into_tuple()
+            .all(&state.db)
+            .await?
+    } else {
+        Vec::new()
+    };
     let member_of: Vec<i32> = group_member::Entity::find()
         .select_only()
         .column(group_member::Column::GroupId)

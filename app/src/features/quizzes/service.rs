@@ -52,31 +52,32 @@ async fn questions_of(
 
 /// The questions as this attempt shows them: shuffled by its seed when the quiz says so.
 fn for_taker(questions: &[Question], seed: i64, shuffle: bool) -> Vec<QuestionForTaker> {
-    let seed = seed as u64;
     let order: Vec<usize> = if shuffle {
-        quiz::shuffled(questions.len(), seed)
+        quiz::shuffled(questions.len(), seed as u64)
     } else {
         (0..questions.len()).collect()
     };
     order
         .into_iter()
         .filter_map(|i| questions.get(i))
-        .map(|q| {
-            let options = match &q.kind {
-                quiz::Kind::SingleChoice { options, .. }
-                | quiz::Kind::MultipleChoice { options, .. }
-                    if shuffle =>
-                {
-                    Some(quiz::shuffled(
-                        options.len(),
-                        seed ^ (q.id as u64).wrapping_mul(31),
-                    ))
-                }
-                _ => None,
-            };
-            q.for_taker(options.as_deref())
-        })
+        .map(|q| q.for_taker(option_order(q, seed, shuffle).as_deref()))
         .collect()
+}
+
+/// The order an attempt shows a question's options in (`None`: as written), the same for the
+/// form and for reading the answers back.
+fn option_order(question: &Question, seed: i64, shuffle: bool) -> Option<Vec<usize>> {
+    match &question.kind {
+        quiz::Kind::SingleChoice { options, .. } | quiz::Kind::MultipleChoice { options, .. }
+            if shuffle =>
+        {
+            Some(quiz::shuffled(
+                options.len(),
+                (seed as u64) ^ (question.id as u64).wrapping_mul(31),
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// When answers to an attempt stop being accepted (grace included), if ever.
@@ -349,7 +350,9 @@ pub async fn submit_attempt(
     ) = scope::attempt_as_owner(&state.db, caller, attempt_id).await?;
     let settings = settings_of(&activity);
     let questions = questions_of(&state.db, activity.id).await?;
-    let answers = quiz::answers_from_form(&questions, fields);
+    let answers = quiz::answers_from_form(&questions, fields, |q| {
+        option_order(q, attempt.seed, settings.shuffle)
+    });
     let answers_json = serde_json::to_string(&answers).unwrap_or_default();
     if attempt.submitted_at.is_some() || attempt.version != version {
         return if attempt.answers.as_deref() == Some(answers_json.as_str()) {

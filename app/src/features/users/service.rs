@@ -65,6 +65,36 @@ pub async fn list_users(
     })
 }
 
+/// Ends every group tutorship of `user_id`; answers (edition, group name) of each.
+async fn end_tutorships(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i32,
+) -> Result<Vec<(i32, String)>, AppError> {
+    use crate::ssr::entities::{group, group_ambassador};
+    let tutored: Vec<i32> = group_ambassador::Entity::find()
+        .filter(group_ambassador::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.group_id)
+        .collect();
+    if tutored.is_empty() {
+        return Ok(Vec::new());
+    }
+    group_ambassador::Entity::delete_many()
+        .filter(group_ambassador::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(group::Entity::find()
+        .filter(group::Column::Id.is_in(tutored))
+        .order_by_asc(group::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.edition_id, g.name))
+        .collect())
+}
+
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn set_role(
     state: &AppState,
@@ -90,18 +120,35 @@ pub async fn set_role(
         role.as_str(),
         if granted { "granted" } else { "withdrawn" }
     );
-    crate::features::audit::service::record(
-        &txn,
-        vec![crate::features::audit::service::Entry {
+    let mut entries = vec![crate::features::audit::service::Entry {
+        actor: Some(caller.id),
+        action: crate::domain::audit::Action::RoleChanged,
+        edition: None,
+        subject: Some(user_id),
+        detail: &detail,
+        reason: None,
+    }];
+    // Without the role, the person tutors no group any more: each tutorship ends, on record.
+    let ended = if role == Role::Ambassador && !granted {
+        end_tutorships(&txn, user_id).await?
+    } else {
+        Vec::new()
+    };
+    let ended_details: Vec<(i32, String)> = ended
+        .iter()
+        .map(|(edition, group)| (*edition, format!("tutorship ended: {group}")))
+        .collect();
+    for (edition, detail) in &ended_details {
+        entries.push(crate::features::audit::service::Entry {
             actor: Some(caller.id),
             action: crate::domain::audit::Action::RoleChanged,
-            edition: None,
+            edition: Some(*edition),
             subject: Some(user_id),
-            detail: &detail,
+            detail,
             reason: None,
-        }],
-    )
-    .await?;
+        });
+    }
+    crate::features::audit::service::record(&txn, entries).await?;
     txn.commit().await?;
     tracing::info!(
         user.id = caller.id,
