@@ -85,6 +85,30 @@ struct People {
     ambassador: Option<i32>,
 }
 
+/// Demo data resets the demo staff account's password and adds people and editions: it
+/// belongs on a local SQLite trial, never on a real site by mistake. A real database
+/// (PostgreSQL) or a public https address needs `--force-demo`.
+pub fn allowed(config: &crate::config::Config, demo: bool, forced: bool) -> Result<(), String> {
+    if !demo || forced {
+        return Ok(());
+    }
+    if !config.is_sqlite() {
+        return Err(
+            "--demo refuses PostgreSQL: it would reset the demo staff password on a real \
+                    database (add --force-demo if this really is a trial)"
+                .to_owned(),
+        );
+    }
+    if config.base_url.starts_with("https://") {
+        return Err(format!(
+            "--demo refuses an https address ({}): it looks like a real site (add --force-demo \
+             if this really is a trial)",
+            config.base_url
+        ));
+    }
+    Ok(())
+}
+
 /// Creates what is missing and returns the demo credentials (email, password, role).
 pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, String> {
     let people = accounts(state).await?;

@@ -1,4 +1,4 @@
-//! `server [serve] [--demo]` runs Aula; `server create-staff …` creates a staff account.
+//! `server [serve] [--demo [--force-demo]]` runs Aula; `server create-staff …` creates a staff account.
 
 use server::config::{Config, redact_url};
 use server::{commands, demo, startup};
@@ -6,9 +6,10 @@ use std::io::Read;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  server [serve] [--demo]
+  server [serve] [--demo [--force-demo]]
       Runs Aula (configuration from the environment: see README.md).
-      --demo creates demo data and prints the demo accounts' passwords.
+      --demo creates demo data and prints the demo accounts' passwords; it refuses
+      PostgreSQL and an https address (a real site) unless --force-demo is given.
   server create-staff --email E --given G --family F [--school-name S] [--school-code C] [--password-stdin]
       Creates a staff account. The password is read from standard input with
       --password-stdin, otherwise generated and printed once.";
@@ -26,7 +27,11 @@ async fn main() -> ExitCode {
     };
     let result = match args.first().map(String::as_str) {
         None | Some("serve") | Some("--demo") => {
-            serve(config, args.iter().any(|a| a == "--demo")).await
+            let demo_data = args.iter().any(|a| a == "--demo");
+            match demo::allowed(&config, demo_data, args.iter().any(|a| a == "--force-demo")) {
+                Ok(()) => serve(config, demo_data).await,
+                Err(refusal) => Err(refusal),
+            }
         }
         Some("create-staff") => create_staff(config, &args[1..]).await,
         Some("--help") | Some("-h") | Some("help") => {

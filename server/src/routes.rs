@@ -37,6 +37,12 @@ pub async fn upload_attendance_report(
         ))
         .into_response()
     };
+    // Scope and role before the body: a report is read only for those who may import one.
+    if let Err(error) =
+        app::ssr::scope::activity_as_staff(&state.db, &caller, target.activity_id).await
+    {
+        return status_of(&error).into_response();
+    }
     let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
         return back(Outcome::Missing);
     };
@@ -104,6 +110,10 @@ pub async fn save_submission(
         ))
         .into_response()
     };
+    // Scope and role before the body: a file is read only from those who may hand one in.
+    if let Err(error) = service::activity_to_submit(&state, &caller, activity_id).await {
+        return status_of(&error).into_response();
+    }
     let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
         return back(Outcome::Unreadable);
     };
@@ -197,6 +207,10 @@ pub async fn submit_quiz_attempt(
     use app::error::QuizRefusal;
     use app::features::quizzes::service::submit_attempt;
 
+    // Scope before the body: answers are read only from the attempt's owner.
+    if let Err(error) = app::ssr::scope::attempt_as_owner(&state.db, &caller, attempt_id).await {
+        return status_of(&error).into_response();
+    }
     let Ok(axum::Form(fields)) =
         axum::Form::<Vec<(String, String)>>::from_request(request, &state).await
     else {
@@ -315,6 +329,10 @@ pub async fn certificate_logo(
         ))
         .into_response()
     };
+    // Scope and role before the body: a logo is read only from staff.
+    if let Err(error) = app::ssr::scope::edition_as_staff(&state.db, &caller, edition_id).await {
+        return status_of(&error).into_response();
+    }
     let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
         return back(Outcome::Missing);
     };

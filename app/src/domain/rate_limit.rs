@@ -17,6 +17,14 @@ pub const VERIFY: Limit = Limit {
     window_secs: 60,
 };
 
+/// New accounts per client address per quarter of an hour: a whole class signing up together
+/// behind its school's one address fits; a script creating accounts by the thousand does not.
+pub const SIGN_UP: Limit = Limit {
+    action: "sign_up",
+    per_window: 30,
+    window_secs: 15 * 60,
+};
+
 /// The start (Unix seconds) of the window that `now` falls in; windows are aligned to the
 /// clock, so every instance agrees on them.
 pub fn window_start(limit: &Limit, now: i64) -> i64 {

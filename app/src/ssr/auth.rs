@@ -92,9 +92,17 @@ pub fn origin_allowed(
     if source.eq_ignore_ascii_case(base_url.trim_end_matches('/')) {
         return true;
     }
+    // Another name of this server is fine, but only over the scheme it is served on: a page
+    // served over plain http (which anyone on the way can write) never acts on an https site.
+    let scheme = if base_url.starts_with("https://") {
+        "https://"
+    } else {
+        "http://"
+    };
     let authority = source
-        .strip_prefix("https://")
-        .or_else(|| source.strip_prefix("http://"));
+        .get(..scheme.len())
+        .filter(|start| start.eq_ignore_ascii_case(scheme))
+        .map(|_| &source[scheme.len()..]);
     matches!((authority, host), (Some(authority), Some(host)) if authority.eq_ignore_ascii_case(host))
 }
 
@@ -106,7 +114,7 @@ fn origin_of_url(url: &str) -> Option<String> {
 
 /// The signed-in user of a request, if its session cookie is valid.
 pub async fn caller_of(state: &AppState, parts: &Parts) -> Result<Option<Caller>, AppError> {
-    let Some(token) = session_token(&parts.headers) else {
+    let Some(token) = session_token(&parts.headers, session_cookie_name(&state.settings)) else {
         return Ok(None);
     };
     caller_for_token(state, &token).await
@@ -159,14 +167,26 @@ fn elapsed(since: DateTime<Utc>, now: DateTime<Utc>) -> std::time::Duration {
     (now - since).to_std().unwrap_or_default()
 }
 
-pub fn session_token(headers: &http::HeaderMap) -> Option<String> {
+/// The session cookie's name: over https with the `__Host-` prefix, which browsers accept only
+/// from this very host, over https, for the whole site (no other subdomain can plant one).
+pub fn session_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+pub const SECURE_SESSION_COOKIE: &str = "__Host-aula_session";
+
+pub fn session_token(headers: &http::HeaderMap, cookie_name: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == cookie_name)
         .map(|(_, value)| value.to_owned())
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }
@@ -217,7 +237,8 @@ pub fn session_cookie(token: &str, settings: &Settings) -> String {
     } else {
         ""
     };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+    let name = session_cookie_name(settings);
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
 pub fn cleared_session_cookie(settings: &Settings) -> String {
@@ -226,7 +247,8 @@ pub fn cleared_session_cookie(settings: &Settings) -> String {
     } else {
         ""
     };
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+    let name = session_cookie_name(settings);
+    format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
 
 /// Adds a `Set-Cookie` header to the response of the current server function or page.
@@ -329,7 +351,7 @@ mod tests {
             Some("http://127.0.0.1:3000"),
             None,
             Some("127.0.0.1:3000"),
-            BASE
+            "http://aula.local"
         ));
         assert!(origin_allowed(
             None,
@@ -369,6 +391,46 @@ mod tests {
     }
 
     #[test]
+    fn an_origin_over_another_scheme_is_refused() {
+        // The same host over plain http, against a site served over https.
+        assert!(!origin_allowed(
+            Some("http://aula.example.org"),
+            None,
+            Some("aula.example.org"),
+            BASE
+        ));
+        assert!(!origin_allowed(
+            None,
+            Some("http://aula.example.org/editions"),
+            Some("aula.example.org"),
+            BASE
+        ));
+        assert!(!origin_allowed(
+            Some("http://127.0.0.1:3000"),
+            None,
+            Some("127.0.0.1:3000"),
+            BASE
+        ));
+    }
+
+    #[test]
+    fn the_session_cookie_is_host_bound_over_https() {
+        let token = "cd".repeat(32);
+        let mut headers = http::HeaderMap::new();
+        // A cookie without the prefix (which any subdomain could have planted) is not read.
+        headers.insert(
+            http::header::COOKIE,
+            format!("{SESSION_COOKIE}={token}").parse().unwrap(),
+        );
+        assert_eq!(session_token(&headers, SECURE_SESSION_COOKIE), None);
+        headers.insert(
+            http::header::COOKIE,
+            format!("{SECURE_SESSION_COOKIE}={token}").parse().unwrap(),
+        );
+        assert_eq!(session_token(&headers, SECURE_SESSION_COOKIE), Some(token));
+    }
+
+    #[test]
     fn session_tokens_are_read_only_when_well_formed() {
         let mut headers = http::HeaderMap::new();
         let token = "ab".repeat(32);
@@ -378,12 +440,12 @@ mod tests {
                 .parse()
                 .unwrap(),
         );
-        assert_eq!(session_token(&headers), Some(token));
+        assert_eq!(session_token(&headers, SESSION_COOKIE), Some(token));
         headers.insert(
             http::header::COOKIE,
             format!("{SESSION_COOKIE}=../etc/passwd").parse().unwrap(),
         );
-        assert_eq!(session_token(&headers), None);
+        assert_eq!(session_token(&headers, SESSION_COOKIE), None);
     }
 
     #[test]
@@ -406,11 +468,16 @@ mod tests {
                 && cookie.contains("SameSite=Lax")
                 && cookie.contains("Secure")
         );
+        // `__Host-`: Secure, Path=/ and no Domain, or browsers drop it.
+        assert!(cookie.starts_with("__Host-aula_session=abc;"), "{cookie}");
+        assert!(cookie.contains("Path=/") && !cookie.contains("Domain"));
+        assert!(cleared_session_cookie(&settings).starts_with("__Host-aula_session=;"));
         let plain = Settings {
             base_url: "http://127.0.0.1:3000".into(),
             ..settings
         };
         assert!(!session_cookie("abc", &plain).contains("Secure"));
+        assert!(session_cookie("abc", &plain).starts_with("aula_session=abc;"));
     }
 
     #[test]

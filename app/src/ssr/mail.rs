@@ -4,12 +4,30 @@
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct MailSettings {
     /// e.g. `smtp://127.0.0.1:25`.
     pub smtp_url: String,
     /// e.g. `Aula <noreply@aula.example.org>`.
     pub from: String,
+}
+
+/// The relay's address without its password.
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = match url::Url::parse(&self.smtp_url) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("***"));
+                url.to_string()
+            }
+            Ok(url) => url.to_string(),
+            Err(_) => "(not a URL)".to_owned(),
+        };
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &shown)
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 pub struct Mail {

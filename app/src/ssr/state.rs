@@ -14,7 +14,8 @@ pub struct AppState {
 }
 
 /// Settings the app needs at request time (read once from the environment by `server`).
-#[derive(Clone, Debug)]
+/// Their `Debug` leaves out every secret (logs and panics print it).
+#[derive(Clone)]
 pub struct Settings {
     /// The public origin, e.g. `https://aula.example.org` (no trailing slash).
     pub base_url: String,
@@ -35,6 +36,23 @@ pub struct Settings {
     pub issuer: String,
     /// Where mail goes; none: no mail is sent.
     pub mail: Option<crate::ssr::mail::MailSettings>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("base_url", &self.base_url)
+            .field("secret", &"…")
+            .field("session_timeouts", &self.session_timeouts)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("upload_dir", &self.upload_dir)
+            .field("upload_max_bytes", &self.upload_max_bytes)
+            .field("upload_types", &self.upload_types)
+            .field("signing_key", &"…")
+            .field("issuer", &self.issuer)
+            .field("mail", &self.mail)
+            .finish()
+    }
 }
 
 impl Settings {
@@ -65,4 +83,33 @@ pub fn state() -> Result<AppState, AppError> {
         tracing::error!("AppState missing from the request context");
         AppError::Internal
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let settings = Settings {
+            base_url: "https://aula.example.org".into(),
+            secret: vec![42; 32],
+            session_timeouts: Default::default(),
+            trust_proxy: false,
+            upload_dir: "uploads".into(),
+            upload_max_bytes: 1024,
+            upload_types: crate::domain::submissions::FileType::ALL.to_vec(),
+            signing_key: ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
+            issuer: "Aula".into(),
+            mail: Some(crate::ssr::mail::MailSettings {
+                smtp_url: "smtp://aula:hunter2@relay.example.org:587".into(),
+                from: "Aula <noreply@aula.example.org>".into(),
+            }),
+        };
+        let shown = format!("{settings:?}");
+        assert!(shown.contains("aula.example.org"), "{shown}");
+        for secret in ["42, 42", "7, 7", "hunter2"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
 }

@@ -14,6 +14,7 @@ both_databases!(
     failed_logins_are_throttled_per_address,
     parallel_wrong_passwords_are_all_counted,
     a_school_behind_one_address_is_not_shut_out,
+    sign_ups_from_one_address_are_limited,
     expired_sessions_are_refused,
     forged_cross_site_requests_are_refused,
 );
@@ -421,4 +422,38 @@ async fn a_school_behind_one_address_is_not_shut_out(backend: Backend) {
         )
         .await;
     assert_eq!(last.status, StatusCode::OK, "{}", last.body);
+}
+
+/// A class signs up together behind one address; a script creating accounts by the thousand
+/// from it is stopped, and the refused sign-up creates nothing.
+async fn sign_ups_from_one_address_are_limited(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let limit = app::domain::rate_limit::SIGN_UP.per_window;
+    for n in 0..limit {
+        let email = format!("docente{n}@scuola.it");
+        let response = app
+            .call("sign_up", &sign_up_form(&email, PASSWORD), None)
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "sign-up {n}: {}",
+            response.body
+        );
+    }
+    let flood = app
+        .call(
+            "sign_up",
+            &sign_up_form("uno.di.troppo@scuola.it", PASSWORD),
+            None,
+        )
+        .await;
+    assert_eq!(
+        flood.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        flood.body
+    );
+    let accounts = user::Entity::find().count(&app.state.db).await.unwrap();
+    assert_eq!(accounts, u64::from(limit));
 }

@@ -17,5 +17,6 @@ mod groups;
 mod health_and_pages;
 mod quizzes;
 mod submissions;
+mod uploads;
 mod users;
 mod webinars;

@@ -215,3 +215,60 @@ async fn a_tutorship_without_the_role_gives_no_reach(backend: Backend) {
         Some(AppError::NotFound)
     );
 }
+
+/// `serve --demo` against what looks like a real site (PostgreSQL, or an https address) stops
+/// before touching anything and says how to insist; on a local SQLite trial it runs.
+#[test]
+fn demo_data_refuses_a_real_looking_site() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let dir = std::env::temp_dir().join(format!("aula-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sqlite = format!("sqlite://{}/aula.db?mode=rwc", dir.display());
+    let run = |database: &str, base_url: &str, wait: u64| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["serve", "--demo"])
+            .env("DATABASE_URL", database)
+            .env("AULA_BASE_URL", base_url)
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("AULA_UPLOAD_DIR", dir.join("uploads"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server binary");
+        let started = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                let mut stderr = String::new();
+                use std::io::Read;
+                child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut stderr)
+                    .unwrap();
+                return Some((status.success(), stderr));
+            }
+            if started.elapsed() > Duration::from_secs(wait) {
+                child.kill().ok();
+                child.wait().ok();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let (ok, stderr) = run(
+        "postgres://aula@127.0.0.1:1/aula",
+        "http://127.0.0.1:3000",
+        15,
+    )
+    .expect("refused at once, not started");
+    assert!(!ok && stderr.contains("--force-demo"), "{stderr}");
+    let (ok, stderr) =
+        run(&sqlite, "https://aula.example.org", 15).expect("refused at once, not started");
+    assert!(!ok && stderr.contains("--force-demo"), "{stderr}");
+    assert!(!dir.join("aula.db").exists(), "nothing was created");
+    // A local trial starts (and keeps running until stopped).
+    assert!(run(&sqlite, "http://127.0.0.1:3000", 5).is_none());
+    std::fs::remove_dir_all(&dir).ok();
+}

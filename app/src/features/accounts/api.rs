@@ -45,7 +45,9 @@ pub async fn sign_up(
     };
     let (state, caller) = entry::change_public().await?;
     let language = crate::ui::language::chosen_locale();
-    let token = respond(service::sign_up(&state, caller.as_ref(), form, language).await)?;
+    let address =
+        respond(request_parts()).map(|parts| client_address(&parts, state.settings.trust_proxy))?;
+    let token = respond(service::sign_up(&state, caller.as_ref(), form, language, &address).await)?;
     set_cookie(&session_cookie(&token, &state.settings));
     leptos_axum::redirect("/");
     Ok(())

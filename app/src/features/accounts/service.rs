@@ -88,7 +88,9 @@ pub async fn sign_up(
     caller: Option<&Caller>,
     form: SignUpForm,
     language: Locale,
+    address: &str,
 ) -> Result<String, AppError> {
+    crate::ssr::rate_limit::check(state, &crate::domain::rate_limit::SIGN_UP, address).await?;
     let account = form.parse()?;
     let user = create_account(state, account, language, false).await?;
     tracing::info!(user.id = user.id, "account created");

@@ -181,6 +181,25 @@ fn refused(refusal: SubmissionRefusal) -> AppError {
     AppError::Refused(Refusal::Submission(refusal))
 }
 
+/// The activity the caller may send a submission for (scope, then role): checked before the
+/// form's body, and its file, is read.
+pub async fn activity_to_submit(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+) -> Result<(activity::Model, ActivityKind), AppError> {
+    let InEdition {
+        object: activity,
+        role,
+        ..
+    } = scope::activity(&state.db, caller, activity_id).await?;
+    let kind = kind_of(&activity).ok_or(AppError::NotFound)?;
+    if !role.is_participant() {
+        return Err(AppError::NotAllowed);
+    }
+    Ok((activity, kind))
+}
+
 /// Saves the participant's draft, with a new file if one came, and hands it in when asked.
 /// Nothing changes when the input or the file is refused.
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
@@ -191,15 +210,7 @@ pub async fn save_submission(
     form: SubmissionForm,
     file: Option<(String, Vec<u8>)>,
 ) -> Result<SubmissionSaved, AppError> {
-    let InEdition {
-        object: activity,
-        role,
-        ..
-    } = scope::activity(&state.db, caller, activity_id).await?;
-    let kind = kind_of(&activity).ok_or(AppError::NotFound)?;
-    if !role.is_participant() {
-        return Err(AppError::NotAllowed);
-    }
+    let (activity, kind) = activity_to_submit(state, caller, activity_id).await?;
     let now = Utc::now();
     if activity.opens_at.is_some_and(|opens| now < opens) {
         return Err(refused(SubmissionRefusal::NotOpenYet));
