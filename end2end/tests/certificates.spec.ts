@@ -68,15 +68,18 @@ test('staff issue certificates with a progress bar; the participant downloads an
   await visitor.getByRole('button', { name: 'Verifica' }).click();
   await expect(visitor.getByTestId('holder')).toHaveText("Niccolò Dell'Acqua");
 
-  // Staff revoke it with a reason; the same page now says revoked, and why.
+  // Staff revoke it with a category and their own reason; the public page now says revoked,
+  // when and in which category, but never staff's words.
   await row.getByText('Revoca…').click();
   const revoke = row.locator('form[id^="revoke-"]');
-  await revoke.getByLabel('Motivo (obbligatorio)').fill('Rilasciato per errore');
+  await revoke.getByLabel('Categoria').selectOption({ label: 'Rilasciato per errore' });
+  await revoke.getByLabel('Motivo (obbligatorio, visibile solo allo staff)').fill('Segnalazione riservata 4711');
   await revoke.getByRole('button', { name: 'Revoca definitivamente' }).click();
   await expect(row.getByText('Revocato')).toBeVisible();
   await visitor.goto(link ?? '/verify');
   await expect(visitor.getByTestId('verdict')).toHaveAttribute('data-verdict', 'revoked');
   await expect(visitor.getByTestId('verdict')).toContainText('Rilasciato per errore');
+  await expect(visitor.getByText('4711')).toHaveCount(0);
   await visitor.screenshot({ path: `${artifacts}/certificate-revoked.png`, fullPage: true });
   await niccolo.reload();
   await expect(niccolo.getByRole('heading', { name: 'Il tuo attestato' })).toHaveCount(0);

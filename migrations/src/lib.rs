@@ -10,6 +10,7 @@ mod m20261122_000004_completion;
 mod m20261123_000005_certificates;
 mod m20261123_000006_request_limits;
 mod m20261129_000007_one_word_per_concept;
+mod m20261129_000008_revocation_category;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_certificates::Migration),
             Box::new(m20261123_000006_request_limits::Migration),
             Box::new(m20261129_000007_one_word_per_concept::Migration),
+            Box::new(m20261129_000008_revocation_category::Migration),
         ]
     }
 }

@@ -130,20 +130,57 @@ impl Payload {
     }
 }
 
-/// A certificate's validity, as the verification page says it.
+/// A certificate's validity, as the verification page says it. `reason` is staff's own words:
+/// only staff see it (`None` on the public page).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Validity {
     Valid,
     Revoked {
         on: NaiveDate,
-        reason: String,
+        category: RevocationCategory,
+        reason: Option<String>,
     },
     /// Revoked and re-issued: the replacement's id.
     Replaced {
         on: NaiveDate,
-        reason: String,
+        reason: Option<String>,
         by: String,
     },
+}
+
+/// Why a certificate was revoked, as anyone may read it on the verification page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+pub enum RevocationCategory {
+    /// Issued by mistake (wrong person, wrong edition, data entry error).
+    IssuedInError,
+    /// The requirements turned out not to be met.
+    RequirementsNotMet,
+    Other,
+}
+
+impl RevocationCategory {
+    pub const ALL: [RevocationCategory; 3] = [
+        RevocationCategory::IssuedInError,
+        RevocationCategory::RequirementsNotMet,
+        RevocationCategory::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevocationCategory::IssuedInError => "issued_in_error",
+            RevocationCategory::RequirementsNotMet => "requirements_not_met",
+            RevocationCategory::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text.trim())
+    }
 }
 
 /// Signing and checking with Ed25519 (server side: the browser never needs it).
@@ -182,6 +219,21 @@ pub mod signing {
 
 #[cfg(test)]
 mod tests {
+    use super::RevocationCategory;
+
+    #[test]
+    fn revocation_categories_read_back_from_their_names_only() {
+        for category in RevocationCategory::ALL {
+            assert_eq!(RevocationCategory::parse(category.as_str()), Some(category));
+        }
+        assert_eq!(
+            RevocationCategory::parse(" other "),
+            Some(RevocationCategory::Other)
+        );
+        assert_eq!(RevocationCategory::parse("Rilasciato per errore"), None);
+        assert_eq!(RevocationCategory::parse(""), None);
+    }
+
     use super::*;
 
     fn payload() -> Payload {

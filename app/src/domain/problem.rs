@@ -58,6 +58,8 @@ pub enum Field {
     Options,
     Accepted,
     Reason,
+    /// Why a certificate is revoked, in a few words anyone may read.
+    Category,
     SignatoryName,
     SignatoryRole,
     Languages,
@@ -118,6 +120,7 @@ impl Field {
             Field::Options => "options",
             Field::Accepted => "accepted",
             Field::Reason => "reason",
+            Field::Category => "category",
             Field::SignatoryName => "signatory_name",
             Field::SignatoryRole => "signatory_role",
             Field::Languages => "languages",

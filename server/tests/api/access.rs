@@ -493,6 +493,7 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
         "verify_certificate" => vec![("query", "AULA-2222-2222".to_owned())],
         "revoke_certificate" | "reissue_certificate" => vec![
             ("id", "0123456789abcdef0123456789abcdef".to_owned()),
+            ("category", "other".to_owned()),
             ("reason", "Access check".to_owned()),
         ],
         "load_audit" => vec![("page", "1".to_owned())],

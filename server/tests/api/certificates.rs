@@ -6,7 +6,7 @@ use crate::both_databases;
 use crate::helpers::{Backend, TestApp};
 use app::domain::Field;
 use app::domain::audit::Action;
-use app::domain::certificates::Validity;
+use app::domain::certificates::{RevocationCategory, Validity};
 use app::error::AppError;
 use app::features::audit::api::LoadAudit;
 use app::features::certificates::api::{
@@ -24,7 +24,8 @@ both_databases!(
     certificates_are_issued_verified_revoked_and_reissued,
     concurrent_issuing_never_gives_two_valid_certificates,
     verification_is_rate_limited,
-    the_course_logo_is_printed_on_certificates
+    the_course_logo_is_printed_on_certificates,
+    a_revoked_certificate_says_so_without_staffs_words
 );
 
 async fn rename(app: &TestApp, id: i32, given: &str, family: &str) {
@@ -322,6 +323,7 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
     // Revoking needs staff and a reason; then the page says revoked, with the reason.
     let revoke = |reason: &str| RevokeCertificate {
         id: anna_cert.clone(),
+        category: "issued_in_error".to_owned(),
         reason: reason.to_owned(),
     };
     assert!(matches!(
@@ -339,9 +341,17 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
         app.invoke(revoke("again"), Some(&staff)).await,
         Err(AppError::Refused(_))
     ));
+    // The public answer gives the category, not staff's words.
     let answer = verify(&anna_cert, None).await.expect("found");
     assert!(
-        matches!(&answer.validity, Validity::Revoked { reason, .. } if reason == "Issued by mistake"),
+        matches!(
+            &answer.validity,
+            Validity::Revoked {
+                category: RevocationCategory::IssuedInError,
+                reason: None,
+                ..
+            }
+        ),
         "{answer:?}"
     );
     assert_eq!(mine(anna_session.clone()).await, None);
@@ -500,6 +510,7 @@ async fn concurrent_issuing_never_gives_two_valid_certificates(backend: Backend)
     for old in &late {
         let revoke = RevokeCertificate {
             id: old.clone(),
+            category: "other".to_owned(),
             reason: "Re-run".to_owned(),
         };
         app.invoke(revoke, Some(&first_staff))
@@ -691,4 +702,81 @@ async fn the_course_logo_is_printed_on_certificates(backend: Backend) {
     let removed = app.post_file(&path, "remove", "", b"1", &staff).await;
     assert!(crate::helpers::location(&removed).contains("logo=removed"));
     assert!(!logo_file.exists());
+}
+
+/// Revoked: the public page gives the date and a category, never staff's own words (they may
+/// name people or reasons that are nobody else's business), and the holder's download no
+/// longer hands out the PDF as if it were good.
+async fn a_revoked_certificate_says_so_without_staffs_words(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let (anna, anna_session) = app.user("anna@scuola.it", false, false).await;
+    let edition = completed_edition(&app, &staff, &[anna]).await;
+    let issued = app
+        .invoke(
+            IssueCertificates {
+                edition_id: edition,
+                limit: 10,
+            },
+            Some(&staff),
+        )
+        .await
+        .expect("issued");
+    assert_eq!(issued.issued, 1);
+    let id = certificate::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("a certificate")
+        .id;
+    let (status, _, _) = get_bytes(
+        &app,
+        &format!("/certificates/{id}.pdf"),
+        Some(&anna_session),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let revoked = app
+        .call(
+            "revoke_certificate",
+            &[
+                ("id", id.as_str()),
+                ("category", "issued_in_error"),
+                ("reason", "Segnalazione riservata 4711"),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+
+    let page = app.get(&format!("/verify/{id}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("4711"),
+        "staff's words on the public page"
+    );
+    assert!(
+        page.body.contains("Rilasciato per errore"),
+        "the category is shown"
+    );
+    let answer = app
+        .call("verify_certificate", &[("query", id.as_str())], None)
+        .await;
+    assert!(!answer.body.contains("4711"), "{}", answer.body);
+
+    let (status, _, _) = get_bytes(
+        &app,
+        &format!("/certificates/{id}.pdf"),
+        Some(&anna_session),
+    )
+    .await;
+    assert_ne!(
+        status,
+        StatusCode::OK,
+        "the holder still downloads a revoked certificate"
+    );
+    // Staff keep access to what was issued.
+    let (status, _, _) = get_bytes(&app, &format!("/certificates/{id}.pdf"), Some(&staff)).await;
+    assert_eq!(status, StatusCode::OK);
 }

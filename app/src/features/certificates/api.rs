@@ -111,9 +111,13 @@ pub async fn issue_certificates(edition_id: i32, limit: u32) -> Result<IssueRoun
 }
 
 #[server(prefix = "/api", endpoint = "revoke_certificate")]
-pub async fn revoke_certificate(id: String, reason: String) -> Result<(), AppError> {
+pub async fn revoke_certificate(
+    id: String,
+    category: String,
+    reason: String,
+) -> Result<(), AppError> {
     let (state, caller) = entry::change().await?;
-    respond(service::revoke(&state, &caller, id, reason).await)
+    respond(service::revoke(&state, &caller, id, category, reason).await)
 }
 
 /// Revokes a certificate and issues a new one from the participant's current profile (after

@@ -7,7 +7,7 @@ use super::api::{
     load_certificates, load_my_certificate, verify_certificate,
 };
 use crate::domain::Field;
-use crate::domain::certificates::Validity;
+use crate::domain::certificates::{RevocationCategory, Validity};
 use crate::domain::outcome::{Form, Outcome};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -416,6 +416,7 @@ fn IssuedRow(
     let revoke_form = format!("revoke-{}", c.id);
     let reissue_form = format!("reissue-{}", c.id);
     let revoke_reason = format!("{revoke_form}-reason");
+    let revoke_category = format!("{revoke_form}-category");
     let reissue_reason = format!("{reissue_form}-reason");
     let (id2, id3, id4) = (id.clone(), id.clone(), id.clone());
     view! {
@@ -438,7 +439,13 @@ fn IssuedRow(
                         <summary>{t!(i18n, certificates.revoke)}</summary>
                         <ActionForm action=revoke attr:id=revoke_form>
                             <input type="hidden" name="id" value=id4.clone()/>
-                            <label for=revoke_reason.clone()>{t!(i18n, certificates.reason)}</label>
+                            <label for=revoke_category.clone()>{t!(i18n, certificates.category)}</label>
+                            <select id=revoke_category name="category" required>
+                                {RevocationCategory::ALL.into_iter().map(|category| view! {
+                                    <option value=category.as_str()>{move || category_text(i18n, category)}</option>
+                                }).collect_view()}
+                            </select>
+                            <label for=revoke_reason.clone()>{t!(i18n, certificates.reason_private)}</label>
                             <input id=revoke_reason name="reason" required maxlength="500"/>
                             <button type="submit" class="button danger">{t!(i18n, certificates.revoke_confirm)}</button>
                         </ActionForm>
@@ -448,7 +455,7 @@ fn IssuedRow(
                         <ActionForm action=reissue attr:id=reissue_form>
                             <input type="hidden" name="id" value=id.clone()/>
                             <p class="hint">{t!(i18n, certificates.reissue_hint)}</p>
-                            <label for=reissue_reason.clone()>{t!(i18n, certificates.reason)}</label>
+                            <label for=reissue_reason.clone()>{t!(i18n, certificates.reason_private)}</label>
                             <input id=reissue_reason name="reason" required maxlength="500"/>
                             <button type="submit" class="button">{t!(i18n, certificates.reissue_confirm)}</button>
                         </ActionForm>
@@ -556,6 +563,19 @@ fn VerificationView(verification: Verification) -> impl IntoView {
     }
 }
 
+/// A revocation category in the reader's language.
+fn category_text(i18n: I18n, category: RevocationCategory) -> String {
+    match category {
+        RevocationCategory::IssuedInError => {
+            t_string!(i18n, certificates.category_issued_in_error).to_string()
+        }
+        RevocationCategory::RequirementsNotMet => {
+            t_string!(i18n, certificates.category_requirements_not_met).to_string()
+        }
+        RevocationCategory::Other => t_string!(i18n, certificates.category_other).to_string(),
+    }
+}
+
 #[component]
 fn VerifiedView(c: Verified, key: String) -> impl IntoView {
     let i18n = use_i18n();
@@ -569,20 +589,16 @@ fn VerifiedView(c: Verified, key: String) -> impl IntoView {
     let heading = move || match (&validity, c.signature_ok) {
         (_, false) => t_string!(i18n, verify.tampered).to_string(),
         (Validity::Valid, _) => t_string!(i18n, verify.valid).to_string(),
-        (Validity::Revoked { on, reason }, _) => t_string!(
+        (Validity::Revoked { on, category, .. }, _) => t_string!(
             i18n,
             verify.revoked,
             date = long_date(i18n, *on),
-            reason = reason.clone()
+            category = category_text(i18n, *category)
         )
         .to_string(),
-        (Validity::Replaced { on, reason, .. }, _) => t_string!(
-            i18n,
-            verify.replaced,
-            date = long_date(i18n, *on),
-            reason = reason.clone()
-        )
-        .to_string(),
+        (Validity::Replaced { on, .. }, _) => {
+            t_string!(i18n, verify.replaced, date = long_date(i18n, *on)).to_string()
+        }
     };
     let replacement = match &c.validity {
         Validity::Replaced { by, .. } => Some(by.clone()),

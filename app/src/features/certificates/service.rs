@@ -4,8 +4,10 @@ use super::api::{
 };
 use super::pdf::{self, Printed};
 use crate::domain::audit::Action;
-use crate::domain::certificates::{self, Code, Languages, Payload, Validity, signing};
-use crate::domain::{Field, FieldProblem, text};
+use crate::domain::certificates::{
+    self, Code, Languages, Payload, RevocationCategory, Validity, signing,
+};
+use crate::domain::{Field, FieldProblem, Problem, text};
 use crate::error::{AppError, Refusal};
 use crate::features::audit::service::{Entry, record};
 use crate::features::completion::service as completion;
@@ -56,16 +58,19 @@ fn payload_of(c: &certificate::Model) -> Payload {
     }
 }
 
-fn validity_of(c: &certificate::Model) -> Validity {
+/// The certificate's validity; staff's reason only `for_staff`.
+fn validity_of(c: &certificate::Model, for_staff: bool) -> Validity {
+    let reason = c.revoked_reason.clone().filter(|_| for_staff);
     match (&c.revoked_at, &c.replaced_by_id) {
         (None, _) => Validity::Valid,
         (Some(at), None) => Validity::Revoked {
             on: to_local(*at).date(),
-            reason: c.revoked_reason.clone().unwrap_or_default(),
+            category: c.revocation_category.unwrap_or(RevocationCategory::Other),
+            reason,
         },
         (Some(at), Some(by)) => Validity::Replaced {
             on: to_local(*at).date(),
-            reason: c.revoked_reason.clone().unwrap_or_default(),
+            reason,
             by: by.clone(),
         },
     }
@@ -139,6 +144,7 @@ fn new_record(
         revoked_at: None,
         revoked_reason: None,
         revoked_by: None,
+        revocation_category: None,
         replaces_id: None,
         replaced_by_id: None,
     }
@@ -295,7 +301,7 @@ pub async fn admin(
     let issued = issued_models
         .into_iter()
         .map(|c| IssuedCertificate {
-            validity: validity_of(&c),
+            validity: validity_of(&c, true),
             id: c.id,
             code: c.code,
             user_id: c.user_id,
@@ -429,13 +435,23 @@ fn reason_of(input: &str) -> Result<String, AppError> {
 
 /// Marks a valid certificate as revoked; refused if it no longer is valid (another staff
 /// member got there first), in which case nothing changes.
+/// How a certificate stops being valid: revoked (in a category), or replaced by a new one.
+enum Revocation<'a> {
+    Revoked(RevocationCategory),
+    ReplacedBy(&'a str),
+}
+
 async fn revoke_in(
     db: &impl ConnectionTrait,
     caller: &Caller,
     c: &certificate::Model,
     reason: &str,
-    replaced_by: Option<&str>,
+    how: Revocation<'_>,
 ) -> Result<(), AppError> {
+    let (category, replaced_by) = match how {
+        Revocation::Revoked(category) => (Some(category), None),
+        Revocation::ReplacedBy(id) => (None, Some(id)),
+    };
     let changed = certificate::Entity::update_many()
         .col_expr(
             certificate::Column::ValidFor,
@@ -457,6 +473,10 @@ async fn revoke_in(
             certificate::Column::ReplacedById,
             sea_orm::sea_query::Expr::value(replaced_by.map(str::to_owned)),
         )
+        .col_expr(
+            certificate::Column::RevocationCategory,
+            sea_orm::sea_query::Expr::value(category.map(|c| c.as_str().to_owned())),
+        )
         .filter(certificate::Column::Id.eq(c.id.clone()))
         .filter(certificate::Column::ValidFor.is_not_null())
         .exec(db)
@@ -472,12 +492,16 @@ pub async fn revoke(
     state: &AppState,
     caller: &Caller,
     id: String,
+    category: String,
     reason: String,
 ) -> Result<(), AppError> {
     let c = scope::certificate_as_staff(&state.db, caller, &id).await?;
+    let category = RevocationCategory::parse(&category).ok_or_else(|| {
+        AppError::invalid(vec![FieldProblem::new(Field::Category, Problem::Required)])
+    })?;
     let reason = reason_of(&reason)?;
     let txn = crate::ssr::db::begin(&state.db).await?;
-    revoke_in(&txn, caller, &c, &reason, None).await?;
+    revoke_in(&txn, caller, &c, &reason, Revocation::Revoked(category)).await?;
     record(
         &txn,
         vec![Entry {
@@ -517,7 +541,7 @@ pub async fn reissue(
     let pdfs = render_all(state, std::slice::from_ref(&new), course.id).await;
     let txn = crate::ssr::db::begin(db).await?;
     // The old one stops being valid before the new one takes its place in the unique index.
-    revoke_in(&txn, caller, &old, &reason, Some(&new.id)).await?;
+    revoke_in(&txn, caller, &old, &reason, Revocation::ReplacedBy(&new.id)).await?;
     certificate::Entity::insert(active(new.clone()))
         .exec_without_returning(&txn)
         .await?;
@@ -610,6 +634,11 @@ pub async fn pdf_for(
     id: &str,
 ) -> Result<(certificate::Model, Vec<u8>), AppError> {
     let c = scope::certificate_as_holder(&state.db, caller, id).await?;
+    // A revoked certificate is no longer handed to its holder as if it were good; staff keep
+    // access to what was issued.
+    if c.revoked_at.is_some() && !caller.is_staff() {
+        return Err(AppError::Refused(Refusal::CertificateNotValid));
+    }
     let path = state
         .settings
         .certificate_dir()
@@ -659,7 +688,7 @@ pub async fn verify(
                 .filter(|s| !s.is_empty())
                 .map(|s| signing::verify(&public, &payload, s)),
             payload: payload.canonical(),
-            validity: validity_of(&c),
+            validity: validity_of(&c, false),
             id: c.id,
             code: c.code,
             name: c.name,

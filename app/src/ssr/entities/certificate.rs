@@ -33,6 +33,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub revoked_reason: Option<String>,
     pub revoked_by: Option<i32>,
+    pub revocation_category: Option<crate::domain::certificates::RevocationCategory>,
     pub replaces_id: Option<String>,
     pub replaced_by_id: Option<String>,
 }
