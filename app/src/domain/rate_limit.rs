@@ -25,6 +25,14 @@ pub const SIGN_UP: Limit = Limit {
     window_secs: 15 * 60,
 };
 
+/// Posts (announcements, threads, replies) per person per minute: a conversation flows, a
+/// script flooding a group does not.
+pub const POST: Limit = Limit {
+    action: "post",
+    per_window: 10,
+    window_secs: 60,
+};
+
 /// The start (Unix seconds) of the window that `now` falls in; windows are aligned to the
 /// clock, so every instance agrees on them.
 pub fn window_start(limit: &Limit, now: i64) -> i64 {

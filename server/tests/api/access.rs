@@ -540,7 +540,7 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("title", "Domanda".to_owned()),
             ("body", "Come si fa?".to_owned()),
         ],
-        "load_thread" => vec![("thread_id", f.thread.clone())],
+        "load_thread" => vec![("thread_id", f.thread.clone()), ("page", "1".to_owned())],
         "post_reply" => vec![
             ("thread_id", f.thread.clone()),
             ("body", "Così.".to_owned()),

@@ -12,7 +12,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 both_databases!(
     staff_form_groups_and_assign_ambassadors,
-    group_spaces_are_private_and_text_stays_text
+    group_spaces_are_private_and_text_stays_text,
+    posting_is_limited_per_person_and_replies_come_in_pages
 );
 
 async fn staff_form_groups_and_assign_ambassadors(backend: Backend) {
@@ -164,7 +165,9 @@ async fn group_spaces_are_private_and_text_stays_text(backend: Backend) {
         Some(AppError::NotFound)
     );
     assert_eq!(
-        app.invoke(LoadThread { thread_id }, Some(&t2)).await.err(),
+        app.invoke(LoadThread { thread_id, page: 1 }, Some(&t2))
+            .await
+            .err(),
         Some(AppError::NotFound)
     );
     assert_eq!(
@@ -181,4 +184,120 @@ async fn group_spaces_are_private_and_text_stays_text(backend: Backend) {
     );
     assert!(page.body.contains("&lt;script&gt;"));
     assert!(page.body.contains("href=\"https://example.org/guida\""));
+}
+
+/// A person posting in a burst is stopped after the per-minute allowance (the refused post is
+/// not kept), and a long thread comes a page of replies at a time.
+async fn posting_is_limited_per_person_and_replies_come_in_pages(backend: Backend) {
+    use app::ssr::entities::reply;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, PaginatorTrait};
+    let app = TestApp::spawn(backend).await;
+    let (anna, anna_session) = app.user("anna@scuola.it", false, false).await;
+    let (bruno, bruno_session) = app.user("bruno@scuola.it", false, false).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "running", 100).await;
+    let group = app.group(edition, "A", &[anna, bruno], &[]).await;
+    let started = app
+        .call(
+            "start_thread",
+            &[
+                ("group_id", &group.to_string()),
+                ("title", "Presentiamoci"),
+                ("body", "Ciao a tutti"),
+            ],
+            Some(&anna_session),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+    let thread = started.json().as_i64().expect("thread id").to_string();
+
+    let mut posted = 1;
+    let refused = loop {
+        let body = format!("messaggio {posted}");
+        let answer = app
+            .call(
+                "post_reply",
+                &[("thread_id", thread.as_str()), ("body", body.as_str())],
+                Some(&anna_session),
+            )
+            .await;
+        if answer.status != StatusCode::OK {
+            break answer;
+        }
+        posted += 1;
+        assert!(posted <= 30, "30 posts in a row were all accepted");
+    };
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.body
+    );
+    assert!(posted >= 5, "a conversation still flows: {posted}");
+    let kept = reply::Entity::find().count(&app.state.db).await.unwrap();
+    assert_eq!(kept, posted - 1, "the refused reply was not kept");
+    // Someone else is not held up by Anna's burst.
+    let other = app
+        .call(
+            "post_reply",
+            &[("thread_id", thread.as_str()), ("body", "Ciao Anna")],
+            Some(&bruno_session),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.body);
+
+    // A long thread: 120 replies in all, shown 50 at a time.
+    let thread_id: i32 = thread.parse().unwrap();
+    let existing = reply::Entity::find().count(&app.state.db).await.unwrap();
+    for n in existing..120 {
+        reply::ActiveModel {
+            thread_id: Set(thread_id),
+            author_id: Set(bruno),
+            body: Set(format!("risposta {n}")),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+    }
+    let page = |n: &str| {
+        let app = &app;
+        let thread = thread.clone();
+        let session = anna_session.clone();
+        let n = n.to_owned();
+        async move {
+            app.call(
+                "load_thread",
+                &[("thread_id", thread.as_str()), ("page", n.as_str())],
+                Some(&session),
+            )
+            .await
+            .json()
+        }
+    };
+    let first = page("1").await;
+    assert_eq!(
+        first["replies"].as_array().map(Vec::len),
+        Some(50),
+        "{first}"
+    );
+    assert_eq!(first["reply_count"], 120);
+    let last = page("3").await;
+    assert_eq!(last["replies"].as_array().map(Vec::len), Some(20));
+    let html = app
+        .get(
+            &format!("/groups/{group}/threads/{thread}?page=2"),
+            Some(&anna_session),
+        )
+        .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(
+        html.body.contains("risposta 60"),
+        "page 2 shows replies 51-100"
+    );
+    assert!(
+        !html.body.contains("risposta 10<"),
+        "and not the first page's"
+    );
 }

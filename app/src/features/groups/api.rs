@@ -70,7 +70,11 @@ pub struct ThreadView {
     pub group_name: String,
     pub title: String,
     pub opening: Post,
+    /// One page of the replies, oldest first.
     pub replies: Vec<Post>,
+    pub reply_count: u64,
+    pub page: u64,
+    pub pages: u64,
 }
 
 /// A group the caller is an ambassador of or belongs to.
@@ -148,9 +152,9 @@ pub async fn start_thread(group_id: i32, title: String, body: String) -> Result<
 }
 
 #[server(prefix = "/api", endpoint = "load_thread")]
-pub async fn load_thread(thread_id: i32) -> Result<ThreadView, AppError> {
+pub async fn load_thread(thread_id: i32, page: u64) -> Result<ThreadView, AppError> {
     let (state, caller) = entry::read().await?;
-    respond(service::thread_view(&state, &caller, thread_id).await)
+    respond(service::thread_view(&state, &caller, thread_id, page).await)
 }
 
 #[server(prefix = "/api", endpoint = "post_reply")]

@@ -10,7 +10,9 @@ use crate::domain::Field;
 use crate::i18n::*;
 use crate::ui::forms::{Submit, TextArea, TextField, action_error};
 use crate::ui::layout::EditionToolHeader;
-use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, RichText, local_time};
+use crate::ui::messages::{
+    EmptyState, ErrorNotice, Loading, PageError, Pagination, RichText, local_time,
+};
 use crate::ui::params::{found, id_param};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -357,10 +359,12 @@ fn GroupSpaceView(
 #[component]
 pub fn ThreadPage() -> impl IntoView {
     let id = crate::ui::params::thread_param();
+    let query = leptos_router::hooks::use_query_map();
+    let page = move || crate::domain::paging::page_number(query.read().get("page").as_deref());
     let reply = ServerAction::<PostReply>::new();
     let thread = Resource::new(
-        move || (id.get(), reply.version().get()),
-        |(id, _)| found(id, load_thread),
+        move || (id.get(), page(), reply.version().get()),
+        |(id, page, _)| found(id, move |id| load_thread(id, page)),
     );
     view! {
         <Transition fallback=Loading>
@@ -379,6 +383,7 @@ fn Thread(thread: ThreadView, reply: ServerAction<PostReply>) -> impl IntoView {
     let i18n = use_i18n();
     let error = action_error(reply);
     let thread_id = thread.id;
+    let (page, pages, group_id) = (thread.page, thread.pages, thread.group_id);
     let opening = thread.opening.clone();
     view! {
         <Title text=thread.title.clone()/>
@@ -392,7 +397,7 @@ fn Thread(thread: ThreadView, reply: ServerAction<PostReply>) -> impl IntoView {
                 <RichText text=opening.body.clone()/>
             </div>
             <h2>{
-                let count = thread.replies.len();
+                let count = thread.reply_count;
                 move || t_string!(i18n, groups.replies, count = count).to_string()
             }</h2>
             {thread.replies.into_iter().map(|r| view! {
@@ -401,6 +406,9 @@ fn Thread(thread: ThreadView, reply: ServerAction<PostReply>) -> impl IntoView {
                     <RichText text=r.body.clone()/>
                 </div>
             }).collect_view()}
+            {(pages > 1).then(|| view! {
+                <Pagination number=page pages link=Callback::new(move |n: u64| format!("/groups/{group_id}/threads/{thread_id}?page={n}"))/>
+            })}
             <section class="card" aria-labelledby="reply-heading">
                 <h2 id="reply-heading">{t!(i18n, groups.reply)}</h2>
                 <ErrorNotice error/>

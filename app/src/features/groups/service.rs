@@ -503,6 +503,7 @@ pub async fn post_announcement(
     if !access.may_announce() {
         return Err(AppError::NotAllowed);
     }
+    count_post(state, caller).await?;
     let body = parse_body(&body)?;
     announcement::ActiveModel {
         group_id: Set(group.id),
@@ -526,6 +527,7 @@ pub async fn start_thread(
     body: String,
 ) -> Result<(i32, i32), AppError> {
     let (group, _) = scope::group(&state.db, caller, group_id).await?;
+    count_post(state, caller).await?;
     let mut problems = Problems::new();
     let title = problems.check(Field::Title, text::single_line(&title, 200));
     let body = match parse_body(&body) {
@@ -561,12 +563,17 @@ pub async fn thread_view(
     state: &AppState,
     caller: &Caller,
     thread_id: i32,
+    page: u64,
 ) -> Result<ThreadView, AppError> {
     let (thread, group, _) = scope::thread(&state.db, caller, thread_id).await?;
-    let replies = reply::Entity::find()
-        .filter(reply::Column::ThreadId.eq(thread.id))
+    let of_thread = reply::Entity::find().filter(reply::Column::ThreadId.eq(thread.id));
+    let total = of_thread.clone().count(&state.db).await?;
+    let (page, offset) = crate::domain::paging::clamp(page, total, REPLIES_PER_PAGE);
+    let replies = of_thread
         .order_by_asc(reply::Column::CreatedAt)
         .order_by_asc(reply::Column::Id)
+        .offset(offset)
+        .limit(REPLIES_PER_PAGE)
         .all(&state.db)
         .await?;
     let everyone = names(
@@ -590,7 +597,23 @@ pub async fn thread_view(
             .into_iter()
             .map(|r| post(r.id, r.author_id, r.body, r.created_at, &everyone))
             .collect(),
+        reply_count: total,
+        page,
+        pages: crate::domain::paging::page_count(total, REPLIES_PER_PAGE),
     })
+}
+
+/// Replies per page of a thread: a long discussion stays quick to open.
+pub const REPLIES_PER_PAGE: u64 = 50;
+
+/// Counts a post against the person's limit (announcements, threads and replies together).
+async fn count_post(state: &AppState, caller: &Caller) -> Result<(), AppError> {
+    crate::ssr::rate_limit::check(
+        state,
+        &crate::domain::rate_limit::POST,
+        &format!("user:{}", caller.id),
+    )
+    .await
 }
 
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
@@ -601,6 +624,7 @@ pub async fn post_reply(
     body: String,
 ) -> Result<(), AppError> {
     let (thread, ..) = scope::thread(&state.db, caller, thread_id).await?;
+    count_post(state, caller).await?;
     let body = parse_body(&body)?;
     let now = Utc::now();
     let txn = crate::ssr::db::begin(&state.db).await?;
