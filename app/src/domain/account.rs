@@ -41,7 +41,10 @@ impl Email {
     pub const MAX_LEN: usize = 254;
 
     pub fn parse(input: &str) -> Result<Self, Problem> {
-        let email = input.trim().to_lowercase();
+        use unicode_normalization::UnicodeNormalization;
+        // One spelling per address: composed (NFC) and lower case, so "José" typed two ways is
+        // one account.
+        let email: String = input.trim().nfc().collect::<String>().to_lowercase();
         if email.is_empty() {
             return Err(Problem::Required);
         }
@@ -61,6 +64,14 @@ impl Email {
             && local
                 .chars()
                 .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        // A part mixing Latin with Greek or Cyrillic letters is a look-alike of another address
+        // ("mаrio" with a Cyrillic "а"), never a real one.
+        if std::iter::once(local)
+            .chain(domain.split('.'))
+            .any(mixes_scripts)
+        {
+            return Err(Problem::EmailInvalid);
+        }
         let domain_ok = domain.contains('.')
             && domain.split('.').all(|label| {
                 !label.is_empty()
@@ -93,7 +104,11 @@ impl PersonName {
     pub const MAX_LEN: u32 = 80;
 
     pub fn parse(input: &str) -> Result<Self, Problem> {
-        let name = text::single_line(input, Self::MAX_LEN)?;
+        use unicode_normalization::UnicodeNormalization;
+        if input.chars().any(text::is_invisible) {
+            return Err(Problem::ControlCharacters);
+        }
+        let name: String = text::single_line(input, Self::MAX_LEN)?.nfc().collect();
         if !name.chars().any(char::is_alphabetic) {
             return Err(Problem::Required);
         }
@@ -145,9 +160,72 @@ impl SchoolCode {
     }
 }
 
+/// Whether a part of an address has letters of more than one of the scripts whose letters look
+/// alike (Latin, Greek, Cyrillic).
+fn mixes_scripts(part: &str) -> bool {
+    let script = |c: char| match c {
+        'a'..='z' | 'A'..='Z' | '\u{00C0}'..='\u{024F}' => Some(0),
+        '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Some(1),
+        '\u{0400}'..='\u{052F}' => Some(2),
+        _ => None,
+    };
+    let mut seen = part.chars().filter_map(script);
+    match seen.next() {
+        Some(first) => seen.any(|s| s != first),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_with_invisible_or_reversing_characters_are_refused() {
+        // "Mario" followed by a right-to-left override: prints as something else.
+        for name in [
+            "Mario\u{202E}issoR",
+            "Ma\u{200B}rio",
+            "Mario\u{2066}",
+            "\u{FEFF}Mario",
+        ] {
+            assert_eq!(
+                PersonName::parse(name),
+                Err(Problem::ControlCharacters),
+                "{name:?}"
+            );
+        }
+        assert_eq!(
+            PersonName::parse("Zoë Łukasiewicz").unwrap().as_str(),
+            "Zoë Łukasiewicz"
+        );
+        // Composed: "e" + combining acute becomes "é".
+        assert_eq!(PersonName::parse("Jose\u{301}").unwrap().as_str(), "José");
+    }
+
+    #[test]
+    fn emails_are_composed_lower_case_and_never_look_alikes() {
+        assert_eq!(
+            Email::parse(" Jose\u{301}@Scuola.IT ").unwrap().as_str(),
+            "josé@scuola.it"
+        );
+        // A Cyrillic "а" among Latin letters, in the local part or the domain.
+        assert_eq!(
+            Email::parse("m\u{0430}rio@scuola.it"),
+            Err(Problem::EmailInvalid)
+        );
+        assert_eq!(
+            Email::parse("mario@scu\u{043E}la.it"),
+            Err(Problem::EmailInvalid)
+        );
+        // A Greek omicron.
+        assert_eq!(
+            Email::parse("mari\u{03BF}@scuola.it"),
+            Err(Problem::EmailInvalid)
+        );
+        // One script throughout is fine.
+        assert!(Email::parse("\u{043C}\u{0430}\u{0440}\u{0438}\u{044F}@scuola.it").is_ok());
+    }
 
     #[test]
     fn email_is_lower_cased_and_trimmed() {

@@ -18,6 +18,17 @@ pub fn single_line(input: &str, max: u32) -> Result<String, Problem> {
     Ok(folded)
 }
 
+/// Characters that print as nothing or turn the text around (bidirectional overrides and
+/// isolates, zero-width characters, soft hyphens, variation selectors, tags): harmless in a
+/// message, but in a name printed on a certificate they make two different names look alike.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
 /// Several lines of text: line breaks kept (normalised to `\n`), outer white space trimmed,
 /// no control characters other than line breaks and tabs, at most `max` characters; may be empty.
 pub fn multi_line(input: &str, max: u32) -> Result<String, Problem> {
