@@ -450,18 +450,7 @@ mod tests {
 
     #[test]
     fn cookies_are_http_only_lax_and_secure_over_https() {
-        let settings = Settings {
-            base_url: BASE.into(),
-            secret: vec![1; 32],
-            session_timeouts: Default::default(),
-            trust_proxy: false,
-            upload_dir: "uploads".into(),
-            upload_max_bytes: 1024,
-            upload_types: crate::domain::submissions::FileType::ALL.to_vec(),
-            signing_key: ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
-            issuer: "Aula".into(),
-            mail: None,
-        };
+        let settings = Settings::example();
         let cookie = session_cookie("abc", &settings);
         assert!(
             cookie.contains("HttpOnly")

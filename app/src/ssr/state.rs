@@ -86,12 +86,10 @@ pub fn state() -> Result<AppState, AppError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn debug_output_holds_no_secret() {
-        let settings = Settings {
+impl Settings {
+    /// Settings for unit tests: a site served over https, fixed keys, no mail.
+    pub fn example() -> Self {
+        Settings {
             base_url: "https://aula.example.org".into(),
             secret: vec![42; 32],
             session_timeouts: Default::default(),
@@ -101,10 +99,23 @@ mod tests {
             upload_types: crate::domain::submissions::FileType::ALL.to_vec(),
             signing_key: ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
             issuer: "Aula".into(),
+            mail: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let settings = Settings {
             mail: Some(crate::ssr::mail::MailSettings {
                 smtp_url: "smtp://aula:hunter2@relay.example.org:587".into(),
                 from: "Aula <noreply@aula.example.org>".into(),
             }),
+            ..Settings::example()
         };
         let shown = format!("{settings:?}");
         assert!(shown.contains("aula.example.org"), "{shown}");

@@ -121,22 +121,10 @@ async fn log_in_issues_a_new_session_and_log_out_ends_it(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (id, old_token) = app.user("anna@scuola.it", false, false).await;
 
-    let wrong = app
-        .call(
-            "log_in",
-            &[("email", "anna@scuola.it"), ("password", "sbagliata!!")],
-            None,
-        )
-        .await;
+    let wrong = log_in(&app, "anna@scuola.it", "sbagliata!!").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(error_kind(&wrong), "WrongCredentials");
-    let unknown = app
-        .call(
-            "log_in",
-            &[("email", "nessuno@scuola.it"), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let unknown = log_in(&app, "nessuno@scuola.it", PASSWORD).await;
     assert_eq!(
         error_kind(&unknown),
         "WrongCredentials",
@@ -190,26 +178,11 @@ async fn failed_logins_are_throttled_per_account(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("bruno@scuola.it", false, false).await;
     for _ in 0..5 {
-        let response = app
-            .call(
-                "log_in",
-                &[
-                    ("email", "bruno@scuola.it"),
-                    ("password", "tentativo a caso"),
-                ],
-                None,
-            )
-            .await;
+        let response = log_in(&app, "bruno@scuola.it", "tentativo a caso").await;
         assert_eq!(error_kind(&response), "WrongCredentials");
     }
     // Now even the right password waits: the delay applies before any check.
-    let response = app
-        .call(
-            "log_in",
-            &[("email", "bruno@scuola.it"), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let response = log_in(&app, "bruno@scuola.it", PASSWORD).await;
     assert_eq!(
         response.status,
         StatusCode::TOO_MANY_REQUESTS,
@@ -223,13 +196,7 @@ async fn failed_logins_are_throttled_per_account(backend: Backend) {
     assert!(response.session_cookie().is_none());
     // Another account from the same address is not affected by this account's delay.
     app.user("carla@scuola.it", false, false).await;
-    let other = app
-        .call(
-            "log_in",
-            &[("email", "carla@scuola.it"), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let other = log_in(&app, "carla@scuola.it", PASSWORD).await;
     assert_eq!(other.status, StatusCode::OK, "{}", other.body);
 }
 
@@ -240,22 +207,10 @@ async fn failed_logins_are_throttled_per_address(backend: Backend) {
     app.user("victim@scuola.it", false, false).await;
     for n in 0..20 {
         let email = format!("guess{n}@scuola.it");
-        let response = app
-            .call(
-                "log_in",
-                &[("email", &email), ("password", "tentativo a caso")],
-                None,
-            )
-            .await;
+        let response = log_in(&app, &email, "tentativo a caso").await;
         assert_eq!(error_kind(&response), "WrongCredentials", "attempt {n}");
     }
-    let response = app
-        .call(
-            "log_in",
-            &[("email", "victim@scuola.it"), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let response = log_in(&app, "victim@scuola.it", PASSWORD).await;
     assert_eq!(
         response.status,
         StatusCode::TOO_MANY_REQUESTS,
@@ -356,16 +311,7 @@ async fn parallel_wrong_passwords_are_all_counted(backend: Backend) {
     for _ in 0..100 {
         let app = app.clone();
         burst.push(tokio::spawn(async move {
-            let response = app
-                .call(
-                    "log_in",
-                    &[
-                        ("email", "bruno@scuola.it"),
-                        ("password", "tentativo a caso"),
-                    ],
-                    None,
-                )
-                .await;
+            let response = log_in(&app, "bruno@scuola.it", "tentativo a caso").await;
             error_kind(&response)
         }));
     }
@@ -382,13 +328,7 @@ async fn parallel_wrong_passwords_are_all_counted(backend: Backend) {
         checked <= app::domain::login_throttle::PER_ACCOUNT.free_failures,
         "{checked} attempts were checked against the password"
     );
-    let right = app
-        .call(
-            "log_in",
-            &[("email", "bruno@scuola.it"), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let right = log_in(&app, "bruno@scuola.it", PASSWORD).await;
     assert_eq!(
         right.status,
         StatusCode::TOO_MANY_REQUESTS,
@@ -404,23 +344,13 @@ async fn a_school_behind_one_address_is_not_shut_out(backend: Backend) {
     for n in 0..30 {
         let email = format!("docente{n}@scuola.it");
         app.user(&email, false, false).await;
-        let typo = app
-            .call("log_in", &[("email", &email), ("password", "refuso")], None)
-            .await;
+        let typo = log_in(&app, &email, "refuso").await;
         assert_eq!(error_kind(&typo), "WrongCredentials", "teacher {n}");
-        let right = app
-            .call("log_in", &[("email", &email), ("password", PASSWORD)], None)
-            .await;
+        let right = log_in(&app, &email, PASSWORD).await;
         assert_eq!(right.status, StatusCode::OK, "teacher {n}: {}", right.body);
     }
     app.user("ultima@scuola.it", false, false).await;
-    let last = app
-        .call(
-            "log_in",
-            &[("email", "ultima@scuola.it"), ("password", PASSWORD)],
-            None,
-        )
-        .await;
+    let last = log_in(&app, "ultima@scuola.it", PASSWORD).await;
     assert_eq!(last.status, StatusCode::OK, "{}", last.body);
 }
 
@@ -456,4 +386,10 @@ async fn sign_ups_from_one_address_are_limited(backend: Backend) {
     );
     let accounts = user::Entity::find().count(&app.state.db).await.unwrap();
     assert_eq!(accounts, u64::from(limit));
+}
+
+/// Signs in through the server function, as the sign-in form does.
+async fn log_in(app: &TestApp, email: &str, password: &str) -> crate::helpers::Response {
+    app.call("log_in", &[("email", email), ("password", password)], None)
+        .await
 }
