@@ -47,12 +47,30 @@ impl Policy {
         (since_last_failure < delay).then(|| delay - since_last_failure)
     }
 
-    /// The failure count to store after one more failure.
-    pub fn failures_after_another(&self, failures: u32, since_last_failure: Duration) -> u32 {
+    /// Failures still remembered `since_last_failure` after the last of them.
+    pub fn remembered(&self, failures: u32, since_last_failure: Duration) -> u32 {
         if since_last_failure >= self.forget_after {
-            1
+            0
         } else {
-            failures.saturating_add(1)
+            failures
+        }
+    }
+
+    /// The wait for an attempt that was counted as failure number `position`. Just before it
+    /// was counted, `before` failures were remembered, the last `since_last_failure` ago.
+    /// Attempts counted in between (a parallel burst) were made at the same moment, so no time
+    /// has passed since them.
+    pub fn wait_for_attempt(
+        &self,
+        position: u32,
+        before: u32,
+        since_last_failure: Duration,
+    ) -> Option<Duration> {
+        let earlier = position.saturating_sub(1);
+        if earlier == self.remembered(before, since_last_failure) {
+            self.must_wait(earlier, since_last_failure)
+        } else {
+            self.must_wait(earlier, Duration::ZERO)
         }
     }
 }
@@ -103,10 +121,39 @@ mod tests {
     fn old_failures_are_forgotten() {
         let a_day = Duration::from_secs(24 * 60 * 60);
         assert_eq!(PER_ACCOUNT.must_wait(50, a_day), None);
-        assert_eq!(PER_ACCOUNT.failures_after_another(50, a_day), 1);
+        assert_eq!(PER_ACCOUNT.remembered(50, a_day), 0);
+        assert_eq!(PER_ACCOUNT.remembered(50, Duration::from_secs(10)), 50);
+    }
+
+    #[test]
+    fn one_attempt_after_another_waits_from_the_last_failure() {
+        // The sixth attempt, 2 s after the fifth failure: the 1 s delay is over.
         assert_eq!(
-            PER_ACCOUNT.failures_after_another(50, Duration::from_secs(10)),
-            51
+            PER_ACCOUNT.wait_for_attempt(6, 5, Duration::from_secs(2)),
+            None
         );
+        assert_eq!(
+            PER_ACCOUNT.wait_for_attempt(6, 5, Duration::from_millis(400)),
+            Some(Duration::from_millis(600))
+        );
+        // The first attempt after a day: everything before is forgotten.
+        assert_eq!(PER_ACCOUNT.wait_for_attempt(1, 0, Duration::MAX), None);
+    }
+
+    #[test]
+    fn a_parallel_burst_waits_past_the_free_attempts() {
+        // Fifty attempts read "no failures" at once and were counted 1..=50: the first five
+        // go on, the others wait as if their predecessors had just failed.
+        for position in 1..=5 {
+            assert_eq!(
+                PER_ACCOUNT.wait_for_attempt(position, 0, Duration::MAX),
+                None
+            );
+        }
+        assert_eq!(
+            PER_ACCOUNT.wait_for_attempt(6, 0, Duration::MAX),
+            Some(Duration::from_secs(1))
+        );
+        assert!(PER_ACCOUNT.wait_for_attempt(50, 0, Duration::MAX).is_some());
     }
 }

@@ -275,9 +275,10 @@ pub mod passwords {
     /// here instead of taking the memory and the blocking threads all at once.
     async fn turn() -> Result<SemaphorePermit<'static>, AppError> {
         static TURNS: OnceLock<Semaphore> = OnceLock::new();
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         TURNS
-            .get_or_init(|| Semaphore::new(cores))
+            .get_or_init(|| {
+                Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+            })
             .acquire()
             .await
             .map_err(|_| AppError::Internal)

@@ -703,22 +703,10 @@ impl TestApp {
         bytes: &[u8],
         session: &str,
     ) -> Response {
-        let boundary = "----aula-test-boundary";
-        let mut body = Vec::new();
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"report\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes());
-        body.extend(bytes);
-        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let request = Request::post(format!("/attendance-imports?activity_id={activity_id}"))
-            .header(header::HOST, "aula.test")
-            .header(header::ORIGIN, BASE_URL)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .header(header::COOKIE, format!("aula_session={session}"))
-            .body(Body::from(body))
-            .expect("request");
-        self.send(request).await
+        let path = format!("/attendance-imports?activity_id={activity_id}");
+        let body = file_part("report", file_name, "text/csv", bytes);
+        self.send(multipart_post(&path, session, Body::from(body)))
+            .await
     }
 }
 
@@ -732,23 +720,42 @@ impl TestApp {
         bytes: &[u8],
         session: &str,
     ) -> Response {
-        let boundary = "----aula-test-boundary";
-        let mut body = Vec::new();
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
-        body.extend(bytes);
-        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let request = Request::post(path)
-            .header(header::HOST, "aula.test")
-            .header(header::ORIGIN, BASE_URL)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .header(header::COOKIE, format!("aula_session={session}"))
-            .body(Body::from(body))
-            .expect("request");
-        self.send(request).await
+        let body = file_part(field, file_name, "application/octet-stream", bytes);
+        self.send(multipart_post(path, session, Body::from(body)))
+            .await
     }
+}
+
+/// The boundary between the parts of the test's multipart forms.
+const BOUNDARY: &str = "----aula-test-boundary";
+
+/// A multipart form with one file field, whole.
+fn file_part(field: &str, file_name: &str, mime: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = file_part_start(field, file_name, mime).into_bytes();
+    body.extend(bytes);
+    body.extend(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// The start of a file field, up to where its bytes begin.
+pub fn file_part_start(field: &str, file_name: &str, mime: &str) -> String {
+    format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: {mime}\r\n\r\n"
+    )
+}
+
+/// A multipart POST from our own pages, signed in with `session`.
+pub fn multipart_post(path: &str, session: &str, body: Body) -> Request<Body> {
+    Request::post(path)
+        .header(header::HOST, "aula.test")
+        .header(header::ORIGIN, BASE_URL)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .header(header::COOKIE, format!("aula_session={session}"))
+        .body(body)
+        .expect("request")
 }
 
 pub fn urlencode(value: &str) -> String {
@@ -877,31 +884,22 @@ impl TestApp {
         file: Option<(&str, &[u8])>,
         session: &str,
     ) -> Response {
-        let boundary = "----aula-test-boundary";
         let mut body = Vec::new();
         for (name, value) in fields {
             body.extend(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
                     .as_bytes(),
             );
         }
         if let Some((file_name, bytes)) = file {
-            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+            body.extend(file_part_start("file", file_name, "application/octet-stream").as_bytes());
             body.extend(bytes);
             body.extend(b"\r\n");
         }
-        body.extend(format!("--{boundary}--\r\n").as_bytes());
-        let request = Request::post(format!("/activities/{activity_id}/submission"))
-            .header(header::HOST, "aula.test")
-            .header(header::ORIGIN, BASE_URL)
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .header(header::COOKIE, format!("aula_session={session}"))
-            .body(Body::from(body))
-            .expect("request");
-        self.send(request).await
+        body.extend(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let path = format!("/activities/{activity_id}/submission");
+        self.send(multipart_post(&path, session, Body::from(body)))
+            .await
     }
 
     /// Sends a quiz form as the activity page does.

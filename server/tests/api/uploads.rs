@@ -2,9 +2,8 @@
 //! make the server take in megabytes (or wait on a body that never ends).
 
 use crate::both_databases;
-use crate::helpers::{BASE_URL, Backend, TestApp};
+use crate::helpers::{Backend, TestApp, file_part_start, multipart_post};
 use axum::body::{Body, Bytes};
-use axum::http::{Request, header};
 use std::time::Duration;
 
 both_databases!(bodies_are_read_only_from_those_allowed_to_send_them);
@@ -12,23 +11,13 @@ both_databases!(bodies_are_read_only_from_those_allowed_to_send_them);
 /// A multipart upload whose body starts and then never ends: a route that reads it before
 /// checking who sends it never answers.
 async fn endless_upload(app: &TestApp, path: &str, session: &str) -> axum::http::StatusCode {
-    let boundary = "----aula-endless";
     let start = Bytes::from(format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n\
-         Content-Type: application/pdf\r\n\r\n%PDF-1.7 "
+        "{}%PDF-1.7 ",
+        file_part_start("file", "big.pdf", "application/pdf")
     ));
     let body = futures::stream::once(async move { Ok::<_, std::io::Error>(start) })
         .chain(futures::stream::pending());
-    let request = Request::post(path)
-        .header(header::HOST, "aula.test")
-        .header(header::ORIGIN, BASE_URL)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header(header::COOKIE, format!("aula_session={session}"))
-        .body(Body::from_stream(body))
-        .expect("request");
+    let request = multipart_post(path, session, Body::from_stream(body));
     tokio::time::timeout(Duration::from_secs(5), app.send(request))
         .await
         .unwrap_or_else(|_| panic!("{path} read the body before checking who sent it"))

@@ -188,16 +188,19 @@ pub async fn attempt_login(
     let counters = [
         Counter {
             key: auth::keyed_hash(secret, &format!("account:{email}")),
-            policy: Some(login_throttle::PER_ACCOUNT),
+            policy: login_throttle::PER_ACCOUNT,
+            slows_down: true,
         },
         Counter {
             key: auth::keyed_hash(secret, &format!("address:{address}")),
-            policy: Some(login_throttle::PER_ADDRESS),
+            policy: login_throttle::PER_ADDRESS,
+            slows_down: true,
         },
         // This account's failures from this address, forgiven to the address on success.
         Counter {
             key: auth::keyed_hash(secret, &format!("pair:{address}|{email}")),
-            policy: None,
+            policy: login_throttle::PER_ACCOUNT,
+            slows_down: false,
         },
     ];
     let [account, address_counter, pair] = &counters;
@@ -205,22 +208,14 @@ pub async fn attempt_login(
         .filter(throttle::Column::KeyHash.is_in(counters.iter().map(|c| c.key.clone())))
         .all(&state.db)
         .await?;
-    // Every attempt counts, refused ones too: the counters say how many were made. Attempts
-    // counted between the read and this count were made at the same moment, so they weigh as
-    // if no time had passed since them.
+    // Every attempt counts, refused ones too: the counters say how many were made.
     let mut wait = None;
-    for counter in &counters {
-        let failures = counter.count_failure(&state.db, now).await?;
-        let earlier = failures - 1;
-        let wait_here = if earlier == counter.failures_in(&before, now) {
-            counter.wait_before(&before, now)
-        } else {
-            counter
-                .policy
-                .and_then(|policy| policy.must_wait(earlier, std::time::Duration::ZERO))
-        };
-        wait = wait.max(wait_here);
+    for counter in counters.iter().filter(|c| c.slows_down) {
+        let position = counter.count_failure(&state.db, now).await?;
+        let (before, since) = counter.read_before(&before, now);
+        wait = wait.max(counter.policy.wait_for_attempt(position, before, since));
     }
+    pair.count_failure(&state.db, now).await?;
     if let Some(wait) = wait {
         tracing::warn!(%address, outcome = "throttled", "login attempt");
         return Err(too_many(wait));
@@ -294,37 +289,29 @@ fn too_many(wait: std::time::Duration) -> AppError {
 /// One row of the throttle table: failures for an account, an address, or both together.
 struct Counter {
     key: String,
-    /// How failures slow down attempts; `None` for a count kept only to be forgiven.
-    policy: Option<login_throttle::Policy>,
+    policy: login_throttle::Policy,
+    /// Whether its failures slow attempts down (the pair's are only kept to be forgiven).
+    slows_down: bool,
 }
 
 impl Counter {
-    /// Failures still remembered in `rows` (read before this attempt).
-    fn failures_in(&self, rows: &[throttle::Model], now: chrono::DateTime<Utc>) -> u32 {
-        let Some(row) = rows.iter().find(|r| r.key_hash == self.key) else {
-            return 0;
-        };
-        let forget_after = self
-            .policy
-            .map_or(login_throttle::PER_ACCOUNT.forget_after, |p| p.forget_after);
-        let since = (now - row.last_failure_at).to_std().unwrap_or_default();
-        if since >= forget_after {
-            0
-        } else {
-            row.failures.max(0) as u32
-        }
-    }
-
-    /// How long the attempt must wait for the failures before it, if at all.
-    fn wait_before(
+    /// The failures remembered in `rows` (read before this attempt), and the time since the
+    /// last of them.
+    fn read_before(
         &self,
         rows: &[throttle::Model],
         now: chrono::DateTime<Utc>,
-    ) -> Option<std::time::Duration> {
-        let policy = self.policy?;
-        let row = rows.iter().find(|r| r.key_hash == self.key)?;
-        let since = (now - row.last_failure_at).to_std().unwrap_or_default();
-        policy.must_wait(row.failures.max(0) as u32, since)
+    ) -> (u32, std::time::Duration) {
+        match rows.iter().find(|r| r.key_hash == self.key) {
+            Some(row) => {
+                let since = (now - row.last_failure_at).to_std().unwrap_or_default();
+                (
+                    self.policy.remembered(row.failures.max(0) as u32, since),
+                    since,
+                )
+            }
+            None => (0, std::time::Duration::MAX),
+        }
     }
 
     /// Adds one failure in a single statement (starting again from one once the old ones are
@@ -335,11 +322,9 @@ impl Counter {
         now: chrono::DateTime<Utc>,
     ) -> Result<u32, AppError> {
         use sea_orm::sea_query::ExprTrait;
-        let forget_after = self
-            .policy
-            .map_or(login_throttle::PER_ACCOUNT.forget_after, |p| p.forget_after);
-        let forgotten_before =
-            now - chrono::TimeDelta::from_std(forget_after).unwrap_or(chrono::TimeDelta::MAX);
+        let forgotten_before = now
+            - chrono::TimeDelta::from_std(self.policy.forget_after)
+                .unwrap_or(chrono::TimeDelta::MAX);
         let failures = Expr::col((throttle::Entity, throttle::Column::Failures));
         let counted = throttle::Entity::insert(throttle::ActiveModel {
             key_hash: Set(self.key.clone()),

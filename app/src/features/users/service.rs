@@ -65,7 +65,7 @@ pub async fn list_users(
     })
 }
 
-/// Ends every group tutorship of `user_id`; answers (edition, group name) of each.
+/// Ends every group tutorship of `user_id`; answers each one's edition and audit detail.
 async fn end_tutorships(
     db: &impl sea_orm::ConnectionTrait,
     user_id: i32,
@@ -91,7 +91,7 @@ async fn end_tutorships(
         .all(db)
         .await?
         .into_iter()
-        .map(|g| (g.edition_id, g.name))
+        .map(|g| (g.edition_id, format!("tutorship ended: {}", g.name)))
         .collect())
 }
 
@@ -134,11 +134,7 @@ pub async fn set_role(
     } else {
         Vec::new()
     };
-    let ended_details: Vec<(i32, String)> = ended
-        .iter()
-        .map(|(edition, group)| (*edition, format!("tutorship ended: {group}")))
-        .collect();
-    for (edition, detail) in &ended_details {
+    for (edition, detail) in &ended {
         entries.push(crate::features::audit::service::Entry {
             actor: Some(caller.id),
             action: crate::domain::audit::Action::RoleChanged,
