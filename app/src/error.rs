@@ -65,6 +65,8 @@ pub enum Refusal {
     Quiz(QuizRefusal),
     /// The certificate is no longer valid (revoked or replaced meanwhile).
     CertificateNotValid,
+    /// Participants have worked on the activity: it can be hidden, not deleted.
+    ActivityHasWork,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { account, artifacts, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
 
 const { email: staffEmail, password: staffPassword } = account('AULA_E2E_STAFF');

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { openDemoEdition, PASSWORD, signUp, uniqueEmail } from './helpers';
 
 // This project runs with JavaScript disabled: every form must work as a plain HTML form.

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
 
 test('interactive parts respond without loading a page', async ({ page }) => {

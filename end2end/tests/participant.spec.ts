@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { artifacts, logIn, openDemoEdition, PASSWORD, signUp, uniqueEmail, waitForHydration } from './helpers';
 
 test('a teacher signs up, logs in, enrols and sees the edition on the home page', async ({ page }) => {

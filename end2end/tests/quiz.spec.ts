@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { artifacts, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
 
 // The demo quiz's right answers: nothing the browser receives may contain them before the

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { account, artifacts, logIn, waitForHydration } from './helpers';
 
 const { email: staffEmail, password: staffPassword } = account('AULA_E2E_STAFF');

@@ -1,4 +1,5 @@
-import { Browser, expect, Page, test } from '@playwright/test';
+import { Browser, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { account, artifacts, logIn, waitForHydration } from './helpers';
 
 // Demo accounts passed by `cargo xtask test` as "email password": the ambassador of "Gruppo 1"

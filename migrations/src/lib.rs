@@ -11,6 +11,9 @@ mod m20261123_000005_certificates;
 mod m20261123_000006_request_limits;
 mod m20261129_000007_one_word_per_concept;
 mod m20261129_000008_revocation_category;
+mod m20261129_000009_certificates_outlive;
+mod m20261129_000010_hidden_activities;
+mod m20261129_000011_signing_key_ids;
 
 pub struct Migrator;
 
@@ -26,6 +29,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_request_limits::Migration),
             Box::new(m20261129_000007_one_word_per_concept::Migration),
             Box::new(m20261129_000008_revocation_category::Migration),
+            Box::new(m20261129_000009_certificates_outlive::Migration),
+            Box::new(m20261129_000010_hidden_activities::Migration),
+            Box::new(m20261129_000011_signing_key_ids::Migration),
         ]
     }
 }

@@ -135,6 +135,7 @@ async fn main() {
             upload_max_bytes: 1024,
             upload_types: app::domain::submissions::FileType::ALL.to_vec(),
             signing_key: app::ed25519_dalek::SigningKey::from_bytes(&[5; 32]),
+            retired_keys: Vec::new(),
             issuer: "Unità nazionale formazione docenti".into(),
             mail: None,
         }),

@@ -6,15 +6,17 @@
 //! | `AULA_DB_MAX_CONNECTIONS` | connection pool size | `10` |
 //! | `LEPTOS_SITE_ADDR` | address and port to listen on | `127.0.0.1:3000` |
 //! | `AULA_BASE_URL` | public URL of the site, used for origin checks and `Secure` cookies | `http://<LEPTOS_SITE_ADDR>` |
-//! | `AULA_SECRET` | at least 32 characters; keys stored hashes; the same on every instance | random at each start (with a warning) |
+//! | `AULA_DATA_DIR` | folder for what Aula keeps besides the database (generated secrets, uploads) | `data` |
+//! | `AULA_SECRET` | at least 32 characters; keys stored hashes; the same on every instance | required over https; on http generated once into `<data>/secrets/` (with a warning) |
 //! | `AULA_SESSION_IDLE_MINUTES` | sign-out after this long without use | `480` |
 //! | `AULA_SESSION_MAX_HOURS` | sign-out this long after sign-in, however busy | `168` |
 //! | `AULA_TRUST_PROXY` | `true` behind one reverse proxy that appends the client's address to `X-Forwarded-For` (the right-most entry counts; the client can forge those left of it) | `false` |
-//! | `AULA_UPLOAD_DIR` | folder for files handed in by participants (never served directly) | `data/uploads` |
+//! | `AULA_UPLOAD_DIR` | folder for files handed in by participants (never served directly) | `<data>/uploads` |
 //! | `AULA_UPLOAD_MAX_MB` | largest file a participant may attach | `10` |
-//! | `AULA_SIGNING_KEY` | 64 hex digits: the Ed25519 seed that signs certificates; the same on every instance | derived from `AULA_SECRET` |
+//! | `AULA_SIGNING_KEY` | 64 hex digits: the Ed25519 seed that signs certificates; the same on every instance | required over https; on http derived from `AULA_SECRET` if set, else generated once into `<data>/secrets/` |
+//! | `AULA_RETIRED_SIGNING_KEYS` | public keys (as `/.well-known/aula-certificate-key` printed them) of keys rotated out, comma-separated: certificates they signed still verify | none |
 //! | `AULA_ISSUER` | the organisation printed on certificates | `Unità nazionale formazione docenti` |
-//! | `AULA_SMTP_URL` | mail relay, e.g. `smtp://127.0.0.1:25` | none: no mail is sent |
+//! | `AULA_SMTP_URL` | mail relay: `smtp://host:25` (plain, to a relay nearby), `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://user:password@host:465` (TLS) | none: no mail is sent |
 //! | `AULA_MAIL_FROM` | sender of Aula's mail | `Aula <noreply@localhost>` |
 //! | `LEPTOS_SITE_ROOT` | folder with the built browser bundle | `target/site` |
 //! | `RUST_LOG` | log filter | `info` |
@@ -31,7 +33,9 @@ pub struct Config {
     pub db_max_connections: u32,
     pub site_addr: SocketAddr,
     pub base_url: String,
-    pub secret: Secret,
+    pub data_dir: std::path::PathBuf,
+    /// None: not set; on http it is then kept in the data folder (see `secrets`).
+    pub secret: Option<Secret>,
     pub session_idle: Duration,
     pub session_max: Duration,
     pub trust_proxy: bool,
@@ -40,6 +44,7 @@ pub struct Config {
     pub upload_max_bytes: usize,
     pub upload_types: Vec<app::domain::submissions::FileType>,
     pub signing_key: Option<[u8; 32]>,
+    pub retired_keys: Vec<app::ed25519_dalek::VerifyingKey>,
     pub issuer: String,
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -49,10 +54,13 @@ pub struct Config {
 #[derive(Clone)]
 pub struct Secret {
     bytes: Vec<u8>,
-    pub generated: bool,
 }
 
 impl Secret {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Secret { bytes }
+    }
+
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
     }
@@ -70,6 +78,7 @@ impl fmt::Debug for Config {
             .field("database", &redact_url(&self.database_url))
             .field("site_addr", &self.site_addr)
             .field("base_url", &self.base_url)
+            .field("data_dir", &self.data_dir)
             .field("session_idle", &self.session_idle)
             .field("session_max", &self.session_max)
             .field("trust_proxy", &self.trust_proxy)
@@ -111,29 +120,45 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let number = |name: &str, default: u64| positive_number(name, lookup(name), default);
         let site_addr = site_addr(lookup("LEPTOS_SITE_ADDR"))?;
+        let base_url = base_url(lookup("AULA_BASE_URL"), site_addr)?;
+        let secret = secret(lookup("AULA_SECRET"))?;
+        let signing_key = signing_key(lookup("AULA_SIGNING_KEY"))?;
+        // A real site must not invent its keys: a restart, or a second instance, would sign
+        // with another key and every certificate issued so far would fail verification.
+        if base_url.starts_with("https://") && (secret.is_none() || signing_key.is_none()) {
+            return Err(ConfigError(
+                "over https both AULA_SECRET and AULA_SIGNING_KEY must be set, the same on every \
+                 instance (see README.md: Secrets)"
+                    .to_owned(),
+            ));
+        }
+        let data_dir: std::path::PathBuf = lookup("AULA_DATA_DIR")
+            .unwrap_or_else(|| "data".to_owned())
+            .into();
         Ok(Self {
-            signing_key: signing_key(lookup("AULA_SIGNING_KEY"))?,
+            signing_key,
+            retired_keys: retired_keys(lookup("AULA_RETIRED_SIGNING_KEYS"))?,
             issuer: lookup("AULA_ISSUER")
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| "Unità nazionale formazione docenti".to_owned()),
-            smtp_url: lookup("AULA_SMTP_URL")
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty()),
+            smtp_url: smtp_url(lookup("AULA_SMTP_URL"))?,
             mail_from: lookup("AULA_MAIL_FROM")
                 .unwrap_or_else(|| "Aula <noreply@localhost>".to_owned()),
             database_url: database_url(lookup("DATABASE_URL"))?,
             db_max_connections: number("AULA_DB_MAX_CONNECTIONS", 10)? as u32,
-            base_url: base_url(lookup("AULA_BASE_URL"), site_addr)?,
+            base_url,
             site_addr,
-            secret: secret(lookup("AULA_SECRET"))?,
+            secret,
             session_idle: Duration::from_secs(number("AULA_SESSION_IDLE_MINUTES", 480)? * 60),
             session_max: Duration::from_secs(number("AULA_SESSION_MAX_HOURS", 168)? * 3600),
             trust_proxy: trust_proxy(lookup("AULA_TRUST_PROXY"))?,
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
-            upload_dir: lookup("AULA_UPLOAD_DIR").unwrap_or_else(|| "data/uploads".to_owned()),
+            upload_dir: lookup("AULA_UPLOAD_DIR")
+                .unwrap_or_else(|| data_dir.join("uploads").display().to_string()),
             upload_max_bytes: number("AULA_UPLOAD_MAX_MB", 10)?.min(1024) as usize * 1024 * 1024,
             upload_types: upload_types(lookup("AULA_UPLOAD_TYPES"))?,
+            data_dir,
         })
     }
 
@@ -179,25 +204,41 @@ fn base_url(value: Option<String>, site_addr: SocketAddr) -> Result<String, Conf
     Ok(base_url)
 }
 
-fn secret(value: Option<String>) -> Result<Secret, ConfigError> {
+fn secret(value: Option<String>) -> Result<Option<Secret>, ConfigError> {
     match value {
-        Some(secret) if secret.len() >= 32 => Ok(Secret {
-            bytes: secret.into_bytes(),
-            generated: false,
-        }),
+        Some(secret) if secret.len() >= 32 => Ok(Some(Secret::new(secret.into_bytes()))),
         Some(_) => Err(ConfigError(
             "AULA_SECRET must have at least 32 characters".to_owned(),
         )),
-        None => {
-            use rand::RngCore;
-            let mut bytes = vec![0u8; 32];
-            rand::rng().fill_bytes(&mut bytes);
-            Ok(Secret {
-                bytes,
-                generated: true,
-            })
-        }
+        None => Ok(None),
     }
+}
+
+fn smtp_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(url) = value.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    app::ssr::mail::check_url(&url).map_err(ConfigError)?;
+    Ok(Some(url))
+}
+
+fn retired_keys(
+    value: Option<String>,
+) -> Result<Vec<app::ed25519_dalek::VerifyingKey>, ConfigError> {
+    use app::domain::certificates::signing::public_key_from_text;
+    value
+        .unwrap_or_default()
+        .split([',', ' ', '\n'])
+        .filter(|text| !text.trim().is_empty())
+        .map(|text| {
+            public_key_from_text(text).ok_or_else(|| {
+                ConfigError(format!(
+                    "AULA_RETIRED_SIGNING_KEYS: {text:?} is not a public key as \
+                     /.well-known/aula-certificate-key prints it"
+                ))
+            })
+        })
+        .collect()
 }
 
 fn database_url(value: Option<String>) -> Result<String, ConfigError> {
@@ -270,7 +311,8 @@ mod tests {
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(config.base_url, "http://127.0.0.1:3000");
-        assert!(config.secret.generated);
+        assert!(config.secret.is_none(), "kept in the data folder instead");
+        assert_eq!(config.upload_dir, "data/uploads");
         assert_eq!(config.session_idle, Duration::from_secs(8 * 3600));
         assert!(!config.trust_proxy);
     }
@@ -281,11 +323,12 @@ mod tests {
             ("DATABASE_URL", "postgres://aula:hunter2@db/aula"),
             ("AULA_BASE_URL", "https://aula.example.org/"),
             ("AULA_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("AULA_SIGNING_KEY", &"ab".repeat(32)),
             ("AULA_TRUST_PROXY", "true"),
         ])
         .unwrap();
         assert_eq!(config.base_url, "https://aula.example.org");
-        assert!(!config.secret.generated);
+        assert!(config.secret.is_some());
         assert!(config.trust_proxy);
         assert!(!format!("{config:?}").contains("hunter2"));
     }
@@ -300,6 +343,33 @@ mod tests {
         assert!(config(&[("AULA_TRUST_PROXY", "maybe")]).is_err());
         assert!(config(&[("AULA_UPLOAD_TYPES", "pdf,exe")]).is_err());
         assert!(config(&[("AULA_UPLOAD_TYPES", " , ")]).is_err());
+        assert!(config(&[("AULA_RETIRED_SIGNING_KEYS", "not-a-key")]).is_err());
+        assert!(config(&[("AULA_SMTP_URL", "mail.example.org:25")]).is_err());
+    }
+
+    #[test]
+    fn a_site_over_https_brings_its_own_keys() {
+        let https = ("AULA_BASE_URL", "https://aula.example.org");
+        let secret = ("AULA_SECRET", "0123456789abcdef0123456789abcdef");
+        let key = "cd".repeat(32);
+        let signing = ("AULA_SIGNING_KEY", key.as_str());
+        for missing in [vec![https], vec![https, secret], vec![https, signing]] {
+            let refused = config(&missing).expect_err("started without its keys");
+            assert!(refused.0.contains("AULA_SIGNING_KEY"), "{refused}");
+        }
+        assert!(config(&[https, secret, signing]).is_ok());
+        // A local trial over http may go without: its keys are kept in the data folder.
+        assert!(config(&[]).is_ok());
+    }
+
+    #[test]
+    fn retired_keys_are_read_as_they_were_published() {
+        use app::domain::certificates::signing::public_key_text;
+        let old = app::ed25519_dalek::SigningKey::from_bytes(&[5; 32]).verifying_key();
+        let older = app::ed25519_dalek::SigningKey::from_bytes(&[6; 32]).verifying_key();
+        let list = format!("{}, {}", public_key_text(&old), public_key_text(&older));
+        let config = config(&[("AULA_RETIRED_SIGNING_KEYS", &list)]).unwrap();
+        assert_eq!(config.retired_keys, vec![old, older]);
     }
 
     #[test]

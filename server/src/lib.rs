@@ -6,4 +6,5 @@ pub mod config;
 pub mod demo;
 pub mod extract;
 pub mod routes;
+pub mod secrets;
 pub mod startup;

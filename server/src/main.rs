@@ -61,15 +61,14 @@ fn init_logging() {
 
 async fn serve(config: Config, demo_data: bool) -> Result<(), String> {
     tracing::info!(?config, "starting");
-    if config.secret.generated {
-        tracing::warn!(
-            "AULA_SECRET is not set: a random one is used until the next restart (set it in production)"
-        );
+    let keys = server::secrets::resolve(&config)?;
+    for warning in &keys.warnings {
+        tracing::warn!("{warning}");
     }
     let db = startup::connect_and_migrate(&config.database_url, config.db_max_connections)
         .await
         .map_err(|e| format!("database {}: {e}", redact_url(&config.database_url)))?;
-    let state = startup::app_state(&config, db);
+    let state = startup::app_state(&config, &keys, db);
     if demo_data {
         let credentials = demo::seed(&state).await?;
         println!("\nDemo accounts (passwords are new at every start with --demo):");
@@ -154,10 +153,11 @@ async fn create_staff(config: Config, args: &[String]) -> Result<(), String> {
     } else {
         (commands::generate_password(), true)
     };
+    let keys = server::secrets::resolve(&config)?;
     let db = startup::connect_and_migrate(&config.database_url, 2)
         .await
         .map_err(|e| format!("database {}: {e}", redact_url(&config.database_url)))?;
-    let state = startup::app_state(&config, db);
+    let state = startup::app_state(&config, &keys, db);
     let account = commands::StaffAccount {
         email: email.clone(),
         given_name: given,

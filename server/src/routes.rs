@@ -299,14 +299,30 @@ pub async fn progress_csv(
     }
 }
 
-/// `GET /.well-known/aula-certificate-key`: the Ed25519 public key that signs certificates.
+/// `GET /.well-known/aula-certificate-key`: the Ed25519 public keys that check certificates,
+/// one per line as `ed25519 <key> <key id> current|retired`; the current one comes first.
 pub async fn certificate_key(State(state): State<AppState>) -> Response {
-    let key = app::domain::certificates::signing::public_key_text(
-        &state.settings.signing_key.verifying_key(),
-    );
+    use app::domain::certificates::signing::{key_id, public_key_text};
+    let lines: String = state
+        .settings
+        .verifying_keys()
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let status = if i == 0 { "current" } else { "retired" };
+            format!(
+                "ed25519 {} {} {status}\n",
+                public_key_text(key),
+                key_id(key)
+            )
+        })
+        .collect();
     (
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        format!("ed25519 {key}\n"),
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        lines,
     )
         .into_response()
 }

@@ -16,7 +16,6 @@ use migrations::{Migrator, MigratorTrait};
 use sea_orm::DbErr;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// The router's state: what Leptos needs, and what Aula needs.
@@ -64,12 +63,16 @@ fn sqlite_path(url: &str) -> Option<String> {
     (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
 }
 
-pub fn app_state(config: &Config, db: sea_orm::DatabaseConnection) -> AppState {
+pub fn app_state(
+    config: &Config,
+    keys: &crate::secrets::Keys,
+    db: sea_orm::DatabaseConnection,
+) -> AppState {
     AppState {
         db,
         settings: Arc::new(Settings {
             base_url: config.base_url.clone(),
-            secret: config.secret.bytes().to_vec(),
+            secret: keys.secret.clone(),
             session_timeouts: Timeouts {
                 idle: config.session_idle,
                 absolute: config.session_max,
@@ -78,10 +81,8 @@ pub fn app_state(config: &Config, db: sea_orm::DatabaseConnection) -> AppState {
             upload_dir: config.upload_dir.clone().into(),
             upload_max_bytes: config.upload_max_bytes,
             upload_types: config.upload_types.clone(),
-            signing_key: match config.signing_key {
-                Some(seed) => app::ed25519_dalek::SigningKey::from_bytes(&seed),
-                None => app::ssr::state::signing_key_from_secret(config.secret.bytes()),
-            },
+            signing_key: keys.signing_key.clone(),
+            retired_keys: keys.retired.clone(),
             issuer: config.issuer.clone(),
             mail: config
                 .smtp_url
@@ -161,6 +162,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
     };
     let page_state = state.clone();
     let plain = plain_routes(&state);
+    let https = state.settings.secure_cookies();
     let fallback_state = state;
     let mut router = Router::new()
         .route("/healthz", get(healthz))
@@ -198,19 +200,49 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
                 tracing::info_span!("request", method = %request.method(), route)
             }),
         )
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            security_headers,
         ))
         .with_state(server_state)
+}
+
+/// Headers every response carries unless its handler chose otherwise: no framing, no type
+/// sniffing, no cross-site referrer detail, a Content-Security-Policy that allows nothing (pages
+/// set their own, with the nonce of their scripts), `no-store` on everything but the browser
+/// bundle and the icon (answers carry personal data), and HSTS when the site is served over
+/// https.
+async fn security_headers(
+    State(https): State<bool>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use app::ssr::headers;
+    let path = request.uri().path();
+    let static_file = path.starts_with("/pkg/") || path == "/favicon.svg";
+    let mut response = next.run(request).await;
+    let set = response.headers_mut();
+    let defaults = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        (header::CONTENT_SECURITY_POLICY, headers::NOTHING),
+    ];
+    for (name, value) in defaults {
+        if !set.contains_key(&name) {
+            set.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    if !static_file && !set.contains_key(header::CACHE_CONTROL) {
+        set.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if https {
+        set.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(headers::STRICT_TRANSPORT),
+        );
+    }
+    response
 }
 
 async fn server_functions(

@@ -166,8 +166,10 @@ fn end_to_end(release: bool) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
     let database_url = format!("sqlite://{}/aula.db?mode=rwc", data.display());
+    let data_dir = data.display().to_string();
     let environment = [
         ("DATABASE_URL", database_url.as_str()),
+        ("AULA_DATA_DIR", data_dir.as_str()),
         ("LEPTOS_SITE_ADDR", &format!("127.0.0.1:{port}")),
         ("AULA_BASE_URL", base_url.as_str()),
         (

@@ -18,10 +18,13 @@ pub enum Action {
     CertificateRevoked,
     CertificateReissued,
     RoleChanged,
+    ActivityHidden,
+    ActivityShown,
+    ActivityDeleted,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 12] = [
         Action::AttendanceRecorded,
         Action::AttendanceImported,
         Action::SubmissionReviewed,
@@ -31,6 +34,9 @@ impl Action {
         Action::CertificateRevoked,
         Action::CertificateReissued,
         Action::RoleChanged,
+        Action::ActivityHidden,
+        Action::ActivityShown,
+        Action::ActivityDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +50,9 @@ impl Action {
             Action::CertificateRevoked => "certificate_revoked",
             Action::CertificateReissued => "certificate_reissued",
             Action::RoleChanged => "role_changed",
+            Action::ActivityHidden => "activity_hidden",
+            Action::ActivityShown => "activity_shown",
+            Action::ActivityDeleted => "activity_deleted",
         }
     }
 

@@ -215,6 +215,19 @@ pub mod signing {
     pub fn public_key_text(key: &VerifyingKey) -> String {
         URL_SAFE_NO_PAD.encode(key.as_bytes())
     }
+
+    /// A public key read back from its published text.
+    pub fn public_key_from_text(text: &str) -> Option<VerifyingKey> {
+        let bytes = URL_SAFE_NO_PAD.decode(text.trim()).ok()?;
+        VerifyingKey::from_bytes(&<[u8; 32]>::try_from(bytes.as_slice()).ok()?).ok()
+    }
+
+    /// A key's short name, stored with every signature it makes: after a rotation it says which
+    /// of the published keys checks a certificate (16 hex digits of the key's SHA-256).
+    pub fn key_id(key: &VerifyingKey) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(&Sha256::digest(key.as_bytes())[..8])
+    }
 }
 
 #[cfg(test)]
@@ -345,5 +358,25 @@ mod tests {
         assert!(!signing::verify(&public, &original, &damaged));
         assert!(!signing::verify(&public, &original, "not a signature"));
         assert!(!signing::verify(&public, &original, ""));
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn keys_are_named_and_read_back_from_their_published_text() {
+        use ed25519_dalek::SigningKey;
+        let one = SigningKey::from_bytes(&[42; 32]).verifying_key();
+        let two = SigningKey::from_bytes(&[43; 32]).verifying_key();
+        let id = signing::key_id(&one);
+        assert_eq!(id.len(), 16);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(id, signing::key_id(&two));
+        let text = signing::public_key_text(&one);
+        assert_eq!(signing::public_key_from_text(&text), Some(one));
+        assert_eq!(
+            signing::public_key_from_text(&format!(" {text}\n")),
+            Some(one)
+        );
+        assert_eq!(signing::public_key_from_text("AAAA"), None);
+        assert_eq!(signing::public_key_from_text("not a key!"), None);
     }
 }

@@ -37,33 +37,30 @@ pub struct Mail {
     pub attachment: Option<(String, Vec<u8>)>,
 }
 
-/// `smtp://[user:password@]host[:port]`: a plain connection to the relay (on the same host or
-/// network; the relay does TLS onwards).
+/// The relay, from its URL (user and password percent-encoded in it):
+/// - `smtp://host[:port]`: a plain connection to a relay on the same host or network, which
+///   does TLS onwards (port 25 unless given);
+/// - `smtp://host[:port]?tls=required`: STARTTLS, refusing to go on without it (port 587);
+/// - `smtps://host[:port]`: TLS from the first byte (port 465).
+///
+/// Certificates are checked against the Mozilla root store.
 fn transport(url: &str) -> Option<AsyncSmtpTransport<Tokio1Executor>> {
-    use lettre::transport::smtp::authentication::Credentials;
-    let url = url::Url::parse(url).ok()?;
-    if url.scheme() != "smtp" {
-        return None;
+    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .ok()
+        .map(|builder| builder.build())
+}
+
+/// Whether `url` names a relay Aula can talk to (checked once at start-up).
+pub fn check_url(url: &str) -> Result<(), String> {
+    let scheme_ok = url.starts_with("smtp://") || url.starts_with("smtps://");
+    match AsyncSmtpTransport::<Tokio1Executor>::from_url(url) {
+        Ok(_) if scheme_ok => Ok(()),
+        _ => Err(
+            "AULA_SMTP_URL must look like smtp://host:25, smtp://user:password@host:587?tls=required \
+             or smtps://user:password@host:465"
+                .to_owned(),
+        ),
     }
-    let host = url.host_str()?.to_owned();
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(url.port().unwrap_or(25));
-    if !url.username().is_empty() {
-        let user = url::form_urlencoded::parse(
-            format!("u={}", url.username().replace('+', "%2B")).as_bytes(),
-        )
-        .next()?
-        .1
-        .into_owned();
-        let password = url::form_urlencoded::parse(
-            format!("p={}", url.password().unwrap_or("").replace('+', "%2B")).as_bytes(),
-        )
-        .next()?
-        .1
-        .into_owned();
-        builder = builder.credentials(Credentials::new(user, password));
-    }
-    Some(builder.build())
 }
 
 /// Sends `mails` over one connection pool; returns how many were accepted by the relay.
@@ -109,4 +106,32 @@ pub async fn send_all(settings: &MailSettings, mails: Vec<Mail>) -> usize {
         }
     }
     sent
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relays_are_reached_plain_with_starttls_or_over_tls() {
+        for url in [
+            "smtp://127.0.0.1:25",
+            "smtp://relay.example.org",
+            "smtp://aula:p%40ss@relay.example.org:587?tls=required",
+            "smtp://relay.example.org?tls=opportunistic",
+            "smtps://aula:secret@relay.example.org",
+            "smtps://relay.example.org:2465",
+        ] {
+            assert_eq!(check_url(url), Ok(()), "{url}");
+            assert!(transport(url).is_some(), "{url}");
+        }
+        for url in [
+            "http://relay.example.org",
+            "relay.example.org:25",
+            "smtp://relay.example.org?tls=maybe",
+            "smtp://",
+        ] {
+            assert!(check_url(url).is_err(), "{url}");
+        }
+    }
 }

@@ -253,6 +253,10 @@ pub async fn activity(
 ) -> Result<InEdition<activity::Model>, AppError> {
     let activity = find_or_404::<activity::Entity>(db, activity_id).await?;
     let InEdition { edition, role, .. } = edition(db, caller, activity.edition_id).await?;
+    // A hidden activity is gone for everyone but staff (its work stays, out of sight).
+    if activity.hidden && !role.is_staff() {
+        return Err(AppError::NotFound);
+    }
     Ok(InEdition {
         object: activity,
         edition,
@@ -398,7 +402,7 @@ pub async fn certificate_as_holder(
     id: &str,
 ) -> Result<certificate::Model, AppError> {
     let found = find_certificate(db, id).await?;
-    if found.user_id != caller.id && !caller.is_staff() {
+    if found.user_id != Some(caller.id) && !caller.is_staff() {
         return Err(AppError::NotFound);
     }
     Ok(found)

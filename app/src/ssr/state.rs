@@ -32,6 +32,9 @@ pub struct Settings {
     pub upload_types: Vec<crate::domain::submissions::FileType>,
     /// Signs certificates; its public half is published on the verification page.
     pub signing_key: ed25519_dalek::SigningKey,
+    /// Keys that signed certificates before a rotation: published and trusted for checking,
+    /// never used to sign.
+    pub retired_keys: Vec<ed25519_dalek::VerifyingKey>,
     /// The organisation that issues certificates, as printed on them.
     pub issuer: String,
     /// Where mail goes; none: no mail is sent.
@@ -49,6 +52,7 @@ impl std::fmt::Debug for Settings {
             .field("upload_max_bytes", &self.upload_max_bytes)
             .field("upload_types", &self.upload_types)
             .field("signing_key", &"…")
+            .field("retired_keys", &self.retired_keys.len())
             .field("issuer", &self.issuer)
             .field("mail", &self.mail)
             .finish()
@@ -59,6 +63,13 @@ impl Settings {
     /// Issued certificates, as PDF files named by their id.
     pub fn certificate_dir(&self) -> std::path::PathBuf {
         self.upload_dir.join("certificates")
+    }
+
+    /// Every key that checks certificates: the current one first, then the retired ones.
+    pub fn verifying_keys(&self) -> Vec<ed25519_dalek::VerifyingKey> {
+        let mut keys = vec![self.signing_key.verifying_key()];
+        keys.extend(self.retired_keys.iter().copied());
+        keys
     }
 
     /// Cookies carry `Secure` whenever the site is served over https.
@@ -98,6 +109,7 @@ impl Settings {
             upload_max_bytes: 1024,
             upload_types: crate::domain::submissions::FileType::ALL.to_vec(),
             signing_key: ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
+            retired_keys: Vec::new(),
             issuer: "Aula".into(),
             mail: None,
         }

@@ -153,6 +153,7 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
         Refusal::CertificateNotValid => {
             td_string!(locale, errors.certificate_not_valid).to_string()
         }
+        Refusal::ActivityHasWork => td_string!(locale, errors.activity_has_work).to_string(),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::both_databases;
 use crate::helpers::{Backend, PASSWORD, QuizSetup, TestApp, error_kind};
-use app::ssr::entities::{course, edition, user};
+use app::ssr::entities::{edition, user};
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::collections::BTreeSet;
@@ -179,8 +179,11 @@ async fn every_server_function_checks_access(backend: Backend) {
         for (caller, expect) in CALLERS.into_iter().zip(expected) {
             counter += 1;
             let session = session_of(&app, caller).await;
-            let courses_before = course::Entity::find().count(&app.state.db).await.unwrap();
-            let editions_before = edition::Entity::find().count(&app.state.db).await.unwrap();
+            let before = if matches!(expect, A) {
+                None
+            } else {
+                Some(app.snapshot().await)
+            };
             let args = arguments(label, &fixture, counter, caller);
             let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let response = app.call(endpoint, &form, session.as_deref()).await;
@@ -200,16 +203,7 @@ async fn every_server_function_checks_access(backend: Backend) {
                     A => unreachable!(),
                 };
                 assert_eq!(kind, expected_kind, "{endpoint} as {caller:?}");
-                assert_eq!(
-                    course::Entity::find().count(&app.state.db).await.unwrap(),
-                    courses_before,
-                    "{endpoint}: nothing changed"
-                );
-                assert_eq!(
-                    edition::Entity::find().count(&app.state.db).await.unwrap(),
-                    editions_before,
-                    "{endpoint}: nothing changed"
-                );
+                assert_unchanged(&app, before, &format!("{endpoint} as {caller:?}")).await;
             }
         }
     }
@@ -250,6 +244,7 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         // Before anyone is marked present: every participant missed the webinar.
         ("mark_recording_watched", [S, A, A, F, F, F]),
         ("set_speaker", STAFF),
+        ("set_activity_hidden", STAFF),
         ("save_attendance_rules", STAFF),
         ("reset_calendar", SIGNED_IN),
         // Both ambassadors see a sheet (each with their own group's participants only)...
@@ -528,6 +523,12 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
         "move_activity" => vec![
             ("activity_id", f.material.clone()),
             ("direction", "up".to_owned()),
+        ],
+        // Shows the material that is deleted later (already shown: staff's call changes
+        // nothing the rows after rely on).
+        "set_activity_hidden" => vec![
+            ("activity_id", f.doomed.clone()),
+            ("hidden", "false".to_owned()),
         ],
         // Each staff call deletes it; the others are refused before that.
         "delete_activity" => vec![("activity_id", f.doomed.clone())],
@@ -821,6 +822,11 @@ async fn every_plain_route_checks_access(backend: Backend) {
         covered.insert(route);
         for (caller, expect) in CALLERS.into_iter().zip(expected) {
             let session = session_of(&app, caller).await;
+            let before = if *expect == Gate::Through {
+                None
+            } else {
+                Some(app.snapshot().await)
+            };
             let request = plain_request(
                 method,
                 path,
@@ -837,6 +843,7 @@ async fn every_plain_route_checks_access(backend: Backend) {
                 response.status,
                 response.body
             );
+            assert_unchanged(&app, before, &format!("{method} {path} as {caller:?}")).await;
         }
         if *method == "POST" {
             let allowed = CALLERS
@@ -846,6 +853,7 @@ async fn every_plain_route_checks_access(backend: Backend) {
                 .map(|(c, _)| c)
                 .expect("somebody gets through");
             let session = session_of(&app, allowed).await;
+            let before = Some(app.snapshot().await);
             let request = plain_request(
                 method,
                 path,
@@ -859,6 +867,7 @@ async fn every_plain_route_checks_access(backend: Backend) {
                 StatusCode::FORBIDDEN,
                 "{path} from a foreign site"
             );
+            assert_unchanged(&app, before, &format!("{path} from a foreign site")).await;
         }
     }
     let routes: BTreeSet<&str> = server::startup::plain_routes(&app.state)
@@ -874,6 +883,23 @@ async fn every_plain_route_checks_access(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(versions, 1);
+}
+
+/// A refused request left every table as it was (row counts and contents alike).
+async fn assert_unchanged(
+    app: &TestApp,
+    before: Option<std::collections::BTreeMap<String, (usize, u64)>>,
+    what: &str,
+) {
+    let Some(before) = before else { return };
+    let after = app.snapshot().await;
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(table, digest)| before.get(*table) != Some(digest))
+        .map(|(table, _)| table)
+        .collect();
+    assert!(changed.is_empty(), "{what} changed {changed:?}");
+    assert_eq!(before.len(), after.len(), "{what}: tables changed");
 }
 
 /// Whether a request path fits a route pattern (`{…}` matches one segment).

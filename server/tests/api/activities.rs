@@ -6,7 +6,7 @@ use app::domain::attendance::matching::Outcome as Match;
 use app::error::AppError;
 use app::features::activities::api::{
     CreateActivity, DeleteActivity, LoadActivitiesAdmin, LoadMyActivities, MoveActivity,
-    OpenActivity, RecordView, UpdateActivity,
+    OpenActivity, RecordView, SetActivityHidden, UpdateActivity,
 };
 use app::features::attendance::api::{
     ApplyImport, AttendanceEntry, LoadAttendance, LoadImport, SaveAttendance,
@@ -24,6 +24,8 @@ both_databases!(
     attendance_reports_are_previewed_then_applied_once,
     calendar_feeds_are_private_and_revocable,
     cloning_copies_activities_with_shifted_times,
+    work_keeps_an_activity_from_deletion,
+    hiding_takes_an_activity_out_of_sight_and_keeps_the_work,
 );
 
 fn form(kind: &str, title: &str) -> ActivityForm {
@@ -623,4 +625,156 @@ async fn cloning_copies_activities_with_shifted_times(backend: Backend) {
         ]
     );
     assert_ne!(copied_quiz.id, quiz);
+}
+
+/// Deleting an activity would take participants' work with it (hand-ins, attempts,
+/// attendance): once there is any, it is refused and nothing changes; an activity nobody worked
+/// on goes, and the log says who removed it.
+async fn work_keeps_an_activity_from_deletion(backend: Backend) {
+    use app::ssr::entities::{audit_event, submission};
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let (anna, _) = app.user("anna@scuola.it", false, false).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "running", 100).await;
+    app.group(edition, "A", &[anna], &[]).await;
+    let sheet = app
+        .activity(edition, "task_sheet", "Scheda 1", TimeDelta::zero())
+        .await;
+    let untouched = app
+        .activity(edition, "material", "Guida", TimeDelta::zero())
+        .await;
+    app.submission(sheet, anna, 1, "submitted").await;
+
+    let sheet_id = sheet.to_string();
+    let refused = app
+        .call(
+            "delete_activity",
+            &[("activity_id", &sheet_id)],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::CONFLICT,
+        "an activity with a hand-in was deleted: {}",
+        refused.body
+    );
+    assert!(refused.body.contains("ActivityHasWork"), "{}", refused.body);
+    assert!(
+        activity::Entity::find_by_id(sheet)
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        submission::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        1,
+        "the hand-in is kept"
+    );
+
+    let untouched_id = untouched.to_string();
+    let deleted = app
+        .call(
+            "delete_activity",
+            &[("activity_id", &untouched_id)],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    let logged: Vec<String> = audit_event::Entity::find()
+        .order_by_asc(audit_event::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action.as_str().to_owned())
+        .collect();
+    assert_eq!(logged, vec!["activity_deleted".to_owned()]);
+}
+
+/// Hiding takes the activity out of participants' lists and pages and out of completion, keeps
+/// their work, shows on staff's page, and is audited both ways.
+async fn hiding_takes_an_activity_out_of_sight_and_keeps_the_work(backend: Backend) {
+    use app::ssr::entities::{audit_event, submission};
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let (anna, anna_session) = app.user("anna@scuola.it", false, false).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "running", 100).await;
+    app.group(edition, "A", &[anna], &[]).await;
+    let sheet = app
+        .activity(edition, "task_sheet", "Scheda 1", TimeDelta::zero())
+        .await;
+    app.submission(sheet, anna, 1, "submitted").await;
+
+    let hide = |hidden: &str| SetActivityHidden {
+        activity_id: sheet,
+        hidden: hidden.to_owned(),
+    };
+    let refused = app.invoke(hide("true"), Some(&anna_session)).await;
+    assert_eq!(refused, Err(AppError::NotAllowed));
+    assert_eq!(app.invoke(hide("true"), Some(&staff)).await, Ok(()));
+    let mine = app
+        .invoke(
+            LoadMyActivities {
+                edition_id: edition,
+            },
+            Some(&anna_session),
+        )
+        .await
+        .expect("her activities")
+        .expect("a participant");
+    assert!(mine.activities.is_empty(), "{:?}", mine.activities);
+    let opened = app
+        .invoke(OpenActivity { activity_id: sheet }, Some(&anna_session))
+        .await;
+    assert_eq!(opened.err(), Some(AppError::NotFound));
+    let admin = app
+        .invoke(
+            LoadActivitiesAdmin {
+                edition_id: edition,
+            },
+            Some(&staff),
+        )
+        .await
+        .expect("staff's page");
+    assert_eq!(admin.activities.len(), 1);
+    assert!(admin.activities[0].hidden);
+    assert_eq!(
+        submission::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        1
+    );
+
+    assert_eq!(app.invoke(hide("false"), Some(&staff)).await, Ok(()));
+    let mine = app
+        .invoke(
+            LoadMyActivities {
+                edition_id: edition,
+            },
+            Some(&anna_session),
+        )
+        .await
+        .expect("her activities")
+        .expect("a participant");
+    assert_eq!(mine.activities.len(), 1);
+    let logged: Vec<String> = audit_event::Entity::find()
+        .order_by_asc(audit_event::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action.as_str().to_owned())
+        .collect();
+    assert_eq!(
+        logged,
+        vec!["activity_hidden".to_owned(), "activity_shown".to_owned()]
+    );
 }

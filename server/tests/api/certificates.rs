@@ -25,7 +25,8 @@ both_databases!(
     concurrent_issuing_never_gives_two_valid_certificates,
     verification_is_rate_limited,
     the_course_logo_is_printed_on_certificates,
-    a_revoked_certificate_says_so_without_staffs_words
+    a_revoked_certificate_says_so_without_staffs_words,
+    the_register_outlives_deleted_people_and_editions
 );
 
 async fn rename(app: &TestApp, id: i32, given: &str, family: &str) {
@@ -495,7 +496,7 @@ async fn concurrent_issuing_never_gives_two_valid_certificates(backend: Backend)
         .await
         .unwrap();
     assert_eq!(certificates.len(), 24);
-    let mut holders: Vec<i32> = certificates.iter().map(|c| c.user_id).collect();
+    let mut holders: Vec<i32> = certificates.iter().filter_map(|c| c.user_id).collect();
     holders.sort_unstable();
     holders.dedup();
     assert_eq!(holders.len(), 24, "nobody has two");
@@ -539,7 +540,7 @@ async fn concurrent_issuing_never_gives_two_valid_certificates(backend: Backend)
         .all(&app.state.db)
         .await
         .unwrap();
-    let mut holders: Vec<i32> = valid.iter().map(|c| c.user_id).collect();
+    let mut holders: Vec<i32> = valid.iter().filter_map(|c| c.user_id).collect();
     holders.sort_unstable();
     holders.dedup();
     assert_eq!(
@@ -779,4 +780,61 @@ async fn a_revoked_certificate_says_so_without_staffs_words(backend: Backend) {
     // Staff keep access to what was issued.
     let (status, _, _) = get_bytes(&app, &format!("/certificates/{id}.pdf"), Some(&staff)).await;
     assert_eq!(status, StatusCode::OK);
+}
+
+/// Deleting a person or an edition (an erasure, a clean-up by hand) never takes the register
+/// with it: the certificate row stays and still verifies.
+async fn the_register_outlives_deleted_people_and_editions(backend: Backend) {
+    use app::ssr::entities::edition;
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let (anna, _) = app.user("anna@scuola.it", false, false).await;
+    let (bruno, _) = app.user("bruno@scuola.it", false, false).await;
+    let edition = completed_edition(&app, &staff, &[anna, bruno]).await;
+    let issued = app
+        .invoke(
+            IssueCertificates {
+                edition_id: edition,
+                limit: 10,
+            },
+            Some(&staff),
+        )
+        .await
+        .expect("issued");
+    assert_eq!(issued.issued, 2);
+
+    user::Entity::delete_by_id(anna)
+        .exec(&app.state.db)
+        .await
+        .expect("the person is deleted");
+    let all = certificate::Entity::find()
+        .count(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(all, 2, "a certificate went with its holder");
+
+    edition::Entity::delete_by_id(edition)
+        .exec(&app.state.db)
+        .await
+        .expect("the edition is deleted");
+    let kept = certificate::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(kept.len(), 2, "certificates went with their edition");
+    for c in kept {
+        let answer = app
+            .invoke(
+                VerifyCertificate {
+                    query: c.code.clone(),
+                    s: None,
+                },
+                None,
+            )
+            .await
+            .expect("verified");
+        let found = answer.certificate.expect("still in the register");
+        assert!(found.signature_ok, "{}", c.code);
+        assert_eq!(found.validity, Validity::Valid);
+    }
 }

@@ -6,7 +6,8 @@ both_databases!(
     health_answers_while_the_database_does,
     pages_render_on_the_server,
     unknown_pages_and_ids_are_404,
-    pages_render_while_other_routers_are_built
+    pages_render_while_other_routers_are_built,
+    pages_run_only_their_own_scripts_and_nothing_is_cached_or_framed
 );
 
 async fn health_answers_while_the_database_does(backend: Backend) {
@@ -149,4 +150,111 @@ async fn pages_render_while_other_routers_are_built(backend: Backend) {
         render.await.expect("renders");
     }
     building.await.expect("routers built");
+}
+
+/// Every page carries a Content-Security-Policy whose nonce is on each of its inline scripts
+/// (and only there: a fresh one per page); everything else allows nothing. No answer is kept
+/// by a cache but the bundle; nothing may be framed; over https browsers are told to stay.
+async fn pages_run_only_their_own_scripts_and_nothing_is_cached_or_framed(backend: Backend) {
+    use axum::http::header;
+    let app = TestApp::spawn(backend).await;
+    let (_, session) = app.user("anna@scuola.it", false, false).await;
+    let mut nonces = Vec::new();
+    for (path, who) in [
+        ("/", None),
+        ("/", Some(session.as_str())),
+        ("/nowhere", None),
+    ] {
+        let page = app.get(path, who).await;
+        let policy = page
+            .headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("{path}: no Content-Security-Policy"))
+            .to_owned();
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        let script_src = policy
+            .split(';')
+            .find(|d| d.trim_start().starts_with("script-src "))
+            .unwrap_or_else(|| panic!("{path}: no script-src in {policy}"));
+        assert!(!script_src.contains("unsafe-inline"), "{policy}");
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {policy}"))
+            .to_owned();
+        assert!(nonce.len() >= 16, "{nonce}");
+        // Every script that can run carries the nonce (leptos_i18n's empty placeholder
+        // `<script></script>` has nothing to run: browsers skip it before any policy check).
+        let tags: Vec<&str> = page
+            .body
+            .match_indices("<script")
+            .filter(|(at, _)| !page.body[*at..].starts_with("<script></script>"))
+            .map(|(at, _)| {
+                let tag = &page.body[at..];
+                &tag[..tag.find('>').unwrap_or(tag.len())]
+            })
+            .collect();
+        assert!(!tags.is_empty(), "{path}: the hydration script");
+        for tag in tags {
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: a script without the page's nonce: {tag}"
+            );
+        }
+        assert_eq!(
+            page.headers
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{path}"
+        );
+        assert!(!page.headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
+        nonces.push(nonce);
+    }
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 3, "a nonce is never used twice");
+
+    // A server function's answer: nothing may load from it, nothing keeps it.
+    let answer = app.call("load_my_groups", &[], Some(&session)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let policy = answer
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok());
+    assert!(
+        policy.is_some_and(
+            |p| p.starts_with("default-src 'none'") && p.contains("frame-ancestors 'none'")
+        ),
+        "{policy:?}"
+    );
+    assert_eq!(
+        answer
+            .headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    assert_eq!(
+        answer
+            .headers
+            .get(header::X_FRAME_OPTIONS)
+            .and_then(|v| v.to_str().ok()),
+        Some("DENY")
+    );
+
+    // Over https, HSTS.
+    let https = app.instance_with(|s| s.base_url = "https://aula.test".to_owned());
+    let request = axum::http::Request::get("/")
+        .header(header::HOST, "aula.test")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let page = app.send_to(&https, request).await;
+    let hsts = page
+        .headers
+        .get(header::STRICT_TRANSPORT_SECURITY)
+        .and_then(|v| v.to_str().ok());
+    assert!(hsts.is_some_and(|h| h.starts_with("max-age=")), "{hsts:?}");
 }

@@ -361,6 +361,7 @@ impl TestApp {
                 upload_max_bytes: TEST_UPLOAD_MAX_BYTES,
                 upload_types: app::domain::submissions::FileType::ALL.to_vec(),
                 signing_key: app::ed25519_dalek::SigningKey::from_bytes(&[9; 32]),
+                retired_keys: Vec::new(),
                 issuer: "Unità nazionale formazione docenti".to_owned(),
                 mail: Some(app::ssr::mail::MailSettings {
                     smtp_url: format!("smtp://127.0.0.1:{}", mailbox.port),
@@ -382,6 +383,21 @@ impl TestApp {
     /// Another server instance over the same database, as behind a load balancer.
     pub fn another_instance(&self) -> Router {
         server::startup::router(self.state.clone(), leptos_options())
+    }
+
+    /// An instance over the same database with changed settings (e.g. served over https).
+    pub fn instance_with(&self, change: impl FnOnce(&mut Settings)) -> Router {
+        let mut settings = (*self.state.settings).clone();
+        change(&mut settings);
+        let state = AppState {
+            db: self.state.db.clone(),
+            settings: Arc::new(settings),
+        };
+        server::startup::router(state, leptos_options())
+    }
+
+    pub async fn send_to(&self, router: &Router, request: Request<Body>) -> Response {
+        send_to(router, request).await
     }
 
     pub async fn send(&self, request: Request<Body>) -> Response {
@@ -479,6 +495,78 @@ impl TestApp {
             .into_iter()
             .map(|e| (e.action.as_str().to_owned(), e.detail, e.actor_id))
             .collect()
+    }
+
+    /// Every table's row count and a digest of its rows, to show that a refused request
+    /// changed nothing. Sessions (touched by every request), request limits and login
+    /// throttles (which count requests by design) are left out.
+    pub async fn snapshot(&self) -> std::collections::BTreeMap<String, (usize, u64)> {
+        use sea_orm::{DbBackend, Statement};
+        use std::hash::{Hash, Hasher};
+        const BOOKKEEPING: [&str; 4] = [
+            "sessions",
+            "request_limits",
+            "login_throttles",
+            "seaql_migrations",
+        ];
+        let db = &self.state.db;
+        let backend = db.get_database_backend();
+        let text = |rows: Vec<sea_orm::QueryResult>, column: &str| -> Vec<String> {
+            rows.iter()
+                .map(|row| row.try_get::<String>("", column).expect("a text column"))
+                .collect()
+        };
+        let tables = match backend {
+            DbBackend::Postgres => {
+                "SELECT table_name::text AS name FROM information_schema.tables \
+                WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+            }
+            _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        };
+        let tables = text(
+            db.query_all_raw(Statement::from_string(backend, tables))
+                .await
+                .expect("tables"),
+            "name",
+        );
+        let mut snapshot = std::collections::BTreeMap::new();
+        for table in tables {
+            if BOOKKEEPING.contains(&table.as_str()) {
+                continue;
+            }
+            let rows = match backend {
+                DbBackend::Postgres => {
+                    format!("SELECT t::text AS r FROM \"{table}\" t ORDER BY 1")
+                }
+                _ => {
+                    let columns = text(
+                        db.query_all_raw(Statement::from_string(
+                            backend,
+                            format!("SELECT name FROM pragma_table_info('{table}')"),
+                        ))
+                        .await
+                        .expect("columns"),
+                        "name",
+                    );
+                    let row = columns
+                        .iter()
+                        .map(|c| format!("quote(\"{c}\")"))
+                        .collect::<Vec<_>>()
+                        .join(" || ',' || ");
+                    format!("SELECT {row} AS r FROM \"{table}\" ORDER BY 1")
+                }
+            };
+            let rows = text(
+                db.query_all_raw(Statement::from_string(backend, rows))
+                    .await
+                    .expect("rows"),
+                "r",
+            );
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            rows.hash(&mut hasher);
+            snapshot.insert(table, (rows.len(), hasher.finish()));
+        }
+        snapshot
     }
 
     /// A validated user with [`PASSWORD`], and a signed-in session token for them.

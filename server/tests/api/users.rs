@@ -232,6 +232,13 @@ fn demo_data_refuses_a_real_looking_site() {
             .env("AULA_BASE_URL", base_url)
             .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
             .env("AULA_UPLOAD_DIR", dir.join("uploads"))
+            .env("AULA_DATA_DIR", &dir)
+            // A real site brings its own keys (without, it is refused for that first).
+            .env(
+                "AULA_SECRET",
+                "demo test secret of at least thirty-two bytes",
+            )
+            .env("AULA_SIGNING_KEY", "ab".repeat(32))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -28,6 +28,8 @@ pub struct ActivityDetails {
     pub recording_url: Option<String>,
     pub quiz: Option<QuizSettings>,
     pub confirms_webinar_id: Option<i32>,
+    /// Hidden from participants and from completion.
+    pub hidden: bool,
 }
 
 impl ActivityDetails {
@@ -182,6 +184,13 @@ pub async fn move_activity(activity_id: i32, direction: String) -> Result<(), Ap
 pub async fn delete_activity(activity_id: i32) -> Result<(), AppError> {
     let (state, caller) = entry::change().await?;
     respond(service::delete_activity(&state, &caller, activity_id).await)
+}
+
+/// Hides an activity (`hidden` = "true") from participants and completion, or shows it again.
+#[server(prefix = "/api", endpoint = "set_activity_hidden")]
+pub async fn set_activity_hidden(activity_id: i32, hidden: String) -> Result<(), AppError> {
+    let (state, caller) = entry::change().await?;
+    respond(service::set_activity_hidden(&state, &caller, activity_id, hidden == "true").await)
 }
 
 /// Adds (`assigned` = "true") or removes a speaker of a webinar.

@@ -2,8 +2,10 @@ use super::api::{
     ActivitiesAdmin, ActivityDetails, ActivityPage, CatchUp, MyActivities, MyActivity,
 };
 use crate::domain::activities::{self, ActivityForm, ActivityKind, ActivityState, ValidActivity};
+use crate::domain::audit::Action;
 use crate::domain::quiz::QuizSettings;
 use crate::error::{AppError, Refusal};
+use crate::features::audit::service as audit;
 use crate::ssr::AppState;
 use crate::ssr::auth::Caller;
 use crate::ssr::db::{find_or_404, from_local, names, to_local};
@@ -54,11 +56,26 @@ fn details(model: activity::Model) -> ActivityDetails {
         recording_url: model.recording_url,
         quiz,
         confirms_webinar_id: model.confirms_webinar_id,
+        hidden: model.hidden,
     }
 }
 
-/// The activities of an edition, in their order.
+/// The activities of an edition that participants see and completion counts, in their order.
 pub async fn of_edition(
+    db: &impl ConnectionTrait,
+    edition_id: i32,
+) -> Result<Vec<activity::Model>, AppError> {
+    Ok(activity::Entity::find()
+        .filter(activity::Column::EditionId.eq(edition_id))
+        .filter(activity::Column::Hidden.eq(false))
+        .order_by_asc(activity::Column::Position)
+        .order_by_asc(activity::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Every activity of an edition, hidden ones too, in their order (for staff arranging them).
+pub async fn all_of_edition(
     db: &impl ConnectionTrait,
     edition_id: i32,
 ) -> Result<Vec<activity::Model>, AppError> {
@@ -77,7 +94,7 @@ pub async fn activities_admin(
     edition_id: i32,
 ) -> Result<ActivitiesAdmin, AppError> {
     let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
-    let models = of_edition(&state.db, edition.id).await?;
+    let models = all_of_edition(&state.db, edition.id).await?;
     let ids: Vec<i32> = models.iter().map(|a| a.id).collect();
     let assigned: Vec<(i32, i32)> = webinar_speaker::Entity::find()
         .filter(webinar_speaker::Column::ActivityId.is_in(ids))
@@ -209,7 +226,7 @@ pub async fn create_activity(
 ) -> Result<i32, AppError> {
     let edition = scope::edition_as_staff(&state.db, caller, edition_id).await?;
     let valid = parse(&state.db, edition.id, &form).await?;
-    let last = of_edition(&state.db, edition.id)
+    let last = all_of_edition(&state.db, edition.id)
         .await?
         .last()
         .map(|a| a.position)
@@ -264,7 +281,7 @@ pub async fn move_activity(
         _ => return Err(AppError::NotFound),
     };
     let txn = crate::ssr::db::begin(&state.db).await?;
-    let all = of_edition(&txn, model.edition_id).await?;
+    let all = all_of_edition(&txn, model.edition_id).await?;
     let order = activities::moved(&all.iter().map(|a| a.id).collect::<Vec<_>>(), model.id, up);
     for (position, id) in order.into_iter().enumerate() {
         activity::Entity::update_many()
@@ -280,6 +297,9 @@ pub async fn move_activity(
     Ok(())
 }
 
+/// Deletes an activity nobody has worked on yet. Once participants have (a hand-in, a quiz
+/// attempt, attendance, a view), deleting would take their work with it: it is refused, and
+/// staff hide the activity instead.
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn delete_activity(
     state: &AppState,
@@ -287,12 +307,103 @@ pub async fn delete_activity(
     activity_id: i32,
 ) -> Result<(), AppError> {
     let model = scope::activity_as_staff(&state.db, caller, activity_id).await?;
-    model.delete(&state.db).await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
+    if has_participant_work(&txn, model.id).await? {
+        return Err(AppError::Refused(Refusal::ActivityHasWork));
+    }
+    let detail = format!("{} «{}»", model.kind.as_str(), model.title);
+    let edition_id = model.edition_id;
+    model.delete(&txn).await?;
+    audit::record(
+        &txn,
+        vec![audit::Entry {
+            actor: Some(caller.id),
+            action: Action::ActivityDeleted,
+            edition: Some(edition_id),
+            subject: None,
+            detail: &detail,
+            reason: None,
+        }],
+    )
+    .await?;
+    txn.commit().await?;
     tracing::info!(
         user.id = caller.id,
         activity.id = activity_id,
         "activity deleted"
     );
+    Ok(())
+}
+
+/// Whether any participant has left a trace on the activity that deleting it would erase.
+async fn has_participant_work(
+    db: &impl ConnectionTrait,
+    activity_id: i32,
+) -> Result<bool, AppError> {
+    use crate::ssr::entities::{attendance, quiz_attempt, submission};
+    use sea_orm::PaginatorTrait;
+    let counts = [
+        submission::Entity::find()
+            .filter(submission::Column::ActivityId.eq(activity_id))
+            .count(db)
+            .await?,
+        quiz_attempt::Entity::find()
+            .filter(quiz_attempt::Column::ActivityId.eq(activity_id))
+            .count(db)
+            .await?,
+        attendance::Entity::find()
+            .filter(attendance::Column::ActivityId.eq(activity_id))
+            .count(db)
+            .await?,
+        material_view::Entity::find()
+            .filter(material_view::Column::ActivityId.eq(activity_id))
+            .count(db)
+            .await?,
+        recording_view::Entity::find()
+            .filter(recording_view::Column::ActivityId.eq(activity_id))
+            .count(db)
+            .await?,
+    ];
+    Ok(counts.iter().any(|n| *n > 0))
+}
+
+/// Hides an activity from participants and from completion, or shows it again; audited,
+/// since it can change who meets the completion rule.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
+pub async fn set_activity_hidden(
+    state: &AppState,
+    caller: &Caller,
+    activity_id: i32,
+    hidden: bool,
+) -> Result<(), AppError> {
+    let model = scope::activity_as_staff(&state.db, caller, activity_id).await?;
+    if model.hidden == hidden {
+        return Ok(());
+    }
+    let txn = crate::ssr::db::begin(&state.db).await?;
+    let detail = format!("{} «{}»", model.kind.as_str(), model.title);
+    let edition_id = model.edition_id;
+    let mut active: activity::ActiveModel = model.into();
+    active.hidden = Set(hidden);
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    audit::record(
+        &txn,
+        vec![audit::Entry {
+            actor: Some(caller.id),
+            action: if hidden {
+                Action::ActivityHidden
+            } else {
+                Action::ActivityShown
+            },
+            edition: Some(edition_id),
+            subject: None,
+            detail: &detail,
+            reason: None,
+        }],
+    )
+    .await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -1,8 +1,8 @@
 //! Staff: the activities of an edition — add, edit, order, remove.
 
 use super::api::{
-    ActivitiesAdmin, ActivityDetails, CreateActivity, DeleteActivity, MoveActivity, SetSpeaker,
-    UpdateActivity, load_activities_admin,
+    ActivitiesAdmin, ActivityDetails, CreateActivity, DeleteActivity, MoveActivity,
+    SetActivityHidden, SetSpeaker, UpdateActivity, load_activities_admin,
 };
 use crate::domain::Field;
 use crate::domain::activities::{ActivityForm, ActivityKind};
@@ -23,6 +23,7 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
     let update = ServerAction::<UpdateActivity>::new();
     let moved = ServerAction::<MoveActivity>::new();
     let delete = ServerAction::<DeleteActivity>::new();
+    let hide = ServerAction::<SetActivityHidden>::new();
     let speaker = ServerAction::<SetSpeaker>::new();
     let rules = ServerAction::<SaveAttendanceRules>::new();
     let data = Resource::new(
@@ -33,6 +34,7 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
                 update.version().get(),
                 moved.version().get(),
                 delete.version().get(),
+                hide.version().get(),
                 speaker.version().get(),
                 rules.version().get(),
             )
@@ -44,7 +46,7 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(error) => view! { <PageError error/> }.into_any(),
-                    Ok(admin) => view! { <ActivitiesAdminView admin create update moved delete speaker rules/> }.into_any(),
+                    Ok(admin) => view! { <ActivitiesAdminView admin create update moved delete hide speaker rules/> }.into_any(),
                 }
             })}
         </Transition>
@@ -58,6 +60,7 @@ fn ActivitiesAdminView(
     update: ServerAction<UpdateActivity>,
     moved: ServerAction<MoveActivity>,
     delete: ServerAction<DeleteActivity>,
+    hide: ServerAction<SetActivityHidden>,
     speaker: ServerAction<SetSpeaker>,
     rules: ServerAction<SaveAttendanceRules>,
 ) -> impl IntoView {
@@ -78,6 +81,8 @@ fn ActivitiesAdminView(
         .collect();
     let create_error = action_error(create);
     let update_error = action_error(update);
+    let delete_error = action_error(delete);
+    let hide_error = action_error(hide);
     let count = admin.activities.len();
     view! {
         <EditionToolHeader edition_id edition_title=admin.edition_title.clone()
@@ -101,6 +106,8 @@ fn ActivitiesAdminView(
             </ActionForm>
         </section>
         <ErrorNotice error=update_error/>
+        <ErrorNotice error=delete_error/>
+        <ErrorNotice error=hide_error/>
         <ErrorNotice error=speaker_error/>
         {if admin.activities.is_empty() {
             view! { <EmptyState><p>{t!(i18n, activities.none)}</p></EmptyState> }.into_any()
@@ -112,7 +119,7 @@ fn ActivitiesAdminView(
                         let speaking: Vec<(i32, String)> = speakers.iter().filter(|(a, ..)| *a == id).map(|(_, u, n)| (*u, n.clone())).collect();
                         let choices = choices.clone();
                         let webinars = webinars.clone();
-                        view! { <ActivityLine activity first=i == 0 last=i + 1 == count update moved delete update_error speaking choices speaker webinars/> }
+                        view! { <ActivityLine activity first=i == 0 last=i + 1 == count update moved delete hide update_error speaking choices speaker webinars/> }
                     }).collect_view()}
                 </ol>
             }.into_any()
@@ -137,6 +144,7 @@ fn ActivityLine(
     update: ServerAction<UpdateActivity>,
     moved: ServerAction<MoveActivity>,
     delete: ServerAction<DeleteActivity>,
+    hide: ServerAction<SetActivityHidden>,
     update_error: Signal<Option<AppError>>,
     speaking: Vec<(i32, String)>,
     choices: Vec<(i32, String)>,
@@ -149,13 +157,15 @@ fn ActivityLine(
     let form = activity.form();
     let when = activity.starts_at.or(activity.due_at);
     let form_id = format!("activity-{id}");
+    let hidden = activity.hidden;
     view! {
-        <li class="activity-line">
+        <li class="activity-line" class:hidden-activity=hidden>
             <div class="activity-summary">
                 <span class=format!("badge kind-{}", kind.as_str())>{move || text::activity_kind(i18n, kind)}</span>
                 <a href=format!("/activities/{id}")>{activity.title.clone()}</a>
                 {when.map(|at| view! { <span class="aside">{move || local_time(i18n, at)}</span> })}
                 {(!activity.counts).then(|| view! { <span class="aside">{t!(i18n, activities.optional)}</span> })}
+                {hidden.then(|| view! { <span class="badge state-pending">{t!(i18n, activities.hidden)}</span> })}
                 {(kind == ActivityKind::Webinar).then(|| view! {
                     <a class="button link small" href=format!("/activities/{id}/attendance")>{t!(i18n, attendance.title)}</a>
                 })}
@@ -174,6 +184,13 @@ fn ActivityLine(
                     <input type="hidden" name="direction" value="down"/>
                     <button type="submit" class="button link small" disabled=last aria-label=move || t_string!(i18n, activities.move_down)>"↓"</button>
                 </ActionForm>
+                <ActionForm action=hide>
+                    <input type="hidden" name="activity_id" value=id/>
+                    <input type="hidden" name="hidden" value=if hidden { "false" } else { "true" }/>
+                    <button type="submit" class="button link small">
+                        {move || if hidden { t_string!(i18n, activities.show) } else { t_string!(i18n, activities.hide) }}
+                    </button>
+                </ActionForm>
                 <details class="confirm">
                     <summary class="button link small">{t!(i18n, activities.delete)}</summary>
                     <p>{t!(i18n, activities.delete_confirm_text)}</p>
@@ -183,6 +200,7 @@ fn ActivityLine(
                     </ActionForm>
                 </details>
             </div>
+            {hidden.then(|| view! { <p class="hint">{t!(i18n, activities.hidden_hint)}</p> })}
             {(kind == ActivityKind::Webinar).then(|| view! { <Speakers activity_id=id speaking choices speaker/> })}
             <details class="edit">
                 <summary class="button link small">{t!(i18n, activities.edit)}</summary>

@@ -21,6 +21,9 @@ pub fn action_label(i18n: I18n, action: Action) -> String {
         Action::CertificateRevoked => t_string!(i18n, audit.certificate_revoked),
         Action::CertificateReissued => t_string!(i18n, audit.certificate_reissued),
         Action::RoleChanged => t_string!(i18n, audit.role_changed),
+        Action::ActivityHidden => t_string!(i18n, audit.activity_hidden),
+        Action::ActivityShown => t_string!(i18n, audit.activity_shown),
+        Action::ActivityDeleted => t_string!(i18n, audit.activity_deleted),
     }
     .to_string()
 }

@@ -63,6 +63,7 @@ pub async fn calendar_for_token(state: &AppState, token: &str) -> Result<Option<
     let editions = crate::features::enrolment::service::editions_of(&state.db, owner.id).await?;
     let activities = activity::Entity::find()
         .filter(activity::Column::EditionId.is_in(editions))
+        .filter(activity::Column::Hidden.eq(false))
         .order_by_asc(activity::Column::Id)
         .all(&state.db)
         .await?;

@@ -22,7 +22,8 @@ pub struct Pending {
 pub struct IssuedCertificate {
     pub id: String,
     pub code: String,
-    pub user_id: i32,
+    /// None once the person's account was deleted (the register outlives it).
+    pub user_id: Option<i32>,
     pub name: String,
     pub issued_on: NaiveDate,
     pub validity: Validity,
@@ -91,8 +92,11 @@ pub struct Verified {
 pub struct Verification {
     /// None: no certificate with that id or code.
     pub certificate: Option<Verified>,
-    /// The platform's Ed25519 public key (base64url).
+    /// The Ed25519 public key (base64url) that checks this certificate: the current one, or a
+    /// retired one for a certificate signed before a rotation.
     pub public_key: String,
+    /// That key's id, as `/.well-known/aula-certificate-key` lists it.
+    pub key_id: String,
 }
 
 #[server(prefix = "/api", endpoint = "load_certificates")]

@@ -551,6 +551,7 @@ pub fn VerifyPage() -> impl IntoView {
 fn VerificationView(verification: Verification) -> impl IntoView {
     let i18n = use_i18n();
     let key = verification.public_key.clone();
+    let key_id = verification.key_id.clone();
     match verification.certificate {
         None => view! {
             <section class="card verdict unknown" data-testid="verdict" data-verdict="unknown">
@@ -559,7 +560,7 @@ fn VerificationView(verification: Verification) -> impl IntoView {
             </section>
         }
         .into_any(),
-        Some(c) => view! { <VerifiedView c key/> }.into_any(),
+        Some(c) => view! { <VerifiedView c key key_id/> }.into_any(),
     }
 }
 
@@ -577,7 +578,7 @@ fn category_text(i18n: I18n, category: RevocationCategory) -> String {
 }
 
 #[component]
-fn VerifiedView(c: Verified, key: String) -> impl IntoView {
+fn VerifiedView(c: Verified, key: String, key_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let (class, verdict) = match &c.validity {
         _ if !c.signature_ok => ("verdict bad", "tampered"),
@@ -632,7 +633,7 @@ fn VerifiedView(c: Verified, key: String) -> impl IntoView {
             <details class="offline-check">
                 <summary>{t!(i18n, verify.offline)}</summary>
                 <p class="hint">{t!(i18n, verify.offline_hint)}</p>
-                <p><strong>{t!(i18n, verify.public_key)}</strong> " " <code class="wrap">{key}</code></p>
+                <p><strong>{t!(i18n, verify.public_key)}</strong> " " <code class="wrap">{key}</code> " (" {t!(i18n, verify.key_id)} " " <code>{key_id}</code> ")"</p>
                 <p><strong>{t!(i18n, verify.signature)}</strong> " " <code class="wrap">{c.signature.clone()}</code></p>
                 <pre class="payload">{c.payload.clone()}</pre>
             </details>

@@ -118,11 +118,12 @@ fn new_record(
         issued_on: today(),
     };
     let signature = signing::sign(&state.settings.signing_key, &payload);
+    let key_id = signing::key_id(&state.settings.signing_key.verifying_key());
     certificate::Model {
         id: payload.id,
         code: payload.code,
-        edition_id: edition.id,
-        user_id: person.id,
+        edition_id: Some(edition.id),
+        user_id: Some(person.id),
         valid_for: Some(valid_for(edition.id, person.id)),
         name: payload.name,
         course_title: payload.course,
@@ -139,6 +140,7 @@ fn new_record(
             .as_str()
             .to_owned(),
         signature,
+        key_id: Some(key_id),
         issued_by,
         issued_at: Utc::now(),
         revoked_at: None,
@@ -210,7 +212,10 @@ fn announce(state: &AppState, records: Vec<(certificate::Model, String, String, 
         .into_iter()
         .map(|(c, email, locale, pdf)| {
             let language: Locale = locale.parse().unwrap_or_default();
-            let link = format!("{base}/editions/{}", c.edition_id);
+            let link = match c.edition_id {
+                Some(edition) => format!("{base}/editions/{edition}"),
+                None => format!("{base}/"),
+            };
             let verify = format!("{base}/verify/{}", c.id);
             Mail {
                 to: email,
@@ -258,7 +263,7 @@ pub async fn waiting(
         .all(db)
         .await?
         .into_iter()
-        .map(|c| c.user_id)
+        .filter_map(|c| c.user_id)
         .collect();
     let mut waiting: Vec<(i32, Option<String>)> = meeting
         .into_iter()
@@ -388,7 +393,7 @@ pub async fn issue(
             actor: issued_by,
             action: Action::CertificateIssued,
             edition: Some(edition.id),
-            subject: Some(c.user_id),
+            subject: c.user_id,
             detail: &c.code,
             reason: None,
         })
@@ -415,7 +420,7 @@ pub async fn issue(
             .cloned()
             .zip(kept_pdfs)
             .filter_map(|(c, pdf)| {
-                let (email, locale) = contacts.get(&c.user_id)?.clone();
+                let (email, locale) = contacts.get(&c.user_id?)?.clone();
                 Some((c, email, locale, pdf))
             })
             .collect(),
@@ -507,8 +512,8 @@ pub async fn revoke(
         vec![Entry {
             actor: Some(caller.id),
             action: Action::CertificateRevoked,
-            edition: Some(c.edition_id),
-            subject: Some(c.user_id),
+            edition: c.edition_id,
+            subject: c.user_id,
             detail: &c.code,
             reason: Some(&reason),
         }],
@@ -533,9 +538,11 @@ pub async fn reissue(
     let old = scope::certificate_as_staff(&state.db, caller, &id).await?;
     let reason = reason_of(&reason)?;
     let db = &state.db;
-    let edition = find_or_404::<edition::Entity>(db, old.edition_id).await?;
+    // A person or an edition deleted since cannot receive a new certificate.
+    let edition =
+        find_or_404::<edition::Entity>(db, old.edition_id.ok_or(AppError::NotFound)?).await?;
     let course = find_or_404::<course::Entity>(db, edition.course_id).await?;
-    let person = find_or_404::<user::Entity>(db, old.user_id).await?;
+    let person = find_or_404::<user::Entity>(db, old.user_id.ok_or(AppError::NotFound)?).await?;
     let mut new = new_record(state, &edition, &course, &person, Some(caller.id));
     new.replaces_id = Some(old.id.clone());
     let pdfs = render_all(state, std::slice::from_ref(&new), course.id).await;
@@ -552,7 +559,7 @@ pub async fn reissue(
             actor: Some(caller.id),
             action: Action::CertificateReissued,
             edition: Some(edition.id),
-            subject: Some(old.user_id),
+            subject: old.user_id,
             detail: &detail,
             reason: Some(&reason),
         }],
@@ -648,8 +655,16 @@ pub async fn pdf_for(
         // Not kept here (another instance issued it, or the folder was lost): the record is
         // frozen, so rendering it again gives the same certificate.
         Err(_) => {
-            let edition = find_or_404::<edition::Entity>(&state.db, c.edition_id).await?;
-            let logo = super::logo::load(&state.settings.upload_dir, edition.course_id).await;
+            let edition = match c.edition_id {
+                Some(id) => edition::Entity::find_by_id(id).one(&state.db).await?,
+                None => None,
+            };
+            let logo = match edition {
+                Some(edition) => {
+                    super::logo::load(&state.settings.upload_dir, edition.course_id).await
+                }
+                None => None,
+            };
             pdf::render(&printed_of(state, &c, logo)).ok_or(AppError::Internal)?
         }
     };
@@ -665,7 +680,8 @@ pub async fn verify(
     link_signature: Option<String>,
 ) -> Result<Verification, AppError> {
     rate_limit::check(state, &crate::domain::rate_limit::VERIFY, client).await?;
-    let public = state.settings.signing_key.verifying_key();
+    let keys = state.settings.verifying_keys();
+    let mut checked_with = keys[0];
     let query = query.trim();
     let found = if certificates::is_id(query) {
         certificate::Entity::find_by_id(query.to_owned())
@@ -681,12 +697,28 @@ pub async fn verify(
     };
     let certificate = found.map(|c| {
         let payload = payload_of(&c);
+        // The key the certificate names, current or retired; one signed before keys had ids
+        // is checked against each published key.
+        let named: Vec<_> = keys
+            .iter()
+            .filter(|k| {
+                c.key_id
+                    .as_deref()
+                    .is_none_or(|id| signing::key_id(k) == id)
+            })
+            .collect();
+        let signed_by = named
+            .iter()
+            .find(|k| signing::verify(k, &payload, &c.signature));
+        if let Some(key) = signed_by {
+            checked_with = **key;
+        }
         Verified {
-            signature_ok: signing::verify(&public, &payload, &c.signature),
+            signature_ok: signed_by.is_some(),
             link_signature_ok: link_signature
                 .as_deref()
                 .filter(|s| !s.is_empty())
-                .map(|s| signing::verify(&public, &payload, s)),
+                .map(|s| named.iter().any(|k| signing::verify(k, &payload, s))),
             payload: payload.canonical(),
             validity: validity_of(&c, false),
             id: c.id,
@@ -705,7 +737,8 @@ pub async fn verify(
     });
     Ok(Verification {
         certificate,
-        public_key: signing::public_key_text(&public),
+        public_key: signing::public_key_text(&checked_with),
+        key_id: signing::key_id(&checked_with),
     })
 }
 

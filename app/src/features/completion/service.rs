@@ -369,7 +369,7 @@ pub async fn progress_csv(
         .all(db)
         .await?
         .into_iter()
-        .map(|c| (c.user_id, c.code))
+        .filter_map(|c| Some((c.user_id?, c.code)))
         .collect();
     let mut users: Vec<user::Model> = user::Entity::find()
         .filter(user::Column::Id.is_in(people))

@@ -30,6 +30,8 @@ pub struct Model {
     pub review_policy: Option<crate::domain::quiz::ReviewPolicy>,
     /// For a quiz: the webinar whose recording passing it confirms as watched.
     pub confirms_webinar_id: Option<i32>,
+    /// Hidden from participants and from completion (kept instead of deleting their work).
+    pub hidden: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

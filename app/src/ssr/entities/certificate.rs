@@ -10,8 +10,10 @@ pub struct Model {
     /// `AULA-XXXX-XXXX`, for reading over the phone.
     #[sea_orm(unique)]
     pub code: String,
-    pub edition_id: i32,
-    pub user_id: i32,
+    /// None once the edition was deleted: the register outlives it.
+    pub edition_id: Option<i32>,
+    /// None once the person was deleted: the register outlives them.
+    pub user_id: Option<i32>,
     /// `edition:user` while valid, none once revoked (unique: one valid certificate each).
     pub valid_for: Option<String>,
     pub name: String,
@@ -27,6 +29,8 @@ pub struct Model {
     pub languages: String,
     /// Ed25519 over the canonical payload, base64url.
     pub signature: String,
+    /// Which key made the signature (none: signed before keys had ids).
+    pub key_id: Option<String>,
     pub issued_by: Option<i32>,
     pub issued_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,

@@ -1,0 +1,68 @@
+//! Security headers. Pages get a Content-Security-Policy that lets only Aula's own scripts run:
+//! the inline hydration script carries a fresh nonce, the bundle comes from Aula's own origin,
+//! and WebAssembly may be compiled. Everything else (server functions, downloads, files) gets a
+//! policy that allows nothing at all, set by the server's middleware when a page has not set
+//! its own.
+
+/// The policy of a rendered page whose inline scripts carry `nonce`.
+///
+/// `style-src-attr 'unsafe-inline'` lets the progress bars set their width with a `style`
+/// attribute; style attributes cannot run scripts.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'nonce-{nonce}'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The policy of everything that is not a page: nothing may load, nobody may frame it.
+pub const NOTHING: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; \
+     form-action 'none'";
+
+/// HSTS over https: browsers keep to https for two years once they have seen it.
+pub const STRICT_TRANSPORT: &str = "max-age=63072000";
+
+/// Called while the page shell renders: gives the page its nonce (the framework makes one per
+/// page; an error page rendered outside it gets its own) and sets the page's headers. Pages
+/// show personal data, so no cache keeps them.
+pub fn for_page() {
+    use leptos::prelude::*;
+    let nonce = match leptos::nonce::use_nonce() {
+        Some(nonce) => nonce,
+        None => {
+            leptos::nonce::provide_nonce();
+            match leptos::nonce::use_nonce() {
+                Some(nonce) => nonce,
+                None => return,
+            }
+        }
+    };
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    if let Ok(policy) = http::HeaderValue::from_str(&page_policy(&nonce)) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response.insert_header(
+        http::header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_run_only_their_own_scripts_and_are_never_framed() {
+        let policy = page_policy("abc123");
+        assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
+        assert!(policy.contains("frame-ancestors 'none'"));
+        assert!(policy.contains("object-src 'none'"));
+        assert!(!policy.contains("script-src 'self' 'unsafe-inline'"));
+        assert!(!policy.contains("'unsafe-eval'"));
+        assert!(NOTHING.starts_with("default-src 'none'"));
+    }
+}
