@@ -220,8 +220,19 @@ async fn security_headers(
     use app::ssr::headers;
     let path = request.uri().path();
     let static_file = path.starts_with("/pkg/") || path == "/favicon.svg";
+    let slot = headers::NonceSlot::default();
+    let mut request = request;
+    request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
     let set = response.headers_mut();
+    // A page: its policy carries the nonce its shell used (set here too, in case the framework
+    // built the answer without the page's own headers).
+    if let Some(nonce) = slot.take()
+        && let Ok(policy) = HeaderValue::from_str(&headers::page_policy(&nonce))
+    {
+        set.insert(header::CONTENT_SECURITY_POLICY, policy);
+        set.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let defaults = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),

@@ -24,6 +24,18 @@ pub const NOTHING: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 
 /// HSTS over https: browsers keep to https for two years once they have seen it.
 pub const STRICT_TRANSPORT: &str = "max-age=63072000";
 
+/// Where a page tells the server's middleware the nonce of its scripts: the middleware puts an
+/// empty slot in the request, the page shell fills it. Every HTML answer then gets the page
+/// policy with that nonce, whichever way the framework built it.
+#[derive(Clone, Default)]
+pub struct NonceSlot(pub std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl NonceSlot {
+    pub fn take(&self) -> Option<String> {
+        self.0.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
 /// Called while the page shell renders: gives the page its nonce (the framework makes one per
 /// page; an error page rendered outside it gets its own) and sets the page's headers. Pages
 /// show personal data, so no cache keeps them.
@@ -39,6 +51,12 @@ pub fn for_page() {
             }
         }
     };
+    if let Some(slot) =
+        use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<NonceSlot>().cloned())
+        && let Ok(mut slot) = slot.0.lock()
+    {
+        *slot = Some(nonce.to_string());
+    }
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
