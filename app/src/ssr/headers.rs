@@ -51,8 +51,8 @@ pub fn for_page() {
             }
         }
     };
-    if let Some(slot) =
-        use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<NonceSlot>().cloned())
+    if let Some(slot) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<NonceSlot>().cloned())
         && let Ok(mut slot) = slot.0.lock()
     {
         *slot = Some(nonce.to_string());
