@@ -354,6 +354,7 @@ async fn demo_activities(
             time_limit_minutes: Set(quiz.then_some(20)),
             shuffle: Set(quiz),
             review_policy: Set(quiz.then_some(ReviewPolicy::AfterSubmission)),
+            hidden: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -562,6 +563,7 @@ async fn past_webinars(state: &AppState, edition_id: i32) -> Result<Vec<i32>, St
             starts_at: Set(Some(starts)),
             duration_minutes: Set(Some(90)),
             recording_url: Set(None),
+            hidden: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

@@ -234,6 +234,7 @@ pub async fn create_activity(
     let mut active = activity::ActiveModel {
         edition_id: Set(edition.id),
         position: Set(last + 1),
+        hidden: Set(false),
         created_at: Set(Utc::now()),
         ..Default::default()
     };
@@ -704,6 +705,7 @@ pub async fn copy_all(
             time_limit_minutes: Set(a.time_limit_minutes),
             shuffle: Set(a.shuffle),
             review_policy: Set(a.review_policy),
+            hidden: Set(false),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
