@@ -94,3 +94,67 @@ test('a participant who missed a webinar catches up with the recording and the c
   await expect(teacher.getByText('Recuperato: registrazione vista e quiz di verifica superato.')).toBeVisible();
   await teacher.screenshot({ path: `${artifacts}/webinar-caught-up.png`, fullPage: true });
 });
+
+test('an activity a participant has worked on cannot be deleted; hidden, it leaves her page and comes back when shown', async ({ page, browser }) => {
+  const material = `Materiale da nascondere ${Date.now() % 100_000}`;
+
+  // Staff add an optional material to the open demo edition.
+  await logIn(page, staffEmail, staffPassword);
+  await page.goto('/staff');
+  await page.getByRole('link', { name: 'Corso online di base eTwinning' }).click();
+  await page.locator('table a').first().click();
+  await page.getByRole('link', { name: 'Gestisci le attività' }).click();
+  await waitForHydration(page);
+  await addActivity(page, async (form) => {
+    await form.getByLabel('Tipo', { exact: true }).selectOption({ label: 'Materiale' });
+    await form.getByLabel('Titolo').fill(material);
+    await form.getByLabel('Link', { exact: true }).fill('https://www.etwinning.net/it/pub/index.htm');
+    await form.getByLabel("Conta per l'attestato").uncheck();
+  });
+  const line = page.locator('.activity-line', { has: page.getByRole('link', { name: material, exact: true }) });
+  await expect(line).toBeVisible();
+
+  // A participant enrols and opens it: that is a trace of hers.
+  const teacher = await (await browser.newContext({ locale: 'it-IT' })).newPage();
+  await signUp(teacher, uniqueEmail('nascosta'));
+  await openDemoEdition(teacher);
+  await waitForHydration(teacher);
+  await teacher.getByRole('button', { name: 'Iscriviti' }).click();
+  await expect(teacher.getByText('Sei iscritto a questa edizione.')).toBeVisible();
+  const editionPage = teacher.url();
+  await teacher.reload();
+  // Opening the material records the view once the page is live.
+  const recorded = teacher.waitForResponse((r) => r.url().endsWith('/api/record_view') && r.ok());
+  await teacher.getByRole('link', { name: material }).first().click();
+  await recorded;
+  const materialPage = teacher.url();
+  await teacher.goto(editionPage);
+  await expect(teacher.locator('.activity-line', { hasText: material }).getByText('Consultato')).toBeVisible();
+
+  // Deleting is refused with the reason and what to do instead; nothing goes.
+  await page.reload();
+  await waitForHydration(page);
+  await line.getByText('Elimina…').click();
+  await line.getByRole('button', { name: 'Elimina definitivamente' }).click();
+  const refusal = page.getByRole('alert').filter({ hasText: 'non può essere eliminata' });
+  await expect(refusal).toBeVisible();
+  await expect(line).toBeVisible();
+
+  // Hidden instead: marked on staff's page, the refusal answered.
+  await line.getByRole('button', { name: 'Nascondi' }).click();
+  await expect(line.getByText('nascosta', { exact: true })).toBeVisible();
+  await expect(refusal).toHaveCount(0);
+  await page.screenshot({ path: `${artifacts}/activity-hidden.png`, fullPage: true });
+
+  // Gone from her edition page and from its own address...
+  await teacher.goto(editionPage);
+  await expect(teacher.getByRole('link', { name: material })).toHaveCount(0);
+  const response = await teacher.goto(materialPage);
+  expect(response?.status()).toBe(404);
+
+  // ...and back once shown again.
+  await line.getByRole('button', { name: 'Rendi visibile' }).click();
+  await expect(line.getByText('nascosta', { exact: true })).toHaveCount(0);
+  await teacher.goto(editionPage);
+  await expect(teacher.getByRole('link', { name: material }).first()).toBeVisible();
+});

@@ -83,6 +83,12 @@ fn ActivitiesAdminView(
     let update_error = action_error(update);
     let delete_error = action_error(delete);
     let hide_error = action_error(hide);
+    // A refusal to delete is answered once the activity is hidden (or shown): it goes.
+    Effect::new(move |_| {
+        if hide.version().get() > 0 {
+            delete.value().set(None);
+        }
+    });
     let count = admin.activities.len();
     view! {
         <EditionToolHeader edition_id edition_title=admin.edition_title.clone()
