@@ -24,8 +24,25 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
     let moved = ServerAction::<MoveActivity>::new();
     let delete = ServerAction::<DeleteActivity>::new();
     let hide = ServerAction::<SetActivityHidden>::new();
+    let delete_error = action_error(delete);
+    let hide_error = action_error(hide);
+    // A refusal to delete is answered once the activity is hidden (or shown): it goes.
+    Effect::new(move |_| {
+        if hide.version().get() > 0 {
+            delete.value().set(None);
+        }
+    });
     let speaker = ServerAction::<SetSpeaker>::new();
     let rules = ServerAction::<SaveAttendanceRules>::new();
+    let errors = AdminErrors {
+        create: action_error(create),
+        update: action_error(update),
+        delete: delete_error,
+        hide: hide_error,
+        speaker: action_error(speaker),
+        rules: action_error(rules),
+        rules_saved: Signal::derive(move || rules.value().get().is_some_and(|r| r.is_ok())),
+    };
     let data = Resource::new(
         move || {
             (
@@ -46,11 +63,25 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(error) => view! { <PageError error/> }.into_any(),
-                    Ok(admin) => view! { <ActivitiesAdminView admin create update moved delete hide speaker rules/> }.into_any(),
+                    Ok(admin) => view! { <ActivitiesAdminView admin create update moved delete hide errors speaker rules/> }.into_any(),
                 }
             })}
         </Transition>
     }
+}
+
+/// The page's action outcomes. They belong to the page, not to the list: the list is rebuilt
+/// after every change (its data are reloaded), and a notice must not read a signal that went
+/// with the old list.
+#[derive(Clone, Copy)]
+struct AdminErrors {
+    create: Signal<Option<AppError>>,
+    update: Signal<Option<AppError>>,
+    delete: Signal<Option<AppError>>,
+    hide: Signal<Option<AppError>>,
+    speaker: Signal<Option<AppError>>,
+    rules: Signal<Option<AppError>>,
+    rules_saved: Signal<bool>,
 }
 
 #[component]
@@ -61,16 +92,23 @@ fn ActivitiesAdminView(
     moved: ServerAction<MoveActivity>,
     delete: ServerAction<DeleteActivity>,
     hide: ServerAction<SetActivityHidden>,
+    errors: AdminErrors,
     speaker: ServerAction<SetSpeaker>,
     rules: ServerAction<SaveAttendanceRules>,
 ) -> impl IntoView {
+    let AdminErrors {
+        create: create_error,
+        update: update_error,
+        delete: delete_error,
+        hide: hide_error,
+        speaker: speaker_error,
+        rules: rules_error,
+        rules_saved,
+    } = errors;
     let i18n = use_i18n();
     let edition_id = admin.edition_id;
-    let rules_error = action_error(rules);
-    let rules_saved = Signal::derive(move || rules.value().get().is_some_and(|r| r.is_ok()));
     let min_minutes = admin.attendance_min_minutes.to_string();
     let allow_recording = admin.allow_recording;
-    let speaker_error = action_error(speaker);
     let speakers = admin.speakers.clone();
     let choices = admin.speaker_choices.clone();
     let webinars: Vec<(i32, String)> = admin
@@ -79,16 +117,6 @@ fn ActivitiesAdminView(
         .filter(|a| a.kind == ActivityKind::Webinar)
         .map(|a| (a.id, a.title.clone()))
         .collect();
-    let create_error = action_error(create);
-    let update_error = action_error(update);
-    let delete_error = action_error(delete);
-    let hide_error = action_error(hide);
-    // A refusal to delete is answered once the activity is hidden (or shown): it goes.
-    Effect::new(move |_| {
-        if hide.version().get() > 0 {
-            delete.value().set(None);
-        }
-    });
     let count = admin.activities.len();
     view! {
         <EditionToolHeader edition_id edition_title=admin.edition_title.clone()
