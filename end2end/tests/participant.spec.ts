@@ -73,3 +73,23 @@ test('the language can be switched to English and is remembered', async ({ page 
   await page.getByRole('button', { name: 'Italiano' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Edizioni aperte');
 });
+
+test('a visitor browsing the catalogue sees the edition without an error, signs up from it and lands back on it', async ({ page }) => {
+  await openDemoEdition(page);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  const box = page.locator('.enrolment-box');
+  await expect(box.getByText('Accedi o registrati per iscriverti a questa edizione.')).toBeVisible();
+  const edition = new URL(page.url()).pathname;
+  await page.screenshot({ path: `${artifacts}/edition-anonymous.png`, fullPage: true });
+  await box.getByRole('link', { name: 'Registrati' }).click();
+  await expect(page).toHaveURL(new RegExp(`/signup\\?next=${edition.replace(/\//g, '\\/')}$`));
+  await page.getByLabel('Indirizzo email').fill(uniqueEmail('catalogo'));
+  await page.getByLabel('Nome', { exact: true }).fill('Carla');
+  await page.getByLabel('Cognome').fill('Neri');
+  await page.getByLabel('Scuola', { exact: true }).fill('Liceo scientifico Galilei');
+  await page.getByLabel('Codice meccanografico della scuola').fill('PIPS01000X');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: "Crea l'account" }).click();
+  await expect(page).toHaveURL(new RegExp(`${edition.replace(/\//g, '\\/')}$`));
+  await expect(page.getByRole('button', { name: 'Iscriviti' })).toBeVisible();
+});

@@ -237,7 +237,8 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("post_announcement", [S, F, N, A, N, A]),
         ("load_my_groups", SIGNED_IN),
         // Activities: everybody taking part in the edition opens them.
-        ("load_my_activities", SIGNED_IN),
+        // Part of the public edition page: an anonymous visitor gets nothing, not 401.
+        ("load_my_activities", PUBLIC),
         ("open_activity", [S, A, A, A, A, A]),
         // Recording a view is a change of its own; only participants' views are kept.
         ("record_view", [S, A, A, A, A, A]),
@@ -257,14 +258,16 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         // The owner reaches their work but may not judge it.
         ("review_submission", [S, F, N, A, N, A]),
         ("load_cockpit", [S, F, F, A, A, A]),
-        ("load_follows_edition", SIGNED_IN),
+        // Part of the public edition page: an anonymous visitor gets nothing, not 401.
+        ("load_follows_edition", PUBLIC),
         ("load_quiz", SIGNED_IN),
         // Only participants take quizzes.
         ("start_attempt", [S, A, A, F, F, F]),
         ("load_quiz_admin", STAFF),
         ("save_question", STAFF),
         ("delete_question", STAFF),
-        ("load_my_progress", SIGNED_IN),
+        // Part of the public edition page: an anonymous visitor gets nothing, not 401.
+        ("load_my_progress", PUBLIC),
         ("load_completion_rule", STAFF),
         // A rule nobody meets, as nobody met the missing one: saved without a confirmation.
         ("save_completion_rule", STAFF),
@@ -272,7 +275,8 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("load_certificates", STAFF),
         ("issue_certificates", STAFF),
         ("save_certificate_template", STAFF),
-        ("load_my_certificate", SIGNED_IN),
+        // Part of the public edition page: an anonymous visitor gets nothing, not 401.
+        ("load_my_certificate", PUBLIC),
         ("verify_certificate", PUBLIC),
         // An id nobody holds. Staff-only objects check the role first: everybody else is
         // refused whether or not the certificate exists; staff hear that it does not (their

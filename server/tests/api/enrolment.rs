@@ -16,6 +16,7 @@ both_databases!(
     racing_for_the_last_place_only_one_wins,
     raising_the_capacity_promotes_those_waiting,
     home_page_lists_my_editions,
+    a_visitor_browsing_the_catalogue_sees_the_edition_and_signs_up_into_it,
 );
 
 async fn statuses(app: &TestApp, edition_id: i32) -> Vec<(i32, String)> {
@@ -320,4 +321,80 @@ async fn home_page_lists_my_editions(backend: Backend) {
         "{}",
         page.body
     );
+}
+
+/// Someone browsing the catalogue opens an edition: the page answers 200 with no error box,
+/// offers both sign-up and sign-in, and both carry her back to the edition afterwards.
+async fn a_visitor_browsing_the_catalogue_sees_the_edition_and_signs_up_into_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "open", 10).await;
+    let page = app.get(&format!("/editions/{edition}"), None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        !page.body.contains("role=\"alert\""),
+        "an error box for a visitor"
+    );
+    let next = format!("next=/editions/{edition}");
+    assert!(
+        page.body.contains(&format!("href=\"/signup?{next}\"")),
+        "sign-up offered"
+    );
+    assert!(
+        page.body.contains(&format!("href=\"/login?{next}\"")),
+        "sign-in offered"
+    );
+
+    let signup = app.get(&format!("/signup?{next}"), None).await;
+    assert!(
+        signup.body.contains(&format!("href=\"/login?{next}\"")),
+        "the way back keeps next"
+    );
+    let target = format!("/editions/{edition}");
+    let response = app
+        .call_from(
+            "sign_up",
+            &[
+                ("email", "anna.rossi@scuola.it"),
+                ("given_name", "Anna"),
+                ("family_name", "Rossi"),
+                ("school_name", "Liceo Galilei"),
+                ("school_code", "pips01000x"),
+                ("password", "una frase lunga e segreta"),
+                ("next", &target),
+            ],
+            None,
+            Some(crate::helpers::BASE_URL),
+        )
+        .await;
+    let landed = crate::helpers::location(&response);
+    let redirected = response
+        .headers
+        .get("serverfnredirect")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        landed == target || redirected == target,
+        "after sign-up: {landed:?} / {redirected:?} ({})",
+        response.status
+    );
+    // Elsewhere than Aula's own paths is never a destination.
+    let response = app
+        .call(
+            "sign_up",
+            &[
+                ("email", "bruno@scuola.it"),
+                ("given_name", "Bruno"),
+                ("family_name", "Verdi"),
+                ("school_name", "Liceo Galilei"),
+                ("school_code", "pips01000x"),
+                ("password", "una frase lunga e segreta"),
+                ("next", "https://evil.example/"),
+            ],
+            None,
+        )
+        .await;
+    assert!(!crate::helpers::location(&response).contains("evil"));
+    assert!(!format!("{:?}", response.headers).contains("evil"));
 }

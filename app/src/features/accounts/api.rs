@@ -34,6 +34,7 @@ pub async fn sign_up(
     school_name: String,
     school_code: String,
     password: String,
+    next: Option<String>,
 ) -> Result<(), AppError> {
     let form = service::SignUpForm {
         email,
@@ -49,7 +50,7 @@ pub async fn sign_up(
         respond(request_parts()).map(|parts| client_address(&parts, state.settings.trust_proxy))?;
     let token = respond(service::sign_up(&state, caller.as_ref(), form, language, &address).await)?;
     set_cookie(&session_cookie(&token, &state.settings));
-    leptos_axum::redirect("/");
+    leptos_axum::redirect(&service::safe_next(next.as_deref()));
     Ok(())
 }
 

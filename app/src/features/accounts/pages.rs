@@ -33,7 +33,7 @@ pub fn LoginPage() -> impl IntoView {
                 </PasswordField>
                 <Submit pending=action.pending()>{t!(i18n, login.submit)}</Submit>
             </ActionForm>
-            <p class="aside">{t!(i18n, login.no_account)} " " <a href="/signup">{t!(i18n, nav.sign_up)}</a></p>
+            <p class="aside">{t!(i18n, login.no_account)} " " <a href=move || with_next("/signup", &next())>{t!(i18n, nav.sign_up)}</a></p>
         </section>
     }
 }
@@ -44,6 +44,8 @@ pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     use_session().refresh_after(action);
     let error = action_error(action);
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
     view! {
         <Title text=t_string!(i18n, signup.title).to_string()/>
         <section class="narrow card">
@@ -51,6 +53,7 @@ pub fn SignupPage() -> impl IntoView {
             <p class="lead">{t!(i18n, signup.lead)}</p>
             <ErrorNotice error/>
             <ActionForm action>
+                <input type="hidden" name="next" value=next/>
                 <TextField field=Field::Email error input_type="email" autocomplete="email" required=true>
                     {t!(i18n, fields.email)}
                 </TextField>
@@ -84,7 +87,49 @@ pub fn SignupPage() -> impl IntoView {
                 </PasswordField>
                 <Submit pending=action.pending()>{t!(i18n, signup.submit)}</Submit>
             </ActionForm>
-            <p class="aside">{t!(i18n, signup.have_account)} " " <a href="/login">{t!(i18n, nav.log_in)}</a></p>
+            <p class="aside">{t!(i18n, signup.have_account)} " " <a href=move || with_next("/login", &next())>{t!(i18n, nav.log_in)}</a></p>
         </section>
+    }
+}
+
+/// `path` carrying on where the person was going (`next`), when they were going somewhere.
+pub fn with_next(path: &str, next: &str) -> String {
+    if next.is_empty() {
+        path.to_owned()
+    } else {
+        let mut query = url_encoded(next);
+        query.insert_str(0, "?next=");
+        format!("{path}{query}")
+    }
+}
+
+/// Percent-encodes what a query value must not carry as it is.
+fn url_encoded(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_next;
+
+    #[test]
+    fn links_carry_on_where_the_person_was_going() {
+        assert_eq!(with_next("/signup", ""), "/signup");
+        assert_eq!(
+            with_next("/signup", "/editions/7"),
+            "/signup?next=/editions/7"
+        );
+        assert_eq!(
+            with_next("/login", "/editions/7?x=1&y=2"),
+            "/login?next=/editions/7%3Fx%3D1%26y%3D2"
+        );
     }
 }

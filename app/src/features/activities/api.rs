@@ -209,7 +209,10 @@ pub async fn mark_recording_watched(activity_id: i32) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "load_my_activities")]
 pub async fn load_my_activities(edition_id: i32) -> Result<Option<MyActivities>, AppError> {
-    let (state, caller) = entry::read().await?;
+    // Anonymous visitors of the edition page have no activities of their own: nothing, not 401.
+    let (state, Some(caller)) = entry::read_public().await? else {
+        return Ok(None);
+    };
     respond(service::my_activities(&state, &caller, edition_id).await)
 }
 

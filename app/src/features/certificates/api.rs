@@ -155,7 +155,10 @@ pub async fn save_certificate_template(
 
 #[server(prefix = "/api", endpoint = "load_my_certificate")]
 pub async fn load_my_certificate(edition_id: i32) -> Result<Option<MyCertificate>, AppError> {
-    let (state, caller) = entry::read().await?;
+    // Anonymous visitors of the edition page have no certificate: nothing, not 401.
+    let (state, Some(caller)) = entry::read_public().await? else {
+        return Ok(None);
+    };
     respond(service::mine(&state, &caller, edition_id).await)
 }
 

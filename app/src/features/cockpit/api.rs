@@ -82,6 +82,9 @@ pub async fn load_cockpit(
 /// Whether the caller follows the edition's participants (staff, or ambassador of one of its groups).
 #[server(prefix = "/api", endpoint = "load_follows_edition")]
 pub async fn load_follows_edition(edition_id: i32) -> Result<bool, AppError> {
-    let (state, caller) = entry::read().await?;
+    // Anonymous visitors of the edition page follow nobody: no, not 401.
+    let (state, Some(caller)) = entry::read_public().await? else {
+        return Ok(false);
+    };
     respond(service::follows_edition(&state, &caller, edition_id).await)
 }

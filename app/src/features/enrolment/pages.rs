@@ -34,10 +34,16 @@ pub fn EnrolmentPanel(
 
     let body = match page.mine {
         _ if !page.signed_in => {
-            let next = format!("/login?next=/editions/{edition_id}");
+            let here = format!("/editions/{edition_id}");
+            let log_in = crate::features::accounts::pages::with_next("/login", &here);
+            let sign_up = crate::features::accounts::pages::with_next("/signup", &here);
             view! {
                 <p>{t!(i18n, enrolment.sign_in_to_enrol)}</p>
-                <a class="button primary" href=next>{t!(i18n, nav.log_in)}</a>
+                <p class="actions">
+                    <a class="button primary" href=sign_up>{t!(i18n, nav.sign_up)}</a>
+                    " "
+                    <a class="button secondary" href=log_in>{t!(i18n, nav.log_in)}</a>
+                </p>
             }
             .into_any()
         }
