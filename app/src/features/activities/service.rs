@@ -312,7 +312,7 @@ pub async fn delete_activity(
     if has_participant_work(&txn, model.id).await? {
         return Err(AppError::Refused(Refusal::ActivityHasWork));
     }
-    let detail = format!("{} «{}»", model.kind.as_str(), model.title);
+    let detail = format!("«{}»", model.title);
     let edition_id = model.edition_id;
     model.delete(&txn).await?;
     audit::record(
@@ -382,7 +382,7 @@ pub async fn set_activity_hidden(
         return Ok(());
     }
     let txn = crate::ssr::db::begin(&state.db).await?;
-    let detail = format!("{} «{}»", model.kind.as_str(), model.title);
+    let detail = format!("«{}»", model.title);
     let edition_id = model.edition_id;
     let mut active: activity::ActiveModel = model.into();
     active.hidden = Set(hidden);
