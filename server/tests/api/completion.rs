@@ -14,7 +14,10 @@ use app::features::submissions::api::ReviewSubmission;
 use chrono::TimeDelta;
 use std::collections::HashMap;
 
-both_databases!(progress_follows_the_rule_and_the_facts);
+both_databases!(
+    progress_follows_the_rule_and_the_facts,
+    every_progress_bar_has_an_accessible_name
+);
 
 async fn progress_follows_the_rule_and_the_facts(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -221,4 +224,40 @@ async fn progress_follows_the_rule_and_the_facts(backend: Backend) {
         app.invoke(save(&[], None), Some(&anna_session)).await,
         Err(AppError::NotAllowed)
     );
+}
+
+/// A progress bar without a name is read out as a bare number (axe: aria-progressbar-name):
+/// every one on the participant's edition page is named by a visible heading or a label.
+async fn every_progress_bar_has_an_accessible_name(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let (anna, anna_session) = app.user("anna@scuola.it", false, false).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "running", 100).await;
+    app.group(edition, "A", &[anna], &[]).await;
+    let rule = SaveCompletionRule {
+        edition_id: edition,
+        rule: Default::default(),
+        confirm: Some(1),
+    };
+    app.invoke(rule, Some(&staff)).await.expect("rule saved");
+    let page = app
+        .get(&format!("/editions/{edition}"), Some(&anna_session))
+        .await;
+    let bars: Vec<&str> = page
+        .body
+        .match_indices("role=\"progressbar\"")
+        .map(|(at, _)| {
+            let start = page.body[..at].rfind('<').unwrap_or(0);
+            let end = at + page.body[at..].find('>').unwrap_or(0);
+            &page.body[start..end]
+        })
+        .collect();
+    assert!(!bars.is_empty(), "her progress is shown");
+    for bar in bars {
+        assert!(
+            bar.contains("aria-labelledby=\"") || bar.contains("aria-label=\""),
+            "a progress bar without a name: {bar}"
+        );
+    }
 }

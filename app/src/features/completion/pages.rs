@@ -94,7 +94,7 @@ fn MyProgressView(mine: MyProgress) -> impl IntoView {
     view! {
         <section class="progress-card card" aria-labelledby="progress-heading">
             <h2 id="progress-heading">{t!(i18n, completion.my_title)}</h2>
-            <div class="progress-bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
+            <div class="progress-bar" role="progressbar" aria-labelledby="progress-heading" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
                 <span style=format!("width: {percent}%")></span>
             </div>
             <p class="progress-figure">{move || t_string!(i18n, completion.percent, percent = percent).to_string()}</p>
