@@ -225,8 +225,8 @@ async fn security_headers(
     request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
     let set = response.headers_mut();
-    // A page: its policy carries the nonce its shell used (set here too, in case the framework
-    // built the answer without the page's own headers).
+    // A page: its policy carries the nonce its shell used. Set here, not through the page's
+    // response options: the framework builds some answers (after redirects) without those.
     if let Some(nonce) = slot.take()
         && let Ok(policy) = HeaderValue::from_str(&headers::page_policy(&nonce))
     {

@@ -37,8 +37,8 @@ impl NonceSlot {
 }
 
 /// Called while the page shell renders: gives the page its nonce (the framework makes one per
-/// page; an error page rendered outside it gets its own) and sets the page's headers. Pages
-/// show personal data, so no cache keeps them.
+/// page; an error page rendered outside it gets its own) and hands it to the server's
+/// middleware, which sets the page's policy and `no-store` (pages show personal data).
 pub fn for_page() {
     use leptos::prelude::*;
     let nonce = match leptos::nonce::use_nonce() {
@@ -57,16 +57,6 @@ pub fn for_page() {
     {
         *slot = Some(nonce.to_string());
     }
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
-        return;
-    };
-    if let Ok(policy) = http::HeaderValue::from_str(&page_policy(&nonce)) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
-    }
-    response.insert_header(
-        http::header::CACHE_CONTROL,
-        http::HeaderValue::from_static("no-store"),
-    );
 }
 
 #[cfg(test)]

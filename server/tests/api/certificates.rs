@@ -13,7 +13,7 @@ use app::features::certificates::api::{
     IssueCertificates, LoadCertificates, LoadMyCertificate, ReissueCertificate, RevokeCertificate,
     VerifyCertificate,
 };
-use app::features::completion::api::{SaveCompletionRule, SetCompletionOverride};
+use app::features::completion::api::SetCompletionOverride;
 use app::ssr::entities::{certificate, user};
 use axum::http::StatusCode;
 use sea_orm::{
@@ -39,20 +39,6 @@ async fn rename(app: &TestApp, id: i32, given: &str, family: &str) {
     person.given_name = Set(given.to_owned());
     person.family_name = Set(family.to_owned());
     person.update(&app.state.db).await.unwrap();
-}
-
-/// An edition whose rule asks for nothing, so everyone enrolled has completed it.
-async fn completed_edition(app: &TestApp, staff: &str, people: &[i32]) -> i32 {
-    let course = app.course("NEO-CERT").await;
-    let edition = app.edition(course, "running", 1000).await;
-    app.group(edition, "A", people, &[]).await;
-    let rule = SaveCompletionRule {
-        edition_id: edition,
-        rule: Default::default(),
-        confirm: Some(people.len() as u32),
-    };
-    app.invoke(rule, Some(staff)).await.expect("rule saved");
-    edition
 }
 
 fn pdf_text(bytes: &[u8]) -> String {
@@ -122,7 +108,7 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
     let (_, outsider) = app.user("ugo@scuola.it", false, false).await;
     rename(&app, anna, "Niccolò", "Dell'Acqua").await;
     rename(&app, bruno, "Zoë", "Łukasiewicz").await;
-    let edition = completed_edition(&app, &staff, &[anna, bruno, carla]).await;
+    let edition = app.completed_edition(&staff, &[anna, bruno, carla]).await;
     let admin = |session: String| {
         let app = &app;
         async move {
@@ -470,7 +456,7 @@ async fn concurrent_issuing_never_gives_two_valid_certificates(backend: Backend)
     for n in 0..24 {
         people.push(app.user(&format!("p{n}@scuola.it"), false, false).await.0);
     }
-    let edition = completed_edition(&app, &first_staff, &people).await;
+    let edition = app.completed_edition(&first_staff, &people).await;
     let issue_all = IssueCertificates {
         edition_id: edition,
         limit: 100,
@@ -624,7 +610,7 @@ async fn the_course_logo_is_printed_on_certificates(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, staff) = app.user("staff@aula.it", false, true).await;
     let (anna, anna_session) = app.user("anna@scuola.it", false, false).await;
-    let edition = completed_edition(&app, &staff, &[anna]).await;
+    let edition = app.completed_edition(&staff, &[anna]).await;
     let path = format!("/staff/editions/{edition}/certificate-logo");
     let course_id = app::ssr::entities::edition::Entity::find_by_id(edition)
         .one(&app.state.db)
@@ -712,7 +698,7 @@ async fn a_revoked_certificate_says_so_without_staffs_words(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, staff) = app.user("staff@aula.it", false, true).await;
     let (anna, anna_session) = app.user("anna@scuola.it", false, false).await;
-    let edition = completed_edition(&app, &staff, &[anna]).await;
+    let edition = app.completed_edition(&staff, &[anna]).await;
     let issued = app
         .invoke(
             IssueCertificates {
@@ -790,7 +776,7 @@ async fn the_register_outlives_deleted_people_and_editions(backend: Backend) {
     let (_, staff) = app.user("staff@aula.it", false, true).await;
     let (anna, _) = app.user("anna@scuola.it", false, false).await;
     let (bruno, _) = app.user("bruno@scuola.it", false, false).await;
-    let edition = completed_edition(&app, &staff, &[anna, bruno]).await;
+    let edition = app.completed_edition(&staff, &[anna, bruno]).await;
     let issued = app
         .invoke(
             IssueCertificates {

@@ -232,15 +232,7 @@ async fn every_progress_bar_has_an_accessible_name(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, staff) = app.user("staff@aula.it", false, true).await;
     let (anna, anna_session) = app.user("anna@scuola.it", false, false).await;
-    let course = app.course("ETW-BASE").await;
-    let edition = app.edition(course, "running", 100).await;
-    app.group(edition, "A", &[anna], &[]).await;
-    let rule = SaveCompletionRule {
-        edition_id: edition,
-        rule: Default::default(),
-        confirm: Some(1),
-    };
-    app.invoke(rule, Some(&staff)).await.expect("rule saved");
+    let edition = app.completed_edition(&staff, &[anna]).await;
     let page = app
         .get(&format!("/editions/{edition}"), Some(&anna_session))
         .await;

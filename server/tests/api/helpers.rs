@@ -698,6 +698,22 @@ impl TestApp {
         group.id
     }
 
+    /// An edition whose rule asks for nothing, so everyone enrolled (in group "A") has
+    /// completed it; `staff` is a staff member's session.
+    pub async fn completed_edition(&self, staff: &str, people: &[i32]) -> i32 {
+        step("completed_edition");
+        let course = self.course("NEO-CERT").await;
+        let edition = self.edition(course, "running", 1000).await;
+        self.group(edition, "A", people, &[]).await;
+        let rule = app::features::completion::api::SaveCompletionRule {
+            edition_id: edition,
+            rule: Default::default(),
+            confirm: Some(people.len() as u32),
+        };
+        self.invoke(rule, Some(staff)).await.expect("rule saved");
+        edition
+    }
+
     pub async fn thread(&self, group_id: i32, author_id: i32) -> i32 {
         step("thread");
         let now = Utc::now();

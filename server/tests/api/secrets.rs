@@ -5,7 +5,6 @@
 use crate::both_databases;
 use crate::helpers::{Backend, TestApp};
 use app::features::certificates::api::{IssueCertificates, VerifyCertificate};
-use app::features::completion::api::SaveCompletionRule;
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -123,15 +122,7 @@ async fn certificates_signed_before_a_key_rotation_still_verify(backend: Backend
     let app = TestApp::spawn(backend).await;
     let (_, staff) = app.user("staff@aula.it", false, true).await;
     let (anna, _) = app.user("anna@scuola.it", false, false).await;
-    let course = app.course("NEO-KEY").await;
-    let edition = app.edition(course, "running", 100).await;
-    app.group(edition, "A", &[anna], &[]).await;
-    let rule = SaveCompletionRule {
-        edition_id: edition,
-        rule: Default::default(),
-        confirm: Some(1),
-    };
-    app.invoke(rule, Some(&staff)).await.expect("rule saved");
+    let edition = app.completed_edition(&staff, &[anna]).await;
     let issue = IssueCertificates {
         edition_id: edition,
         limit: 10,
