@@ -21,7 +21,7 @@ use crate::ui::language::chosen_locale;
 use crate::ui::layout::{Layout, provide_session};
 use crate::ui::messages::PageError;
 use leptos::prelude::*;
-use leptos_meta::{Html, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Html, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{SsrMode, path};
 
@@ -37,8 +37,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                // The stylesheet first: the browser bundle's preload must not hold it up. Its
+                // name carries a hash of its content (release builds), so it is cached for good.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <MetaTags/>
+                <HydrationScripts options/>
             </head>
             <body>
                 <App/>
@@ -57,7 +60,6 @@ pub fn App() -> impl IntoView {
         <I18nContextProvider enable_cookie=false set_lang_attr_on_html=false set_dir_attr_on_html=false>
         <I18nSubContextProvider initial_locale=Signal::stored(locale)>
             <Html attr:lang=locale.as_str() attr:dir="ltr"/>
-            <Stylesheet id="leptos" href="/pkg/aula.css"/>
             // Every page's <Title> text is a plain string, never a closure: leptos_meta reads
             // titles after the page has rendered, outside the page's reactive arena, and a
             // closure reading a signal there panicked now and then under concurrent requests.

@@ -67,6 +67,8 @@ pub enum Refusal {
     CertificateNotValid,
     /// Participants have worked on the activity: it can be hidden, not deleted.
     ActivityHasWork,
+    /// This attendance report was applied already (a second click, or the back button).
+    ImportAlreadyApplied,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -28,4 +28,7 @@ pub fn hydrate() {
     if let Some(root) = leptos::prelude::document().document_element() {
         let _ = root.set_attribute("data-hydrated", "true");
     }
+    leptos::prelude::request_animation_frame(|| {
+        ui::messages::INTERACTIVE.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
 }

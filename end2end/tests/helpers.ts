@@ -35,7 +35,7 @@ export async function logIn(page: Page, email: string, password: string) {
 /** Opens the demo edition (the only open one when the run starts) from the catalogue. */
 export async function openDemoEdition(page: Page) {
   await page.goto('/editions');
-  await page.locator('.edition-card h3 a').first().click();
+  await page.locator('.edition-card :is(h2, h3) a').first().click();
   await expect(page.getByRole('heading', { name: 'Iscrizione' })).toBeVisible();
 }
 

@@ -58,6 +58,7 @@ test('sign-up explains every mistake in Italian and keeps nothing', async ({ pag
   await page.locator('form[action="/api/sign_up"]').evaluate((form: HTMLFormElement) => form.setAttribute('novalidate', ''));
   await page.getByRole('button', { name: "Crea l'account" }).click();
   await expect(page.getByRole('alert')).toContainText('Alcuni campi non sono corretti');
+  await expect(page.getByRole('alert')).toBeFocused();
   await expect(page.getByText('Inserisci un indirizzo email valido')).toBeVisible();
   await expect(page.getByText('Il codice deve avere 10 caratteri')).toBeVisible();
   await expect(page.getByText('Questa password è tra le più usate')).toBeVisible();
@@ -92,4 +93,41 @@ test('a visitor browsing the catalogue sees the edition without an error, signs 
   await page.getByRole('button', { name: "Crea l'account" }).click();
   await expect(page).toHaveURL(new RegExp(`${edition.replace(/\//g, '\\/')}$`));
   await expect(page.getByRole('button', { name: 'Iscriviti' })).toBeVisible();
+});
+
+test('on a phone the edition page opens on progress and the next thing to do, lists activities by date and gives a calendar address to copy', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signUp(page, uniqueEmail('telefono'), 'Ilaria', 'Conti');
+  await openDemoEdition(page);
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Iscriviti' }).click();
+  await expect(page.getByText('Sei iscritto a questa edizione.')).toBeVisible();
+  await page.reload();
+
+  // Progress and the next thing to do are on the first screen, before the course facts.
+  const progress = (await page.locator('#progress-heading').boundingBox())!;
+  const next = (await page.locator('.next-up').boundingBox())!;
+  const facts = (await page.locator('.facts').boundingBox())!;
+  expect(progress.y).toBeLessThan(844);
+  expect(next.y + next.height).toBeLessThan(844 * 1.5);
+  expect(next.y).toBeLessThan(facts.y);
+
+  // Activities by date: a webinar at 17:00 comes before a task sheet due at 23:00 that day.
+  const times = await page.locator('.activity-list time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime') ?? ''));
+  expect(times.length).toBeGreaterThan(2);
+  expect([...times].sort()).toEqual(times);
+
+  // The calendar address: in sight, created once, then offered to copy or open.
+  const calendar = page.locator('.calendar-link');
+  await expect(calendar.getByRole('heading', { name: 'Il tuo calendario' })).toBeVisible();
+  await calendar.getByRole('button', { name: 'Crea un indirizzo privato' }).click();
+  const address = calendar.getByLabel('Indirizzo privato del calendario');
+  await expect(address).toHaveValue(/^http:\/\/.+\.ics$/);
+  const webcal = calendar.getByRole('link', { name: "Apri nell'app Calendario" });
+  await expect(webcal).toHaveAttribute('href', /^webcal:\/\//);
+  await expect(calendar.getByRole('button', { name: /Crea un nuovo indirizzo/ })).toBeVisible();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await calendar.getByRole('button', { name: 'Copia' }).click();
+  await expect(calendar.getByRole('button', { name: 'Copiato' })).toBeVisible();
+  await page.screenshot({ path: `${artifacts}/edition-phone.png`, fullPage: true });
 });

@@ -27,7 +27,13 @@ test('a participant takes the quiz without seeing the answers, and a double clic
   await waitForHydration(page);
   await page.getByRole('button', { name: 'Inizia il quiz' }).click();
   await expect(page.getByRole('heading', { name: 'Tentativo 1' })).toBeVisible();
+  // Keyboard focus moves to the attempt; the badge says it is under way; a question with
+  // several right answers says so.
+  await expect(page.getByRole('heading', { name: 'Tentativo 1' })).toBeFocused();
+  await expect(page.locator('.page-header').getByText('In corso')).toBeVisible();
+  await expect(page.getByText('Seleziona tutte le risposte corrette.')).toBeVisible();
   await page.reload();
+  await expect(page.locator('.page-header').getByText('In corso')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Tentativo 1' })).toBeVisible();
   await page.screenshot({ path: `${artifacts}/quiz-running.png`, fullPage: true });
 

@@ -47,9 +47,24 @@ test('a task sheet is handed in, sent back for revision, handed in again and acc
   await review(ambassador, 'Da rivedere', 'Aggiungi le attività settimana per settimana.');
   await ambassador.screenshot({ path: `${artifacts}/submission-review.png`, fullPage: true });
 
-  await zoe.reload();
+  // The home page says the work came back, and leads to it.
+  await zoe.goto('/');
+  const notice = zoe.locator('.sent-back');
+  await expect(notice).toContainText('Lavoro tornato indietro da rivedere');
+  await expect(notice).toContainText('Il mio primo progetto');
+  // On the edition page it is the next thing to do.
+  await zoe.locator('.my-editions a').first().click();
+  await expect(zoe.locator('.next-up')).toContainText('Il mio primo progetto');
+  await zoe.locator('.next-up a').click();
   await expect(zoe.locator('.page-header').getByText('Da rivedere')).toBeVisible();
-  await expect(zoe.getByText('Aggiungi le attività settimana per settimana.')).toBeVisible();
+  // The review leads the section, above the form, which starts from the text handed in.
+  const callout = zoe.locator('.submission .sent-back');
+  await expect(callout).toContainText('Aggiungi le attività settimana per settimana.');
+  const calloutTop = (await callout.boundingBox())!.y;
+  const formTop = (await zoe.locator('.submission-form').boundingBox())!.y;
+  expect(calloutTop).toBeLessThan(formTop);
+  await expect(zoe.getByLabel('Testo')).toHaveValue('Un gemellaggio con una scuola di Cracovia sulle fiabe.');
+  await zoe.screenshot({ path: `${artifacts}/task-sheet-sent-back.png`, fullPage: true });
   await zoe.getByLabel('Testo').fill('Un gemellaggio con Cracovia sulle fiabe: settimana 1 presentazioni, settimana 2 fiabe illustrate.');
   await zoe.getByRole('button', { name: 'Consegna', exact: true }).click();
   await expect(zoe.getByText('Consegnato. Riceverai la valutazione qui.')).toBeVisible();

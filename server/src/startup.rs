@@ -101,6 +101,9 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.clone())
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
+        // Hashed bundle names, read from the `hash.txt` cargo-leptos writes beside the binary
+        // (plain names when there is none).
+        .hash_files(true)
         .build()
 }
 
@@ -174,7 +177,10 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
         .leptos_routes_with_context(
             &server_state,
             routes,
-            move || provide_context(page_state.clone()),
+            move || {
+                provide_context(page_state.clone());
+                provide_context(app::ssr::entry::CallerOfPage::default());
+            },
             {
                 let leptos = leptos.clone();
                 move || shell(leptos.clone())
@@ -220,6 +226,7 @@ async fn security_headers(
     use app::ssr::headers;
     let path = request.uri().path();
     let static_file = path.starts_with("/pkg/") || path == "/favicon.svg";
+    let path_of_request = path.to_owned();
     let slot = headers::NonceSlot::default();
     let mut request = request;
     request.extensions_mut().insert(slot.clone());
@@ -244,8 +251,19 @@ async fn security_headers(
             set.insert(name, HeaderValue::from_static(value));
         }
     }
-    if !static_file && !set.contains_key(header::CACHE_CONTROL) {
-        set.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !set.contains_key(header::CACHE_CONTROL) {
+        set.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(if !static_file {
+                "no-store"
+            } else if headers::content_hashed(path_of_request.as_str()) {
+                // The name changes with the content: a year, never asked again.
+                "public, max-age=31536000, immutable"
+            } else {
+                // Same name, new content after a deploy: ask each time (304 when unchanged).
+                "no-cache"
+            }),
+        );
     }
     if https {
         set.insert(

@@ -315,8 +315,14 @@ fn wait_for_health(port: u16, limit: Duration) -> Result<(), String> {
     ))
 }
 
-/// The benchmarks, optimised; each prints its figures as `name: value unit` lines.
+/// The benchmarks, optimised; each prints its figures as `name: value unit` lines: the
+/// browser bundle on an emulated phone (against the release site), then the server's.
 fn bench() -> Result<(), String> {
+    setup::build_tools()?;
+    setup::npm_packages()?;
+    setup::chromium()?;
+    build_site(true)?;
+    phone_bench()?;
     let mut command = cargo();
     command.args([
         "bench",
@@ -326,6 +332,49 @@ fn bench() -> Result<(), String> {
         "progress",
         "--bench",
         "certificates",
+        "--bench",
+        "pages",
     ]);
     run_command(&mut command)
+}
+
+/// `end2end/bench/phone.mjs` against the release server with the demo data.
+fn phone_bench() -> Result<(), String> {
+    let port = 3108;
+    let base_url = format!("http://127.0.0.1:{port}");
+    let data = std::env::temp_dir().join(format!("aula-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+    let mut server = Command::new(server_binary(true))
+        .args(["serve", "--demo"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/aula.db?mode=rwc", data.display()),
+        )
+        .env("AULA_DATA_DIR", &data)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("AULA_BASE_URL", &base_url)
+        .env("AULA_SECRET", "benchmark secret, not for production use")
+        .env("LEPTOS_SITE_ROOT", root().join("target/site"))
+        .env("RUST_LOG", "warn")
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("starting the server: {e}"))?;
+    let output = server.stdout.take();
+    let _server = Server(server);
+    let demo = output.map(demo_accounts).unwrap_or_default();
+    wait_for_health(port, Duration::from_secs(60))?;
+    let (_, email, password) = demo
+        .iter()
+        .find(|(role, ..)| role == "participant")
+        .ok_or("the demo data has no participant")?;
+    let result = run_command(
+        Command::new("node")
+            .arg("end2end/bench/phone.mjs")
+            .env("AULA_BENCH_BASE_URL", &base_url)
+            .env("AULA_BENCH_PARTICIPANT", format!("{email} {password}")),
+    );
+    let _ = std::fs::remove_dir_all(&data);
+    result
 }

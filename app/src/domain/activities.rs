@@ -64,6 +64,8 @@ pub enum ActivityState {
     Accepted,
     Passed,
     Failed,
+    /// A quiz attempt started and not handed in yet.
+    InProgress,
 }
 
 impl ActivityState {
@@ -130,8 +132,9 @@ pub fn join_link_visible(
     now >= starts_at - JOIN_LINK_LEAD && now <= end
 }
 
-/// The activity to do next: among those not done, the nearest due date first (those without
-/// one after), then the course order.
+/// The activity to do next: work sent back for revision first (someone is waiting for it),
+/// then among those not done the nearest due date (those without one after), then the course
+/// order.
 pub fn next_to_do(items: &[(i32, ActivityState, Option<NaiveDateTime>, i32)]) -> Option<i32> {
     items
         .iter()
@@ -140,8 +143,36 @@ pub fn next_to_do(items: &[(i32, ActivityState, Option<NaiveDateTime>, i32)]) ->
                 && *state != ActivityState::Missed
                 && *state != ActivityState::Submitted
         })
-        .min_by_key(|(_, _, due, position)| (due.is_none(), *due, *position))
+        .min_by_key(|(_, state, due, position)| {
+            (
+                *state != ActivityState::NeedsRevision,
+                due.is_none(),
+                *due,
+                *position,
+            )
+        })
         .map(|(id, ..)| *id)
+}
+
+/// The order in which a participant sees activities, as indexes into `when` (each activity's
+/// date in course order: a webinar's start, else a due date): by date, so a task sheet due at
+/// 23:00 comes after the webinar at 17:00 that day. An activity without a date stays after the
+/// one it follows in the course (a material before the first webinar stays first).
+pub fn in_date_order(when: &[Option<NaiveDateTime>]) -> Vec<usize> {
+    let mut carried: Option<NaiveDateTime> = None;
+    let keys: Vec<Option<NaiveDateTime>> = when
+        .iter()
+        .map(|w| {
+            if w.is_some() {
+                carried = *w;
+            }
+            carried
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..when.len()).collect();
+    // Stable: equal keys keep the course order.
+    order.sort_by_key(|i| keys[*i]);
+    order
 }
 
 /// The order after moving `id` one place up or down.
@@ -541,6 +572,28 @@ mod tests {
             Some(5)
         );
         assert_eq!(next_to_do(&[(1, ActivityState::Attended, None, 1)]), None);
+    }
+
+    #[test]
+    fn work_sent_back_comes_before_anything_due() {
+        let items = vec![
+            (1, ActivityState::ToDo, Some(at(2, 9, 0)), 1),
+            (2, ActivityState::NeedsRevision, Some(at(20, 9, 0)), 2),
+        ];
+        assert_eq!(next_to_do(&items), Some(2));
+    }
+
+    #[test]
+    fn activities_are_listed_by_date_and_undated_ones_keep_their_place() {
+        let material = None;
+        let sheet_due = Some(at(23, 23, 0));
+        let webinar = Some(at(23, 17, 0));
+        let later = Some(at(28, 9, 0));
+        // Course order: material, task sheet, webinar, a reading after the webinar, a quiz.
+        let when = [material, sheet_due, webinar, None, later];
+        assert_eq!(in_date_order(&when), vec![0, 2, 3, 1, 4]);
+        assert_eq!(in_date_order(&[]), Vec::<usize>::new());
+        assert_eq!(in_date_order(&[None, None]), vec![0, 1]);
     }
 
     #[test]

@@ -61,9 +61,104 @@ impl Action {
     }
 }
 
+/// What an entry's stored detail says, read back for display: details are written in a fixed
+/// form (never translated when stored) and shown in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail<'a> {
+    /// "ambassador: granted", "staff: withdrawn".
+    Role {
+        role: crate::domain::roles::Role,
+        granted: bool,
+    },
+    /// "tutorship ended: Gruppo 1": the role went, and with it the group.
+    TutorshipEnded { group: &'a str },
+    /// "Scheda 1 (v2): needs_revision".
+    Reviewed {
+        activity: &'a str,
+        version: u32,
+        status: crate::domain::submissions::SubmissionStatus,
+    },
+    /// Anything else is shown as written (titles, codes, minutes).
+    Text(&'a str),
+}
+
+impl<'a> Detail<'a> {
+    pub fn read(action: Action, detail: &'a str) -> Self {
+        use crate::domain::roles::Role;
+        use crate::domain::submissions::SubmissionStatus;
+        let parsed = match action {
+            Action::RoleChanged => detail
+                .strip_prefix("tutorship ended: ")
+                .map(|group| Detail::TutorshipEnded { group })
+                .or_else(|| {
+                    let (role, change) = detail.split_once(": ")?;
+                    let granted = match change {
+                        "granted" => true,
+                        "withdrawn" => false,
+                        _ => return None,
+                    };
+                    Some(Detail::Role {
+                        role: Role::parse(role)?,
+                        granted,
+                    })
+                }),
+            Action::SubmissionReviewed => (|| {
+                let (head, status) = detail.rsplit_once("): ")?;
+                let (activity, version) = head.rsplit_once(" (v")?;
+                Some(Detail::Reviewed {
+                    activity,
+                    version: version.parse().ok()?,
+                    status: SubmissionStatus::parse(status)?,
+                })
+            })(),
+            _ => None,
+        };
+        parsed.unwrap_or(Detail::Text(detail))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::roles::Role;
+    use crate::domain::submissions::SubmissionStatus;
+
+    #[test]
+    fn details_are_read_back_for_display_in_any_language() {
+        assert_eq!(
+            Detail::read(Action::RoleChanged, "ambassador: withdrawn"),
+            Detail::Role {
+                role: Role::Ambassador,
+                granted: false
+            }
+        );
+        assert_eq!(
+            Detail::read(Action::RoleChanged, "tutorship ended: Gruppo: sera"),
+            Detail::TutorshipEnded {
+                group: "Gruppo: sera"
+            }
+        );
+        assert_eq!(
+            Detail::read(
+                Action::SubmissionReviewed,
+                "Scheda (v1) finale (v2): needs_revision"
+            ),
+            Detail::Reviewed {
+                activity: "Scheda (v1) finale",
+                version: 2,
+                status: SubmissionStatus::NeedsRevision
+            }
+        );
+        // What does not follow the form is shown as it is, never dropped.
+        assert_eq!(
+            Detail::read(Action::RoleChanged, "wizard: granted"),
+            Detail::Text("wizard: granted")
+        );
+        assert_eq!(
+            Detail::read(Action::AttendanceImported, "Webinar 1: 90 min"),
+            Detail::Text("Webinar 1: 90 min")
+        );
+    }
 
     #[test]
     fn actions_read_back_what_they_write() {

@@ -54,6 +54,8 @@ pub struct RequirementProgress {
     pub met: bool,
     /// Named activities still missing (for "including" and "activity done").
     pub missing: Vec<i32>,
+    /// For a quiz: whether any attempt was handed in (a best of 0% is not "no attempt yet").
+    pub attempted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +79,7 @@ fn done(facts: &[ActivityFact], id: i32) -> bool {
 }
 
 fn one(requirement: &Requirement, facts: &[ActivityFact]) -> RequirementProgress {
+    let mut attempted = false;
     let (achieved, required, missing) = match requirement {
         Requirement::WebinarsAttended { at_least } => {
             let attended = facts
@@ -115,8 +118,9 @@ fn one(requirement: &Requirement, facts: &[ActivityFact]) -> RequirementProgress
             let best = facts
                 .iter()
                 .find(|f| f.id == *activity)
-                .and_then(|f| f.best_percent)
-                .unwrap_or(0);
+                .and_then(|f| f.best_percent);
+            attempted = best.is_some();
+            let best = best.unwrap_or(0);
             let missing = if best >= *min_percent {
                 Vec::new()
             } else {
@@ -139,6 +143,7 @@ fn one(requirement: &Requirement, facts: &[ActivityFact]) -> RequirementProgress
         required,
         met: achieved >= required && missing.is_empty(),
         missing,
+        attempted,
     }
 }
 
@@ -182,8 +187,8 @@ pub enum Standing {
     /// 75% or more of the way.
     Close,
     OnTrack,
-    /// Further behind than the share of the edition already gone by (with 20 points of slack),
-    /// or not met once the edition has ended.
+    /// Below two thirds of the share of the edition already gone by, or not met once the
+    /// edition has ended.
     AtRisk,
 }
 
@@ -202,7 +207,9 @@ pub fn standing(
     let length = (ends_on - starts_on).num_days().max(1);
     let gone = (today - starts_on).num_days().clamp(0, length);
     let expected = (gone * 100 / length) as u32;
-    if progress.percent + 20 < expected {
+    // Behind when below two thirds of where the calendar says one should be: a fixed margin
+    // called 12% "on track" a third of the way in.
+    if progress.percent * 3 < expected * 2 {
         Standing::AtRisk
     } else if progress.percent >= 75 {
         Standing::Close
@@ -627,7 +634,16 @@ mod tests {
             standing(&at(80, false), day(10), start, end),
             Standing::Close
         );
-        // Half-way through with 20%: behind by more than 20 points.
+        // A third of the way in with 12%: behind, though early days forgive a slow start.
+        assert_eq!(
+            standing(&at(12, false), day(11), start, end),
+            Standing::AtRisk
+        );
+        assert_eq!(
+            standing(&at(12, false), day(5), start, end),
+            Standing::OnTrack
+        );
+        // Half-way through with 20%: behind.
         assert_eq!(
             standing(&at(20, false), day(16), start, end),
             Standing::AtRisk

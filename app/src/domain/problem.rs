@@ -63,6 +63,8 @@ pub enum Field {
     SignatoryName,
     SignatoryRole,
     Languages,
+    /// Staff confirm giving someone the ambassador role.
+    GrantRole,
 }
 
 impl Field {
@@ -124,6 +126,7 @@ impl Field {
             Field::SignatoryName => "signatory_name",
             Field::SignatoryRole => "signatory_role",
             Field::Languages => "languages",
+            Field::GrantRole => "grant_role",
         }
     }
 }
@@ -169,6 +172,10 @@ pub enum Problem {
     AcceptedAnswerRequired,
     /// Fewer task sheets required than those named as required.
     FewerThanNamed,
+    /// No account has this address.
+    NoSuchAccount,
+    /// Giving someone a role needs a confirmation.
+    RoleNotConfirmed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -107,9 +107,55 @@ pub fn split_into_groups<T: Clone>(
     groups
 }
 
+/// One of an edition's groups, as a newcomer is placed: its size and whether someone tutors it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupPlace {
+    pub id: i32,
+    pub members: usize,
+    pub tutored: bool,
+}
+
+/// The group a participant enrolling after the groups were formed joins: the smallest group
+/// with a tutor (so her work reaches a reviewer), else the smallest group; the oldest on a tie.
+/// `None` when the edition has no groups yet ("Forma i gruppi" places her later).
+pub fn group_for_newcomer(groups: &[GroupPlace]) -> Option<i32> {
+    let pick = |tutored_only: bool| {
+        groups
+            .iter()
+            .filter(|g| g.tutored || !tutored_only)
+            .min_by_key(|g| (g.members, g.id))
+            .map(|g| g.id)
+    };
+    pick(true).or_else(|| pick(false))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_newcomer_joins_the_smallest_tutored_group() {
+        let place = |id, members, tutored| GroupPlace {
+            id,
+            members,
+            tutored,
+        };
+        assert_eq!(
+            group_for_newcomer(&[place(1, 20, true), place(2, 18, true), place(3, 2, false)]),
+            Some(2),
+            "a group without a tutor is taken only when no group has one"
+        );
+        assert_eq!(
+            group_for_newcomer(&[place(1, 5, false), place(2, 4, false)]),
+            Some(2)
+        );
+        assert_eq!(
+            group_for_newcomer(&[place(7, 4, true), place(3, 4, true)]),
+            Some(3),
+            "the oldest group on a tie"
+        );
+        assert_eq!(group_for_newcomer(&[]), None);
+    }
 
     #[test]
     fn staff_reach_every_group_ambassadors_theirs_members_their_own() {

@@ -54,9 +54,22 @@ async fn anyone(same_origin: bool) -> Result<(AppState, Option<Caller>), AppErro
             if same_origin {
                 check_origin(&parts, &state.settings)?;
             }
-            let caller = caller_of(&state, &parts).await?;
+            let caller = match leptos::prelude::use_context::<CallerOfPage>() {
+                Some(page) => page
+                    .0
+                    .get_or_try_init(|| caller_of(&state, &parts))
+                    .await?
+                    .clone(),
+                None => caller_of(&state, &parts).await?,
+            };
             Ok((state, caller))
         }
         .await,
     )
 }
+
+/// The caller of a page being rendered, resolved once for all its parts (the layout's session,
+/// each section's data) instead of once per part. Provided for page renders only: a server
+/// function called on its own resolves its caller itself.
+#[derive(Clone, Default)]
+pub struct CallerOfPage(std::sync::Arc<tokio::sync::OnceCell<Option<Caller>>>);

@@ -59,6 +59,17 @@ pub fn for_page() {
     }
 }
 
+/// Whether a bundle file's name carries a hash of its content (`/pkg/aula.<hash>.wasm`, as
+/// cargo-leptos names them in release builds): such a file never changes.
+pub fn content_hashed(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("/pkg/") else {
+        return false;
+    };
+    let parts: Vec<&str> = name.split('.').collect();
+    matches!(parts.as_slice(), [_, hash, "js" | "wasm" | "css"]
+        if hash.len() >= 10 && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +83,18 @@ mod tests {
         assert!(!policy.contains("script-src 'self' 'unsafe-inline'"));
         assert!(!policy.contains("'unsafe-eval'"));
         assert!(NOTHING.starts_with("default-src 'none'"));
+    }
+
+    #[test]
+    fn only_bundle_files_named_by_their_content_are_kept_for_good() {
+        assert!(content_hashed("/pkg/aula.Xk3_9aQ-z1bC2d.wasm"));
+        assert!(content_hashed("/pkg/aula.Xk3_9aQ-z1bC2d.css"));
+        assert!(
+            !content_hashed("/pkg/aula.wasm"),
+            "a plain name changes content"
+        );
+        assert!(!content_hashed("/pkg/aula_bg.wasm"));
+        assert!(!content_hashed("/favicon.svg"));
+        assert!(!content_hashed("/pkg/aula.Xk3_9aQ-z1bC2d.html"));
     }
 }

@@ -126,6 +126,21 @@ pub async fn user_as_staff(
     as_staff::<user::Entity>(db, caller, user_id).await
 }
 
+/// Another person's account found by its address, for staff appointing them; `None` when no
+/// account (or only an anonymised one) has it.
+pub async fn user_by_email_as_staff(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    email: &crate::domain::account::Email,
+) -> Result<Option<user::Model>, AppError> {
+    caller.require_staff()?;
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .filter(user::Column::AccountState.ne(crate::domain::account::AccountState::Anonymised))
+        .one(db)
+        .await?)
+}
+
 pub async fn activity_as_staff(
     db: &impl ConnectionTrait,
     caller: &Caller,

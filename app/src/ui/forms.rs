@@ -15,6 +15,24 @@ where
     Signal::derive(move || action.value().get().and_then(|result| result.err()))
 }
 
+/// A form that empties itself once its action succeeded, so what was just posted is not left
+/// in the box to be posted twice. Give the returned reference to the `ActionForm`.
+pub fn cleared_on_success<S, T>(action: ServerAction<S>) -> NodeRef<leptos::html::Form>
+where
+    S: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Send + Sync + Clone + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if action.value().get().is_some_and(|result| result.is_ok())
+            && let Some(form) = form.get_untracked()
+        {
+            form.reset();
+        }
+    });
+    form
+}
+
 /// Element ids of a field; `form` tells apart two forms on one page with the same field.
 fn field_ids(field: Field, form: Option<&str>) -> (String, String, String) {
     let id = match form {
@@ -108,6 +126,37 @@ pub fn TextField(
                 aria-invalid=move || if has_problem() { "true" } else { "false" }
                 aria-describedby=described_by
             />
+            <FieldProblems field error form/>
+        </div>
+    }
+}
+
+/// A checkbox sent as `value` when ticked (nothing when not), with its problems.
+#[component]
+pub fn CheckboxField(
+    field: Field,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// The label's text.
+    children: Children,
+    #[prop(optional, into)] form: Option<String>,
+) -> impl IntoView {
+    let (id, _, error_id) = field_ids(field, form.as_deref());
+    let has_problem = move || {
+        error
+            .get()
+            .is_some_and(|e| !e.problems_of(field).is_empty())
+    };
+    view! {
+        <div class="field checkbox" class:has-problem=has_problem>
+            <input
+                type="checkbox"
+                id=id.clone()
+                name=field.input_name()
+                value="true"
+                aria-invalid=move || if has_problem() { "true" } else { "false" }
+                aria-describedby=error_id
+            />
+            <label for=id>{children()}</label>
             <FieldProblems field error form/>
         </div>
     }

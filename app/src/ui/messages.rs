@@ -7,17 +7,35 @@ use leptos::prelude::*;
 
 /// The error of a form or a page, in words. For invalid input it points at the fields, which
 /// show the details themselves.
+///
+/// An error that appears once the page is interactive (a form sent without leaving the page)
+/// takes the keyboard focus, so the person hears and sees it instead of staying on the button.
 #[component]
 pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
+    let notice = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if error.with(Option::is_some) && INTERACTIVE.load(std::sync::atomic::Ordering::Relaxed) {
+            // After the notice is in the document.
+            request_animation_frame(move || {
+                if let Some(notice) = notice.get_untracked() {
+                    let _ = notice.focus();
+                }
+            });
+        }
+    });
     view! {
         <Show when=move || error.get().is_some()>
-            <div class="notice error" role="alert">
+            <div class="notice error" role="alert" tabindex="-1" node_ref=notice>
                 {move || error.get().map(|e| text::error(i18n, &e))}
             </div>
         </Show>
     }
 }
+
+/// Set a frame after hydration: errors shown from then on come from something the person just
+/// did (those in the page as it arrived are not focused over the person's head).
+pub static INTERACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// A whole page that could not be loaded.
 #[component]

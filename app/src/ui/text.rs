@@ -66,6 +66,8 @@ pub fn problem_in(locale: Locale, problem: Problem) -> String {
         Problem::SomeCorrectOption => td_string!(locale, problems.some_correct_option).to_string(),
         Problem::TooFewOptions => td_string!(locale, problems.too_few_options).to_string(),
         Problem::FewerThanNamed => td_string!(locale, problems.fewer_than_named).to_string(),
+        Problem::NoSuchAccount => td_string!(locale, problems.no_such_account).to_string(),
+        Problem::RoleNotConfirmed => td_string!(locale, problems.role_not_confirmed).to_string(),
         Problem::AcceptedAnswerRequired => {
             td_string!(locale, problems.accepted_answer_required).to_string()
         }
@@ -80,12 +82,9 @@ pub fn error_in(locale: Locale, error: &AppError) -> String {
         AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
         AppError::Invalid(_) => td_string!(locale, errors.invalid).to_string(),
         AppError::WrongCredentials => td_string!(locale, errors.wrong_credentials).to_string(),
-        AppError::TooManyAttempts { retry_after_secs } => td_string!(
-            locale,
-            errors.too_many_attempts,
-            seconds = *retry_after_secs
-        )
-        .to_string(),
+        AppError::TooManyAttempts { retry_after_secs } => {
+            td_string!(locale, errors.too_many_attempts, count = *retry_after_secs).to_string()
+        }
         AppError::Refused(refusal) => refusal_in(locale, *refusal),
         AppError::Internal => td_string!(locale, errors.internal).to_string(),
         AppError::Transport(_) => td_string!(locale, errors.transport).to_string(),
@@ -154,6 +153,9 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
             td_string!(locale, errors.certificate_not_valid).to_string()
         }
         Refusal::ActivityHasWork => td_string!(locale, errors.activity_has_work).to_string(),
+        Refusal::ImportAlreadyApplied => {
+            td_string!(locale, errors.import_already_applied).to_string()
+        }
     }
 }
 
@@ -230,6 +232,7 @@ pub fn activity_state_in(locale: Locale, state: ActivityState) -> String {
         ActivityState::Accepted => td_string!(locale, states.accepted).to_string(),
         ActivityState::Passed => td_string!(locale, states.passed).to_string(),
         ActivityState::Failed => td_string!(locale, states.failed).to_string(),
+        ActivityState::InProgress => td_string!(locale, states.in_progress).to_string(),
     }
 }
 

@@ -258,8 +258,6 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         // The owner reaches their work but may not judge it.
         ("review_submission", [S, F, N, A, N, A]),
         ("load_cockpit", [S, F, F, A, A, A]),
-        // Part of the public edition page: an anonymous visitor gets nothing, not 401.
-        ("load_follows_edition", PUBLIC),
         ("load_quiz", SIGNED_IN),
         // Only participants take quizzes.
         ("start_attempt", [S, A, A, F, F, F]),
@@ -295,6 +293,7 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("create_group", STAFF),
         ("split_into_groups", STAFF),
         ("set_group_ambassador", STAFF),
+        ("appoint_ambassador", STAFF),
         ("move_to_group", STAFF),
         ("current_user", PUBLIC),
         ("sign_up", PUBLIC),
@@ -467,7 +466,7 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("edition_id", f.open_edition.clone()),
             ("page", "1".to_owned()),
         ],
-        "load_follows_edition" | "load_my_progress" | "load_completion_rule" => {
+        "load_my_progress" | "load_completion_rule" => {
             vec![("edition_id", f.open_edition.clone())]
         }
         "load_certificates" | "load_my_certificate" => {
@@ -565,6 +564,12 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("group_id", f.group.clone()),
             ("user_id", f.ambassador_a.clone()),
             ("assigned", "true".to_owned()),
+        ],
+        // The same: group A's ambassador appointed again, which changes nothing.
+        "appoint_ambassador" => vec![
+            ("group_id", f.group.clone()),
+            ("email", "ambassador@scuola.it".to_owned()),
+            ("grant_role", String::new()),
         ],
         "move_to_group" => vec![
             ("edition_id", f.open_edition.clone()),

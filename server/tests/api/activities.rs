@@ -3,7 +3,7 @@ use crate::helpers::{Backend, TestApp};
 use app::domain::Field;
 use app::domain::activities::{ActivityForm, ActivityKind, ActivityState};
 use app::domain::attendance::matching::Outcome as Match;
-use app::error::AppError;
+use app::error::{AppError, Refusal};
 use app::features::activities::api::{
     CreateActivity, DeleteActivity, LoadActivitiesAdmin, LoadMyActivities, MoveActivity,
     OpenActivity, RecordView, SetActivityHidden, UpdateActivity,
@@ -435,6 +435,18 @@ async fn attendance_reports_are_previewed_then_applied_once(backend: Backend) {
     assert_eq!(
         (record.user_id, record.minutes, record.source),
         (anna, 55, app::domain::attendance::Source::Import)
+    );
+    // A second click on the same preview records and audits nothing more.
+    let before = app.snapshot().await;
+    assert_eq!(
+        app.invoke(ApplyImport { import_id }, Some(&staff)).await,
+        Err(AppError::Refused(Refusal::ImportAlreadyApplied))
+    );
+    assert_eq!(app.snapshot().await, before);
+    assert_eq!(
+        app.audit_of(anna).await.len(),
+        1,
+        "one audit entry per import"
     );
 
     // The same file again changes nothing.

@@ -1,10 +1,12 @@
 use crate::both_databases;
 use crate::helpers::{Backend, TestApp};
+use app::domain::{Field, Problem};
 use app::error::{AppError, Refusal};
+use app::features::cockpit::api::LoadCockpit;
 use app::features::enrolment::api::Enrol;
 use app::features::groups::api::{
-    LoadGroupSpace, LoadGroupsOverview, LoadThread, MoveToGroup, PostAnnouncement, PostReply,
-    SetGroupAmbassador, SplitIntoGroups, StartThread,
+    AppointAmbassador, LoadGroupSpace, LoadGroupsOverview, LoadThread, MoveToGroup,
+    PostAnnouncement, PostReply, SetGroupAmbassador, SplitIntoGroups, StartThread,
 };
 use app::ssr::entities::{group, group_member};
 use axum::http::StatusCode;
@@ -13,8 +15,133 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 both_databases!(
     staff_form_groups_and_assign_ambassadors,
     group_spaces_are_private_and_text_stays_text,
-    posting_is_limited_per_person_and_replies_come_in_pages
+    posting_is_limited_per_person_and_replies_come_in_pages,
+    every_hand_in_reaches_a_reviewer
 );
+
+/// A participant who enrols after the groups were formed joins a tutored group; a group
+/// without an ambassador is flagged and its work reaches staff; anyone with an account can be
+/// appointed, the role given only when staff confirm it.
+async fn every_hand_in_reaches_a_reviewer(backend: Backend) {
+    let app = &TestApp::spawn(backend).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let (amb, amb_token) = app.user("amb@scuola.it", true, false).await;
+    let (early, _) = app.user("early@scuola.it", false, false).await;
+    let (lonely, _) = app.user("lonely@scuola.it", false, false).await;
+    let (teacher, _) = app.user("maestra@scuola.it", false, false).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "open", 100).await;
+    let tutored = app.group(edition, "A", &[early], &[amb]).await;
+    let untutored = app.group(edition, "B", &[lonely], &[]).await;
+    let sheet = app
+        .activity(edition, "task_sheet", "Scheda 1", chrono::TimeDelta::zero())
+        .await;
+
+    // A newcomer joins the tutored group, though the other is as small.
+    let (newcomer, newcomer_token) = app.user("new@scuola.it", false, false).await;
+    app.invoke(
+        Enrol {
+            edition_id: edition,
+        },
+        Some(&newcomer_token),
+    )
+    .await
+    .expect("enrolled");
+    let placed = group_member::Entity::find_by_id((edition, newcomer))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("placed in a group on enrolment");
+    assert_eq!(placed.group_id, tutored);
+
+    app.submission(sheet, newcomer, 1, "submitted").await;
+    let lonely_work = app.submission(sheet, lonely, 1, "submitted").await;
+    let cockpit = |session: String| async move {
+        let call = LoadCockpit {
+            edition_id: edition,
+            group: None,
+            page: 1,
+            standing: None,
+        };
+        app.invoke(call, Some(&session)).await.expect("the cockpit")
+    };
+    let ambassadors = cockpit(amb_token.clone()).await;
+    assert_eq!(
+        ambassadors.queue.len(),
+        1,
+        "the newcomer's work reaches her tutor"
+    );
+    assert!(!ambassadors.queue[0].untutored);
+    let staffs = cockpit(staff.clone()).await;
+    let flagged: Vec<i32> = staffs
+        .queue
+        .iter()
+        .filter(|q| q.untutored)
+        .map(|q| q.submission_id)
+        .collect();
+    assert_eq!(
+        flagged,
+        vec![lonely_work],
+        "work without a tutor is staff's: {staffs:?}"
+    );
+
+    // Appointing: an unknown address and a role not confirmed change nothing.
+    let appoint = |email: &str, grant: &str| AppointAmbassador {
+        group_id: untutored,
+        email: email.to_owned(),
+        grant_role: grant.to_owned(),
+    };
+    let before = app.snapshot().await;
+    let unknown = app
+        .invoke(appoint("nessuno@scuola.it", "true"), Some(&staff))
+        .await;
+    assert!(
+        matches!(&unknown, Err(e) if e.problems_of(Field::Email) == vec![Problem::NoSuchAccount]),
+        "{unknown:?}"
+    );
+    let unconfirmed = app
+        .invoke(appoint("maestra@scuola.it", ""), Some(&staff))
+        .await;
+    assert!(
+        matches!(&unconfirmed, Err(e) if e.problems_of(Field::GrantRole) == vec![Problem::RoleNotConfirmed]),
+        "{unconfirmed:?}"
+    );
+    assert_eq!(
+        app.invoke(appoint("maestra@scuola.it", "true"), Some(&amb_token))
+            .await,
+        Err(AppError::NotAllowed),
+        "only staff appoint"
+    );
+    assert_eq!(app.snapshot().await, before, "nothing changed");
+
+    app.invoke(appoint(" Maestra@Scuola.it ", "true"), Some(&staff))
+        .await
+        .expect("appointed with the role");
+    // Appointing again is harmless.
+    app.invoke(appoint("maestra@scuola.it", ""), Some(&staff))
+        .await
+        .expect("already an ambassador: no confirmation needed");
+    let audit = app.audit_of(teacher).await;
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0].0, "role_changed");
+
+    let overview = app
+        .invoke(
+            LoadGroupsOverview {
+                edition_id: edition,
+            },
+            Some(&staff),
+        )
+        .await
+        .expect("the groups page");
+    let b = overview.groups.iter().find(|g| g.id == untutored).unwrap();
+    assert_eq!(
+        b.ambassadors.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![teacher]
+    );
+    let staffs = cockpit(staff).await;
+    assert!(staffs.queue.iter().all(|q| !q.untutored), "{staffs:?}");
+}
 
 async fn staff_form_groups_and_assign_ambassadors(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -16,6 +16,7 @@ both_databases!(
     a_quiz_opens_with_its_edition_unless_staff_open_it,
     new_quizzes_offer_a_fixed_number_of_attempts,
     shuffled_options_do_not_give_away_the_authors_order,
+    the_review_keeps_the_order_of_the_attempt,
 );
 
 struct Quiz {
@@ -551,4 +552,40 @@ async fn shuffled_options_do_not_give_away_the_authors_order(backend: Backend) {
             "round {round}: Roma counts as right"
         );
     }
+}
+
+/// The review after submission lists the questions in the order the attempt showed them, so
+/// "question 2" is the same question in both.
+async fn the_review_keeps_the_order_of_the_attempt(backend: Backend) {
+    let q = quiz(
+        backend,
+        QuizSetup {
+            shuffle: true,
+            max_attempts: Some(1),
+            ..QuizSetup::default()
+        },
+    )
+    .await;
+    let session = &q.anna.1;
+    let attempt = q.start(session).await.json().as_i64().unwrap() as i32;
+    let view = q.view(session).await.json();
+    let shown: Vec<String> = view["running"]["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .map(|question| question["prompt"].as_str().unwrap().to_owned())
+        .collect();
+    let version = view["running"]["version"].as_i64().unwrap().to_string();
+    assert_eq!(
+        q.send(attempt, &q.right_answers(&version), session).await,
+        "submitted"
+    );
+    let view = q.view(session).await.json();
+    let reviewed: Vec<String> = view["past"][0]["score"]["questions"]
+        .as_array()
+        .expect("the review, question by question")
+        .iter()
+        .map(|question| question["prompt"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(reviewed, shown);
 }

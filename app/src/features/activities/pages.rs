@@ -89,7 +89,7 @@ fn MyActivitiesView(mine: MyActivities) -> impl IntoView {
                                     <div class="activity-summary">
                                         <span class=format!("badge kind-{}", kind.as_str())>{move || text::activity_kind(i18n, kind)}</span>
                                         <a href=format!("/activities/{}", a.id)>{a.title}</a>
-                                        {when.map(|at| view! { <span class="aside">{move || local_time(i18n, at)}</span> })}
+                                        {when.map(|at| view! { <time class="aside" datetime=at.format("%Y-%m-%dT%H:%M").to_string()>{move || local_time(i18n, at)}</time> })}
                                     </div>
                                     <StateBadge state=a.state/>
                                 </li>
@@ -109,41 +109,90 @@ fn MyActivitiesView(mine: MyActivities) -> impl IntoView {
                     </ul>
                 </section>
             })}
-            <details class="calendar-link">
-                <summary class="button link">{t!(i18n, activities.calendar)}</summary>
+            <section class="calendar-link" aria-labelledby="calendar-link-heading">
+                <h3 id="calendar-link-heading">{t!(i18n, activities.calendar)}</h3>
                 <p class="hint">{t!(i18n, activities.calendar_explainer)}</p>
                 {has_calendar.then(|| view! { <p class="hint">{t!(i18n, activities.calendar_exists)}</p> })}
                 <ErrorNotice error=reset_error/>
                 <ActionForm action=reset>
-                    <button type="submit" class="button secondary small">{t!(i18n, activities.calendar_new)}</button>
+                    <button type="submit" class="button secondary small">
+                        {move || if has_calendar || reset.value().get().is_some_and(|r| r.is_ok()) {
+                            t_string!(i18n, activities.calendar_replace).to_string()
+                        } else {
+                            t_string!(i18n, activities.calendar_new).to_string()
+                        }}
+                    </button>
                 </ActionForm>
-                {move || reset.value().get().and_then(|r| r.ok()).map(|url| view! {
-                    <p class="calendar-url"><code>{url}</code></p>
-                    <p class="hint">{t!(i18n, activities.calendar_copy)}</p>
-                })}
-            </details>
+                {move || reset.value().get().and_then(|r| r.ok()).map(|url| view! { <CalendarAddress url/> })}
+            </section>
         </section>
+    }
+}
+
+/// A new private calendar address: to copy, or to open straight in the phone's calendar app
+/// (`webcal:`), shown once (only its hash is kept).
+#[component]
+fn CalendarAddress(url: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let webcal = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .map(|rest| format!("webcal://{rest}"));
+    let copied = RwSignal::new(false);
+    let to_copy = url.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            // The promise is not awaited: the browser copies, or the address stays to select.
+            let _ = window.navigator().clipboard().write_text(&to_copy);
+            copied.set(true);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &to_copy;
+    };
+    view! {
+        <div class="calendar-url">
+            <label for="calendar-url">{t!(i18n, activities.calendar_address)}</label>
+            <div class="inline-form">
+                <input id="calendar-url" type="text" readonly value=url.clone()/>
+                <button type="button" class="button secondary small" on:click=copy>
+                    {move || if copied.get() { t_string!(i18n, activities.calendar_copied) } else { t_string!(i18n, activities.calendar_copy_button) }}
+                </button>
+            </div>
+            {webcal.map(|href| view! {
+                <p><a class="button primary small" href=href rel="external">{t!(i18n, activities.calendar_open)}</a></p>
+            })}
+            <p class="hint">{t!(i18n, activities.calendar_copy)}</p>
+        </div>
     }
 }
 
 #[component]
 pub fn ActivityPageView() -> impl IntoView {
     let id = id_param();
-    let page = Resource::new(move || id.get(), |id| found(id, open_activity));
+    // Starting a quiz attempt changes the activity's state ("In corso"): the page reloads.
+    let start = ServerAction::<crate::features::quizzes::api::StartAttempt>::new();
+    let page = Resource::new(
+        move || (id.get(), start.version().get()),
+        |(id, _)| found(id, open_activity),
+    );
     view! {
-        <Suspense fallback=Loading>
+        <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(error) => view! { <PageError error/> }.into_any(),
-                    Ok(page) => view! { <ActivityView page/> }.into_any(),
+                    Ok(page) => view! { <ActivityView page start/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn ActivityView(page: ActivityPage) -> impl IntoView {
+fn ActivityView(
+    page: ActivityPage,
+    start: ServerAction<crate::features::quizzes::api::StartAttempt>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let kind = page.kind;
     let id = page.id;
@@ -203,7 +252,7 @@ fn ActivityView(page: ActivityPage) -> impl IntoView {
                 <crate::features::submissions::pages::SubmissionSection activity_id=id/>
             })}
             {(kind == ActivityKind::Quiz).then(|| view! {
-                <crate::features::quizzes::pages::QuizSection activity_id=id/>
+                <crate::features::quizzes::pages::QuizSection activity_id=id start/>
             })}
         </article>
     }

@@ -438,7 +438,7 @@ pub async fn my_activities(
     };
     let activities = of_edition(&state.db, edition.id).await?;
     let states = states_for(&state.db, &edition, &activities, caller.id).await?;
-    let items: Vec<MyActivity> = activities
+    let mut items: Vec<Option<MyActivity>> = activities
         .into_iter()
         .map(|a| MyActivity {
             id: a.id,
@@ -450,6 +450,16 @@ pub async fn my_activities(
             estimated_minutes: a.estimated_minutes,
             counts: a.counts,
         })
+        .map(Some)
+        .collect();
+    let when: Vec<_> = items
+        .iter()
+        .flatten()
+        .map(|a| a.starts_at.or(a.due_at))
+        .collect();
+    let items: Vec<MyActivity> = activities::in_date_order(&when)
+        .into_iter()
+        .filter_map(|i| items[i].take())
         .collect();
     let next = activities::next_to_do(
         &items
@@ -518,7 +528,13 @@ pub async fn open_activity(
         both.extend(confirming.clone());
         let facts = super::facts::load(&state.db, &both, Some(&[caller.id])).await?;
         let now = Utc::now();
-        let current = facts.state(&edition, &model, caller.id, now, false);
+        let mut current = facts.state(&edition, &model, caller.id, now, false);
+        if kind == ActivityKind::Quiz
+            && crate::features::quizzes::service::has_running_attempt(&state.db, &model, caller.id)
+                .await?
+        {
+            current = ActivityState::InProgress;
+        }
         let catch_up = confirming.filter(|_| {
             current == ActivityState::WatchedRecording
                 || activities::may_catch_up(

@@ -11,7 +11,7 @@ use crate::ssr::db::names;
 use crate::ssr::entities::{attendance, attendance_import, edition, group, user};
 use crate::ssr::scope::{self, InEdition};
 use chrono::Utc;
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
 };
@@ -361,6 +361,16 @@ pub async fn apply_import(
     let totals = matching::minutes_by_participant(&rows);
     let now = Utc::now();
     let txn = crate::ssr::db::begin(&state.db).await?;
+    // Claimed first, in the same transaction: of two clicks, only one records and audits.
+    let claimed = attendance_import::Entity::update_many()
+        .col_expr(attendance_import::Column::AppliedAt, Expr::value(now))
+        .filter(attendance_import::Column::Id.eq(import.id))
+        .filter(attendance_import::Column::AppliedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(AppError::Refused(Refusal::ImportAlreadyApplied));
+    }
     for (user_id, minutes) in &totals {
         let record = Record {
             webinar: model.id,
@@ -389,9 +399,6 @@ pub async fn apply_import(
             .collect(),
     )
     .await?;
-    let mut applied: attendance_import::ActiveModel = import.into();
-    applied.applied_at = Set(Some(now));
-    applied.update(&txn).await?;
     txn.commit().await?;
     tracing::info!(
         user.id = caller.id,

@@ -1,8 +1,9 @@
 //! Staff browse the audit log, newest first, filtered by action, edition or person.
 
 use super::api::{AuditEntry, AuditPage, load_audit};
-use crate::domain::audit::Action;
+use crate::domain::audit::{Action, Detail};
 use crate::domain::paging::page_number;
+use crate::domain::roles::Role;
 use crate::i18n::*;
 use crate::ui::messages::{EmptyState, Loading, PageError, Pagination, local_time};
 use crate::ui::text::I18n;
@@ -26,6 +27,31 @@ pub fn action_label(i18n: I18n, action: Action) -> String {
         Action::ActivityDeleted => t_string!(i18n, audit.activity_deleted),
     }
     .to_string()
+}
+
+/// An entry's detail in the reader's language.
+fn detail_text(i18n: I18n, action: Action, detail: &str) -> String {
+    match Detail::read(action, detail) {
+        Detail::Role { role, granted } => match (role, granted) {
+            (Role::Ambassador, true) => t_string!(i18n, audit.ambassador_granted).to_string(),
+            (Role::Ambassador, false) => t_string!(i18n, audit.ambassador_withdrawn).to_string(),
+            (Role::Staff, true) => t_string!(i18n, audit.staff_granted).to_string(),
+            (Role::Staff, false) => t_string!(i18n, audit.staff_withdrawn).to_string(),
+        },
+        Detail::TutorshipEnded { group } => {
+            t_string!(i18n, audit.tutorship_ended, group = group).to_string()
+        }
+        Detail::Reviewed {
+            activity,
+            version,
+            status,
+        } => format!(
+            "{activity} · {} · {}",
+            t_string!(i18n, submissions.version, number = version),
+            crate::ui::text::submission_status(i18n, status)
+        ),
+        Detail::Text(text) => text.to_owned(),
+    }
 }
 
 #[component]
@@ -116,7 +142,7 @@ fn AuditView(
                         <a href="/staff/audit">{t!(i18n, audit.clear_person)}</a></p>
                 </div>
             })}
-            <button type="submit" class="button">{t!(i18n, audit.filter)}</button>
+            <button type="submit" class="button secondary">{t!(i18n, audit.filter)}</button>
         </form>
         <p class="aside">{move || t_string!(i18n, audit.count, count = log.total).to_string()}</p>
         {empty.then(|| view! { <EmptyState>{t!(i18n, audit.empty)}</EmptyState> })}
@@ -130,6 +156,7 @@ fn AuditView(
                         <th scope="col">{t!(i18n, audit.person)}</th>
                         <th scope="col">{t!(i18n, audit.edition)}</th>
                         <th scope="col">{t!(i18n, audit.detail)}</th>
+                        <th scope="col">{t!(i18n, audit.why)}</th>
                     </tr></thead>
                     <tbody>
                         {log.entries.into_iter().map(|e| view! { <AuditRow e/> }).collect_view()}
@@ -153,10 +180,11 @@ fn AuditRow(e: AuditEntry) -> impl IntoView {
             <td>{move || action_label(i18n, action)}</td>
             <td>{e.subject.clone().map(|(id, name)| view! { <a href=format!("/staff/audit?person={id}")>{name}</a> })}</td>
             <td>{e.edition.clone().map(|(_, title)| title)}</td>
-            <td>
-                {e.detail.clone()}
-                {e.reason.clone().map(|r| view! { <span class="reason">{r}</span> })}
-            </td>
+            <td>{
+                let detail = e.detail.clone();
+                move || detail_text(i18n, action, &detail)
+            }</td>
+            <td>{e.reason.clone().unwrap_or_else(|| "—".into())}</td>
         </tr>
     }
 }

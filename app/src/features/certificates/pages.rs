@@ -354,7 +354,7 @@ fn TemplateForm(
                         }).collect_view()}
                     </select>
                 </div>
-                <button type="submit" class="button">{t!(i18n, certificates.template_save)}</button>
+                <button type="submit" class="button primary">{t!(i18n, certificates.template_save)}</button>
             </ActionForm>
     }
 }
@@ -393,7 +393,7 @@ fn LogoForm(edition_id: i32, has_logo: bool) -> impl IntoView {
                     <label for="certificate-logo">{t!(i18n, certificates.logo_file)}</label>
                     <input id="certificate-logo" type="file" name="logo" accept="image/png" required/>
                 </div>
-                <button type="submit" class="button">{t!(i18n, certificates.logo_upload)}</button>
+                <button type="submit" class="button secondary">{t!(i18n, certificates.logo_upload)}</button>
             </form>
             {has_logo.then(|| view! {
                 <form method="post" enctype="multipart/form-data" action=format!("/staff/editions/{edition_id}/certificate-logo")>
@@ -457,7 +457,7 @@ fn IssuedRow(
                             <p class="hint">{t!(i18n, certificates.reissue_hint)}</p>
                             <label for=reissue_reason.clone()>{t!(i18n, certificates.reason_private)}</label>
                             <input id=reissue_reason name="reason" required maxlength="500"/>
-                            <button type="submit" class="button">{t!(i18n, certificates.reissue_confirm)}</button>
+                            <button type="submit" class="button primary">{t!(i18n, certificates.reissue_confirm)}</button>
                         </ActionForm>
                     </details>
                 })}

@@ -46,6 +46,8 @@ pub struct QueueItem {
     pub activity_title: String,
     pub version: i32,
     pub submitted_at: NaiveDateTime,
+    /// No ambassador tutors the participant (no group, or a group without one): staff review it.
+    pub untutored: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,14 +79,4 @@ pub async fn load_cockpit(
 ) -> Result<Cockpit, AppError> {
     let (state, caller) = entry::read().await?;
     respond(service::cockpit(&state, &caller, edition_id, group, page, standing).await)
-}
-
-/// Whether the caller follows the edition's participants (staff, or ambassador of one of its groups).
-#[server(prefix = "/api", endpoint = "load_follows_edition")]
-pub async fn load_follows_edition(edition_id: i32) -> Result<bool, AppError> {
-    // Anonymous visitors of the edition page follow nobody: no, not 401.
-    let (state, Some(caller)) = entry::read_public().await? else {
-        return Ok(false);
-    };
-    respond(service::follows_edition(&state, &caller, edition_id).await)
 }

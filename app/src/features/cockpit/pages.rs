@@ -1,8 +1,7 @@
 //! `/editions/:id/cockpit`: the matrix and the review queue.
 
-use super::api::{
-    Cockpit, CockpitActivity, CockpitRow, QueueItem, load_cockpit, load_follows_edition,
-};
+use super::api::{Cockpit, CockpitActivity, CockpitRow, QueueItem, load_cockpit};
+use crate::domain::activities::ActivityKind;
 use crate::domain::completion::Standing;
 use crate::domain::paging::page_number;
 use crate::i18n::*;
@@ -59,6 +58,13 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
         to
     };
     let (page, pages, total) = (cockpit.page, cockpit.pages, cockpit.total);
+    // Attendance is kept per webinar: its sheets are one click from here.
+    let webinars: Vec<(i32, String)> = cockpit
+        .activities
+        .iter()
+        .filter(|a| a.kind == ActivityKind::Webinar)
+        .map(|a| (a.id, a.title.clone()))
+        .collect();
     let context = MatrixContext {
         edition_id,
         counted: cockpit.counted,
@@ -76,6 +82,17 @@ fn CockpitView(cockpit: Cockpit) -> impl IntoView {
         </header>
 
         <ReviewQueue queue=cockpit.queue/>
+
+        {(!webinars.is_empty()).then(|| view! {
+            <nav class="attendance-links" aria-labelledby="attendance-links-heading">
+                <h2 id="attendance-links-heading">{t!(i18n, attendance.title)}</h2>
+                <ul class="inline-list">
+                    {webinars.into_iter().map(|(id, title)| view! {
+                        <li><a href=format!("/activities/{id}/attendance")>{title}</a></li>
+                    }).collect_view()}
+                </ul>
+            </nav>
+        })}
 
         <section class="matrix-section" aria-labelledby="matrix-heading">
             <h2 id="matrix-heading">{t!(i18n, cockpit.matrix)}</h2>
@@ -132,6 +149,7 @@ fn ReviewQueue(queue: Vec<QueueItem>) -> impl IntoView {
                                     <a href=format!("/submissions/{}", item.submission_id)>
                                         <strong>{item.participant}</strong> " · " {item.activity_title}
                                     </a>
+                                    {item.untutored.then(|| view! { <span class="badge state-pending">{t!(i18n, cockpit.untutored)}</span> })}
                                     <span class="aside">
                                         {item.group.map(|g| format!("{g} · "))}
                                         {move || t_string!(i18n, submissions.version, number = item.version).to_string()} " · "
@@ -199,8 +217,12 @@ fn Matrix(
     context: MatrixContext,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // On a phone each participant becomes a card: every cell carries its column's name.
+    let titles: Vec<String> = activities.iter().map(|a| a.title.clone()).collect();
+    let wide = activities.len() > 3;
     view! {
-        <div class="table-wrap matrix-wrap">
+        {wide.then(|| view! { <p class="hint scroll-hint">{t!(i18n, cockpit.scroll_hint)}</p> })}
+        <div class="table-wrap matrix-wrap" tabindex="0" role="region" aria-labelledby="matrix-heading">
             <table class="matrix">
                 <thead><tr>
                     <th scope="col" class="sticky">{t!(i18n, staff.name)}</th>
@@ -217,7 +239,7 @@ fn Matrix(
                     }).collect_view()}
                 </tr></thead>
                 <tbody>
-                    {rows.into_iter().map(|row| view! { <MatrixRow row context/> }).collect_view()}
+                    {rows.into_iter().map(|row| view! { <MatrixRow row context titles=titles.clone()/> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -225,7 +247,7 @@ fn Matrix(
 }
 
 #[component]
-fn MatrixRow(row: CockpitRow, context: MatrixContext) -> impl IntoView {
+fn MatrixRow(row: CockpitRow, context: MatrixContext, titles: Vec<String>) -> impl IntoView {
     let i18n = use_i18n();
     let MatrixContext {
         edition_id,
@@ -239,8 +261,8 @@ fn MatrixRow(row: CockpitRow, context: MatrixContext) -> impl IntoView {
                 {row.name}
                 {row.group.map(|g| view! { <span class="aside">{g}</span> })}
             </th>
-            <td class="done">{row.done} "/" {counted}</td>
-            <td class="standing">{match row.standing {
+            <td class="done" data-label=move || t_string!(i18n, cockpit.done)>{row.done} "/" {counted}</td>
+            <td class="standing" data-label=move || t_string!(i18n, cockpit.standing)>{match row.standing {
                 Some(standing) => view! { <StandingBadge standing/> " " <span class="aside">{row.percent} "%"</span> }.into_any(),
                 None => view! { <span class="aside">"—"</span> }.into_any(),
             }}
@@ -253,11 +275,11 @@ fn MatrixRow(row: CockpitRow, context: MatrixContext) -> impl IntoView {
                 " " <a class="aside" href=format!("/staff/editions/{edition_id}/completion?person={user_id}#overrides")>{t!(i18n, completion.decide)}</a>
             })}
             </td>
-            {row.cells.into_iter().map(|cell| {
+            {row.cells.into_iter().zip(titles).map(|(cell, title)| {
                 let state = cell.state;
                 match cell.submission {
-                    Some(id) => view! { <td><a href=format!("/submissions/{id}")><StateBadge state/></a></td> }.into_any(),
-                    None => view! { <td><StateBadge state/></td> }.into_any(),
+                    Some(id) => view! { <td data-label=title><a href=format!("/submissions/{id}")><StateBadge state/></a></td> }.into_any(),
+                    None => view! { <td data-label=title><StateBadge state/></td> }.into_any(),
                 }
             }).collect_view()}
         </tr>
@@ -266,18 +288,11 @@ fn MatrixRow(row: CockpitRow, context: MatrixContext) -> impl IntoView {
 
 /// A link to the cockpit on the edition page, for those who follow its participants.
 #[component]
-pub fn CockpitLink(edition_id: i32) -> impl IntoView {
+pub fn CockpitLink(edition_id: i32, follows: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let follows = Resource::new(move || edition_id, load_follows_edition);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                matches!(follows.await, Ok(true)).then(|| view! {
-                    <p class="cockpit-link"><a class="button primary" href=format!("/editions/{edition_id}/cockpit")>{t!(i18n, cockpit.open)}</a></p>
-                })
-            })}
-        </Suspense>
-    }
+    follows.then(|| view! {
+        <p class="cockpit-link"><a class="button primary" href=format!("/editions/{edition_id}/cockpit")>{t!(i18n, cockpit.open)}</a></p>
+    })
 }
 
 fn standing_key(standing: Standing) -> &'static str {

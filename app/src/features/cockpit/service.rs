@@ -10,8 +10,8 @@ use crate::features::completion::service as completion_service;
 use crate::features::enrolment::service::enrolled_ids;
 use crate::ssr::AppState;
 use crate::ssr::auth::Caller;
-use crate::ssr::db::{find_or_404, names, to_local};
-use crate::ssr::entities::{activity, edition, group, submission};
+use crate::ssr::db::{names, to_local};
+use crate::ssr::entities::{activity, edition, group, group_ambassador, submission};
 use crate::ssr::scope::{self, InEdition};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -30,6 +30,8 @@ struct Shown {
     only: Option<Vec<i32>>,
     /// Each participant's group.
     membership: HashMap<i32, i32>,
+    /// The groups someone tutors.
+    tutored: Vec<i32>,
 }
 
 impl Shown {
@@ -56,11 +58,19 @@ impl Shown {
             (None, followed) => followed,
         };
         let membership = crate::features::groups::service::membership(db, edition_id).await?;
+        let tutored = group_ambassador::Entity::find()
+            .select_only()
+            .column(group_ambassador::Column::GroupId)
+            .filter(group_ambassador::Column::GroupId.is_in(groups.iter().map(|(id, _)| *id)))
+            .into_tuple()
+            .all(db)
+            .await?;
         Ok(Shown {
             groups,
             group,
             only,
             membership,
+            tutored,
         })
     }
 
@@ -72,6 +82,13 @@ impl Shown {
                 .get(&user)
                 .is_some_and(|g| groups.contains(g)),
         }
+    }
+
+    /// Whether no ambassador reviews this participant's work, which then falls to staff.
+    fn untutored(&self, user: i32) -> bool {
+        self.membership
+            .get(&user)
+            .is_none_or(|g| !self.tutored.contains(g))
     }
 
     fn group_name(&self, user: i32) -> Option<String> {
@@ -338,19 +355,7 @@ async fn review_queue(
                 .to_owned(),
             version: s.version,
             submitted_at: to_local(s.submitted_at.unwrap_or(s.updated_at)),
+            untutored: shown.untutored(s.user_id),
         })
         .collect())
-}
-
-/// Whether the caller follows the edition's participants (staff, or one of its ambassadors).
-#[tracing::instrument(skip_all, fields(caller = caller.id))]
-pub async fn follows_edition(
-    state: &AppState,
-    caller: &Caller,
-    edition_id: i32,
-) -> Result<bool, AppError> {
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    Ok(scope::edition_role(&state.db, caller, edition.id)
-        .await?
-        .follows_participants())
 }

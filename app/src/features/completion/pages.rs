@@ -50,12 +50,22 @@ fn describe(i18n: I18n, r: &RequirementProgress, titles: &HashMap<i32, String>) 
         Requirement::QuizPassed {
             activity,
             min_percent,
-        } => t_string!(
+        } if r.attempted => t_string!(
             i18n,
             completion.req_quiz,
             title = title(activity),
             min = *min_percent,
             best = r.achieved
+        )
+        .to_string(),
+        Requirement::QuizPassed {
+            activity,
+            min_percent,
+        } => t_string!(
+            i18n,
+            completion.req_quiz_untried,
+            title = title(activity),
+            min = *min_percent
         )
         .to_string(),
         Requirement::Hours { .. } => t_string!(
@@ -199,7 +209,7 @@ fn RuleSummary(admin: CompletionAdmin) -> impl IntoView {
                     Some(s) => s.join(" · "),
                 }}
             </p>
-            <p class="aside">{move || t_string!(i18n, completion.now_met, met = met, participants = participants).to_string()}</p>
+            <p class="aside">{move || t_string!(i18n, completion.now_met, count = met, participants = participants).to_string()}</p>
         </section>
     }
 }
@@ -326,6 +336,7 @@ fn summary_of(i18n: I18n, r: &Requirement, titles: &HashMap<i32, String>) -> Str
         required: 0,
         met: false,
         missing: Vec::new(),
+        attempted: false,
     };
     let title = |id: &i32| titles.get(id).cloned().unwrap_or_else(|| format!("#{id}"));
     match r {
@@ -336,7 +347,8 @@ fn summary_of(i18n: I18n, r: &Requirement, titles: &HashMap<i32, String>) -> Str
             at_least,
             including,
         } => {
-            let mut text = t_string!(i18n, completion.sum_task_sheets, n = *at_least).to_string();
+            let mut text =
+                t_string!(i18n, completion.sum_task_sheets, count = *at_least).to_string();
             for id in including {
                 text.push_str(", ");
                 text.push_str(

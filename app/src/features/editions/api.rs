@@ -37,6 +37,9 @@ pub struct EditionInfo {
     pub signed_in: bool,
     /// The caller's enrolment, if signed in and ever enrolled.
     pub mine: Option<MyEnrolment>,
+    /// The caller follows its participants (staff, or an ambassador of one of its groups): the
+    /// page offers the cockpit, not a place.
+    pub follows: bool,
 }
 
 /// An edition on the participant's home page.
@@ -44,6 +47,8 @@ pub struct EditionInfo {
 pub struct MyEdition {
     pub summary: EditionSummary,
     pub mine: MyEnrolment,
+    /// The caller's work that came back for revision, as (activity id, title).
+    pub sent_back: Vec<(i32, String)>,
 }
 
 /// An edition as staff manage it.

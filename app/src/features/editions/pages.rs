@@ -18,6 +18,10 @@ use leptos_meta::Title;
 pub fn EditionCard(
     edition: EditionSummary,
     #[prop(optional)] mine: Option<MyEnrolment>,
+    /// Listed right under the page's title (the catalogue): its title is a second-level
+    /// heading, not a third, so headings never skip a level.
+    #[prop(optional)]
+    under_title: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/editions/{}", edition.id);
@@ -27,7 +31,11 @@ pub fn EditionCard(
     view! {
         <article class="edition-card">
             <p class="eyebrow">{edition.course_title.clone()}</p>
-            <h3><a href=href>{edition.title.clone()}</a></h3>
+            {if under_title {
+                view! { <h2><a href=href>{edition.title.clone()}</a></h2> }.into_any()
+            } else {
+                view! { <h3><a href=href>{edition.title.clone()}</a></h3> }.into_any()
+            }}
             <p class="dates">{move || text::date_range(i18n, dates.starts_on, dates.ends_on)}</p>
             <div class="card-footer">
                 {match mine {
@@ -49,7 +57,7 @@ pub fn EditionCard(
 }
 
 #[component]
-pub fn OpenEditionsList() -> impl IntoView {
+pub fn OpenEditionsList(#[prop(optional)] under_title: bool) -> impl IntoView {
     let i18n = use_i18n();
     let editions = Resource::new(|| (), |_| open_editions());
     view! {
@@ -61,7 +69,7 @@ pub fn OpenEditionsList() -> impl IntoView {
                     }.into_any(),
                     Ok(list) => view! {
                         <div class="card-grid">
-                            {list.into_iter().map(|edition| view! { <EditionCard edition/> }).collect_view()}
+                            {list.into_iter().map(|edition| view! { <EditionCard edition under_title/> }).collect_view()}
                         </div>
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error=Some(error)/> }.into_any(),
@@ -79,7 +87,7 @@ pub fn CataloguePage() -> impl IntoView {
         <section>
             <h1>{t!(i18n, editions.catalogue_title)}</h1>
             <p class="lead">{t!(i18n, editions.catalogue_lead)}</p>
-            <OpenEditionsList/>
+            <OpenEditionsList under_title=true/>
         </section>
     }
 }
@@ -132,6 +140,13 @@ fn EditionDetails(
             </header>
             <div class="edition-layout">
                 <div class="edition-main">
+                    // What is personal comes first: on a phone, progress and the next thing to do
+                    // are on the first screen, and the course facts follow (for visitors the
+                    // personal sections are empty).
+                    <crate::features::cockpit::pages::CockpitLink edition_id=summary.id follows=page.follows/>
+                    <crate::features::certificates::pages::MyCertificateSection edition_id=summary.id/>
+                    <crate::features::completion::pages::MyProgressSection edition_id=summary.id/>
+                    <MyActivitiesSection edition_id=summary.id/>
                     <dl class="facts">
                         <div>
                             <dt>{t!(i18n, editions.course_dates)}</dt>
@@ -147,7 +162,7 @@ fn EditionDetails(
                         </div>
                         <div>
                             <dt>{t!(i18n, editions.places)}</dt>
-                            <dd>{move || t_string!(i18n, editions.places_of, left = places_left, capacity = capacity).to_string()}</dd>
+                            <dd>{move || t_string!(i18n, editions.places_of, count = places_left, capacity = capacity).to_string()}</dd>
                         </div>
                     </dl>
                     {(!page.course_description.is_empty()).then(|| {
@@ -159,10 +174,6 @@ fn EditionDetails(
                             </section>
                         }
                     })}
-                    <crate::features::cockpit::pages::CockpitLink edition_id=summary.id/>
-                    <crate::features::certificates::pages::MyCertificateSection edition_id=summary.id/>
-                    <crate::features::completion::pages::MyProgressSection edition_id=summary.id/>
-                    <MyActivitiesSection edition_id=summary.id/>
                 </div>
                 <aside class="enrolment-box" aria-labelledby="enrolment-heading">
                     <h2 id="enrolment-heading">{t!(i18n, enrolment.heading)}</h2>

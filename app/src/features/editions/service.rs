@@ -146,9 +146,14 @@ pub async fn edition_page(
 ) -> Result<EditionInfo, AppError> {
     let edition = scope::visible_edition(&state.db, caller, edition_id).await?;
     let course = find_or_404::<course::Entity>(&state.db, edition.course_id).await?;
-    let mine = match caller {
-        Some(caller) => my_enrolment(&state.db, edition.id, caller.id).await?,
-        None => None,
+    let (mine, follows) = match caller {
+        Some(caller) => (
+            my_enrolment(&state.db, edition.id, caller.id).await?,
+            scope::edition_role(&state.db, caller, edition.id)
+                .await?
+                .follows_participants(),
+        ),
+        None => (None, false),
     };
     let window = dates_of(&edition).enrolment_window(today_in_rome());
     Ok(EditionInfo {
@@ -158,6 +163,7 @@ pub async fn edition_page(
         window,
         signed_in: caller.is_some(),
         mine,
+        follows,
     })
 }
 
@@ -176,11 +182,22 @@ pub async fn my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdit
     // What is running or coming first (soonest first), then what is over (latest first).
     let today = today_in_rome();
     editions.sort_by_key(|e| crate::domain::editions::listing_order(e.starts_on, e.ends_on, today));
+    let ids: Vec<i32> = editions.iter().map(|e| e.id).collect();
+    let mut sent_back =
+        crate::features::submissions::service::sent_back_to(&state.db, caller.id, &ids).await?;
     let summaries = edition_summaries(&state.db, editions).await?;
     let mut result = Vec::with_capacity(summaries.len());
     for summary in summaries {
         if let Some(me) = my_enrolment(&state.db, summary.id, caller.id).await? {
-            result.push(MyEdition { summary, mine: me });
+            let edition_id = summary.id;
+            let (mine, rest): (Vec<_>, Vec<_>) =
+                sent_back.into_iter().partition(|(e, ..)| *e == edition_id);
+            sent_back = rest;
+            result.push(MyEdition {
+                summary,
+                mine: me,
+                sent_back: mine.into_iter().map(|(_, id, title)| (id, title)).collect(),
+            });
         }
     }
     Ok(result)

@@ -143,6 +143,15 @@ fn EditionAdminView(
         {edition.next_status.map(|next| view! {
             <section class="card status-change" aria-labelledby="status-heading">
                 <h2 id="status-heading">{t!(i18n, staff.status)}</h2>
+                <p class="hint">{move || {
+                    use crate::domain::editions::EditionStatus;
+                    match next {
+                        EditionStatus::Open => t_string!(i18n, staff.explain_open),
+                        EditionStatus::Running => t_string!(i18n, staff.explain_running),
+                        EditionStatus::Closed => t_string!(i18n, staff.explain_closed),
+                        EditionStatus::Archived | EditionStatus::Draft => t_string!(i18n, staff.explain_archived),
+                    }
+                }}</p>
                 <ErrorNotice error=status_error/>
                 // Closed again after each change, so the next step is not pre-opened.
                 <details class="confirm" prop:open=move || { change_status.version().get(); false }>

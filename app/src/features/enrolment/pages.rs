@@ -77,6 +77,12 @@ pub fn EnrolmentPanel(
             })}
         }
         .into_any(),
+        // Those who tutor or run the edition follow it from the cockpit: no place for them.
+        _ if page.follows => view! {
+            <p>{t!(i18n, enrolment.you_follow)}</p>
+            <p><a class="button secondary" href=format!("/editions/{edition_id}/cockpit")>{t!(i18n, cockpit.open)}</a></p>
+        }
+        .into_any(),
         _ if taking_enrolments => view! {
             <p>{move || if full { t_string!(i18n, enrolment.full_explainer) } else { t_string!(i18n, enrolment.open_explainer) }}</p>
             <ActionForm action=enrol>

@@ -233,6 +233,9 @@ pub async fn enrol_user(
             status = status.as_str(),
             "enrolment"
         );
+        if status == EnrolmentStatus::Enrolled {
+            crate::features::groups::service::place_newcomer(&txn, edition_id, user_id).await?;
+        }
     }
     let mine = my_enrolment(&txn, edition_id, user_id)
         .await?
@@ -316,6 +319,7 @@ pub(crate) async fn promote_waiting(
             edition.id = edition.id,
             "promoted from the waiting list"
         );
+        crate::features::groups::service::place_newcomer(txn, edition.id, user_id).await?;
     }
     Ok(())
 }

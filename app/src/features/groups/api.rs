@@ -123,6 +123,18 @@ pub async fn set_group_ambassador(
     respond(service::set_group_ambassador(&state, &caller, group_id, user_id, assigned).await)
 }
 
+/// Makes the person with `email` an ambassador of the group; `grant_role` ("true") confirms
+/// giving the role to someone who does not hold it yet.
+#[server(prefix = "/api", endpoint = "appoint_ambassador")]
+pub async fn appoint_ambassador(
+    group_id: i32,
+    email: String,
+    #[server(default)] grant_role: String,
+) -> Result<(), AppError> {
+    let (state, caller) = entry::change().await?;
+    respond(service::appoint_ambassador(&state, &caller, group_id, email, grant_role).await)
+}
+
 /// Moves a participant to another group of the same edition; their work stays theirs.
 #[server(prefix = "/api", endpoint = "move_to_group")]
 pub async fn move_to_group(edition_id: i32, user_id: i32, group_id: i32) -> Result<(), AppError> {

@@ -2,13 +2,15 @@
 //! groups and assigns ambassadors.
 
 use super::api::{
-    CreateGroup, GroupSpace, GroupSummary, GroupsOverview, MoveToGroup, Person, PostAnnouncement,
-    PostReply, SetGroupAmbassador, SplitIntoGroups, StartThread, ThreadView, load_group_space,
-    load_groups_overview, load_thread,
+    AppointAmbassador, CreateGroup, GroupSpace, GroupSummary, GroupsOverview, MoveToGroup, Person,
+    PostAnnouncement, PostReply, SetGroupAmbassador, SplitIntoGroups, StartThread, ThreadView,
+    load_group_space, load_groups_overview, load_thread,
 };
 use crate::domain::Field;
 use crate::i18n::*;
-use crate::ui::forms::{Submit, TextArea, TextField, action_error};
+use crate::ui::forms::{
+    CheckboxField, Submit, TextArea, TextField, action_error, cleared_on_success,
+};
 use crate::ui::layout::EditionToolHeader;
 use crate::ui::messages::{
     EmptyState, ErrorNotice, Loading, PageError, Pagination, RichText, local_time,
@@ -24,10 +26,12 @@ pub fn GroupsAdminPage() -> impl IntoView {
     let split = ServerAction::<SplitIntoGroups>::new();
     let assign = ServerAction::<SetGroupAmbassador>::new();
     let move_member = ServerAction::<MoveToGroup>::new();
+    let appoint = ServerAction::<AppointAmbassador>::new();
     let overview = Resource::new(
         move || {
             (
                 id.get(),
+                appoint.version().get(),
                 create.version().get(),
                 split.version().get(),
                 assign.version().get(),
@@ -41,7 +45,7 @@ pub fn GroupsAdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match overview.await {
                     Err(error) => view! { <PageError error/> }.into_any(),
-                    Ok(overview) => view! { <GroupsAdmin overview create split assign move_member/> }.into_any(),
+                    Ok(overview) => view! { <GroupsAdmin overview create split assign move_member appoint/> }.into_any(),
                 }
             })}
         </Transition>
@@ -55,9 +59,15 @@ fn GroupsAdmin(
     split: ServerAction<SplitIntoGroups>,
     assign: ServerAction<SetGroupAmbassador>,
     move_member: ServerAction<MoveToGroup>,
+    appoint: ServerAction<AppointAmbassador>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let edition_id = overview.edition_id;
+    let untutored = overview
+        .groups
+        .iter()
+        .filter(|g| g.ambassadors.is_empty())
+        .count();
     let assign_error = action_error(assign);
     let move_error = action_error(move_member);
     let group_choices: Vec<(i32, String)> = overview
@@ -80,6 +90,12 @@ fn GroupsAdmin(
             <SplitForm edition_id unassigned=unassigned.len() split/>
             <NewGroupForm edition_id create/>
         </div>
+        {(untutored > 0).then(|| view! {
+            <div class="notice warning" role="status">
+                <p>{move || t_string!(i18n, groups.untutored, count = untutored).to_string()}</p>
+            </div>
+        })}
+        {(!group_choices.is_empty()).then(|| view! { <AppointForm choices=group_choices.clone() appoint/> })}
         {if overview.groups.is_empty() {
             view! { <EmptyState><p>{t!(i18n, groups.none)}</p></EmptyState> }.into_any()
         } else {
@@ -103,6 +119,42 @@ fn GroupsAdmin(
                 </ul>
             </section>
         })}
+    }
+}
+
+/// Appoints anyone with an account as a group's ambassador, giving the role when staff confirm.
+#[component]
+fn AppointForm(
+    choices: Vec<(i32, String)>,
+    appoint: ServerAction<AppointAmbassador>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = action_error(appoint);
+    let done = move || appoint.value().get().is_some_and(|r| r.is_ok());
+    view! {
+        <section class="card" aria-labelledby="appoint-heading">
+            <h2 id="appoint-heading">{t!(i18n, groups.appoint)}</h2>
+            <p class="hint">{t!(i18n, groups.appoint_explainer)}</p>
+            <ErrorNotice error/>
+            <Show when=done>
+                <p class="notice success" role="status">{t!(i18n, groups.appointed)}</p>
+            </Show>
+            <ActionForm action=appoint>
+                <TextField form="appoint" field=Field::Email error input_type="email" required=true autocomplete="off">
+                    {t!(i18n, groups.appoint_email)}
+                </TextField>
+                <div class="field">
+                    <label for="appoint-group">{t!(i18n, groups.appoint_group)}</label>
+                    <select id="appoint-group" name="group_id">
+                        {choices.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <CheckboxField form="appoint" field=Field::GrantRole error>
+                    {t!(i18n, groups.grant_role)}
+                </CheckboxField>
+                <Submit pending=appoint.pending()>{t!(i18n, groups.appoint_submit)}</Submit>
+            </ActionForm>
+        </section>
     }
 }
 
@@ -179,6 +231,9 @@ fn GroupCard(
         <section class="card group-card" aria-labelledby=format!("group-{group_id}")>
             <h2 id=format!("group-{group_id}")><a href=format!("/groups/{group_id}")>{group.name.clone()}</a></h2>
             <h3>{t!(i18n, groups.ambassadors)}</h3>
+            {group.ambassadors.is_empty().then(|| view! {
+                <p><span class="badge state-pending">{t!(i18n, groups.no_tutor)}</span></p>
+            })}
             <ul class="people">
                 {group.ambassadors.into_iter().map(|a| view! {
                     <li>
@@ -277,6 +332,8 @@ fn GroupSpaceView(
     let group_id = space.id;
     let announce_error = action_error(announce);
     let start_error = action_error(start);
+    let announced = move || announce.value().get().is_some_and(|r| r.is_ok());
+    let announce_form = cleared_on_success(announce);
     view! {
         <Title text=space.name.clone()/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
@@ -334,7 +391,10 @@ fn GroupSpaceView(
                 {space.may_announce.then(|| view! {
                     <div class="card">
                         <ErrorNotice error=announce_error/>
-                        <ActionForm action=announce>
+                        <Show when=announced>
+                            <p class="notice success" role="status">{t!(i18n, groups.announced)}</p>
+                        </Show>
+                        <ActionForm action=announce node_ref=announce_form>
                             <input type="hidden" name="group_id" value=group_id/>
                             <TextArea form="announce" field=Field::Body error=announce_error rows=4 maxlength=10_000>{t!(i18n, groups.new_announcement)}</TextArea>
                             <Submit pending=announce.pending()>{t!(i18n, groups.publish)}</Submit>
@@ -382,6 +442,8 @@ pub fn ThreadPage() -> impl IntoView {
 fn Thread(thread: ThreadView, reply: ServerAction<PostReply>) -> impl IntoView {
     let i18n = use_i18n();
     let error = action_error(reply);
+    let replied = move || reply.value().get().is_some_and(|r| r.is_ok());
+    let reply_form = cleared_on_success(reply);
     let thread_id = thread.id;
     let (page, pages, group_id) = (thread.page, thread.pages, thread.group_id);
     let opening = thread.opening.clone();
@@ -412,7 +474,10 @@ fn Thread(thread: ThreadView, reply: ServerAction<PostReply>) -> impl IntoView {
             <section class="card" aria-labelledby="reply-heading">
                 <h2 id="reply-heading">{t!(i18n, groups.reply)}</h2>
                 <ErrorNotice error/>
-                <ActionForm action=reply>
+                <Show when=replied>
+                    <p class="notice success" role="status">{t!(i18n, groups.replied)}</p>
+                </Show>
+                <ActionForm action=reply node_ref=reply_form>
                     <input type="hidden" name="thread_id" value=thread_id/>
                     <TextArea form="reply" field=Field::Body error rows=4 maxlength=10_000>{t!(i18n, groups.message)}</TextArea>
                     <Submit pending=reply.pending()>{t!(i18n, groups.publish)}</Submit>

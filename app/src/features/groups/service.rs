@@ -50,6 +50,64 @@ pub async fn membership(
         .collect())
 }
 
+/// Places a participant who just took a place into one of the edition's groups, when it has
+/// groups and she is in none (see [`scoping::group_for_newcomer`]): her work then reaches the
+/// group's tutor at once instead of waiting for staff to form groups again.
+pub async fn place_newcomer(
+    db: &impl sea_orm::ConnectionTrait,
+    edition_id: i32,
+    user_id: i32,
+) -> Result<(), AppError> {
+    let placed = group_member::Entity::find_by_id((edition_id, user_id))
+        .one(db)
+        .await?
+        .is_some();
+    if placed {
+        return Ok(());
+    }
+    let groups: Vec<i32> = group::Entity::find()
+        .select_only()
+        .column(group::Column::Id)
+        .filter(group::Column::EditionId.eq(edition_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let members = membership(db, edition_id).await?;
+    let tutored: Vec<i32> = group_ambassador::Entity::find()
+        .select_only()
+        .column(group_ambassador::Column::GroupId)
+        .filter(group_ambassador::Column::GroupId.is_in(groups.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let places: Vec<scoping::GroupPlace> = groups
+        .iter()
+        .map(|id| scoping::GroupPlace {
+            id: *id,
+            members: members.values().filter(|g| *g == id).count(),
+            tutored: tutored.contains(id),
+        })
+        .collect();
+    if let Some(group_id) = scoping::group_for_newcomer(&places) {
+        group_member::ActiveModel {
+            edition_id: Set(edition_id),
+            user_id: Set(user_id),
+            group_id: Set(group_id),
+        }
+        .insert(db)
+        .await?;
+        tracing::info!(
+            user.id = user_id,
+            group.id = group_id,
+            "newcomer placed in a group"
+        );
+    }
+    Ok(())
+}
+
 /// The groups the caller is an ambassador of or belongs to, those of running editions first.
 pub async fn my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>, AppError> {
     let ambassador_of: Vec<i32> = if caller.roles.ambassador {
@@ -331,6 +389,73 @@ pub async fn set_group_ambassador(
         ambassador.id = ambassador.id,
         assigned,
         "group ambassador changed"
+    );
+    Ok(())
+}
+
+/// Makes the person with `email` an ambassador of the group. Someone without the role gets it
+/// only when staff confirm (`grant_role`), on record: a group need not wait for someone to hold
+/// the role already.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
+pub async fn appoint_ambassador(
+    state: &AppState,
+    caller: &Caller,
+    group_id: i32,
+    email: String,
+    grant_role: String,
+) -> Result<(), AppError> {
+    use crate::domain::account::Email;
+    use crate::domain::problem::Problem;
+    let group = scope::group_as_staff(&state.db, caller, group_id).await?;
+    let mut problems = Problems::new();
+    let Some(email) = problems.check(Field::Email, Email::parse(&email)) else {
+        return Err(AppError::invalid(problems.into_vec()));
+    };
+    let Some(person) = scope::user_by_email_as_staff(&state.db, caller, &email).await? else {
+        problems.push(Field::Email, Problem::NoSuchAccount);
+        return Err(AppError::invalid(problems.into_vec()));
+    };
+    let granting = !person.is_ambassador;
+    if granting && grant_role.trim() != "true" {
+        problems.push(Field::GrantRole, Problem::RoleNotConfirmed);
+        return Err(AppError::invalid(problems.into_vec()));
+    }
+    let txn = crate::ssr::db::begin(&state.db).await?;
+    let person_id = person.id;
+    if granting {
+        let mut active: user::ActiveModel = person.into();
+        active.is_ambassador = Set(true);
+        active.update(&txn).await?;
+        crate::features::audit::service::record(
+            &txn,
+            vec![crate::features::audit::service::Entry {
+                actor: Some(caller.id),
+                action: crate::domain::audit::Action::RoleChanged,
+                edition: Some(group.edition_id),
+                subject: Some(person_id),
+                detail: "ambassador: granted",
+                reason: None,
+            }],
+        )
+        .await?;
+    }
+    group_ambassador::Entity::insert(group_ambassador::ActiveModel {
+        group_id: Set(group.id),
+        user_id: Set(person_id),
+    })
+    .on_conflict_do_nothing_on([
+        group_ambassador::Column::GroupId,
+        group_ambassador::Column::UserId,
+    ])
+    .exec(&txn)
+    .await?;
+    txn.commit().await?;
+    tracing::info!(
+        user.id = caller.id,
+        group.id = group.id,
+        ambassador.id = person_id,
+        granting,
+        "ambassador appointed"
     );
     Ok(())
 }

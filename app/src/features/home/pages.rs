@@ -21,6 +21,7 @@ pub fn HomePage() -> impl IntoView {
                             <h1>{move || t_string!(i18n, home.greeting, name = user.given_name.clone()).to_string()}</h1>
                             <p class="lead">{t!(i18n, home.lead_signed_in)}</p>
                         </section>
+                        {user.is_staff.then(|| view! { <StaffDesk/> })}
                         <MyGroups/>
                         <MyEditions/>
                     }.into_any(),
@@ -61,6 +62,7 @@ fn MyEditions() -> impl IntoView {
                             </EmptyState>
                         }.into_any(),
                         Ok(list) => view! {
+                            <SentBack items=list.iter().flat_map(|e| e.sent_back.clone()).collect()/>
                             <div class="card-grid">
                                 {list.into_iter().map(|item| view! { <EditionCard edition=item.summary mine=item.mine/> }).collect_view()}
                             </div>
@@ -71,6 +73,41 @@ fn MyEditions() -> impl IntoView {
             </Suspense>
         </section>
     }
+}
+
+/// Staff's way into their tools, first on their home page.
+#[component]
+fn StaffDesk() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card staff-desk" aria-labelledby="staff-desk-heading">
+            <h2 id="staff-desk-heading">{t!(i18n, home.staff_desk)}</h2>
+            <p class="hint">{t!(i18n, home.staff_desk_lead)}</p>
+            <p class="actions">
+                <a class="button primary" href="/staff">{t!(i18n, home.desk_courses)}</a>
+                <a class="button secondary" href="/staff/users">{t!(i18n, home.desk_users)}</a>
+                <a class="button secondary" href="/staff/audit">{t!(i18n, home.desk_audit)}</a>
+            </p>
+        </section>
+    }
+}
+
+/// Work that came back for revision: the first thing a participant should see.
+#[component]
+fn SentBack(items: Vec<(i32, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!items.is_empty()).then(|| {
+        view! {
+            <div class="notice warning sent-back" role="status">
+                <p><strong>{t!(i18n, home.sent_back)}</strong></p>
+                <ul>
+                    {items.into_iter().map(|(id, title)| view! {
+                        <li><a href=format!("/activities/{id}#submission")>{title}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
 }
 
 /// The groups the user is an ambassador of or belongs to (shown only when there are some).

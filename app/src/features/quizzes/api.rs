@@ -15,6 +15,8 @@ pub struct RunningAttempt {
     pub version: i32,
     /// When answers stop being accepted (time limit or closing time), if ever.
     pub ends_at: Option<NaiveDateTime>,
+    /// Seconds left until `ends_at` when the page was made, for the countdown.
+    pub seconds_left: Option<i64>,
     pub questions: Vec<QuestionForTaker>,
 }
 

@@ -20,8 +20,7 @@ use leptos_router::hooks::use_query_map;
 
 /// The participant's quiz (nothing for staff and ambassadors, who have the staff page).
 #[component]
-pub fn QuizSection(activity_id: i32) -> impl IntoView {
-    let start = ServerAction::<StartAttempt>::new();
+pub fn QuizSection(activity_id: i32, start: ServerAction<StartAttempt>) -> impl IntoView {
     let data = Resource::new(
         move || (activity_id, start.version().get()),
         |(id, _)| load_quiz(id),
@@ -78,7 +77,7 @@ fn QuizPanel(quiz: QuizView, start: ServerAction<StartAttempt>) -> impl IntoView
                 ReviewPolicy::AfterClose => t_string!(i18n, quiz.review_after_close).to_string(),
             }}</p>
             {match (quiz.running, quiz.may_start) {
-                (Some(running), _) => view! { <AttemptForm running activity_id/> }.into_any(),
+                (Some(running), _) => view! { <AttemptForm running activity_id start/> }.into_any(),
                 (None, None) => view! {
                     <ErrorNotice error=start_error/>
                     <ActionForm action=start>
@@ -102,16 +101,32 @@ fn QuizPanel(quiz: QuizView, start: ServerAction<StartAttempt>) -> impl IntoView
 }
 
 #[component]
-fn AttemptForm(running: RunningAttempt, activity_id: i32) -> impl IntoView {
+fn AttemptForm(
+    running: RunningAttempt,
+    activity_id: i32,
+    start: ServerAction<StartAttempt>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let number = running.number;
+    let heading = NodeRef::<leptos::html::H3>::new();
+    // Started with the button on this page: keyboard focus goes to the attempt, not the footer.
+    Effect::new(move |_| {
+        if start.version().get_untracked() > 0
+            && let Some(heading) = heading.get()
+        {
+            let _ = heading.focus();
+        }
+    });
     view! {
         <form class="attempt card" method="post" action=format!("/quiz-attempts/{}", running.id)>
             <input type="hidden" name="version" value=running.version/>
             <input type="hidden" name="activity_id" value=activity_id/>
-            <h3>{move || t_string!(i18n, quiz.attempt_number, number = number).to_string()}</h3>
+            <h3 tabindex="-1" node_ref=heading>{move || t_string!(i18n, quiz.attempt_number, number = number).to_string()}</h3>
             {running.ends_at.map(|at| view! {
-                <p class="notice info">{move || t_string!(i18n, quiz.ends_at, date = local_time(i18n, at)).to_string()}</p>
+                <p class="notice info">
+                    {move || t_string!(i18n, quiz.ends_at, date = local_time(i18n, at)).to_string()}
+                    {running.seconds_left.filter(|left| *left < COUNTDOWN_FROM).map(|left| view! { " " <Countdown seconds=left/> })}
+                </p>
             })}
             <ol class="questions">
                 {running.questions.into_iter().map(|q| {
@@ -121,9 +136,12 @@ fn AttemptForm(running: RunningAttempt, activity_id: i32) -> impl IntoView {
                         Shape::SingleChoice(options) => options.into_iter().map(|(i, text)| view! {
                             <label class="choice"><input type="radio" name=name.clone() value=i/> {text}</label>
                         }).collect_view().into_any(),
-                        Shape::MultipleChoice(options) => options.into_iter().map(|(i, text)| view! {
-                            <label class="choice"><input type="checkbox" name=name.clone() value=i/> {text}</label>
-                        }).collect_view().into_any(),
+                        Shape::MultipleChoice(options) => view! {
+                            <p class="hint">{t!(i18n, quiz.select_all)}</p>
+                            {options.into_iter().map(|(i, text)| view! {
+                                <label class="choice"><input type="checkbox" name=name.clone() value=i/> {text}</label>
+                            }).collect_view()}
+                        }.into_any(),
                         Shape::TrueFalse => view! {
                             <label class="choice"><input type="radio" name=name.clone() value="true"/> {t!(i18n, quiz.true_)}</label>
                             <label class="choice"><input type="radio" name=name.clone() value="false"/> {t!(i18n, quiz.false_)}</label>
@@ -145,6 +163,39 @@ fn AttemptForm(running: RunningAttempt, activity_id: i32) -> impl IntoView {
             <button type="submit" class="button primary">{t!(i18n, quiz.submit)}</button>
             <p class="hint">{t!(i18n, quiz.submit_hint)}</p>
         </form>
+    }
+}
+
+/// A countdown is shown for the last hours of an attempt (a timed one, or a quiz about to
+/// close); further away, the closing time says enough.
+const COUNTDOWN_FROM: i64 = 6 * 3600;
+
+/// The time left in an attempt, counting down each second once the page is interactive
+/// (without JavaScript it shows the time left when the page was made).
+#[component]
+fn Countdown(seconds: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let left = RwSignal::new(seconds);
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || left.update(|s| *s = (*s - 1).max(0)),
+            std::time::Duration::from_secs(1),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let shown = move || {
+        let s = left.get();
+        if s >= 3600 {
+            format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+        } else {
+            format!("{}:{:02}", s / 60, s % 60)
+        }
+    };
+    view! {
+        <span class="countdown" role="timer">
+            {move || t_string!(i18n, quiz.time_left, time = shown()).to_string()}
+        </span>
     }
 }
 
@@ -310,7 +361,7 @@ fn QuestionItem(
             <p class="aside">
                 {move || t_string!(i18n, quiz.points, count = points).to_string()} " · "
                 {move || match rate {
-                    Some(rate) => t_string!(i18n, quiz.stats, answered = answered, rate = rate).to_string(),
+                    Some(rate) => t_string!(i18n, quiz.stats, count = answered, rate = rate).to_string(),
                     None => t_string!(i18n, quiz.no_answers_yet).to_string(),
                 }}
             </p>

@@ -50,16 +50,21 @@ async fn questions_of(
         .collect())
 }
 
-/// The questions as this attempt shows them: shuffled by its seed when the quiz says so.
-fn for_taker(questions: &[Question], seed: i64, shuffle: bool) -> Vec<QuestionForTaker> {
+/// The questions in the order an attempt shows them: shuffled by its seed when the quiz says
+/// so. Its review keeps that order, so "question 3" is the same question in both.
+fn in_attempt_order(questions: &[Question], seed: i64, shuffle: bool) -> Vec<&Question> {
     let order: Vec<usize> = if shuffle {
         quiz::shuffled(questions.len(), seed as u64)
     } else {
         (0..questions.len()).collect()
     };
-    order
+    order.into_iter().filter_map(|i| questions.get(i)).collect()
+}
+
+/// The questions as this attempt shows them.
+fn for_taker(questions: &[Question], seed: i64, shuffle: bool) -> Vec<QuestionForTaker> {
+    in_attempt_order(questions, seed, shuffle)
         .into_iter()
-        .filter_map(|i| questions.get(i))
         .map(|q| q.for_taker(option_order(q, seed, shuffle).as_deref()))
         .collect()
 }
@@ -145,6 +150,7 @@ fn answer_text(question: &Question, answer: &Answer) -> String {
 fn score_of(
     attempt: &quiz_attempt::Model,
     questions: &[Question],
+    shuffle: bool,
     solutions: bool,
 ) -> Option<Score> {
     let answers: Vec<(i32, Answer)> = serde_json::from_str(attempt.answers.as_deref()?).ok()?;
@@ -153,8 +159,8 @@ fn score_of(
         max_points: attempt.max_points?.max(0) as u32,
         percent: attempt.percent?.max(0) as u32,
         passed: attempt.passed?,
-        questions: questions
-            .iter()
+        questions: in_attempt_order(questions, attempt.seed, shuffle)
+            .into_iter()
             .filter(|_| solutions)
             .map(|q| {
                 let given = answers
@@ -186,6 +192,24 @@ async fn attempts_of(
         .order_by_asc(quiz_attempt::Column::Number)
         .all(db)
         .await?)
+}
+
+/// Whether `user_id` has an attempt at this quiz that is still open for answers.
+pub async fn has_running_attempt(
+    db: &impl ConnectionTrait,
+    activity: &activity::Model,
+    user_id: i32,
+) -> Result<bool, AppError> {
+    let settings = settings_of(activity);
+    let now = Utc::now();
+    Ok(quiz_attempt::Entity::find()
+        .filter(quiz_attempt::Column::ActivityId.eq(activity.id))
+        .filter(quiz_attempt::Column::UserId.eq(user_id))
+        .filter(quiz_attempt::Column::SubmittedAt.is_null())
+        .all(db)
+        .await?
+        .iter()
+        .any(|a| accepted_until(a, activity, &settings).is_none_or(|end| now <= end)))
 }
 
 /// The quiz as its participant sees it; `None` for staff and ambassadors (who take none).
@@ -224,6 +248,8 @@ pub async fn quiz_view(
             number: a.number,
             version: a.version,
             ends_at: shown_end(a, &activity, &settings).map(to_local),
+            seconds_left: shown_end(a, &activity, &settings)
+                .map(|end| (end - now).num_seconds().max(0)),
             questions: for_taker(&questions, a.seed, settings.shuffle),
         });
     let past: Vec<PastAttempt> = attempts
@@ -234,7 +260,7 @@ pub async fn quiz_view(
             submitted_at: a.submitted_at.map(to_local),
             expired: a.answers.is_none(),
             score: if review {
-                score_of(a, &questions, solutions)
+                score_of(a, &questions, settings.shuffle, solutions)
             } else {
                 None
             },

@@ -110,13 +110,21 @@ fn MySubmissionView(mine: MySubmission) -> impl IntoView {
     let missing = (outcome == Some(Outcome::Incomplete) && !mine.missing.is_empty())
         .then(|| AppError::Invalid(mine.missing.clone()));
     let error = Signal::stored(missing);
-    let draft = mine.draft.clone();
+    // Work sent back: its review leads the section, and a new version starts from the old text
+    // (the file is not carried over: it is attached again when still wanted).
+    let sent_back = mine
+        .versions
+        .first()
+        .filter(|v| v.status == crate::domain::submissions::SubmissionStatus::NeedsRevision)
+        .cloned();
+    let starts_from_sent_back = mine.draft.is_none() && sent_back.is_some();
+    let draft = mine.draft.clone().or_else(|| sent_back.clone());
     let body = draft.as_ref().map(|d| d.body.clone()).unwrap_or_default();
     let design = draft
         .as_ref()
         .and_then(|d| d.design.clone())
         .unwrap_or_default();
-    let draft_file = draft.as_ref().and_then(|d| d.file.clone());
+    let draft_file = mine.draft.as_ref().and_then(|d| d.file.clone());
     let action = format!("/activities/{}/submission", mine.activity_id);
     let type_labels = mine
         .file_types
@@ -143,6 +151,16 @@ fn MySubmissionView(mine: MySubmission) -> impl IntoView {
         <section class="submission" id="submission" aria-labelledby="submission-heading">
             <h2 id="submission-heading">{t!(i18n, submissions.title)}</h2>
             {notice}
+            {sent_back.and_then(|v| v.review).map(|review| {
+                let (reviewer, at, feedback) = (review.reviewer, review.at, review.feedback);
+                view! {
+                <div class="notice warning sent-back">
+                    <p><strong>{t!(i18n, submissions.sent_back)}</strong></p>
+                    <p class="eyebrow">{move || t_string!(i18n, submissions.reviewed_by, name = reviewer.clone(), date = local_time(i18n, at)).to_string()}</p>
+                    {(!feedback.is_empty()).then(|| view! { <p class="prewrap">{feedback.clone()}</p> })}
+                    {starts_from_sent_back.then(|| view! { <p class="hint">{t!(i18n, submissions.starts_from_sent_back)}</p> })}
+                </div>
+            }})}
             {match lock {
                 Some(refusal) => view! { <p class="notice info">{move || text::refusal(i18n, crate::error::Refusal::Submission(refusal))}</p> }.into_any(),
                 None => view! {

@@ -37,6 +37,48 @@ async fn versions_of(
         .await?)
 }
 
+/// Work of `user_id` in these editions that came back for revision and was not handed in
+/// again, as (edition, activity, activity title): the home page says so.
+pub async fn sent_back_to(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    editions: &[i32],
+) -> Result<Vec<(i32, i32, String)>, AppError> {
+    use sea_orm::QuerySelect;
+    let sent: Vec<(i32, SubmissionStatus)> = submission::Entity::find()
+        .select_only()
+        .column(submission::Column::ActivityId)
+        .column(submission::Column::Status)
+        .filter(submission::Column::UserId.eq(user_id))
+        .filter(submission::Column::Status.ne(SubmissionStatus::Draft))
+        .order_by_desc(submission::Column::Version)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut latest: std::collections::HashMap<i32, SubmissionStatus> = Default::default();
+    for (activity_id, status) in sent {
+        latest.entry(activity_id).or_insert(status);
+    }
+    let back: Vec<i32> = latest
+        .into_iter()
+        .filter(|(_, status)| *status == SubmissionStatus::NeedsRevision)
+        .map(|(activity_id, _)| activity_id)
+        .collect();
+    if back.is_empty() || editions.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(activity::Entity::find()
+        .filter(activity::Column::Id.is_in(back))
+        .filter(activity::Column::EditionId.is_in(editions.iter().copied()))
+        .filter(activity::Column::Hidden.eq(false))
+        .order_by_asc(activity::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.edition_id, a.id, a.title))
+        .collect())
+}
+
 fn latest_sent(versions: &[submission::Model]) -> Option<SubmissionStatus> {
     versions
         .iter()

@@ -128,16 +128,36 @@ fn RoleSwitch(
             <span class=if has { "badge role-on" } else { "badge role-off" }>
                 {move || if has { t_string!(i18n, common.yes) } else { t_string!(i18n, common.no) }}
             </span>
-            {(!locked).then(|| view! {
-                <ActionForm action=set_role>
-                    <input type="hidden" name="user_id" value=user_id/>
-                    <input type="hidden" name="role" value=role/>
-                    <input type="hidden" name="granted" value=if has { "false" } else { "true" }/>
-                    <button type="submit" class="button link small" aria-label=label.clone()>
+            {(!locked).then(|| {
+                let question = {
+                    let label = label.clone();
+                    move || {
+                        let consequence = match (role, has) {
+                            ("staff", false) => t_string!(i18n, users.staff_grant_means).to_string(),
+                            ("staff", true) => t_string!(i18n, users.staff_remove_means).to_string(),
+                            (_, false) => t_string!(i18n, users.ambassador_grant_means).to_string(),
+                            (_, true) => t_string!(i18n, users.ambassador_remove_means).to_string(),
+                        };
+                        format!("{}? {consequence}", label())
+                    }
+                };
+                view! {
+                // A role changes what someone may see and do: it takes a second, deliberate click.
+                <details class="confirm">
+                    <summary class="button link small" aria-label=label.clone()>
                         {move || if has { t_string!(i18n, users.remove) } else { t_string!(i18n, users.grant) }}
-                    </button>
-                </ActionForm>
-            })}
+                    </summary>
+                    <ActionForm action=set_role>
+                        <input type="hidden" name="user_id" value=user_id/>
+                        <input type="hidden" name="role" value=role/>
+                        <input type="hidden" name="granted" value=if has { "false" } else { "true" }/>
+                        <p>{question}</p>
+                        <button type="submit" class=if has { "button danger small" } else { "button primary small" }>
+                            {move || if has { t_string!(i18n, users.confirm_remove) } else { t_string!(i18n, users.confirm_grant) }}
+                        </button>
+                    </ActionForm>
+                </details>
+            }})}
         </div>
     }
 }

@@ -1,0 +1,72 @@
+// How the browser bundle feels on a mid-range phone: prints `wasm_brotli_kb` (the first
+// visit's wasm, brotli-compressed as the server sends it) and `phone_hydrated_ms` (the
+// participant's edition page, from navigation to interactive, cold cache, CPU 4× slower,
+// 1.6 Mbit/s down, 150 ms latency; the median of 3 runs). Run by `cargo xtask bench` against
+// the release server, with AULA_BENCH_BASE_URL and AULA_BENCH_PARTICIPANT ("email password").
+import { chromium } from '@playwright/test';
+import zlib from 'node:zlib';
+
+const base = process.env.AULA_BENCH_BASE_URL;
+const [email, password] = (process.env.AULA_BENCH_PARTICIPANT ?? '').split(' ');
+if (!base || !email || !password) {
+  console.error('AULA_BENCH_BASE_URL and AULA_BENCH_PARTICIPANT are needed (cargo xtask bench sets them)');
+  process.exit(1);
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+});
+
+// Sign in once; each run starts from a fresh context (nothing cached) with that session.
+const signIn = await browser.newContext({ locale: 'it-IT' });
+const page = await signIn.newPage();
+await page.goto(`${base}/login`);
+await page.getByLabel('Indirizzo email').fill(email);
+await page.getByLabel('Password', { exact: true }).fill(password);
+await page.getByRole('button', { name: 'Accedi' }).last().click();
+await page.getByRole('button', { name: 'Esci' }).waitFor();
+await page.goto(`${base}/`);
+const editionPath = await page.locator('.my-editions a').first().getAttribute('href');
+const cookies = await signIn.cookies();
+
+// The wasm the page asks for, compressed as it travels.
+const html = await (await page.request.get(`${base}${editionPath}`)).text();
+const wasmPath = html.match(/\/pkg\/[^"']+\.wasm/)?.[0];
+if (!wasmPath) throw new Error('no wasm link in the edition page');
+const wasm = await (await page.request.get(`${base}${wasmPath}`, { headers: { 'accept-encoding': 'identity' } })).body();
+const brotli = zlib.brotliCompressSync(wasm, {
+  params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: wasm.length },
+});
+await signIn.close();
+
+const runs = [];
+for (let run = 0; run < 3; run++) {
+  const context = await browser.newContext({ locale: 'it-IT', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await context.addCookies(cookies);
+  const phone = await context.newPage();
+  const cdp = await context.newCDPSession(phone);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 150,
+    downloadThroughput: (1.6 * 1000 * 1000) / 8,
+    uploadThroughput: (750 * 1000) / 8,
+  });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await phone.goto(`${base}${editionPath}`, { waitUntil: 'commit', timeout: 120_000 });
+  // From the start of navigation, on the page's own clock, read when the flag is first seen.
+  const hydrated = await phone.waitForFunction(
+    () => document.documentElement.dataset.hydrated === 'true' && performance.now(),
+    null,
+    { timeout: 120_000, polling: 50 },
+  );
+  runs.push(await hydrated.jsonValue());
+  await context.close();
+}
+await browser.close();
+runs.sort((a, b) => a - b);
+console.log(`wasm_raw_kb: ${(wasm.length / 1024).toFixed(0)} KB`);
+console.log(`wasm_brotli_kb: ${(brotli.length / 1024).toFixed(0)} KB`);
+console.log(`phone_hydrated_ms: ${runs[1].toFixed(0)} ms (runs: ${runs.map((r) => r.toFixed(0)).join(', ')})`);

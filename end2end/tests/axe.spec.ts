@@ -1,0 +1,111 @@
+import AxeBuilder from '@axe-core/playwright';
+import { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { account, logIn } from './helpers';
+
+// Every page Aula has, as each kind of person meets it, is checked by axe (WCAG 2.x A and AA
+// plus axe's best practices): zero violations. The pages are found by following links from the
+// entry pages, so a page added later is checked without being listed here. One page per route
+// (ids replaced) is enough: the same component renders every id.
+
+const ENTRY_PAGES = ['/', '/editions', '/login', '/signup', '/verify', '/staff', '/staff/users', '/staff/audit'];
+
+/** The route a path belongs to: numbers and certificate codes stand for any id. */
+function routeOf(path: string): string {
+  return path.replace(/\/[0-9]+(?=\/|$)/g, '/:id').replace(/\/verify\/[^/]+$/, '/verify/:code');
+}
+
+function followable(url: URL, origin: string): boolean {
+  return (
+    url.origin === origin &&
+    !url.pathname.startsWith('/api/') &&
+    !url.pathname.startsWith('/pkg/') &&
+    !url.pathname.startsWith('/.well-known/') &&
+    !/\.[a-z0-9]+$/i.test(url.pathname)
+  );
+}
+
+async function violationsOf(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map(
+    (v) => `${routeOf(new URL(page.url()).pathname)} [${v.impact}] ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`,
+  );
+}
+
+/** Visits every route reachable from the entry pages and returns axe's findings, and the routes seen. */
+async function crawl(page: Page, limit = 60): Promise<{ routes: string[]; violations: string[] }> {
+  const origin = new URL(page.url()).origin;
+  const seen = new Set<string>();
+  const queue = ENTRY_PAGES.map((p) => new URL(p, origin).href);
+  const violations: string[] = [];
+  while (queue.length > 0 && seen.size < limit) {
+    const href = queue.shift()!;
+    const route = routeOf(new URL(href).pathname);
+    if (seen.has(route)) continue;
+    const response = await page.goto(href);
+    if (!response || !(response.headers()['content-type'] ?? '').includes('text/html')) continue;
+    seen.add(route);
+    violations.push(...(await violationsOf(page)));
+    for (const link of await page.locator('a[href]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href))) {
+      const url = new URL(link);
+      url.hash = '';
+      if (followable(url, origin) && !seen.has(routeOf(url.pathname))) queue.push(url.href);
+    }
+  }
+  return { routes: [...seen].sort(), violations };
+}
+
+async function check(page: Page, expected: string[]) {
+  const { routes, violations } = await crawl(page);
+  expect(violations).toEqual([]);
+  // The crawl really reached the pages of this person (a broken link would shrink it silently).
+  for (const route of expected) expect(routes).toContain(route);
+}
+
+const PUBLIC_ROUTES = ['/', '/editions', '/editions/:id', '/login', '/signup', '/verify'];
+
+test('every page a visitor can reach has no accessibility violation, in Italian and English, on a phone', async ({ page }) => {
+  await page.goto('/');
+  await check(page, PUBLIC_ROUTES);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await check(page, PUBLIC_ROUTES);
+});
+
+test('every page a participant can reach has no accessibility violation', async ({ page }) => {
+  const { email, password } = account('AULA_E2E_PARTICIPANT_1');
+  await logIn(page, email, password);
+  await check(page, ['/', '/editions/:id', '/activities/:id', '/groups/:id']);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await check(page, ['/', '/editions/:id', '/activities/:id']);
+});
+
+test('every page an ambassador can reach has no accessibility violation', async ({ page }) => {
+  const { email, password } = account('AULA_E2E_AMBASSADOR');
+  await logIn(page, email, password);
+  await check(page, ['/', '/editions/:id', '/editions/:id/cockpit', '/groups/:id']);
+});
+
+test('every page staff can reach has no accessibility violation, in Italian and English, on a phone', async ({ page }) => {
+  const { email, password } = account('AULA_E2E_STAFF');
+  await logIn(page, email, password);
+  const staffRoutes = [
+    '/staff',
+    '/staff/courses/:id',
+    '/staff/editions/:id',
+    '/staff/editions/:id/groups',
+    '/staff/editions/:id/activities',
+    '/staff/editions/:id/completion',
+    '/staff/editions/:id/certificates',
+    '/staff/users',
+    '/staff/audit',
+    '/editions/:id/cockpit',
+    '/activities/:id/attendance',
+  ];
+  await check(page, staffRoutes);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await check(page, staffRoutes);
+});

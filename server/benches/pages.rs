@@ -1,0 +1,222 @@
+//! Page throughput as participants meet it: the release server on an embedded SQLite file with
+//! the demo data and 32 more participants, each signed in with a session of their own, asked
+//! for their home page and the edition page over 16 and then 64 keep-alive connections (each
+//! request with the next participant's cookie and a browser's `Accept-Encoding`).
+//!
+//! Prints `home_rps`, `home_p99_ms`, `edition_rps`, `edition_p99_ms` (at 64 connections) and
+//! the same at 16 connections. Server and load generator share the machine, as they would on
+//! a 2-core test box. Run with `cargo xtask bench`.
+
+use app::domain::account::{Email, PersonName, SchoolCode, SchoolName};
+use app::domain::editions::EditionStatus;
+use app::domain::enrolment::EnrolmentStatus;
+use app::domain::sessions::Timeouts;
+use app::features::accounts::service::{NewAccount, create_account};
+use app::ssr::AppState;
+use app::ssr::Settings;
+use app::ssr::entities::{edition, enrolment};
+use chrono::Utc;
+use http_body_util::BodyExt;
+use hyper_util::rt::TokioIo;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const PARTICIPANTS: usize = 32;
+const WARM_UP: Duration = Duration::from_secs(2);
+const RUN: Duration = Duration::from_secs(8);
+
+fn settings(dir: &std::path::Path) -> Settings {
+    Settings {
+        base_url: "http://127.0.0.1".to_owned(),
+        secret: b"bench secret of at least thirty-two bytes!".to_vec(),
+        session_timeouts: Timeouts {
+            idle: Duration::from_secs(3600),
+            absolute: Duration::from_secs(86_400),
+        },
+        trust_proxy: false,
+        upload_dir: dir.join("uploads"),
+        upload_max_bytes: 10 << 20,
+        upload_types: app::domain::submissions::FileType::ALL.to_vec(),
+        signing_key: app::ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
+        retired_keys: Vec::new(),
+        issuer: "Unità nazionale formazione docenti".to_owned(),
+        mail: None,
+    }
+}
+
+/// The demo data, and `PARTICIPANTS` more people enrolled in its open edition, each with a
+/// session: answers the edition's id and the session cookies.
+async fn prepare(state: &AppState) -> (i32, Vec<String>) {
+    server::demo::seed(state).await.expect("demo data");
+    let open = edition::Entity::find()
+        .filter(edition::Column::Status.eq(EditionStatus::Open))
+        .one(&state.db)
+        .await
+        .expect("query")
+        .expect("the demo's open edition");
+    let mut cookies = Vec::new();
+    for n in 0..PARTICIPANTS {
+        let account = NewAccount {
+            email: Email::parse(&format!("carico{n}@scuola.example")).expect("email"),
+            given_name: PersonName::parse("Carla").expect("name"),
+            family_name: PersonName::parse(&format!("Carico {n}")).expect("name"),
+            school_name: SchoolName::parse("Liceo Galilei").expect("school"),
+            school_code: SchoolCode::parse("PIPS01000X").expect("code"),
+            password: "una frase lunga per il carico".to_owned(),
+        };
+        let user = create_account(state, account, app::i18n::Locale::it, false)
+            .await
+            .expect("account");
+        let now = Utc::now();
+        enrolment::ActiveModel {
+            edition_id: Set(open.id),
+            user_id: Set(user.id),
+            status: Set(EnrolmentStatus::Enrolled),
+            requested_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&state.db)
+        .await
+        .expect("enrolment");
+        let token = app::ssr::auth::start_session(state, user.id)
+            .await
+            .expect("session");
+        cookies.push(format!("aula_session={token}"));
+    }
+    (open.id, cookies)
+}
+
+struct Run {
+    requests: usize,
+    seconds: f64,
+    /// Latencies of the measured requests, in microseconds, sorted.
+    latencies: Vec<u64>,
+}
+
+impl Run {
+    fn rps(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+
+    fn p99_ms(&self) -> f64 {
+        let i = (self.latencies.len() * 99 / 100).min(self.latencies.len().saturating_sub(1));
+        self.latencies.get(i).copied().unwrap_or(0) as f64 / 1000.0
+    }
+}
+
+/// `connections` keep-alive connections asking for `path` as fast as answers come, taking the
+/// sessions in turn; only answers after the warm-up are counted.
+async fn load(
+    addr: std::net::SocketAddr,
+    path: &str,
+    cookies: &[String],
+    connections: usize,
+) -> Run {
+    let next = Arc::new(AtomicUsize::new(0));
+    let measuring = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let cookies = Arc::new(cookies.to_vec());
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (next, measuring, stop, cookies) = (
+            next.clone(),
+            measuring.clone(),
+            stop.clone(),
+            cookies.clone(),
+        );
+        let path = path.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+            stream.set_nodelay(true).ok();
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                    .await
+                    .expect("handshake");
+            tokio::spawn(connection);
+            let mut latencies = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let cookie = &cookies[next.fetch_add(1, Ordering::Relaxed) % cookies.len()];
+                let request = hyper::Request::get(path.as_str())
+                    .header(hyper::header::HOST, "127.0.0.1")
+                    .header(hyper::header::COOKIE, cookie)
+                    .header(hyper::header::ACCEPT, "text/html")
+                    .header(hyper::header::ACCEPT_ENCODING, "gzip, deflate, br, zstd")
+                    .body(http_body_util::Empty::<hyper::body::Bytes>::new())
+                    .expect("request");
+                let started = Instant::now();
+                sender.ready().await.expect("connection ready");
+                let response = sender.send_request(request).await.expect("response");
+                assert_eq!(response.status(), hyper::StatusCode::OK, "{path}");
+                let body = response.into_body().collect().await.expect("body");
+                assert!(!body.to_bytes().is_empty());
+                if measuring.load(Ordering::Relaxed) {
+                    latencies.push(started.elapsed().as_micros() as u64);
+                }
+            }
+            latencies
+        }));
+    }
+    tokio::time::sleep(WARM_UP).await;
+    measuring.store(true, Ordering::Relaxed);
+    let started = Instant::now();
+    tokio::time::sleep(RUN).await;
+    measuring.store(false, Ordering::Relaxed);
+    let seconds = started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("load task"));
+    }
+    latencies.sort_unstable();
+    Run {
+        requests: latencies.len(),
+        seconds,
+        latencies,
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = std::env::temp_dir().join(format!("aula-bench-pages-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("bench folder");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("aula.db").display());
+    let db = server::startup::connect_and_migrate(&url, 10)
+        .await
+        .expect("database");
+    let state = AppState {
+        db,
+        settings: Arc::new(settings(&dir)),
+    };
+    let (edition_id, cookies) = prepare(&state).await;
+    let leptos = leptos::prelude::LeptosOptions::builder()
+        .output_name("aula")
+        .site_root(dir.display().to_string())
+        .build();
+    let router = server::startup::router(state, leptos);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("listen");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("serve");
+    });
+
+    let edition = format!("/editions/{edition_id}");
+    for (name, path) in [("home", "/"), ("edition", edition.as_str())] {
+        let at16 = load(addr, path, &cookies, 16).await;
+        println!("{name}_rps_16: {:.0} requests/s", at16.rps());
+        println!("{name}_p99_ms_16: {:.1} ms", at16.p99_ms());
+        let at64 = load(addr, path, &cookies, 64).await;
+        println!("{name}_rps: {:.0} requests/s", at64.rps());
+        println!("{name}_p99_ms: {:.1} ms", at64.p99_ms());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
