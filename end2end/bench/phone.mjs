@@ -27,7 +27,7 @@ await page.getByLabel('Password', { exact: true }).fill(password);
 await page.getByRole('button', { name: 'Accedi' }).last().click();
 await page.getByRole('button', { name: 'Esci' }).waitFor();
 await page.goto(`${base}/`);
-const editionPath = await page.locator('.my-editions a').first().getAttribute('href');
+const editionPath = await page.locator('.my-editions .edition-card a').first().getAttribute('href');
 const cookies = await signIn.cookies();
 
 // The wasm the page asks for, compressed as it travels.

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { account, logIn } from './helpers';
+import { account, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
 
 // Every page Aula has, as each kind of person meets it, is checked by axe (WCAG 2.x A and AA
 // plus axe's best practices): zero violations. The pages are found by following links from the
@@ -74,8 +74,12 @@ test('every page a visitor can reach has no accessibility violation, in Italian 
 });
 
 test('every page a participant can reach has no accessibility violation', async ({ page }) => {
-  const { email, password } = account('AULA_E2E_PARTICIPANT_1');
-  await logIn(page, email, password);
+  // A newcomer: enrolled in the open edition, placed in a group on enrolment.
+  await signUp(page, uniqueEmail('axe'), 'Alba', 'Accessibile');
+  await openDemoEdition(page);
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Iscriviti' }).click();
+  await expect(page.getByText('Sei iscritto a questa edizione.')).toBeVisible();
   await check(page, ['/', '/editions/:id', '/activities/:id', '/groups/:id']);
   await page.setViewportSize({ width: 390, height: 844 });
   await check(page, ['/', '/editions/:id', '/activities/:id']);
@@ -87,25 +91,44 @@ test('every page an ambassador can reach has no accessibility violation', async 
   await check(page, ['/', '/editions/:id', '/editions/:id/cockpit', '/groups/:id']);
 });
 
-test('every page staff can reach has no accessibility violation, in Italian and English, on a phone', async ({ page }) => {
+const STAFF_ROUTES = [
+  '/staff',
+  '/staff/courses/:id',
+  '/staff/editions/:id',
+  '/staff/editions/:id/groups',
+  '/staff/editions/:id/activities',
+  '/staff/editions/:id/completion',
+  '/staff/editions/:id/certificates',
+  '/staff/users',
+  '/staff/audit',
+  '/editions/:id/cockpit',
+  '/activities/:id/attendance',
+];
+
+test('every page staff can reach has no accessibility violation', async ({ page }) => {
   const { email, password } = account('AULA_E2E_STAFF');
   await logIn(page, email, password);
-  const staffRoutes = [
-    '/staff',
-    '/staff/courses/:id',
-    '/staff/editions/:id',
-    '/staff/editions/:id/groups',
-    '/staff/editions/:id/activities',
-    '/staff/editions/:id/completion',
-    '/staff/editions/:id/certificates',
-    '/staff/users',
-    '/staff/audit',
-    '/editions/:id/cockpit',
-    '/activities/:id/attendance',
-  ];
-  await check(page, staffRoutes);
-  await page.getByRole('button', { name: 'English' }).click();
-  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-  await page.setViewportSize({ width: 390, height: 844 });
-  await check(page, staffRoutes);
+  await check(page, STAFF_ROUTES);
+});
+
+// The language is kept per person: the shared staff account stays Italian for the other
+// tests, and a colleague made staff for this test reads the pages in English, on a phone.
+test('every page staff can reach has no accessibility violation in English on a phone', async ({ page, browser }) => {
+  const colleague = await (await browser.newContext({ locale: 'it-IT', viewport: { width: 390, height: 844 } })).newPage();
+  const colleagueEmail = uniqueEmail('staff.en');
+  await signUp(colleague, colleagueEmail, 'Edith', 'English');
+
+  const { email, password } = account('AULA_E2E_STAFF');
+  await logIn(page, email, password);
+  await page.goto(`/staff/users?q=${encodeURIComponent(colleagueEmail)}`);
+  await waitForHydration(page);
+  const row = page.locator('tr', { hasText: colleagueEmail });
+  await row.locator('.role-cell').nth(1).locator('summary').click();
+  await row.getByRole('button', { name: 'Sì, dai il ruolo' }).click();
+  await expect(row.locator('.badge.role-on')).toHaveCount(1);
+
+  await colleague.reload();
+  await colleague.getByRole('button', { name: 'English' }).click();
+  await expect(colleague.locator('html')).toHaveAttribute('lang', 'en');
+  await check(colleague, STAFF_ROUTES);
 });

@@ -103,6 +103,7 @@ test('on a phone the edition page opens on progress and the next thing to do, li
   await page.getByRole('button', { name: 'Iscriviti' }).click();
   await expect(page.getByText('Sei iscritto a questa edizione.')).toBeVisible();
   await page.reload();
+  await waitForHydration(page);
 
   // Progress and the next thing to do are on the first screen, before the course facts.
   const progress = (await page.locator('#progress-heading').boundingBox())!;

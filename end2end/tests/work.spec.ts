@@ -15,7 +15,7 @@ async function signedIn(browser: Browser, email: string, password: string): Prom
 
 async function openTaskSheet(page: Page) {
   await page.goto('/');
-  await page.locator('.my-editions a').first().click();
+  await page.locator('.my-editions .edition-card a').first().click();
   await page.getByRole('link', { name: 'Il mio primo progetto' }).first().click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Il mio primo progetto');
 }
@@ -53,7 +53,7 @@ test('a task sheet is handed in, sent back for revision, handed in again and acc
   await expect(notice).toContainText('Lavoro tornato indietro da rivedere');
   await expect(notice).toContainText('Il mio primo progetto');
   // On the edition page it is the next thing to do.
-  await zoe.locator('.my-editions a').first().click();
+  await zoe.locator('.my-editions .edition-card a').first().click();
   await expect(zoe.locator('.next-up')).toContainText('Il mio primo progetto');
   await zoe.locator('.next-up a').click();
   await expect(zoe.locator('.page-header').getByText('Da rivedere')).toBeVisible();
@@ -83,7 +83,7 @@ test('a file that is not an allowed document is refused and nothing is handed in
   const [email, password] = (process.env.AULA_E2E_PARTICIPANT_1 ?? ' ').split(' ');
   const page = await signedIn(browser, email, password);
   await page.goto('/');
-  await page.locator('.my-editions a').first().click();
+  await page.locator('.my-editions .edition-card a').first().click();
   await page.getByRole('link', { name: 'Esercizio di progettazione' }).first().click();
   await page.getByLabel('Titolo del progetto').fill('Orto digitale');
   await page.getByLabel('File allegato (facoltativo)').setInputFiles({

@@ -16,12 +16,7 @@ pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
     let notice = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if error.with(Option::is_some) && INTERACTIVE.load(std::sync::atomic::Ordering::Relaxed) {
-            // After the notice is in the document.
-            request_animation_frame(move || {
-                if let Some(notice) = notice.get_untracked() {
-                    let _ = notice.focus();
-                }
-            });
+            focus_when_shown(move || notice.get_untracked().map(Into::into));
         }
     });
     view! {
@@ -31,6 +26,24 @@ pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
             </div>
         </Show>
     }
+}
+
+/// Gives the element `target` finds the keyboard focus once it is in the document: a view
+/// rendered inside a transition is attached a few frames after its effects run.
+pub fn focus_when_shown(target: impl Fn() -> Option<leptos::web_sys::HtmlElement> + Copy + 'static) {
+    fn attempt(
+        target: impl Fn() -> Option<leptos::web_sys::HtmlElement> + Copy + 'static,
+        frames_left: u32,
+    ) {
+        request_animation_frame(move || match target() {
+            Some(element) if element.is_connected() => {
+                let _ = element.focus();
+            }
+            _ if frames_left > 0 => attempt(target, frames_left - 1),
+            _ => {}
+        });
+    }
+    attempt(target, 30);
 }
 
 /// Set a frame after hydration: errors shown from then on come from something the person just
@@ -49,7 +62,9 @@ pub fn PageError(error: AppError) -> impl IntoView {
     ) {
         response.set_status(status);
     }
+    let title = text::error(i18n, &error);
     view! {
+        <leptos_meta::Title text=title/>
         <section class="page-error">
             <h1>{move || text::error(i18n, &error)}</h1>
             {signed_out.then(|| view! {

@@ -85,7 +85,7 @@ fn AttendanceView(sheet: AttendanceSheet, save: ServerAction<SaveAttendance>) ->
                 view! {
                     <ActionForm action=save>
                         <input type="hidden" name="activity_id" value=activity_id/>
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table>
                                 <thead><tr>
                                     <th scope="col">{t!(i18n, staff.name)}</th>
@@ -197,7 +197,7 @@ fn PreviewView(preview: ImportPreview, apply: ServerAction<ApplyImport>) -> impl
                 {t!(i18n, attendance.unreadable)} " " {preview.unreadable_rows.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")}
             </div>
         })}
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="import-preview">
                 <thead><tr>
                     <th scope="col">{t!(i18n, attendance.in_report)}</th>

@@ -147,7 +147,7 @@ fn AuditView(
         <p class="aside">{move || t_string!(i18n, audit.count, count = log.total).to_string()}</p>
         {empty.then(|| view! { <EmptyState>{t!(i18n, audit.empty)}</EmptyState> })}
         {(!empty).then(|| view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="audit-table">
                     <thead><tr>
                         <th scope="col">{t!(i18n, audit.when)}</th>

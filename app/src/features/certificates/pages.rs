@@ -293,7 +293,7 @@ fn IssuedSection(
             <ErrorNotice error=reissue_error/>
             {(issued_count == 0).then(|| view! { <EmptyState>{t!(i18n, certificates.none_issued)}</EmptyState> })}
             {(issued_count > 0).then(|| view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table class="certificates-table">
                         <thead><tr>
                             <th scope="col">{t!(i18n, certificates.participant)}</th>

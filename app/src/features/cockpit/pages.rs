@@ -222,7 +222,7 @@ fn Matrix(
     let wide = activities.len() > 3;
     view! {
         {wide.then(|| view! { <p class="hint scroll-hint">{t!(i18n, cockpit.scroll_hint)}</p> })}
-        <div class="table-wrap matrix-wrap" tabindex="0" role="region" aria-labelledby="matrix-heading">
+        <div class="table-wrap matrix-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, cockpit.matrix_scroll)>
             <table class="matrix">
                 <thead><tr>
                     <th scope="col" class="sticky">{t!(i18n, staff.name)}</th>

@@ -37,7 +37,7 @@ pub fn StaffHomePage() -> impl IntoView {
                                 view! { <EmptyState><p>{t!(i18n, staff.no_courses)}</p></EmptyState> }.into_any()
                             } else {
                                 view! {
-                                    <div class="table-wrap">
+                                    <div class="table-wrap" tabindex="0">
                                         <table>
                                             <thead><tr>
                                                 <th scope="col">{t!(i18n, fields.code)}</th>
@@ -193,7 +193,7 @@ pub fn EditionsTable(editions: Vec<EditionSummary>) -> impl IntoView {
         return view! { <EmptyState><p>{t!(i18n, staff.no_editions)}</p></EmptyState> }.into_any();
     }
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table>
                 <thead><tr>
                     <th scope="col">{t!(i18n, fields.title)}</th>

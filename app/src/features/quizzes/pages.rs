@@ -111,10 +111,8 @@ fn AttemptForm(
     let heading = NodeRef::<leptos::html::H3>::new();
     // Started with the button on this page: keyboard focus goes to the attempt, not the footer.
     Effect::new(move |_| {
-        if start.version().get_untracked() > 0
-            && let Some(heading) = heading.get()
-        {
-            let _ = heading.focus();
+        if start.version().get_untracked() > 0 {
+            crate::ui::messages::focus_when_shown(move || heading.get_untracked().map(Into::into));
         }
     });
     view! {
@@ -390,7 +388,7 @@ fn QuestionItem(
 fn AttemptsTable(attempts: Vec<AttemptRow>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table>
                 <thead><tr>
                     <th scope="col">{t!(i18n, staff.name)}</th>

@@ -52,7 +52,7 @@ pub fn UsersPage() -> impl IntoView {
                         let (number, pages, total) = (page.number, page.pages(), page.total);
                         view! {
                             <p class="count">{move || t_string!(i18n, staff.results, count = total).to_string()}</p>
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0">
                                 <table>
                                     <thead><tr>
                                         <th scope="col">{t!(i18n, staff.name)}</th>
