@@ -23,7 +23,7 @@ pub fn HomePage() -> impl IntoView {
                         </section>
                         {user.is_staff.then(|| view! { <StaffDesk/> })}
                         <MyGroups/>
-                        <MyEditions/>
+                        <MyEditions staff=user.is_staff/>
                     }.into_any(),
                     None => view! {
                         <section class="hero">
@@ -46,32 +46,45 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn MyEditions() -> impl IntoView {
+fn MyEditions(
+    /// Staff who take part in no edition are not invited to enrol: their desk leads the page.
+    staff: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let editions = Resource::new(|| (), |_| my_editions());
+    let heading = move || view! { <h2 id="my-editions-heading">{t!(i18n, home.my_editions)}</h2> };
     view! {
-        <section class="my-editions" aria-labelledby="my-editions-heading">
-            <h2 id="my-editions-heading">{t!(i18n, home.my_editions)}</h2>
+        // Named by its heading when it always has one (staff's appears only with editions).
+        <section class="my-editions" aria-labelledby=(!staff).then_some("my-editions-heading")>
+            {(!staff).then(heading)}
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match editions.await {
+                        Ok(list) if list.is_empty() && staff => ().into_any(),
+                        Ok(list) if staff => view! { {heading()} <MyEditionCards list/> }.into_any(),
                         Ok(list) if list.is_empty() => view! {
                             <EmptyState>
                                 <p>{t!(i18n, home.no_editions)}</p>
                                 <a class="button primary" href="/editions">{t!(i18n, home.browse)}</a>
                             </EmptyState>
                         }.into_any(),
-                        Ok(list) => view! {
-                            <SentBack items=list.iter().flat_map(|e| e.sent_back.clone()).collect()/>
-                            <div class="card-grid">
-                                {list.into_iter().map(|item| view! { <EditionCard edition=item.summary mine=item.mine/> }).collect_view()}
-                            </div>
-                        }.into_any(),
+                        Ok(list) => view! { <MyEditionCards list/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error=Some(error)/> }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The caller's editions, after any work of theirs that came back for revision.
+#[component]
+fn MyEditionCards(list: Vec<crate::features::editions::api::MyEdition>) -> impl IntoView {
+    view! {
+        <SentBack items=list.iter().flat_map(|e| e.sent_back.clone()).collect()/>
+        <div class="card-grid">
+            {list.into_iter().map(|item| view! { <EditionCard edition=item.summary mine=item.mine/> }).collect_view()}
+        </div>
     }
 }
 
