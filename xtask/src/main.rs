@@ -211,18 +211,7 @@ fn end_to_end(release: bool) -> Result<(), String> {
         return Err("create-staff failed".to_owned());
     }
 
-    let mut server = Command::new(server_binary(release))
-        .args(["serve", "--demo"])
-        .envs(environment)
-        .env("LEPTOS_SITE_ROOT", root().join("target/site"))
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("starting the server: {e}"))?;
-    let output = server.stdout.take();
-    let _server = Server(server);
-    let demo = output.map(demo_accounts).unwrap_or_default();
-    wait_for_health(port, Duration::from_secs(60))?;
+    let (_server, demo) = demo_server(release, port, &environment)?;
 
     let mut playwright = Command::new(root().join("node_modules/.bin/playwright"));
     playwright
@@ -250,9 +239,34 @@ fn end_to_end(release: bool) -> Result<(), String> {
     result
 }
 
+/// A demo account as the server prints it: (role, email, password).
+type DemoAccount = (String, String, String);
+
+/// Starts the server with demo data and waits until it answers; answers the running server
+/// (stopped when dropped) and the demo accounts it printed.
+fn demo_server(
+    release: bool,
+    port: u16,
+    environment: &[(&str, &str)],
+) -> Result<(Server, Vec<DemoAccount>), String> {
+    let mut server = Command::new(server_binary(release))
+        .args(["serve", "--demo"])
+        .envs(environment.iter().copied())
+        .env("LEPTOS_SITE_ROOT", root().join("target/site"))
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("starting the server: {e}"))?;
+    let output = server.stdout.take();
+    let server = Server(server);
+    let demo = output.map(demo_accounts).unwrap_or_default();
+    wait_for_health(port, Duration::from_secs(60))?;
+    Ok((server, demo))
+}
+
 /// Reads the demo accounts the server prints when it starts (`role email password` lines
 /// before it listens), then keeps draining its output so that it never blocks on it.
-fn demo_accounts(output: std::process::ChildStdout) -> Vec<(String, String, String)> {
+fn demo_accounts(output: std::process::ChildStdout) -> Vec<DemoAccount> {
     use std::io::{BufRead, BufReader};
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -345,26 +359,17 @@ fn phone_bench() -> Result<(), String> {
     let data = std::env::temp_dir().join(format!("aula-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
-    let mut server = Command::new(server_binary(true))
-        .args(["serve", "--demo"])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/aula.db?mode=rwc", data.display()),
-        )
-        .env("AULA_DATA_DIR", &data)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("AULA_BASE_URL", &base_url)
-        .env("AULA_SECRET", "benchmark secret, not for production use")
-        .env("LEPTOS_SITE_ROOT", root().join("target/site"))
-        .env("RUST_LOG", "warn")
-        .current_dir(root())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("starting the server: {e}"))?;
-    let output = server.stdout.take();
-    let _server = Server(server);
-    let demo = output.map(demo_accounts).unwrap_or_default();
-    wait_for_health(port, Duration::from_secs(60))?;
+    let database_url = format!("sqlite://{}/aula.db?mode=rwc", data.display());
+    let data_dir = data.display().to_string();
+    let environment = [
+        ("DATABASE_URL", database_url.as_str()),
+        ("AULA_DATA_DIR", data_dir.as_str()),
+        ("LEPTOS_SITE_ADDR", &format!("127.0.0.1:{port}")),
+        ("AULA_BASE_URL", base_url.as_str()),
+        ("AULA_SECRET", "benchmark secret, not for production use"),
+        ("RUST_LOG", "warn"),
+    ];
+    let (_server, demo) = demo_server(true, port, &environment)?;
     let (_, email, password) = demo
         .iter()
         .find(|(role, ..)| role == "participant")
