@@ -103,7 +103,9 @@ fn build_site(release: bool) -> Result<(), String> {
     let mut command = cargo();
     command.arg("leptos").arg("build");
     if release {
-        command.arg("--release");
+        // `.br` and `.gz` beside each bundle file, compressed hard once; the server sends those
+        // as they are (its on-the-fly compression, tuned for pages, is lighter).
+        command.args(["--release", "--precompress"]);
     }
     run_command(&mut command)
 }
