@@ -23,12 +23,20 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Tells end-to-end tests (and styles, if ever needed) that the page is interactive.
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "true");
-    }
-    leptos::prelude::request_animation_frame(|| {
-        ui::messages::INTERACTIVE.store(true, std::sync::atomic::Ordering::Relaxed);
+    // Pages are lazily loaded parts of the bundle: hydration waits for the page's part.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let body = leptos::prelude::document().body();
+        let Some(body) = body else { return };
+        leptos::mount::hydrate_from_async(body, app::App)
+            .await
+            .forget();
+        // Tells end-to-end tests (and styles, if ever needed) that the page is interactive.
+        if let Some(root) = leptos::prelude::document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+        leptos::prelude::request_animation_frame(|| {
+            ui::messages::INTERACTIVE.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
     });
 }

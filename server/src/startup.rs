@@ -185,6 +185,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
             move || {
                 provide_context(page_state.clone());
                 provide_context(app::ssr::entry::CallerOfPage::default());
+                provide_context(app::ssr::memo::PageMemo::default());
             },
             {
                 let leptos = leptos.clone();

@@ -89,11 +89,12 @@ fn cargo() -> Command {
     command
 }
 
-/// The same flags and compile-time environment cargo-leptos uses for debug builds, so tests
+/// The same flags and compile-time environment cargo-leptos uses for its builds (components
+/// are erased in debug and release alike: `always-erase-components`), so tests and benchmarks
 /// reuse its compiled dependencies. `leptos` reads `LEPTOS_OUTPUT_NAME` when it is compiled
 /// (`option_env!`): without it here, every switch between the tests and the site build
 /// recompiled leptos and everything above it.
-fn with_debug_flags(command: &mut Command) -> &mut Command {
+fn with_leptos_flags(command: &mut Command) -> &mut Command {
     command
         .env("RUSTFLAGS", "--cfg erase_components")
         .env("LEPTOS_OUTPUT_NAME", "aula")
@@ -101,7 +102,8 @@ fn with_debug_flags(command: &mut Command) -> &mut Command {
 
 fn build_site(release: bool) -> Result<(), String> {
     let mut command = cargo();
-    command.arg("leptos").arg("build");
+    // `--split`: every page is its own lazily loaded part of the bundle (see `app::app`).
+    command.args(["leptos", "build", "--split"]);
     if release {
         // `.br` and `.gz` beside each bundle file, compressed hard once; the server sends those
         // as they are (its on-the-fly compression, tuned for pages, is lighter).
@@ -139,7 +141,7 @@ fn test() -> Result<(), String> {
 
     // Unit and integration tests (the latter on SQLite and on PostgreSQL).
     let mut tests = cargo();
-    with_debug_flags(&mut tests)
+    with_leptos_flags(&mut tests)
         .args(["test", "--workspace"])
         .env("AULA_TEST_POSTGRES_URL", &postgres_url);
     run_command(&mut tests)?;
@@ -351,7 +353,7 @@ fn bench() -> Result<(), String> {
         "--bench",
         "pages",
     ]);
-    run_command(&mut command)
+    run_command(with_leptos_flags(&mut command))
 }
 
 /// `end2end/bench/phone.mjs` against the release server with the demo data.

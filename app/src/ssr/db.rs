@@ -55,19 +55,24 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
     db.ping().await.is_ok()
 }
 
-/// Loads a row by id, or answers "not found": the first step of most scope checks.
+/// Loads a row by id, or answers "not found": the first step of most scope checks. Once per
+/// page render (see [`super::memo`]).
 pub async fn find_or_404<E>(
     db: &impl sea_orm::ConnectionTrait,
     id: i32,
 ) -> Result<E::Model, crate::error::AppError>
 where
     E: sea_orm::EntityTrait,
+    E::Model: Sync,
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
 {
-    E::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(crate::error::AppError::NotFound)
+    super::memo::once(std::any::type_name::<E>(), i64::from(id), || async {
+        E::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(crate::error::AppError::NotFound)
+    })
+    .await
 }
 
 /// A search box's condition: every word (at most five) must appear, in any case, in one of

@@ -67,7 +67,10 @@ pub fn content_hashed(path: &str) -> bool {
     };
     let parts: Vec<&str> = name.split('.').collect();
     matches!(parts.as_slice(), [_, hash, "js" | "wasm" | "css"]
-        if hash.len() >= 10 && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        if hash.len() >= 10
+            && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            // Debug builds name the split loader with a placeholder of underscores.
+            && hash.bytes().any(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -89,6 +92,15 @@ mod tests {
     fn only_bundle_files_named_by_their_content_are_kept_for_good() {
         assert!(content_hashed("/pkg/aula.Xk3_9aQ-z1bC2d.wasm"));
         assert!(content_hashed("/pkg/aula.Xk3_9aQ-z1bC2d.css"));
+        assert!(content_hashed("/pkg/__wasm_split.Xk3_9aQ-z1bC2d.js"));
+        assert!(
+            !content_hashed("/pkg/__wasm_split.______________________.js"),
+            "the split loader of debug builds has a placeholder, not a hash"
+        );
+        assert!(
+            !content_hashed("/pkg/chunk_12.wasm"),
+            "split parts are named by their number"
+        );
         assert!(
             !content_hashed("/pkg/aula.wasm"),
             "a plain name changes content"

@@ -6,6 +6,7 @@ pub mod entities;
 pub mod entry;
 pub mod headers;
 pub mod mail;
+pub mod memo;
 pub mod rate_limit;
 pub mod scope;
 pub mod state;

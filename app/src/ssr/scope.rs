@@ -30,6 +30,19 @@ pub async fn edition_role(
     caller: &Caller,
     edition_id: i32,
 ) -> Result<EditionRole, AppError> {
+    // Once per page render: each section of an edition's page asks.
+    let key = (i64::from(caller.id) << 32) | i64::from(edition_id as u32);
+    super::memo::once("edition_role", key, || {
+        load_edition_role(db, caller, edition_id)
+    })
+    .await
+}
+
+async fn load_edition_role(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<EditionRole, AppError> {
     if caller.is_staff() {
         return Ok(EditionRole::Staff);
     }
@@ -95,6 +108,7 @@ async fn as_staff<E>(
 ) -> Result<E::Model, AppError>
 where
     E: EntityTrait,
+    E::Model: Sync,
     <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
 {
     caller.require_staff()?;

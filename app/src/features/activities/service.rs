@@ -65,13 +65,17 @@ pub async fn of_edition(
     db: &impl ConnectionTrait,
     edition_id: i32,
 ) -> Result<Vec<activity::Model>, AppError> {
-    Ok(activity::Entity::find()
-        .filter(activity::Column::EditionId.eq(edition_id))
-        .filter(activity::Column::Hidden.eq(false))
-        .order_by_asc(activity::Column::Position)
-        .order_by_asc(activity::Column::Id)
-        .all(db)
-        .await?)
+    // Once per page render: progress and the activity list both need them.
+    crate::ssr::memo::once("activities_of_edition", i64::from(edition_id), || async {
+        Ok(activity::Entity::find()
+            .filter(activity::Column::EditionId.eq(edition_id))
+            .filter(activity::Column::Hidden.eq(false))
+            .order_by_asc(activity::Column::Position)
+            .order_by_asc(activity::Column::Id)
+            .all(db)
+            .await?)
+    })
+    .await
 }
 
 /// Every activity of an edition, hidden ones too, in their order (for staff arranging them).

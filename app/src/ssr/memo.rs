@@ -1,0 +1,116 @@
+//! What one page render has already read, so that its sections do not read it again.
+//!
+//! A page such as an edition's is made of sections (progress, activities, certificate, the
+//! enrolment box), each loaded by a server function of its own, and each begins by loading the
+//! edition and the caller's role in it. While a page is rendered on the server they all run in
+//! the same request, for the same caller, and change nothing: the first load of a row is
+//! shared with the others. Server functions called on their own (forms, later reads) have no
+//! memo and always read the database.
+
+use crate::error::AppError;
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::OnceCell;
+
+type Slot = Arc<dyn Any + Send + Sync>;
+
+/// Provided for page renders only (next to [`super::entry::CallerOfPage`]).
+#[derive(Clone, Default)]
+pub struct PageMemo(Arc<Mutex<HashMap<(&'static str, i64), Slot>>>);
+
+impl PageMemo {
+    fn slot<T: Send + Sync + 'static>(&self, kind: &'static str, key: i64) -> Arc<OnceCell<T>> {
+        let mut slots = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let slot = slots
+            .entry((kind, key))
+            .or_insert_with(|| Arc::new(OnceCell::<T>::new()) as Slot)
+            .clone();
+        drop(slots);
+        // One kind always holds one type; should two ever disagree, the value is loaded anew.
+        slot.downcast::<OnceCell<T>>()
+            .unwrap_or_else(|_| Arc::new(OnceCell::new()))
+    }
+}
+
+/// `load()`, once per page render for each `(kind, key)`; sections asking at the same time wait
+/// for the first load. Outside a page render, simply `load()`. Errors are not kept.
+pub async fn once<T, F, Fut>(kind: &'static str, key: i64, load: F) -> Result<T, AppError>
+where
+    T: Clone + Send + Sync + 'static,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    match leptos::prelude::use_context::<PageMemo>() {
+        Some(memo) => memo
+            .slot::<T>(kind, key)
+            .get_or_try_init(load)
+            .await
+            .cloned(),
+        None => load().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use leptos::prelude::{Owner, provide_context};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime")
+    }
+
+    #[test]
+    fn a_page_render_loads_each_row_once() {
+        let loads = AtomicUsize::new(0);
+        let owner = Owner::new();
+        owner.set();
+        provide_context(PageMemo::default());
+        runtime().block_on(async {
+            for _ in 0..3 {
+                let got = once("edition", 7, || async {
+                    loads.fetch_add(1, Ordering::SeqCst);
+                    Ok::<_, AppError>("Edizione 7".to_owned())
+                })
+                .await;
+                assert_eq!(got, Ok("Edizione 7".to_owned()));
+            }
+            let other = once("edition", 8, || async {
+                loads.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, AppError>("Edizione 8".to_owned())
+            })
+            .await;
+            assert_eq!(other, Ok("Edizione 8".to_owned()));
+        });
+        assert_eq!(loads.load(Ordering::SeqCst), 2, "7 once, 8 once");
+    }
+
+    #[test]
+    fn errors_are_not_kept_and_without_a_page_every_call_loads() {
+        let loads = AtomicUsize::new(0);
+        runtime().block_on(async {
+            for _ in 0..2 {
+                let _ = once("edition", 7, || async {
+                    loads.fetch_add(1, Ordering::SeqCst);
+                    Ok::<_, AppError>(1)
+                })
+                .await;
+            }
+        });
+        assert_eq!(loads.load(Ordering::SeqCst), 2, "no page render, no memo");
+
+        let owner = Owner::new();
+        owner.set();
+        provide_context(PageMemo::default());
+        runtime().block_on(async {
+            let failed = once("role", 1, || async { Err::<i32, _>(AppError::NotFound) }).await;
+            assert_eq!(failed, Err(AppError::NotFound));
+            let retried = once("role", 1, || async { Ok::<_, AppError>(5) }).await;
+            assert_eq!(retried, Ok(5));
+        });
+    }
+}
