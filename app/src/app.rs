@@ -117,6 +117,8 @@ fn Routed() -> impl IntoView {
 /// shared parts it needs, each a request of its own (over 200 for the edition page).
 macro_rules! page_group {
     ($(#[$doc:meta])* $group:ident, $kind:ident { $($route:ident => $page:ident,)* }) => {
+        // The variants are the routes, named as such.
+        #[allow(clippy::enum_variant_names)]
         #[derive(Clone, Copy)]
         enum $kind {
             $($route,)*
