@@ -65,6 +65,24 @@ pub async fn load(
     Ok(facts)
 }
 
+/// The facts about one participant in all of an edition's activities (`activities` are
+/// [`super::service::of_edition`]'s), once per page render: the progress and the activity list
+/// of the edition page both need them.
+pub async fn of_participant(
+    db: &impl ConnectionTrait,
+    edition_id: i32,
+    activities: &[activity::Model],
+    user_id: i32,
+) -> Result<std::sync::Arc<Facts>, AppError> {
+    let key = (i64::from(user_id) << 32) | i64::from(edition_id as u32);
+    crate::ssr::memo::once("participant_facts", key, || async {
+        Ok(std::sync::Arc::new(
+            load(db, activities, Some(&[user_id])).await?,
+        ))
+    })
+    .await
+}
+
 /// Which activities and participants a load is about.
 struct Scope {
     activities: Vec<i32>,

@@ -419,7 +419,7 @@ async fn states_for(
     activities: &[activity::Model],
     user_id: i32,
 ) -> Result<HashMap<i32, ActivityState>, AppError> {
-    let facts = super::facts::load(db, activities, Some(&[user_id])).await?;
+    let facts = super::facts::of_participant(db, edition.id, activities, user_id).await?;
     let now = Utc::now();
     Ok(activities
         .iter()

@@ -100,7 +100,7 @@ pub async fn my_progress(
     };
     // One load of the activities: for the progress and for the titles it names.
     let activities = activities_of(&state.db, edition.id).await?;
-    let facts = facts_for(&state.db, &activities, &[caller.id]).await?;
+    let facts = facts::of_participant(&state.db, edition.id, &activities, caller.id).await?;
     let progress = evaluate_all(&facts, &edition, &activities, &rule, &[caller.id], false)
         .remove(&caller.id)
         .unwrap_or_else(|| completion::evaluate(&rule, &[]));
