@@ -63,13 +63,39 @@ pub fn App() -> impl IntoView {
             // Every page's <Title> text is a plain string, never a closure: leptos_meta reads
             // titles after the page has rendered, outside the page's reactive arena, and a
             // closure reading a signal there panicked now and then under concurrent requests.
-            <Title formatter=|title: String| if title.is_empty() { "Aula".to_owned() } else { format!("{title} · Aula") }/>
+            {root_title()}
             <Router>
                 <Routed/>
             </Router>
         </I18nSubContextProvider>
         </I18nContextProvider>
     }
+}
+
+/// The window title: "<page> · Aula", each page giving its part with a `<Title>`.
+fn root_title() -> impl IntoView {
+    let formatter = |title: String| {
+        if title.is_empty() {
+            "Aula".to_owned()
+        } else {
+            format!("{title} · Aula")
+        }
+    };
+    // In the browser the server's title is kept until the page's own part of the bundle has
+    // arrived and its <Title> takes over: without a text of its own, the formatter alone
+    // blanked the window title in between.
+    #[cfg(feature = "hydrate")]
+    {
+        let shown = document().title();
+        let text = match shown.strip_suffix(" · Aula") {
+            Some(page) => page.to_owned(),
+            None if shown == "Aula" => String::new(),
+            None => shown,
+        };
+        view! { <Title text formatter/> }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    view! { <Title formatter/> }
 }
 
 /// Pages render completely on the server before they are sent (`SsrMode::Async`): titles and
