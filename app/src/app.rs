@@ -137,7 +137,7 @@ fn Routed() -> impl IntoView {
     }
 }
 
-/// Pages are lazily loaded parts of the browser bundle (`cargo leptos build --split`), in four
+/// Pages are lazily loaded parts of the browser bundle (`cargo leptos build --split`), in five
 /// groups: a first visit downloads the frame and its page's group, not the code of every page.
 /// Groups rather than one part per page: every part would otherwise come with the many small
 /// shared parts it needs, each a request of its own (over 200 for the edition page).
@@ -186,9 +186,15 @@ page_group! {
 }
 
 page_group! {
-    /// What participants and ambassadors work in: an edition, its activities, hand-ins, groups.
-    participant_pages, ParticipantPage {
+    /// An edition's page on its own: what participants open most, often first on a phone.
+    edition_page, EditionPage {
         EditionRoute => EditionPageView,
+    }
+}
+
+page_group! {
+    /// What participants and ambassadors work in: activities, hand-ins, groups.
+    participant_pages, ParticipantPage {
         ActivityRoute => ActivityPageView,
         SubmissionRoute => SubmissionPage,
         GroupSpaceRoute => GroupSpacePage,
