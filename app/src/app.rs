@@ -203,7 +203,8 @@ page_group! {
 }
 
 page_group! {
-    /// The tools that run an edition: settings, activities, quizzes, groups, attendance, completion, certificates, the cockpit.
+    /// The tools that run an edition: settings, activities, quizzes, groups, attendance,
+    /// completion, certificates, the cockpit.
     edition_tools, EditionTool {
         EditionAdminRoute => EditionAdminPage,
         ActivitiesAdminRoute => ActivitiesAdminPage,
