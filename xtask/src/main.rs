@@ -164,24 +164,11 @@ impl Drop for Server {
 }
 
 fn end_to_end(release: bool) -> Result<(), String> {
-    let port = 3107;
-    let base_url = format!("http://127.0.0.1:{port}");
-    let data = std::env::temp_dir().join(format!("aula-e2e-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
-    let database_url = format!("sqlite://{}/aula.db?mode=rwc", data.display());
-    let data_dir = data.display().to_string();
-    let environment = [
-        ("DATABASE_URL", database_url.as_str()),
-        ("AULA_DATA_DIR", data_dir.as_str()),
-        ("LEPTOS_SITE_ADDR", &format!("127.0.0.1:{port}")),
-        ("AULA_BASE_URL", base_url.as_str()),
-        (
-            "AULA_SECRET",
-            "end-to-end tests secret, not for production use",
-        ),
-        ("RUST_LOG", "warn"),
-    ];
+    let site = ScratchSite::new(
+        "e2e",
+        3107,
+        "end-to-end tests secret, not for production use",
+    )?;
 
     // A staff account with a password only this run knows.
     let staff_email = "staff.e2e@aula.example";
@@ -198,7 +185,7 @@ fn end_to_end(release: bool) -> Result<(), String> {
             "Staffieri",
             "--password-stdin",
         ])
-        .envs(environment)
+        .envs(site.environment())
         .stdin(Stdio::piped());
     let mut child = create
         .current_dir(root())
@@ -215,12 +202,12 @@ fn end_to_end(release: bool) -> Result<(), String> {
         return Err("create-staff failed".to_owned());
     }
 
-    let (_server, demo) = demo_server(release, port, &environment)?;
+    let (_server, demo) = demo_server(release, &site)?;
 
     let mut playwright = Command::new(root().join("node_modules/.bin/playwright"));
     playwright
         .args(["test", "--config", "end2end/playwright.config.ts"])
-        .env("AULA_E2E_BASE_URL", &base_url)
+        .env("AULA_E2E_BASE_URL", &site.base_url)
         .env("AULA_E2E_STAFF_EMAIL", staff_email)
         .env("AULA_E2E_STAFF_PASSWORD", &staff_password);
     // The demo accounts (new passwords at every start) for tests that need an ambassador and
@@ -238,9 +225,54 @@ fn end_to_end(release: bool) -> Result<(), String> {
         };
         playwright.env(name, format!("{email} {password}"));
     }
-    let result = run_command(&mut playwright);
-    let _ = std::fs::remove_dir_all(&data);
-    result
+    run_command(&mut playwright)
+}
+
+/// A server run's own data folder and SQLite database, with the environment that points the
+/// server at them; the folder is removed when this is dropped.
+struct ScratchSite {
+    data: PathBuf,
+    port: u16,
+    base_url: String,
+    environment: Vec<(&'static str, String)>,
+}
+
+impl ScratchSite {
+    fn new(label: &str, port: u16, secret: &str) -> Result<Self, String> {
+        let base_url = format!("http://127.0.0.1:{port}");
+        let data = std::env::temp_dir().join(format!("aula-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data);
+        std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+        let environment = vec![
+            (
+                "DATABASE_URL",
+                format!("sqlite://{}/aula.db?mode=rwc", data.display()),
+            ),
+            ("AULA_DATA_DIR", data.display().to_string()),
+            ("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}")),
+            ("AULA_BASE_URL", base_url.clone()),
+            ("AULA_SECRET", secret.to_owned()),
+            ("RUST_LOG", "warn".to_owned()),
+        ];
+        Ok(Self {
+            data,
+            port,
+            base_url,
+            environment,
+        })
+    }
+
+    fn environment(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.environment
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+    }
+}
+
+impl Drop for ScratchSite {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
 }
 
 /// A demo account as the server prints it: (role, email, password).
@@ -248,14 +280,10 @@ type DemoAccount = (String, String, String);
 
 /// Starts the server with demo data and waits until it answers; answers the running server
 /// (stopped when dropped) and the demo accounts it printed.
-fn demo_server(
-    release: bool,
-    port: u16,
-    environment: &[(&str, &str)],
-) -> Result<(Server, Vec<DemoAccount>), String> {
+fn demo_server(release: bool, site: &ScratchSite) -> Result<(Server, Vec<DemoAccount>), String> {
     let mut server = Command::new(server_binary(release))
         .args(["serve", "--demo"])
-        .envs(environment.iter().copied())
+        .envs(site.environment())
         .env("LEPTOS_SITE_ROOT", root().join("target/site"))
         .current_dir(root())
         .stdout(Stdio::piped())
@@ -264,7 +292,7 @@ fn demo_server(
     let output = server.stdout.take();
     let server = Server(server);
     let demo = output.map(demo_accounts).unwrap_or_default();
-    wait_for_health(port, Duration::from_secs(60))?;
+    wait_for_health(site.port, Duration::from_secs(60))?;
     Ok((server, demo))
 }
 
@@ -358,32 +386,16 @@ fn bench() -> Result<(), String> {
 
 /// `end2end/bench/phone.mjs` against the release server with the demo data.
 fn phone_bench() -> Result<(), String> {
-    let port = 3108;
-    let base_url = format!("http://127.0.0.1:{port}");
-    let data = std::env::temp_dir().join(format!("aula-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&data);
-    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
-    let database_url = format!("sqlite://{}/aula.db?mode=rwc", data.display());
-    let data_dir = data.display().to_string();
-    let environment = [
-        ("DATABASE_URL", database_url.as_str()),
-        ("AULA_DATA_DIR", data_dir.as_str()),
-        ("LEPTOS_SITE_ADDR", &format!("127.0.0.1:{port}")),
-        ("AULA_BASE_URL", base_url.as_str()),
-        ("AULA_SECRET", "benchmark secret, not for production use"),
-        ("RUST_LOG", "warn"),
-    ];
-    let (_server, demo) = demo_server(true, port, &environment)?;
+    let site = ScratchSite::new("bench", 3108, "benchmark secret, not for production use")?;
+    let (_server, demo) = demo_server(true, &site)?;
     let (_, email, password) = demo
         .iter()
         .find(|(role, ..)| role == "participant")
         .ok_or("the demo data has no participant")?;
-    let result = run_command(
+    run_command(
         Command::new("node")
             .arg("end2end/bench/phone.mjs")
-            .env("AULA_BENCH_BASE_URL", &base_url)
+            .env("AULA_BENCH_BASE_URL", &site.base_url)
             .env("AULA_BENCH_PARTICIPANT", format!("{email} {password}")),
-    );
-    let _ = std::fs::remove_dir_all(&data);
-    result
+    )
 }

@@ -34,6 +34,11 @@ impl PageMemo {
     }
 }
 
+/// One key made of two ids (the caller and an edition, say).
+pub fn pair(first: i32, second: i32) -> i64 {
+    (i64::from(first) << 32) | i64::from(second as u32)
+}
+
 /// `load()`, once per page render for each `(kind, key)`; sections asking at the same time wait
 /// for the first load. Outside a page render, simply `load()`. Errors are not kept.
 pub async fn once<T, F, Fut>(kind: &'static str, key: i64, load: F) -> Result<T, AppError>
@@ -87,6 +92,28 @@ mod tests {
             assert_eq!(other, Ok("Edizione 8".to_owned()));
         });
         assert_eq!(loads.load(Ordering::SeqCst), 2, "7 once, 8 once");
+    }
+
+    #[test]
+    fn sections_asking_at_the_same_time_share_one_load() {
+        let loads = AtomicUsize::new(0);
+        let owner = Owner::new();
+        owner.set();
+        provide_context(PageMemo::default());
+        let load = || async {
+            loads.fetch_add(1, Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            Ok::<_, AppError>(vec![1, 2, 3])
+        };
+        let (a, b) = runtime().block_on(async {
+            tokio::join!(
+                once("activities", pair(3, 7), load),
+                once("activities", pair(3, 7), load)
+            )
+        });
+        assert_eq!((a, b), (Ok(vec![1, 2, 3]), Ok(vec![1, 2, 3])));
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        assert_ne!(pair(3, 7), pair(7, 3), "the order of the ids counts");
     }
 
     #[test]

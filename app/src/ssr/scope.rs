@@ -31,7 +31,7 @@ pub async fn edition_role(
     edition_id: i32,
 ) -> Result<EditionRole, AppError> {
     // Once per page render: each section of an edition's page asks.
-    let key = (i64::from(caller.id) << 32) | i64::from(edition_id as u32);
+    let key = super::memo::pair(caller.id, edition_id);
     super::memo::once("edition_role", key, || {
         load_edition_role(db, caller, edition_id)
     })

@@ -74,7 +74,7 @@ pub async fn of_participant(
     activities: &[activity::Model],
     user_id: i32,
 ) -> Result<std::sync::Arc<Facts>, AppError> {
-    let key = (i64::from(user_id) << 32) | i64::from(edition_id as u32);
+    let key = crate::ssr::memo::pair(user_id, edition_id);
     crate::ssr::memo::once("participant_facts", key, || async {
         Ok(std::sync::Arc::new(
             load(db, activities, Some(&[user_id])).await?,
