@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { account, logIn } from './helpers';
+import { account, logIn, openStaffEdition } from './helpers';
 
 const { email: staffEmail, password: staffPassword } = account('AULA_E2E_STAFF');
 
@@ -13,9 +13,7 @@ const zoomReport = [
 
 test('staff import an attendance report, check the preview and apply it', async ({ page }) => {
   await logIn(page, staffEmail, staffPassword);
-  await page.goto('/staff');
-  await page.getByRole('link', { name: 'Corso online di base eTwinning' }).click();
-  await page.locator('table a').first().click();
+  await openStaffEdition(page);
   await page.getByRole('link', { name: 'Gestisci le attività' }).click();
   await page.getByRole('link', { name: 'Presenze' }).first().click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Presenze');
@@ -36,9 +34,7 @@ test('staff import an attendance report, check the preview and apply it', async 
 
 test('a file that is not a report is explained and nothing is saved', async ({ page }) => {
   await logIn(page, staffEmail, staffPassword);
-  await page.goto('/staff');
-  await page.getByRole('link', { name: 'Corso online di base eTwinning' }).click();
-  await page.locator('table a').first().click();
+  await openStaffEdition(page);
   await page.getByRole('link', { name: 'Gestisci le attività' }).click();
   await page.getByRole('link', { name: 'Presenze' }).nth(1).click();
   await page.getByLabel('File del rapporto').setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]) });

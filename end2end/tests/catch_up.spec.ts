@@ -1,6 +1,6 @@
 import { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { account, artifacts, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
+import { account, artifacts, logIn, openStaffEdition, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
 
 const { email: staffEmail, password: staffPassword } = account('AULA_E2E_STAFF');
 
@@ -25,9 +25,7 @@ test('a participant who missed a webinar catches up with the recording and the c
   // Staff: allow catching up, add a webinar that took place yesterday with its recording, a
   // speaker, and a one-question quiz that confirms the recording was watched.
   await logIn(page, staffEmail, staffPassword);
-  await page.goto('/staff');
-  await page.getByRole('link', { name: 'Corso online di base eTwinning' }).click();
-  await page.locator('table a').first().click();
+  await openStaffEdition(page);
   await page.getByRole('link', { name: 'Gestisci le attività' }).click();
   await waitForHydration(page);
   await page.getByLabel('I partecipanti assenti possono recuperare').check();
@@ -100,9 +98,7 @@ test('an activity a participant has worked on cannot be deleted; hidden, it leav
 
   // Staff add an optional material to the open demo edition.
   await logIn(page, staffEmail, staffPassword);
-  await page.goto('/staff');
-  await page.getByRole('link', { name: 'Corso online di base eTwinning' }).click();
-  await page.locator('table a').first().click();
+  await openStaffEdition(page);
   await page.getByRole('link', { name: 'Gestisci le attività' }).click();
   await waitForHydration(page);
   await addActivity(page, async (form) => {

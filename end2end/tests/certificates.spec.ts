@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
 import { execFileSync } from 'node:child_process';
-import { account, artifacts, logIn, waitForHydration } from './helpers';
+import { account, artifacts, logIn, openStaffEdition, waitForHydration } from './helpers';
 
 const { email: staffEmail, password: staffPassword } = account('AULA_E2E_STAFF');
 // Niccolò Dell'Acqua: in the demo's past edition he attended both webinars, which is its rule.
@@ -10,10 +10,7 @@ test('staff issue certificates with a progress bar; the participant downloads an
 
   // Staff open the past edition (the demo course's closed one).
   await logIn(page, staffEmail, staffPassword);
-  await page.goto('/staff');
-  await page.getByRole('link', { name: 'Corso online di base eTwinning' }).click();
-  await page.locator('tr', { hasText: 'Conclusa' }).locator('a').first().click();
-  await expect(page).toHaveURL(/\/staff\/editions\/\d+$/);
+  await openStaffEdition(page, 'Conclusa');
   const editionId = page.url().split('/').pop();
 
   // The participant has met the rule and sees it, with no certificate yet.

@@ -1,6 +1,6 @@
 import { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { account, artifacts, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
+import { account, artifacts, logIn, openStaffEdition, openDemoEdition, signUp, uniqueEmail, waitForHydration } from './helpers';
 
 const { email: staffEmail, password: staffPassword } = account('AULA_E2E_STAFF');
 
@@ -32,9 +32,7 @@ test('staff set the certificate requirements, confirming the change; a participa
   await expect(teacher.getByText('Sei iscritto a questa edizione.')).toBeVisible();
 
   await logIn(page, staffEmail, staffPassword);
-  await page.goto('/staff');
-  await page.getByRole('link', { name: 'Corso online di base eTwinning' }).click();
-  await page.locator('table a').first().click();
+  await openStaffEdition(page);
   await page.getByRole('link', { name: "Requisiti per l'attestato" }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText("Requisiti per l'attestato");
   await waitForHydration(page);

@@ -39,6 +39,21 @@ export async function openDemoEdition(page: Page) {
   await expect(page.getByRole('heading', { name: 'Iscrizione' })).toBeVisible();
 }
 
+/**
+ * Staff open one of the demo course's editions from their desk: the first listed, or the one
+ * whose row says `rowText`. Each step waits for its page: a link clicked on a hydrated page
+ * leaves the old page showing until the new one is ready, and the next locator must not find
+ * the old page's links.
+ */
+export async function openStaffEdition(page: Page, rowText?: string) {
+  await page.goto('/staff');
+  await page.getByRole('link', { name: 'Corso online di base eTwinning' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Corso online di base eTwinning');
+  const rows = rowText ? page.locator('tr', { hasText: rowText }) : page.locator('tr');
+  await rows.locator('a[href^="/staff/editions/"]').first().click();
+  await expect(page).toHaveURL(/\/staff\/editions\/\d+$/);
+}
+
 /** Waits until the page is hydrated: interactive widgets appear only then. */
 export async function waitForHydration(page: Page) {
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');

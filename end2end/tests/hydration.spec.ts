@@ -40,3 +40,24 @@ test("the browser's language settings never switch the page the server chose, no
   const cookies = await context.cookies();
   expect(cookies.filter((c) => c.name === 'i18n_pref_locale' && c.value !== 'it')).toEqual([]);
 });
+
+test('a link clicked before the page is hydrated is followed at once', async ({ page }) => {
+  // The page's own part of the bundle is held back until the end: the frame runs (its router
+  // listens for clicks) but the page never hydrates. A click on a link must still lead to the
+  // next page, loaded as a whole, rather than wait for the missing part.
+  const pagePart = (url: URL | string) => /\/pkg\/[^/]+\.wasm$/.test(String(url)) && !/\/pkg\/aula[._]/.test(String(url));
+  const held: (() => void)[] = [];
+  await page.route(pagePart, (route) => {
+    held.push(() => void route.continue().catch(() => {}));
+  });
+  await page.goto('/editions');
+  // The frame has started hydrating (its router listens from then on); the page's part is held.
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'false');
+  await page.evaluate(() => ((window as unknown as { aulaMarker: number }).aulaMarker = 3));
+  await page.locator('.edition-card :is(h2, h3) a').first().click();
+  await expect(page).toHaveURL(/\/editions\/\d+$/);
+  await expect(page.getByRole('heading', { name: 'Iscrizione' })).toBeVisible();
+  // A new document: the router did not take the click.
+  expect(await page.evaluate(() => (window as unknown as { aulaMarker?: number }).aulaMarker)).toBeUndefined();
+  held.forEach((release) => release());
+});

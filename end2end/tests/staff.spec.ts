@@ -67,6 +67,7 @@ test('staff land on their desk, are told what the next status does, and confirm 
 
   // The demo's open edition: the next step is explained before it is offered.
   await page.getByRole('link', { name: 'Corso online di base eTwinning' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Corso online di base eTwinning');
   await page.locator('a[href^="/staff/editions/"]').first().click();
   await expect(page.locator('.status-change')).toContainText('Passo successivo');
 
