@@ -16,7 +16,8 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+        // AULA_LOG_SQL=1 logs each statement (never its values), to see what a page asks.
+        .sqlx_logging(std::env::var_os("AULA_LOG_SQL").is_some());
     if url.starts_with("sqlite:") {
         options.map_sqlx_sqlite_opts(|opts| {
             use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};

@@ -335,6 +335,23 @@ async fn a_visitor_browsing_the_catalogue_sees_the_edition_and_signs_up_into_it(
         !page.body.contains("role=\"alert\""),
         "an error box for a visitor"
     );
+    // Signed in but not enrolled (yet): the same, her personal sections simply empty.
+    let (_, outsider) = app.user("ospite@scuola.it", false, false).await;
+    let seen = app
+        .get(&format!("/editions/{edition}"), Some(&outsider))
+        .await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    assert!(
+        !seen.body.contains("role=\"alert\""),
+        "an error box for someone not enrolled"
+    );
+    assert!(seen.body.contains("Iscriviti"), "enrolment offered");
+    // No section of hers failed quietly (the data handed to the browser carries no error).
+    assert!(
+        !seen.body.contains(r#"\"Err\""#),
+        "a section answered with an error: {}",
+        seen.body
+    );
     let next = format!("next=/editions/{edition}");
     assert!(
         page.body.contains(&format!("href=\"/signup?{next}\"")),

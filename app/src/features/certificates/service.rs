@@ -621,7 +621,15 @@ pub async fn mine(
     caller: &Caller,
     edition_id: i32,
 ) -> Result<Option<MyCertificate>, AppError> {
-    let edition = scope::edition(&state.db, caller, edition_id).await?.edition;
+    // Someone who takes no part in the edition (a signed-in visitor of its page) has no
+    // certificate there: nothing to show, not an error (the page would answer 404).
+    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
+    if !scope::edition_role(&state.db, caller, edition.id)
+        .await?
+        .takes_part()
+    {
+        return Ok(None);
+    }
     Ok(certificate::Entity::find()
         .filter(certificate::Column::ValidFor.eq(valid_for(edition.id, caller.id)))
         .one(&state.db)
