@@ -434,6 +434,19 @@ pub async fn my_activities(
     caller: &Caller,
     edition_id: i32,
 ) -> Result<Option<MyActivities>, AppError> {
+    // Built twice while the edition page renders (once more when the page's data is in): once.
+    let key = crate::ssr::memo::pair(caller.id, edition_id);
+    crate::ssr::memo::once("my_activities", key, || {
+        load_my_activities(state, caller, edition_id)
+    })
+    .await
+}
+
+async fn load_my_activities(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<Option<MyActivities>, AppError> {
     let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     let crate::domain::scoping::EditionRole::Participant { group: group_id } =
         scope::edition_role(&state.db, caller, edition.id).await?

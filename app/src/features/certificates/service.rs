@@ -621,6 +621,19 @@ pub async fn mine(
     caller: &Caller,
     edition_id: i32,
 ) -> Result<Option<MyCertificate>, AppError> {
+    // Built twice while the edition page renders (once more when the page's data is in): once.
+    let key = crate::ssr::memo::pair(caller.id, edition_id);
+    crate::ssr::memo::once("my_certificate", key, || {
+        load_mine(state, caller, edition_id)
+    })
+    .await
+}
+
+async fn load_mine(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<Option<MyCertificate>, AppError> {
     // Someone who takes no part in the edition (a signed-in visitor of its page) has no
     // certificate there: nothing to show, not an error (the page would answer 404).
     let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;

@@ -88,6 +88,19 @@ pub async fn my_progress(
     caller: &Caller,
     edition_id: i32,
 ) -> Result<Option<MyProgress>, AppError> {
+    // Built twice while the edition page renders (once more when the page's data is in): once.
+    let key = crate::ssr::memo::pair(caller.id, edition_id);
+    crate::ssr::memo::once("my_progress", key, || {
+        load_my_progress(state, caller, edition_id)
+    })
+    .await
+}
+
+async fn load_my_progress(
+    state: &AppState,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<Option<MyProgress>, AppError> {
     let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
     if !scope::edition_role(&state.db, caller, edition.id)
         .await?

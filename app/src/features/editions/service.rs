@@ -167,7 +167,16 @@ pub async fn edition_page(
     })
 }
 
+/// The caller's editions for their home page. While the page renders, its sections are built
+/// a second time once the session is known: the second ask shares the first load.
 pub async fn my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdition>, AppError> {
+    crate::ssr::memo::once("my_editions", i64::from(caller.id), || {
+        load_my_editions(state, caller)
+    })
+    .await
+}
+
+async fn load_my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdition>, AppError> {
     let mine = enrolment::Entity::find()
         .filter(enrolment::Column::UserId.eq(caller.id))
         .filter(enrolment::Column::Status.ne(EnrolmentStatus::Withdrawn))
@@ -187,8 +196,11 @@ pub async fn my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdit
         crate::features::submissions::service::sent_back_to(&state.db, caller.id, &ids).await?;
     let summaries = edition_summaries(&state.db, editions).await?;
     let mut result = Vec::with_capacity(summaries.len());
+    let mut enrolments: HashMap<i32, enrolment::Model> =
+        mine.into_iter().map(|e| (e.edition_id, e)).collect();
     for summary in summaries {
-        if let Some(me) = my_enrolment(&state.db, summary.id, caller.id).await? {
+        if let Some(row) = enrolments.remove(&summary.id) {
+            let me = crate::features::enrolment::service::as_seen_by_holder(&state.db, row).await?;
             let edition_id = summary.id;
             let (mine, rest): (Vec<_>, Vec<_>) =
                 sent_back.into_iter().partition(|(e, ..)| *e == edition_id);

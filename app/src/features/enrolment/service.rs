@@ -101,15 +101,24 @@ pub async fn my_enrolment(
     edition_id: i32,
     user_id: i32,
 ) -> Result<Option<MyEnrolment>, AppError> {
-    let Some(mine) = enrolment_of(db, edition_id, user_id).await? else {
-        return Ok(None);
-    };
+    match enrolment_of(db, edition_id, user_id).await? {
+        Some(mine) => Ok(Some(as_seen_by_holder(db, mine).await?)),
+        None => Ok(None),
+    }
+}
+
+/// An enrolment already loaded, as its holder sees it (with the place in the waiting list).
+pub async fn as_seen_by_holder(
+    db: &impl ConnectionTrait,
+    mine: enrolment::Model,
+) -> Result<MyEnrolment, AppError> {
+    let edition_id = mine.edition_id;
     let status = status_of(&mine);
     if status == EnrolmentStatus::Withdrawn {
-        return Ok(Some(MyEnrolment {
+        return Ok(MyEnrolment {
             status,
             position: None,
-        }));
+        });
     }
     let position = if status == EnrolmentStatus::Waitlisted {
         let ahead = enrolment::Entity::find()
@@ -130,7 +139,7 @@ pub async fn my_enrolment(
     } else {
         None
     };
-    Ok(Some(MyEnrolment { status, position }))
+    Ok(MyEnrolment { status, position })
 }
 
 /// Takes the edition's row lock as the first write of a transaction, so that changes to one
