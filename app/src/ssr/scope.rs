@@ -242,14 +242,25 @@ pub async fn visible_edition(
     }
 }
 
+/// An edition and the caller's place in it, refusing nothing but a missing edition: for the
+/// sections of its page that show each person their own part (empty for anyone else).
+pub async fn edition_and_role(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    edition_id: i32,
+) -> Result<(edition::Model, EditionRole), AppError> {
+    let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
+    let role = edition_role(db, caller, edition.id).await?;
+    Ok((edition, role))
+}
+
 /// An edition the caller takes part in (as staff, ambassador or participant holding a place).
 pub async fn edition(
     db: &impl ConnectionTrait,
     caller: &Caller,
     edition_id: i32,
 ) -> Result<InEdition<()>, AppError> {
-    let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
-    let role = edition_role(db, caller, edition.id).await?;
+    let (edition, role) = edition_and_role(db, caller, edition_id).await?;
     if !role.takes_part() {
         return Err(AppError::NotFound);
     }

@@ -8,7 +8,7 @@ use crate::error::{AppError, Refusal};
 use crate::features::audit::service as audit;
 use crate::ssr::AppState;
 use crate::ssr::auth::Caller;
-use crate::ssr::db::{find_or_404, from_local, names, to_local};
+use crate::ssr::db::{from_local, names, to_local};
 use crate::ssr::entities::{
     activity, edition, group, material_view, recording_view, user, webinar_speaker,
 };
@@ -447,10 +447,8 @@ async fn load_my_activities(
     caller: &Caller,
     edition_id: i32,
 ) -> Result<Option<MyActivities>, AppError> {
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    let crate::domain::scoping::EditionRole::Participant { group: group_id } =
-        scope::edition_role(&state.db, caller, edition.id).await?
-    else {
+    let (edition, role) = scope::edition_and_role(&state.db, caller, edition_id).await?;
+    let crate::domain::scoping::EditionRole::Participant { group: group_id } = role else {
         return Ok(None);
     };
     let activities = of_edition(&state.db, edition.id).await?;

@@ -636,11 +636,8 @@ async fn load_mine(
 ) -> Result<Option<MyCertificate>, AppError> {
     // Someone who takes no part in the edition (a signed-in visitor of its page) has no
     // certificate there: nothing to show, not an error (the page would answer 404).
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    if !scope::edition_role(&state.db, caller, edition.id)
-        .await?
-        .takes_part()
-    {
+    let (edition, role) = scope::edition_and_role(&state.db, caller, edition_id).await?;
+    if !role.takes_part() {
         return Ok(None);
     }
     Ok(certificate::Entity::find()

@@ -101,11 +101,8 @@ async fn load_my_progress(
     caller: &Caller,
     edition_id: i32,
 ) -> Result<Option<MyProgress>, AppError> {
-    let edition = find_or_404::<edition::Entity>(&state.db, edition_id).await?;
-    if !scope::edition_role(&state.db, caller, edition.id)
-        .await?
-        .is_participant()
-    {
+    let (edition, role) = scope::edition_and_role(&state.db, caller, edition_id).await?;
+    if !role.is_participant() {
         return Ok(None);
     }
     let Some(rule) = rule_of(&edition) else {
