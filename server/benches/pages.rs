@@ -187,7 +187,12 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("aula-bench-pages-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("bench folder");
     let url = format!("sqlite://{}?mode=rwc", dir.join("aula.db").display());
-    let db = server::startup::connect_and_migrate(&url, 10)
+    // The server's pool size (`AULA_DB_MAX_CONNECTIONS`, 10 by default), to try others.
+    let pool = std::env::var("AULA_DB_MAX_CONNECTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10);
+    let db = server::startup::connect_and_migrate(&url, pool)
         .await
         .expect("database");
     let state = AppState {

@@ -39,18 +39,31 @@ pub fn pair(first: i32, second: i32) -> i64 {
     (i64::from(first) << 32) | i64::from(second as u32)
 }
 
+tokio::task_local! {
+    /// The memo of the load running now, for the loads it makes in turn.
+    static CURRENT: PageMemo;
+}
+
 /// `load()`, once per page render for each `(kind, key)`; sections asking at the same time wait
 /// for the first load. Outside a page render, simply `load()`. Errors are not kept.
+///
+/// The memo travels with the load into the loads it makes: those run after awaits, when the
+/// section that asked may already be gone (a page's sections are built twice while it renders,
+/// and the first build's loads run on), and its context with it.
 pub async fn once<T, F, Fut>(kind: &'static str, key: i64, load: F) -> Result<T, AppError>
 where
     T: Clone + Send + Sync + 'static,
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<T, AppError>>,
 {
-    match leptos::prelude::use_context::<PageMemo>() {
+    let memo = CURRENT
+        .try_with(PageMemo::clone)
+        .ok()
+        .or_else(leptos::prelude::use_context::<PageMemo>);
+    match memo {
         Some(memo) => memo
             .slot::<T>(kind, key)
-            .get_or_try_init(load)
+            .get_or_try_init(|| CURRENT.scope(memo.clone(), load()))
             .await
             .cloned(),
         None => load().await,
@@ -114,6 +127,32 @@ mod tests {
         assert_eq!((a, b), (Ok(vec![1, 2, 3]), Ok(vec![1, 2, 3])));
         assert_eq!(loads.load(Ordering::SeqCst), 1);
         assert_ne!(pair(3, 7), pair(7, 3), "the order of the ids counts");
+    }
+
+    #[test]
+    fn loads_within_a_load_share_the_memo_once_the_asking_section_is_gone() {
+        let loads = AtomicUsize::new(0);
+        let page = Owner::new();
+        page.set();
+        provide_context(PageMemo::default());
+        let load_inner = || async {
+            loads.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, AppError>(7)
+        };
+        runtime().block_on(async {
+            let first = once("progress", 1, || async {
+                // The section's owner goes (as a rebuilt section's does) before the inner load.
+                Owner::new().set();
+                tokio::task::yield_now().await;
+                once("facts", 1, load_inner).await
+            })
+            .await;
+            assert_eq!(first, Ok(7));
+            page.set();
+            let second = once("activities", 1, || once("facts", 1, load_inner)).await;
+            assert_eq!(second, Ok(7));
+        });
+        assert_eq!(loads.load(Ordering::SeqCst), 1, "facts loaded once");
     }
 
     #[test]

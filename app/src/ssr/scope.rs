@@ -46,20 +46,20 @@ async fn load_edition_role(
     if caller.is_staff() {
         return Ok(EditionRole::Staff);
     }
-    let edition_groups: Vec<i32> = group::Entity::find()
-        .select_only()
-        .column(group::Column::Id)
-        .filter(group::Column::EditionId.eq(edition_id))
-        .into_tuple()
-        .all(db)
-        .await?;
     // Tutoring a group needs the role too: a tutorship left behind gives no reach.
-    if caller.roles.ambassador && !edition_groups.is_empty() {
+    if caller.roles.ambassador {
         let ambassador_of: Vec<i32> = group_ambassador::Entity::find()
             .select_only()
             .column(group_ambassador::Column::GroupId)
+            .join(
+                sea_orm::JoinType::InnerJoin,
+                group_ambassador::Entity::belongs_to(group::Entity)
+                    .from(group_ambassador::Column::GroupId)
+                    .to(group::Column::Id)
+                    .into(),
+            )
             .filter(group_ambassador::Column::UserId.eq(caller.id))
-            .filter(group_ambassador::Column::GroupId.is_in(edition_groups))
+            .filter(group::Column::EditionId.eq(edition_id))
             .into_tuple()
             .all(db)
             .await?;
@@ -69,21 +69,65 @@ async fn load_edition_role(
             });
         }
     }
-    let enrolled = enrolment::Entity::find()
-        .filter(enrolment::Column::EditionId.eq(edition_id))
-        .filter(enrolment::Column::UserId.eq(caller.id))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::Enrolled))
-        .one(db)
+    let enrolled = enrolment_row(db, edition_id, caller.id)
         .await?
-        .is_some();
+        .is_some_and(|row| row.status == EnrolmentStatus::Enrolled);
     if !enrolled {
         return Ok(EditionRole::Outsider);
     }
-    let group = group_member::Entity::find_by_id((edition_id, caller.id))
-        .one(db)
+    let group = memberships_of(db, caller.id)
         .await?
+        .iter()
+        .find(|m| m.edition_id == edition_id)
         .map(|m| m.group_id);
     Ok(EditionRole::Participant { group })
+}
+
+/// A person's enrolment row in an edition, whatever its status (see [`enrolments_of`]).
+pub async fn enrolment_row(
+    db: &impl ConnectionTrait,
+    edition_id: i32,
+    user_id: i32,
+) -> Result<Option<enrolment::Model>, AppError> {
+    Ok(enrolments_of(db, user_id)
+        .await?
+        .iter()
+        .find(|row| row.edition_id == edition_id)
+        .cloned())
+}
+
+/// Every enrolment row of a person (a handful), read once per page render: the caller's role in
+/// each edition, the enrolment box and the list of their editions all look there. Never for a
+/// change: those read the row again inside their transaction.
+pub async fn enrolments_of(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<std::sync::Arc<Vec<enrolment::Model>>, AppError> {
+    super::memo::once("enrolments_of", i64::from(user_id), || async {
+        Ok(std::sync::Arc::new(
+            enrolment::Entity::find()
+                .filter(enrolment::Column::UserId.eq(user_id))
+                .all(db)
+                .await?,
+        ))
+    })
+    .await
+}
+
+/// The groups a person belongs to, one row per edition, read once per page render.
+pub async fn memberships_of(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> Result<std::sync::Arc<Vec<group_member::Model>>, AppError> {
+    super::memo::once("memberships_of", i64::from(user_id), || async {
+        Ok(std::sync::Arc::new(
+            group_member::Entity::find()
+                .filter(group_member::Column::UserId.eq(user_id))
+                .all(db)
+                .await?,
+        ))
+    })
+    .await
 }
 
 /// An object of an edition, with the edition and the caller's place in it.

@@ -17,7 +17,7 @@ use crate::ssr::scope;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -82,16 +82,7 @@ pub async fn edition_summaries(
 ) -> Result<Vec<EditionSummary>, AppError> {
     let ids: Vec<i32> = editions.iter().map(|e| e.id).collect();
     let counts = enrolment_counts(db, &ids).await?;
-    let mut course_ids: Vec<i32> = editions.iter().map(|e| e.course_id).collect();
-    course_ids.sort_unstable();
-    course_ids.dedup();
-    let courses: HashMap<i32, String> = course::Entity::find()
-        .filter(course::Column::Id.is_in(course_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.title))
-        .collect();
+    let courses = course_titles(db).await?;
     Ok(editions
         .into_iter()
         .map(|e| EditionSummary {
@@ -112,6 +103,24 @@ pub async fn edition_summaries(
                 .unwrap_or(0),
         })
         .collect())
+}
+
+/// Every course's title, by id: a handful of rows, read once per page render (the catalogue and
+/// the caller's editions both name their courses).
+async fn course_titles(
+    db: &impl ConnectionTrait,
+) -> Result<std::sync::Arc<HashMap<i32, String>>, AppError> {
+    crate::ssr::memo::once("course_titles", 0, || async {
+        let titles: Vec<(i32, String)> = course::Entity::find()
+            .select_only()
+            .column(course::Column::Id)
+            .column(course::Column::Title)
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(std::sync::Arc::new(titles.into_iter().collect()))
+    })
+    .await
 }
 
 async fn summary(
@@ -177,11 +186,12 @@ pub async fn my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdit
 }
 
 async fn load_my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdition>, AppError> {
-    let mine = enrolment::Entity::find()
-        .filter(enrolment::Column::UserId.eq(caller.id))
-        .filter(enrolment::Column::Status.ne(EnrolmentStatus::Withdrawn))
-        .all(&state.db)
-        .await?;
+    let mine: Vec<enrolment::Model> = scope::enrolments_of(&state.db, caller.id)
+        .await?
+        .iter()
+        .filter(|row| row.status != EnrolmentStatus::Withdrawn)
+        .cloned()
+        .collect();
     let mut editions = edition::Entity::find()
         .filter(edition::Column::Id.is_in(mine.iter().map(|m| m.edition_id)))
         .filter(edition::Column::Status.ne(EditionStatus::Draft))

@@ -95,13 +95,14 @@ pub async fn enrolment_counts(
         .collect())
 }
 
-/// The caller's enrolment and, when waiting, their place in line.
+/// The caller's enrolment and, when waiting, their place in line (for pages: see
+/// [`crate::ssr::scope::enrolment_row`]).
 pub async fn my_enrolment(
     db: &impl ConnectionTrait,
     edition_id: i32,
     user_id: i32,
 ) -> Result<Option<MyEnrolment>, AppError> {
-    match enrolment_of(db, edition_id, user_id).await? {
+    match crate::ssr::scope::enrolment_row(db, edition_id, user_id).await? {
         Some(mine) => Ok(Some(as_seen_by_holder(db, mine).await?)),
         None => Ok(None),
     }
@@ -246,9 +247,10 @@ pub async fn enrol_user(
             crate::features::groups::service::place_newcomer(&txn, edition_id, user_id).await?;
         }
     }
-    let mine = my_enrolment(&txn, edition_id, user_id)
+    let row = enrolment_of(&txn, edition_id, user_id)
         .await?
         .ok_or(AppError::Internal)?;
+    let mine = as_seen_by_holder(&txn, row).await?;
     txn.commit().await?;
     Ok(mine)
 }

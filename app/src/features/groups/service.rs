@@ -130,13 +130,11 @@ async fn load_my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup
     } else {
         Vec::new()
     };
-    let member_of: Vec<i32> = group_member::Entity::find()
-        .select_only()
-        .column(group_member::Column::GroupId)
-        .filter(group_member::Column::UserId.eq(caller.id))
-        .into_tuple()
-        .all(&state.db)
-        .await?;
+    let member_of: Vec<i32> = crate::ssr::scope::memberships_of(&state.db, caller.id)
+        .await?
+        .iter()
+        .map(|m| m.group_id)
+        .collect();
     let groups = group::Entity::find()
         .filter(group::Column::Id.is_in(ambassador_of.iter().chain(member_of.iter()).copied()))
         .order_by_desc(group::Column::Id)
