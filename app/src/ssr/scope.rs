@@ -103,15 +103,8 @@ pub async fn enrolments_of(
     db: &impl ConnectionTrait,
     user_id: i32,
 ) -> Result<std::sync::Arc<Vec<enrolment::Model>>, AppError> {
-    super::memo::once("enrolments_of", i64::from(user_id), || async {
-        Ok(std::sync::Arc::new(
-            enrolment::Entity::find()
-                .filter(enrolment::Column::UserId.eq(user_id))
-                .all(db)
-                .await?,
-        ))
-    })
-    .await
+    rows_of_person::<enrolment::Entity>(db, "enrolments_of", enrolment::Column::UserId, user_id)
+        .await
 }
 
 /// The groups a person belongs to, one row per edition, read once per page render.
@@ -119,12 +112,29 @@ pub async fn memberships_of(
     db: &impl ConnectionTrait,
     user_id: i32,
 ) -> Result<std::sync::Arc<Vec<group_member::Model>>, AppError> {
-    super::memo::once("memberships_of", i64::from(user_id), || async {
+    rows_of_person::<group_member::Entity>(
+        db,
+        "memberships_of",
+        group_member::Column::UserId,
+        user_id,
+    )
+    .await
+}
+
+/// Every row of `E` that belongs to a person, once per page render.
+async fn rows_of_person<E>(
+    db: &impl ConnectionTrait,
+    kind: &'static str,
+    person: E::Column,
+    user_id: i32,
+) -> Result<std::sync::Arc<Vec<E::Model>>, AppError>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    super::memo::once(kind, i64::from(user_id), || async {
         Ok(std::sync::Arc::new(
-            group_member::Entity::find()
-                .filter(group_member::Column::UserId.eq(user_id))
-                .all(db)
-                .await?,
+            E::find().filter(person.eq(user_id)).all(db).await?,
         ))
     })
     .await
