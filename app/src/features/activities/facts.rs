@@ -51,18 +51,137 @@ pub async fn load(
         .iter()
         .filter_map(|a| a.confirms_webinar_id.map(|w| (w, a.clone())))
         .collect();
-    if !facts.confirming.is_empty() {
-        use recording_view::{Column, Entity};
-        facts.watched = marked::<Entity>(db, &scope, Column::ActivityId, Column::UserId).await?;
+    for mark in marks(db, &scope, !facts.confirming.is_empty()).await? {
+        let key = (mark.activity, mark.user);
+        match mark.kind {
+            Mark::VIEWED => {
+                facts.viewed.insert(key);
+            }
+            Mark::WATCHED => {
+                facts.watched.insert(key);
+            }
+            Mark::ATTENDED => {
+                facts.minutes.insert(key, mark.first);
+            }
+            _ => {
+                let entry = facts.attempts.entry(key).or_insert((0, false));
+                entry.0 += 1;
+                entry.1 |= mark.first == 1;
+                let top = facts.best.entry(key).or_insert(0);
+                *top = (*top).max(mark.second.max(0) as u32);
+            }
+        }
     }
-    facts.viewed = {
-        use material_view::{Column, Entity};
-        marked::<Entity>(db, &scope, Column::ActivityId, Column::UserId).await?
-    };
-    facts.minutes = minutes(db, &scope).await?;
     facts.latest_sent = latest_sent(db, &scope).await?;
-    (facts.attempts, facts.best) = attempts(db, &scope).await?;
     Ok(facts)
+}
+
+/// One row of [`marks`]: what kind of fact, about whom, and up to two numbers.
+struct Mark {
+    kind: i32,
+    activity: i32,
+    user: i32,
+    /// Minutes attended; for an attempt, 1 when it passed.
+    first: i32,
+    /// For an attempt, its percentage.
+    second: i32,
+}
+
+impl Mark {
+    const VIEWED: i32 = 0;
+    const WATCHED: i32 = 1;
+    const ATTENDED: i32 = 2;
+    const ATTEMPTED: i32 = 3;
+}
+
+/// Materials opened, recordings watched (when some quiz confirms one), minutes attended and
+/// submitted quiz attempts, in one query: a union of the four tables, each row tagged with its
+/// kind. (One query instead of four: each costs a round trip to the database's thread.)
+async fn marks(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    recordings: bool,
+) -> Result<Vec<Mark>, AppError> {
+    use sea_orm::QueryTrait;
+    use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr, UnionType};
+    fn tagged<E: EntityTrait>(
+        scope: &Scope,
+        kind: i32,
+        (activity, user): (E::Column, E::Column),
+        first: SimpleExpr,
+        second: SimpleExpr,
+    ) -> sea_orm::sea_query::SelectStatement {
+        let query = E::find()
+            .select_only()
+            .expr_as(Expr::val(kind), "kind")
+            .column(activity)
+            .column(user)
+            .expr_as(first, "first")
+            .expr_as(second, "second");
+        scope.apply(query, activity, user).into_query()
+    }
+    let zero = || Expr::val(0);
+    let mut query = {
+        use material_view::{Column, Entity};
+        tagged::<Entity>(
+            scope,
+            Mark::VIEWED,
+            (Column::ActivityId, Column::UserId),
+            zero(),
+            zero(),
+        )
+    };
+    if recordings {
+        use recording_view::{Column, Entity};
+        query.union(
+            UnionType::All,
+            tagged::<Entity>(
+                scope,
+                Mark::WATCHED,
+                (Column::ActivityId, Column::UserId),
+                zero(),
+                zero(),
+            ),
+        );
+    }
+    {
+        use attendance::{Column, Entity};
+        query.union(
+            UnionType::All,
+            tagged::<Entity>(
+                scope,
+                Mark::ATTENDED,
+                (Column::ActivityId, Column::UserId),
+                Expr::col(Column::Minutes),
+                zero(),
+            ),
+        );
+    }
+    {
+        use quiz_attempt::{Column, Entity};
+        let passed = Expr::case(Expr::col(Column::Passed).eq(true), 1).finally(0);
+        let percent = Expr::col(Column::Percent).if_null(0);
+        let mut attempts = tagged::<Entity>(
+            scope,
+            Mark::ATTEMPTED,
+            (Column::ActivityId, Column::UserId),
+            passed.into(),
+            percent,
+        );
+        attempts.and_where(Expr::col(Column::SubmittedAt).is_not_null());
+        query.union(UnionType::All, attempts);
+    }
+    let mut marks = Vec::new();
+    for row in db.query_all(&query).await? {
+        marks.push(Mark {
+            kind: row.try_get_by_index(0)?,
+            activity: row.try_get_by_index(1)?,
+            user: row.try_get_by_index(2)?,
+            first: row.try_get_by_index(3)?,
+            second: row.try_get_by_index(4)?,
+        });
+    }
+    Ok(marks)
 }
 
 /// The facts about one participant in all of an edition's activities (`activities` are
@@ -106,44 +225,6 @@ impl Scope {
     }
 }
 
-/// The (activity, participant) pairs of a table of marks: materials opened, recordings watched.
-async fn marked<E: EntityTrait>(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-    activity: impl ColumnTrait,
-    user: impl ColumnTrait,
-) -> Result<HashSet<(i32, i32)>, AppError> {
-    let query = E::find().select_only().column(activity).column(user);
-    Ok(scope
-        .apply(query, activity, user)
-        .into_tuple::<(i32, i32)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
-}
-
-/// Minutes attended at webinars.
-async fn minutes(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-) -> Result<HashMap<(i32, i32), i32>, AppError> {
-    use attendance::Column;
-    let query = attendance::Entity::find()
-        .select_only()
-        .column(Column::ActivityId)
-        .column(Column::UserId)
-        .column(Column::Minutes);
-    Ok(scope
-        .apply(query, Column::ActivityId, Column::UserId)
-        .into_tuple::<(i32, i32, i32)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(a, u, m)| ((a, u), m))
-        .collect())
-}
-
 /// The newest version each participant handed in for each activity (drafts left out).
 async fn latest_sent(
     db: &impl ConnectionTrait,
@@ -170,37 +251,6 @@ async fn latest_sent(
         }
     }
     Ok(latest)
-}
-
-/// Submitted quiz attempts: how many and whether any passed, and the best percentage.
-#[allow(clippy::type_complexity)]
-async fn attempts(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-) -> Result<(HashMap<(i32, i32), (u32, bool)>, HashMap<(i32, i32), u32>), AppError> {
-    use quiz_attempt::Column;
-    let query = quiz_attempt::Entity::find()
-        .select_only()
-        .column(Column::ActivityId)
-        .column(Column::UserId)
-        .column(Column::Passed)
-        .column(Column::Percent)
-        .filter(Column::SubmittedAt.is_not_null());
-    let mut counts: HashMap<(i32, i32), (u32, bool)> = HashMap::new();
-    let mut best: HashMap<(i32, i32), u32> = HashMap::new();
-    for (a, u, passed, percent) in scope
-        .apply(query, Column::ActivityId, Column::UserId)
-        .into_tuple::<(i32, i32, Option<bool>, Option<i32>)>()
-        .all(db)
-        .await?
-    {
-        let entry = counts.entry((a, u)).or_insert((0, false));
-        entry.0 += 1;
-        entry.1 |= passed.unwrap_or(false);
-        let top = best.entry((a, u)).or_insert(0);
-        *top = (*top).max(percent.unwrap_or(0).max(0) as u32);
-    }
-    Ok((counts, best))
 }
 
 /// Whether a quiz has closed (its due time has passed).

@@ -75,7 +75,7 @@ pub(crate) fn dates_of(model: &edition::Model) -> EditionDates {
     }
 }
 
-/// Summaries of editions, with their course titles and counts, in three queries whatever the count.
+/// Summaries of editions, with their course titles and counts, in two queries whatever the count.
 pub async fn edition_summaries(
     db: &impl ConnectionTrait,
     editions: Vec<edition::Model>,
@@ -85,24 +85,30 @@ pub async fn edition_summaries(
     let courses = course_titles(db).await?;
     Ok(editions
         .into_iter()
-        .map(|e| EditionSummary {
-            id: e.id,
-            course_id: e.course_id,
-            course_title: courses.get(&e.course_id).cloned().unwrap_or_default(),
-            title: e.title.clone(),
-            dates: dates_of(&e),
-            status: status_of(&e),
-            capacity: e.capacity,
-            enrolled: counts
-                .get(&(e.id, EnrolmentStatus::Enrolled))
-                .copied()
-                .unwrap_or(0),
-            waiting: counts
-                .get(&(e.id, EnrolmentStatus::Waitlisted))
-                .copied()
-                .unwrap_or(0),
+        .map(|e| {
+            let course_title = courses.get(&e.course_id).cloned().unwrap_or_default();
+            summary_of(e, course_title, &counts)
         })
         .collect())
+}
+
+fn summary_of(
+    e: edition::Model,
+    course_title: String,
+    counts: &HashMap<(i32, EnrolmentStatus), u64>,
+) -> EditionSummary {
+    let count = |status| counts.get(&(e.id, status)).copied().unwrap_or(0);
+    EditionSummary {
+        id: e.id,
+        course_id: e.course_id,
+        course_title,
+        dates: dates_of(&e),
+        status: status_of(&e),
+        capacity: e.capacity,
+        enrolled: count(EnrolmentStatus::Enrolled),
+        waiting: count(EnrolmentStatus::Waitlisted),
+        title: e.title,
+    }
 }
 
 /// Every course's title, by id: a handful of rows, read once per page render (the catalogue and
@@ -123,14 +129,14 @@ async fn course_titles(
     .await
 }
 
+/// One edition's summary, its course already loaded.
 async fn summary(
     db: &impl ConnectionTrait,
     edition: edition::Model,
+    course: &course::Model,
 ) -> Result<EditionSummary, AppError> {
-    edition_summaries(db, vec![edition])
-        .await?
-        .pop()
-        .ok_or(AppError::Internal)
+    let counts = enrolment_counts(db, &[edition.id]).await?;
+    Ok(summary_of(edition, course.title.clone(), &counts))
 }
 
 /// Editions taking enrolments, for the catalogue (anyone may look).
@@ -166,7 +172,7 @@ pub async fn edition_page(
     };
     let window = dates_of(&edition).enrolment_window(today_in_rome());
     Ok(EditionInfo {
-        summary: summary(&state.db, edition).await?,
+        summary: summary(&state.db, edition, &course).await?,
         course_description: course.description,
         workload_hours: course.workload_hours,
         window,
@@ -405,7 +411,7 @@ pub async fn edition_admin(
     let withdrawn = count_with_status(&state.db, edition.id, EnrolmentStatus::Withdrawn).await?;
     let next_status = status_of(&edition).next();
     Ok(EditionForStaff {
-        summary: summary(&state.db, edition).await?,
+        summary: summary(&state.db, edition, &course).await?,
         course_code: course.code,
         withdrawn,
         next_status,
