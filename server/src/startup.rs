@@ -217,6 +217,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
                 tracing::info_span!("request", method = %request.method(), route)
             }),
         )
+        .layer(axum::middleware::from_fn(plain_form_outcome))
         .layer(axum::middleware::from_fn_with_state(
             https,
             security_headers,
@@ -291,6 +292,36 @@ async fn server_functions(
 ) -> impl IntoResponse {
     leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), request)
         .await
+}
+
+/// A form posted to a server function without JavaScript goes back to its page: the address
+/// says there which function went well (see `app::ssr::form_posts`).
+async fn plain_form_outcome(
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let function_path = request.uri().path().to_owned();
+    if !function_path.starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let referer = request
+        .headers()
+        .get(header::REFERER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let mut response = next.run(request).await;
+    let back = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|location| {
+            app::ssr::form_posts::back_to_form(location, referer.as_deref(), &function_path)
+        })
+        .and_then(|location| HeaderValue::from_str(&location).ok());
+    if let Some(location) = back {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
 }
 
 /// `200 ok` once the database answers; `503` when it does not.

@@ -175,7 +175,10 @@ pub fn chromium() -> Result<(), String> {
 /// Uses `AULA_TEST_POSTGRES_URL` when set, else a server answering on 127.0.0.1:5432, else
 /// starts (installing it first if needed) Debian's PostgreSQL.
 pub fn postgres() -> Result<String, String> {
-    if let Ok(url) = std::env::var("AULA_TEST_POSTGRES_URL") {
+    // Set but empty counts as not set (`AULA_TEST_POSTGRES_URL= cargo xtask test`).
+    if let Ok(url) = std::env::var("AULA_TEST_POSTGRES_URL")
+        && !url.is_empty()
+    {
         return Ok(url);
     }
     let trusted = "postgres://postgres@127.0.0.1:5432/postgres".to_owned();

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod entry;
+pub mod form_posts;
 pub mod headers;
 pub mod mail;
 pub mod memo;

@@ -15,6 +15,24 @@ where
     Signal::derive(move || action.value().get().and_then(|result| result.err()))
 }
 
+/// Where the address a plain form post returns to names the server function that succeeded
+/// (set by the server, `ssr::form_posts`).
+pub const DONE_KEY: &str = "__done";
+
+/// Whether the action's latest call went well: sent from this page, or posted as a plain form
+/// (before the page was interactive) by the page that led here.
+pub fn succeeded<S, T>(action: ServerAction<S>) -> Signal<bool>
+where
+    S: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Send + Sync + Clone + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    let query = leptos_router::hooks::use_query_map();
+    Signal::derive(move || match action.value().get() {
+        Some(result) => result.is_ok(),
+        None => query.with(|q| q.get_str(DONE_KEY) == Some(S::PATH)),
+    })
+}
+
 /// A form that empties itself once its action succeeded, so what was just posted is not left
 /// in the box to be posted twice. Give the returned reference to the `ActionForm`.
 pub fn cleared_on_success<S, T>(action: ServerAction<S>) -> NodeRef<leptos::html::Form>

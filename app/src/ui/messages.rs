@@ -14,6 +14,11 @@ use leptos::prelude::*;
 pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     let notice = NodeRef::<leptos::html::Div>::new();
+    // Shown as the page arrives after a form posted without JavaScript failed: the browser
+    // focuses it as it loads the page.
+    let after_post = leptos_router::hooks::use_query_map()
+        .with_untracked(|query| query.get_str("__err").is_some())
+        && error.with_untracked(Option::is_some);
     Effect::new(move |_| {
         if error.with(Option::is_some) && INTERACTIVE.load(std::sync::atomic::Ordering::Relaxed) {
             focus_when_shown(move || notice.get_untracked().map(Into::into));
@@ -21,7 +26,7 @@ pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
     });
     view! {
         <Show when=move || error.get().is_some()>
-            <div class="notice error" role="alert" tabindex="-1" node_ref=notice>
+            <div class="notice error" role="alert" tabindex="-1" autofocus=after_post node_ref=notice>
                 {move || error.get().map(|e| text::error(i18n, &e))}
             </div>
         </Show>

@@ -9,7 +9,7 @@ use crate::domain::activities::{ActivityForm, ActivityKind};
 use crate::error::AppError;
 use crate::features::attendance::api::SaveAttendanceRules;
 use crate::i18n::*;
-use crate::ui::forms::{Submit, TextArea, TextField, action_error};
+use crate::ui::forms::{Submit, TextArea, TextField, action_error, succeeded};
 use crate::ui::layout::EditionToolHeader;
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice, local_time};
 use crate::ui::params::{found, id_param};
@@ -41,7 +41,7 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
         hide: hide_error,
         speaker: action_error(speaker),
         rules: action_error(rules),
-        rules_saved: Signal::derive(move || rules.value().get().is_some_and(|r| r.is_ok())),
+        rules_saved: succeeded(rules),
     };
     let data = Resource::new(
         move || {

@@ -8,7 +8,7 @@ use crate::domain::attendance::Source;
 use crate::domain::attendance::matching::Outcome as Match;
 use crate::domain::outcome::{Form, Outcome};
 use crate::i18n::*;
-use crate::ui::forms::{Submit, action_error};
+use crate::ui::forms::{Submit, action_error, succeeded};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice};
 use crate::ui::params::{found, id_param};
 use leptos::prelude::*;
@@ -39,7 +39,7 @@ pub fn AttendancePage() -> impl IntoView {
 fn AttendanceView(sheet: AttendanceSheet, save: ServerAction<SaveAttendance>) -> impl IntoView {
     let i18n = use_i18n();
     let error = action_error(save);
-    let saved = move || matches!(save.value().get(), Some(Ok(_)));
+    let saved = succeeded(save);
     let query = use_query_map();
     // The upload route redirects back here with ?report=… when a file could not be read.
     let upload_problem = move || {
@@ -77,7 +77,7 @@ fn AttendanceView(sheet: AttendanceSheet, save: ServerAction<SaveAttendance>) ->
         })}
         <section aria-labelledby="mark-heading">
             <h2 id="mark-heading">{t!(i18n, attendance.mark)}</h2>
-            <Show when=saved><SuccessNotice>{t!(i18n, common.saved)}</SuccessNotice></Show>
+            <Show when=move || saved.get()><SuccessNotice>{t!(i18n, common.saved)}</SuccessNotice></Show>
             <ErrorNotice error/>
             {if sheet.rows.is_empty() {
                 view! { <EmptyState><p>{t!(i18n, attendance.nobody)}</p></EmptyState> }.into_any()

@@ -11,7 +11,7 @@ use crate::domain::certificates::{RevocationCategory, Validity};
 use crate::domain::outcome::{Form, Outcome};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::forms::{TextField, action_error};
+use crate::ui::forms::{TextField, action_error, succeeded};
 use crate::ui::layout::EditionToolHeader;
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice};
 use crate::ui::params::{found, id_param};
@@ -324,7 +324,7 @@ fn TemplateForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let template_error = action_error(template);
-    let template_saved = Signal::derive(move || template.value().get().is_some_and(|r| r.is_ok()));
+    let template_saved = succeeded(template);
     view! {
             <h2 id="template-heading">{t!(i18n, certificates.template_heading)}</h2>
             <p class="hint">{t!(i18n, certificates.template_hint)}</p>

@@ -9,7 +9,7 @@ use crate::domain::activities::ActivityKind;
 use crate::domain::completion::{Requirement, RequirementProgress};
 use crate::error::{AppError, Refusal};
 use crate::i18n::*;
-use crate::ui::forms::action_error;
+use crate::ui::forms::{action_error, succeeded};
 use crate::ui::layout::EditionToolHeader;
 use crate::ui::messages::{ErrorNotice, Loading, PageError, SuccessNotice};
 use crate::ui::params::{found, id_param};
@@ -170,7 +170,7 @@ fn CompletionRuleView(
     let i18n = use_i18n();
     let edition_id = admin.edition_id;
     let error = action_error(save);
-    let saved = Signal::derive(move || save.value().get().is_some_and(|r| r.is_ok()));
+    let saved = succeeded(save);
     view! {
         <EditionToolHeader edition_id edition_title=admin.edition_title.clone()
             heading=t_string!(i18n, completion.title).to_string() lead=t_string!(i18n, completion.lead).to_string()/>
@@ -379,7 +379,7 @@ fn OverridesSection(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = action_error(decide);
-    let saved = Signal::derive(move || decide.value().get().is_some_and(|r| r.is_ok()));
+    let saved = succeeded(decide);
     let empty = overrides.is_empty();
     let reason_problems = move || {
         error

@@ -7,7 +7,7 @@ use crate::features::editions::api::{CreateEdition, EditionSummary};
 use crate::features::editions::staff_pages::EditionFields;
 use crate::i18n::*;
 use crate::ui::badges::StatusBadge;
-use crate::ui::forms::{Submit, TextArea, TextField, action_error};
+use crate::ui::forms::{Submit, TextArea, TextField, action_error, succeeded};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice};
 use crate::ui::params::{found, id_param};
 use crate::ui::text;
@@ -145,7 +145,7 @@ fn CourseView(
     let i18n = use_i18n();
     let update_error = action_error(update);
     let edition_error = action_error(create_edition);
-    let saved = move || matches!(update.value().get(), Some(Ok(())));
+    let saved = succeeded(update);
     let course_id = course.id;
     let editions = course.editions.clone();
     let title = course.title.clone();
@@ -174,7 +174,7 @@ fn CourseView(
             </section>
             <section class="card" aria-labelledby="edit-course-heading">
                 <h2 id="edit-course-heading">{t!(i18n, staff.edit_course)}</h2>
-                <Show when=saved><SuccessNotice>{t!(i18n, common.saved)}</SuccessNotice></Show>
+                <Show when=move || saved.get()><SuccessNotice>{t!(i18n, common.saved)}</SuccessNotice></Show>
                 <ErrorNotice error=update_error/>
                 <ActionForm action=update>
                     <input type="hidden" name="course_id" value=course_id/>

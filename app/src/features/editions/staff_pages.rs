@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::features::enrolment::pages::EnrolmentList;
 use crate::i18n::*;
 use crate::ui::badges::StatusBadge;
-use crate::ui::forms::{Submit, TextField, action_error};
+use crate::ui::forms::{Submit, TextField, action_error, succeeded};
 use crate::ui::messages::{ErrorNotice, Loading, PageError, SuccessNotice};
 use crate::ui::params::{found, id_param};
 use crate::ui::text;
@@ -101,7 +101,7 @@ fn EditionAdminView(
     let update_error = action_error(update);
     let status_error = action_error(change_status);
     let clone_error = action_error(clone);
-    let saved = move || matches!(update.value().get(), Some(Ok(())));
+    let saved = succeeded(update);
     let clone_title = t_string!(
         i18n,
         staff.clone_default_title,
@@ -174,7 +174,7 @@ fn EditionAdminView(
         <div class="two-columns">
             <section class="card" aria-labelledby="edit-edition-heading">
                 <h2 id="edit-edition-heading">{t!(i18n, staff.edit_edition)}</h2>
-                <Show when=saved><SuccessNotice>{t!(i18n, common.saved)}</SuccessNotice></Show>
+                <Show when=move || saved.get()><SuccessNotice>{t!(i18n, common.saved)}</SuccessNotice></Show>
                 <ErrorNotice error=update_error/>
                 <ActionForm action=update>
                     <input type="hidden" name="edition_id" value=edition_id/>

@@ -9,7 +9,7 @@ use super::api::{
 use crate::domain::Field;
 use crate::i18n::*;
 use crate::ui::forms::{
-    CheckboxField, Submit, TextArea, TextField, action_error, cleared_on_success,
+    CheckboxField, Submit, TextArea, TextField, action_error, cleared_on_success, succeeded,
 };
 use crate::ui::layout::EditionToolHeader;
 use crate::ui::messages::{
@@ -130,13 +130,13 @@ fn AppointForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = action_error(appoint);
-    let done = move || appoint.value().get().is_some_and(|r| r.is_ok());
+    let done = succeeded(appoint);
     view! {
         <section class="card" aria-labelledby="appoint-heading">
             <h2 id="appoint-heading">{t!(i18n, groups.appoint)}</h2>
             <p class="hint">{t!(i18n, groups.appoint_explainer)}</p>
             <ErrorNotice error/>
-            <Show when=done>
+            <Show when=move || done.get()>
                 <p class="notice success" role="status">{t!(i18n, groups.appointed)}</p>
             </Show>
             <ActionForm action=appoint>
@@ -332,7 +332,7 @@ fn GroupSpaceView(
     let group_id = space.id;
     let announce_error = action_error(announce);
     let start_error = action_error(start);
-    let announced = move || announce.value().get().is_some_and(|r| r.is_ok());
+    let announced = succeeded(announce);
     let announce_form = cleared_on_success(announce);
     view! {
         <Title text=space.name.clone()/>
@@ -391,7 +391,7 @@ fn GroupSpaceView(
                 {space.may_announce.then(|| view! {
                     <div class="card">
                         <ErrorNotice error=announce_error/>
-                        <Show when=announced>
+                        <Show when=move || announced.get()>
                             <p class="notice success" role="status">{t!(i18n, groups.announced)}</p>
                         </Show>
                         <ActionForm action=announce node_ref=announce_form>
@@ -442,7 +442,7 @@ pub fn ThreadPage() -> impl IntoView {
 fn Thread(thread: ThreadView, reply: ServerAction<PostReply>) -> impl IntoView {
     let i18n = use_i18n();
     let error = action_error(reply);
-    let replied = move || reply.value().get().is_some_and(|r| r.is_ok());
+    let replied = succeeded(reply);
     let reply_form = cleared_on_success(reply);
     let thread_id = thread.id;
     let (page, pages, group_id) = (thread.page, thread.pages, thread.group_id);
@@ -474,7 +474,7 @@ fn Thread(thread: ThreadView, reply: ServerAction<PostReply>) -> impl IntoView {
             <section class="card" aria-labelledby="reply-heading">
                 <h2 id="reply-heading">{t!(i18n, groups.reply)}</h2>
                 <ErrorNotice error/>
-                <Show when=replied>
+                <Show when=move || replied.get()>
                     <p class="notice success" role="status">{t!(i18n, groups.replied)}</p>
                 </Show>
                 <ActionForm action=reply node_ref=reply_form>

@@ -10,7 +10,7 @@ use crate::domain::outcome::{Form, Outcome};
 use crate::domain::quiz::{QuestionForm, ReviewPolicy, Shape};
 use crate::error::{AppError, QuizRefusal, Refusal};
 use crate::i18n::*;
-use crate::ui::forms::{Submit, TextArea, TextField, action_error};
+use crate::ui::forms::{Submit, TextArea, TextField, action_error, succeeded};
 use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice, local_time};
 use crate::ui::params::{found, id_param};
 use crate::ui::text;
@@ -109,6 +109,9 @@ fn AttemptForm(
     let i18n = use_i18n();
     let number = running.number;
     let heading = NodeRef::<leptos::html::H3>::new();
+    // Started by a form posted without JavaScript: the browser focuses it as the page loads.
+    let started_by_post =
+        start.value().with_untracked(Option::is_none) && succeeded(start).get_untracked();
     // Started with the button on this page: keyboard focus goes to the attempt, not the footer.
     Effect::new(move |_| {
         if start.version().get_untracked() > 0 {
@@ -119,7 +122,7 @@ fn AttemptForm(
         <form class="attempt card" method="post" action=format!("/quiz-attempts/{}", running.id)>
             <input type="hidden" name="version" value=running.version/>
             <input type="hidden" name="activity_id" value=activity_id/>
-            <h3 tabindex="-1" node_ref=heading>{move || t_string!(i18n, quiz.attempt_number, number = number).to_string()}</h3>
+            <h3 tabindex="-1" autofocus=started_by_post node_ref=heading>{move || t_string!(i18n, quiz.attempt_number, number = number).to_string()}</h3>
             {running.ends_at.map(|at| view! {
                 <p class="notice info">
                     {move || t_string!(i18n, quiz.ends_at, date = local_time(i18n, at)).to_string()}

@@ -12,7 +12,7 @@ use crate::domain::submissions::{Design, SubmissionRefusal};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::badges::SubmissionStatusBadge;
-use crate::ui::forms::{Submit, TextArea, TextField, action_error};
+use crate::ui::forms::{Submit, TextArea, TextField, action_error, succeeded};
 use crate::ui::messages::{ErrorNotice, Loading, PageError, SuccessNotice, local_time};
 use crate::ui::params::{found, id_param};
 use crate::ui::text;
@@ -233,7 +233,7 @@ fn SubmissionView(page: SubmissionReview, review: ServerAction<ReviewSubmission>
     let error = action_error(review);
     let kind = page.kind;
     let title = format!("{} · {}", page.participant, page.activity_title);
-    let done = move || review.value().get().is_some_and(|r| r.is_ok());
+    let done = succeeded(review);
     view! {
         <Title text=title/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
@@ -246,7 +246,7 @@ fn SubmissionView(page: SubmissionReview, review: ServerAction<ReviewSubmission>
             <h1>{page.participant.clone()}</h1>
             {page.group.clone().map(|g| view! { <p class="aside">{g}</p> })}
         </header>
-        <Show when=done>
+        <Show when=move || done.get()>
             <SuccessNotice>{t!(i18n, submissions.review_saved)}</SuccessNotice>
         </Show>
         {page.waiting.map(|submission_id| view! {
