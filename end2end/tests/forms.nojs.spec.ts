@@ -1,20 +1,12 @@
 import { expect, test } from './fixtures';
-import { account, artifacts, logIn } from './helpers';
+import { account, artifacts, logIn, sendFaultySignUp } from './helpers';
 
 // This project runs with JavaScript disabled: a form posted as plain HTML reports its outcome
 // on the page it returns to, as it does on an interactive page.
 
 test('a mistake in a plain form post is explained and takes the focus', async ({ page }) => {
   await page.goto('/signup');
-  await page.getByLabel('Indirizzo email').fill('non-una-email@');
-  await page.getByLabel('Nome', { exact: true }).fill('Anna');
-  await page.getByLabel('Cognome').fill('Rossi');
-  await page.getByLabel('Scuola', { exact: true }).fill('IC Roma');
-  await page.getByLabel('Codice meccanografico della scuola').fill('123');
-  await page.getByLabel('Password', { exact: true }).fill('password');
-  // The browser's own checks would stop a plain submit of type=email; submit what the server sees.
-  await page.locator('form[action="/api/sign_up"]').evaluate((form: HTMLFormElement) => form.setAttribute('novalidate', ''));
-  await page.getByRole('button', { name: "Crea l'account" }).click();
+  await sendFaultySignUp(page);
   await expect(page).toHaveURL(/\/signup\?/);
   await expect(page.getByRole('alert')).toContainText('Alcuni campi non sono corretti');
   await expect(page.getByRole('alert')).toBeFocused();

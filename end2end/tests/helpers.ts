@@ -24,6 +24,19 @@ export async function signUp(page: Page, email: string, given = 'Niccolò', fami
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Ciao, ${given}`);
 }
 
+/** Sends the sign-up form (on the page already) with a mistake in nearly every field, as the
+ * server sees it: the browser's own checks are switched off. */
+export async function sendFaultySignUp(page: Page) {
+  await page.getByLabel('Indirizzo email').fill('non-una-email@');
+  await page.getByLabel('Nome', { exact: true }).fill('Anna');
+  await page.getByLabel('Cognome').fill('Rossi');
+  await page.getByLabel('Scuola', { exact: true }).fill('IC Roma');
+  await page.getByLabel('Codice meccanografico della scuola').fill('123');
+  await page.getByLabel('Password', { exact: true }).fill('password');
+  await page.locator('form[action="/api/sign_up"]').evaluate((form: HTMLFormElement) => form.setAttribute('novalidate', ''));
+  await page.getByRole('button', { name: "Crea l'account" }).click();
+}
+
 export async function logIn(page: Page, email: string, password: string) {
   await page.goto('/login');
   await page.getByLabel('Indirizzo email').fill(email);

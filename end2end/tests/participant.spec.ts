@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { artifacts, logIn, openDemoEdition, PASSWORD, signUp, uniqueEmail, waitForHydration } from './helpers';
+import { artifacts, logIn, openDemoEdition, PASSWORD, sendFaultySignUp, signUp, uniqueEmail, waitForHydration } from './helpers';
 
 test('a teacher signs up, logs in, enrols and sees the edition on the home page', async ({ page }) => {
   const email = uniqueEmail('niccolo');
@@ -48,15 +48,7 @@ test('a teacher signs up, logs in, enrols and sees the edition on the home page'
 test('sign-up explains every mistake in Italian and keeps nothing', async ({ page }) => {
   await page.goto('/signup');
   await waitForHydration(page);
-  await page.getByLabel('Indirizzo email').fill('non-una-email@');
-  await page.getByLabel('Nome', { exact: true }).fill('Anna');
-  await page.getByLabel('Cognome').fill('Rossi');
-  await page.getByLabel('Scuola', { exact: true }).fill('IC Roma');
-  await page.getByLabel('Codice meccanografico della scuola').fill('123');
-  await page.getByLabel('Password', { exact: true }).fill('password');
-  // The browser's own checks would stop a plain submit of type=email; submit what the server sees.
-  await page.locator('form[action="/api/sign_up"]').evaluate((form: HTMLFormElement) => form.setAttribute('novalidate', ''));
-  await page.getByRole('button', { name: "Crea l'account" }).click();
+  await sendFaultySignUp(page);
   await expect(page.getByRole('alert')).toContainText('Alcuni campi non sono corretti');
   await expect(page.getByRole('alert')).toBeFocused();
   await expect(page.getByText('Inserisci un indirizzo email valido')).toBeVisible();

@@ -20,7 +20,7 @@ const OUTCOME_KEYS: [&str; 3] = ["__path", "__err", DONE_KEY];
 /// earlier post's mark is dropped either way, so a confirmation is never shown for another
 /// form's work. `None` when the address stays as it is.
 pub fn back_to_form(location: &str, referer: Option<&str>, function_path: &str) -> Option<String> {
-    let mut back = Url::parse(location).ok()?;
+    let back = Url::parse(location).ok()?;
     let failed = back.query_pairs().any(|(key, _)| key == "__err");
     let had_mark = back.query_pairs().any(|(key, _)| key == DONE_KEY);
     let to_form = referer
@@ -30,40 +30,32 @@ pub fn back_to_form(location: &str, referer: Option<&str>, function_path: &str) 
     if !mark && !had_mark {
         return None;
     }
-    let kept: Vec<(String, String)> = back
-        .query_pairs()
-        .filter(|(key, _)| key != DONE_KEY)
-        .map(|(key, value)| (key.into_owned(), value.into_owned()))
-        .collect();
-    {
-        let mut query = back.query_pairs_mut();
-        query.clear();
-        for (key, value) in &kept {
-            query.append_pair(key, value);
-        }
-        if mark {
-            query.append_pair(DONE_KEY, function_path);
-        }
-    }
-    if back.query() == Some("") {
-        back.set_query(None);
+    let mut back = without_keys(&back, &[DONE_KEY]);
+    if mark {
+        back.query_pairs_mut().append_pair(DONE_KEY, function_path);
     }
     Some(back.to_string())
 }
 
 /// The address without any post's outcome: what tells the page apart.
 fn without_outcome(url: &Url) -> Url {
-    let mut plain = url.clone();
+    let mut plain = without_keys(url, &OUTCOME_KEYS);
+    plain.set_fragment(None);
+    plain
+}
+
+/// The address without the query's `keys` (and without a bare `?` when nothing is left).
+fn without_keys(url: &Url, keys: &[&str]) -> Url {
     let kept: Vec<(String, String)> = url
         .query_pairs()
-        .filter(|(key, _)| !OUTCOME_KEYS.contains(&key.as_ref()))
+        .filter(|(key, _)| !keys.contains(&key.as_ref()))
         .map(|(key, value)| (key.into_owned(), value.into_owned()))
         .collect();
+    let mut plain = url.clone();
     plain.set_query(None);
     if !kept.is_empty() {
         plain.query_pairs_mut().extend_pairs(kept);
     }
-    plain.set_fragment(None);
     plain
 }
 
