@@ -19,6 +19,10 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         // AULA_LOG_SQL=1 logs each statement (never its values), to see what a page asks.
         .sqlx_logging(std::env::var_os("AULA_LOG_SQL").is_some());
     if url.starts_with("sqlite:") {
+        // A file opened in this process does not go away as a server's connection can: pinging
+        // it before each statement (the pool's default) doubled every statement's round trip
+        // to the connection's thread.
+        options.test_before_acquire(false);
         options.map_sqlx_sqlite_opts(|opts| {
             use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
             opts.create_if_missing(true)
@@ -27,6 +31,10 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
         });
+    } else {
+        // A PostgreSQL connection that sat idle may have been dropped by the server or a proxy:
+        // only those are pinged before use, not every connection for every statement.
+        options.test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
     Database::connect(options).await
 }

@@ -2,7 +2,7 @@ use crate::both_databases;
 use crate::helpers::{Backend, TestApp, error_kind};
 use app::domain::enrolment::{EnrolRefusal, EnrolmentStatus, WithdrawRefusal};
 use app::error::{AppError, Refusal};
-use app::features::editions::api::{EditionPage, MyEditions, UpdateEdition};
+use app::features::editions::api::{EditionPage, MyEditions, OpenEditions, UpdateEdition};
 use app::features::enrolment::api::{Enrol, MyEnrolment, Withdraw};
 use app::ssr::entities::{edition, enrolment};
 use axum::http::StatusCode;
@@ -313,6 +313,23 @@ async fn home_page_lists_my_editions(backend: Backend) {
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].mine.status, EnrolmentStatus::Waitlisted);
     assert_eq!(mine[0].summary.title, "Edizione open");
+    assert_eq!(mine[0].summary.course_title, "Corso ETW-BASE");
+    assert_eq!((mine[0].summary.enrolled, mine[0].summary.waiting), (1, 1));
+    // The catalogue counts each edition's own enrolments, in the order editions start.
+    let other = app.course("ETW-PLUS").await;
+    let empty = app.edition(other, "open", 5).await;
+    let catalogue = app.invoke(OpenEditions {}, None).await.expect("catalogue");
+    let seen: Vec<_> = catalogue
+        .iter()
+        .map(|e| (e.id, e.course_title.as_str(), e.enrolled, e.waiting))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (edition, "Corso ETW-BASE", 1, 1),
+            (empty, "Corso ETW-PLUS", 0, 0)
+        ]
+    );
     let page = app.get("/", Some(&second)).await;
     assert!(page.body.contains("Le mie edizioni"));
     assert!(

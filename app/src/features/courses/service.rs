@@ -96,9 +96,7 @@ pub async fn course_detail(
     let course = scope::course_as_staff(&state.db, caller, course_id).await?;
     let editions = edition::Entity::find()
         .filter(edition::Column::CourseId.eq(course.id))
-        .order_by_desc(edition::Column::StartsOn)
-        .all(&state.db)
-        .await?;
+        .order_by_desc(edition::Column::StartsOn);
     let editions = edition_summaries(&state.db, editions).await?;
     Ok(CourseWithEditions {
         id: course.id,

@@ -15,9 +15,10 @@ use crate::ssr::db::{find_or_404, today_in_rome};
 use crate::ssr::entities::{course, edition, enrolment};
 use crate::ssr::scope;
 use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 use std::collections::HashMap;
 
@@ -75,21 +76,73 @@ pub(crate) fn dates_of(model: &edition::Model) -> EditionDates {
     }
 }
 
-/// Summaries of editions, with their course titles and counts, in two queries whatever the count.
+/// Summaries of the editions `editions` selects (in its order), each with its course's title
+/// and its enrolment counts: one statement whatever the number of editions, as the catalogue,
+/// the home page and a course's page all list several.
 pub async fn edition_summaries(
     db: &impl ConnectionTrait,
-    editions: Vec<edition::Model>,
+    editions: Select<edition::Entity>,
 ) -> Result<Vec<EditionSummary>, AppError> {
-    let ids: Vec<i32> = editions.iter().map(|e| e.id).collect();
-    let counts = enrolment_counts(db, &ids).await?;
-    let courses = course_titles(db).await?;
-    Ok(editions
+    Ok(summary_rows(db, editions)
+        .await?
         .into_iter()
-        .map(|e| {
-            let course_title = courses.get(&e.course_id).cloned().unwrap_or_default();
-            summary_of(e, course_title, &counts)
-        })
+        .map(SummaryRow::into_summary)
         .collect())
+}
+
+async fn summary_rows(
+    db: &impl ConnectionTrait,
+    editions: Select<edition::Entity>,
+) -> Result<Vec<SummaryRow>, AppError> {
+    let count = |status: EnrolmentStatus| {
+        Query::select()
+            .expr(Expr::col((enrolment::Entity, enrolment::Column::Id)).count())
+            .from(enrolment::Entity)
+            .and_where(
+                Expr::col((enrolment::Entity, enrolment::Column::EditionId))
+                    .equals((edition::Entity, edition::Column::Id)),
+            )
+            .and_where(Expr::col((enrolment::Entity, enrolment::Column::Status)).eq(status))
+            .to_owned()
+    };
+    Ok(editions
+        .join(JoinType::InnerJoin, edition::Relation::Course.def())
+        .column_as(course::Column::Title, "course_title")
+        .column_as(course::Column::Description, "course_description")
+        .column_as(course::Column::WorkloadHours, "course_workload_hours")
+        .expr_as(count(EnrolmentStatus::Enrolled), "enrolled")
+        .expr_as(count(EnrolmentStatus::Waitlisted), "waiting")
+        .into_model::<SummaryRow>()
+        .all(db)
+        .await?)
+}
+
+/// An edition's row with what its summary adds (see [`edition_summaries`]).
+#[derive(FromQueryResult)]
+struct SummaryRow {
+    #[sea_orm(nested)]
+    edition: edition::Model,
+    course_title: String,
+    course_description: String,
+    course_workload_hours: i32,
+    enrolled: i64,
+    waiting: i64,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> EditionSummary {
+        let counts = HashMap::from([
+            (
+                (self.edition.id, EnrolmentStatus::Enrolled),
+                u64::try_from(self.enrolled).unwrap_or(0),
+            ),
+            (
+                (self.edition.id, EnrolmentStatus::Waitlisted),
+                u64::try_from(self.waiting).unwrap_or(0),
+            ),
+        ]);
+        summary_of(self.edition, self.course_title, &counts)
+    }
 }
 
 fn summary_of(
@@ -111,24 +164,6 @@ fn summary_of(
     }
 }
 
-/// Every course's title, by id: a handful of rows, read once per page render (the catalogue and
-/// the caller's editions both name their courses).
-async fn course_titles(
-    db: &impl ConnectionTrait,
-) -> Result<std::sync::Arc<HashMap<i32, String>>, AppError> {
-    crate::ssr::memo::once("course_titles", 0, || async {
-        let titles: Vec<(i32, String)> = course::Entity::find()
-            .select_only()
-            .column(course::Column::Id)
-            .column(course::Column::Title)
-            .into_tuple()
-            .all(db)
-            .await?;
-        Ok(std::sync::Arc::new(titles.into_iter().collect()))
-    })
-    .await
-}
-
 /// One edition's summary, its course already loaded.
 async fn summary(
     db: &impl ConnectionTrait,
@@ -147,9 +182,7 @@ pub async fn open_editions(
     let editions = edition::Entity::find()
         .filter(edition::Column::Status.eq(EditionStatus::Open))
         .order_by_asc(edition::Column::StartsOn)
-        .order_by_asc(edition::Column::Id)
-        .all(&state.db)
-        .await?;
+        .order_by_asc(edition::Column::Id);
     edition_summaries(&state.db, editions).await
 }
 
@@ -160,7 +193,12 @@ pub async fn edition_page(
     edition_id: i32,
 ) -> Result<EditionInfo, AppError> {
     let edition = scope::visible_edition(&state.db, caller, edition_id).await?;
-    let course = find_or_404::<course::Entity>(&state.db, edition.course_id).await?;
+    // The edition again, with its course and counts: one statement instead of two.
+    let mut row = summary_rows(&state.db, edition::Entity::find_by_id(edition.id))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let course_description = std::mem::take(&mut row.course_description);
     let (mine, follows) = match caller {
         Some(caller) => (
             my_enrolment(&state.db, edition.id, caller.id).await?,
@@ -172,9 +210,9 @@ pub async fn edition_page(
     };
     let window = dates_of(&edition).enrolment_window(today_in_rome());
     Ok(EditionInfo {
-        summary: summary(&state.db, edition, &course).await?,
-        course_description: course.description,
-        workload_hours: course.workload_hours,
+        course_description,
+        workload_hours: row.course_workload_hours,
+        summary: row.into_summary(),
         window,
         signed_in: caller.is_some(),
         mine,
@@ -198,19 +236,22 @@ async fn load_my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdi
         .filter(|row| row.status != EnrolmentStatus::Withdrawn)
         .cloned()
         .collect();
-    let mut editions = edition::Entity::find()
+    if mine.is_empty() {
+        return Ok(Vec::new());
+    }
+    let editions = edition::Entity::find()
         .filter(edition::Column::Id.is_in(mine.iter().map(|m| m.edition_id)))
         .filter(edition::Column::Status.ne(EditionStatus::Draft))
-        .order_by_asc(edition::Column::StartsOn)
-        .all(&state.db)
-        .await?;
+        .order_by_asc(edition::Column::StartsOn);
+    let mut summaries = edition_summaries(&state.db, editions).await?;
     // What is running or coming first (soonest first), then what is over (latest first).
     let today = today_in_rome();
-    editions.sort_by_key(|e| crate::domain::editions::listing_order(e.starts_on, e.ends_on, today));
-    let ids: Vec<i32> = editions.iter().map(|e| e.id).collect();
+    summaries.sort_by_key(|e| {
+        crate::domain::editions::listing_order(e.dates.starts_on, e.dates.ends_on, today)
+    });
+    let ids: Vec<i32> = summaries.iter().map(|e| e.id).collect();
     let mut sent_back =
         crate::features::submissions::service::sent_back_to(&state.db, caller.id, &ids).await?;
-    let summaries = edition_summaries(&state.db, editions).await?;
     let mut result = Vec::with_capacity(summaries.len());
     let mut enrolments: HashMap<i32, enrolment::Model> =
         mine.into_iter().map(|e| (e.edition_id, e)).collect();

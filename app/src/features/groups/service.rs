@@ -135,6 +135,9 @@ async fn load_my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup
         .iter()
         .map(|m| m.group_id)
         .collect();
+    if ambassador_of.is_empty() && member_of.is_empty() {
+        return Ok(Vec::new());
+    }
     let groups = group::Entity::find()
         .filter(group::Column::Id.is_in(ambassador_of.iter().chain(member_of.iter()).copied()))
         .order_by_desc(group::Column::Id)
