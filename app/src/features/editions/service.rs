@@ -7,7 +7,7 @@ use crate::error::{AppError, Refusal};
 use crate::features::activities::service as activities;
 use crate::features::completion::service as completion;
 use crate::features::enrolment::service::{
-    count_with_status, enrolment_counts, lock_edition, my_enrolment, promote_waiting,
+    count_with_status, lock_edition, my_enrolment, promote_waiting,
 };
 use crate::ssr::AppState;
 use crate::ssr::auth::Caller;
@@ -131,47 +131,27 @@ struct SummaryRow {
 
 impl SummaryRow {
     fn into_summary(self) -> EditionSummary {
-        let counts = HashMap::from([
-            (
-                (self.edition.id, EnrolmentStatus::Enrolled),
-                u64::try_from(self.enrolled).unwrap_or(0),
-            ),
-            (
-                (self.edition.id, EnrolmentStatus::Waitlisted),
-                u64::try_from(self.waiting).unwrap_or(0),
-            ),
-        ]);
-        summary_of(self.edition, self.course_title, &counts)
+        let e = self.edition;
+        EditionSummary {
+            id: e.id,
+            course_id: e.course_id,
+            course_title: self.course_title,
+            dates: dates_of(&e),
+            status: status_of(&e),
+            capacity: e.capacity,
+            enrolled: u64::try_from(self.enrolled).unwrap_or(0),
+            waiting: u64::try_from(self.waiting).unwrap_or(0),
+            title: e.title,
+        }
     }
 }
 
-fn summary_of(
-    e: edition::Model,
-    course_title: String,
-    counts: &HashMap<(i32, EnrolmentStatus), u64>,
-) -> EditionSummary {
-    let count = |status| counts.get(&(e.id, status)).copied().unwrap_or(0);
-    EditionSummary {
-        id: e.id,
-        course_id: e.course_id,
-        course_title,
-        dates: dates_of(&e),
-        status: status_of(&e),
-        capacity: e.capacity,
-        enrolled: count(EnrolmentStatus::Enrolled),
-        waiting: count(EnrolmentStatus::Waitlisted),
-        title: e.title,
-    }
-}
-
-/// One edition's summary, its course already loaded.
-async fn summary(
-    db: &impl ConnectionTrait,
-    edition: edition::Model,
-    course: &course::Model,
-) -> Result<EditionSummary, AppError> {
-    let counts = enrolment_counts(db, &[edition.id]).await?;
-    Ok(summary_of(edition, course.title.clone(), &counts))
+/// One edition's summary (its row read again, with its course and counts).
+async fn summary(db: &impl ConnectionTrait, edition_id: i32) -> Result<SummaryRow, AppError> {
+    summary_rows(db, edition::Entity::find_by_id(edition_id))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
 }
 
 /// Editions taking enrolments, for the catalogue (anyone may look).
@@ -194,10 +174,7 @@ pub async fn edition_page(
 ) -> Result<EditionInfo, AppError> {
     let edition = scope::visible_edition(&state.db, caller, edition_id).await?;
     // The edition again, with its course and counts: one statement instead of two.
-    let mut row = summary_rows(&state.db, edition::Entity::find_by_id(edition.id))
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
+    let mut row = summary(&state.db, edition.id).await?;
     let course_description = std::mem::take(&mut row.course_description);
     let (mine, follows) = match caller {
         Some(caller) => (
@@ -452,7 +429,7 @@ pub async fn edition_admin(
     let withdrawn = count_with_status(&state.db, edition.id, EnrolmentStatus::Withdrawn).await?;
     let next_status = status_of(&edition).next();
     Ok(EditionForStaff {
-        summary: summary(&state.db, edition, &course).await?,
+        summary: summary(&state.db, edition.id).await?.into_summary(),
         course_code: course.code,
         withdrawn,
         next_status,

@@ -20,7 +20,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use std::collections::HashMap;
 
 fn status_of(model: &enrolment::Model) -> EnrolmentStatus {
     model.status
@@ -68,31 +67,6 @@ pub async fn editions_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<
         .into_tuple()
         .all(db)
         .await?)
-}
-
-/// Counts of enrolments by edition and status, for many editions in one query.
-pub async fn enrolment_counts(
-    db: &impl ConnectionTrait,
-    edition_ids: &[i32],
-) -> Result<HashMap<(i32, EnrolmentStatus), u64>, AppError> {
-    if edition_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(i32, EnrolmentStatus, i64)> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::EditionId)
-        .column(enrolment::Column::Status)
-        .column_as(enrolment::Column::Id.count(), "n")
-        .filter(enrolment::Column::EditionId.is_in(edition_ids.iter().copied()))
-        .group_by(enrolment::Column::EditionId)
-        .group_by(enrolment::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, status, n)| ((id, status), u64::try_from(n).unwrap_or(0)))
-        .collect())
 }
 
 /// The caller's enrolment and, when waiting, their place in line (for pages: see
