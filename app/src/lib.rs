@@ -19,82 +19,33 @@ pub use ed25519_dalek;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+/// Runs first once the bundle is loaded; then the islands of the page hydrate, each on its own
+/// (Leptos' island script walks the page and calls each island's exported function).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Pages are lazily loaded parts of the bundle: hydration waits for the page's part.
-    let _ = any_spawner::Executor::init_wasm_bindgen();
-    let plain_links = PlainLinks::install();
-    // "false" while the page's part loads and hydrates, "true" once it is interactive: tells
-    // end-to-end tests (and styles, if ever needed) where the page is.
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "false");
+    leptos::mount::hydrate_islands();
+    // What a form posted without JavaScript answered (`?__path=…&__err=…`), for the islands'
+    // actions to start from, as the router does in pages that hydrate whole.
+    if let (Some(path), Some(error)) = (
+        ui::params::page_query("__path"),
+        ui::params::page_query("__err"),
+    ) {
+        leptos::prelude::provide_context(leptos::server::ServerActionError::new(&path, &error));
     }
-    leptos::task::spawn_local(async move {
-        let body = leptos::prelude::document().body();
-        let Some(body) = body else { return };
-        leptos::mount::hydrate_from_async(body, app::App)
-            .await
-            .forget();
-        drop(plain_links);
-        if let Some(root) = leptos::prelude::document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-        leptos::prelude::request_animation_frame(|| {
+    ui::form_memory::install();
+    // The island script hydrates the islands right after this returns, without waiting on
+    // anything but already settled promises: a task queued now runs once they all are.
+    leptos::prelude::set_timeout(
+        || {
+            // "true" once the page is interactive: tells end-to-end tests (and styles, if ever
+            // needed) where the page is.
+            if let Some(root) = leptos::prelude::document().document_element() {
+                let _ = root.set_attribute("data-hydrated", "true");
+            }
             ui::messages::INTERACTIVE.store(true, std::sync::atomic::Ordering::Relaxed);
-        });
-    });
-}
-
-/// Until the page is hydrated, a click on a link is left to the browser (a full page load).
-///
-/// The router listens for clicks as soon as the frame of the bundle runs, while the page's own
-/// part may still be on its way; a navigation it took over in that gap was lost (the page
-/// never changed). A listener on the window's capture phase keeps such clicks from the router;
-/// dropping the value removes it.
-#[cfg(feature = "hydrate")]
-struct PlainLinks {
-    window: web_sys::Window,
-    listener: wasm_bindgen::closure::Closure<dyn Fn(web_sys::Event)>,
-}
-
-#[cfg(feature = "hydrate")]
-impl PlainLinks {
-    fn install() -> Option<Self> {
-        use wasm_bindgen::JsCast;
-        let window = web_sys::window()?;
-        let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(
-            |event: web_sys::Event| {
-                let on_link = event
-                    .target()
-                    .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-                    .and_then(|element| element.closest("a[href]").ok().flatten())
-                    .is_some();
-                if on_link {
-                    event.stop_propagation();
-                }
-            },
-        );
-        window
-            .add_event_listener_with_callback_and_bool(
-                "click",
-                listener.as_ref().unchecked_ref(),
-                true,
-            )
-            .ok()?;
-        Some(Self { window, listener })
-    }
-}
-
-#[cfg(feature = "hydrate")]
-impl Drop for PlainLinks {
-    fn drop(&mut self) {
-        use wasm_bindgen::JsCast;
-        let _ = self.window.remove_event_listener_with_callback_and_bool(
-            "click",
-            self.listener.as_ref().unchecked_ref(),
-            true,
-        );
-    }
+        },
+        std::time::Duration::ZERO,
+    );
 }

@@ -30,9 +30,8 @@ await page.goto(`${base}/`);
 const editionPath = await page.locator('.my-editions .edition-card a').first().getAttribute('href');
 const cookies = await signIn.cookies();
 
-// The wasm a first visit of the page loads (the frame's part and the page's own lazily loaded
-// parts, `cargo leptos build --split`): each file's size as the server sends it to a browser
-// that accepts brotli, read off the wire without decoding, and summed.
+// The wasm a first visit of the page loads (the islands' bundle): each file's size as the
+// server sends it to a browser that accepts brotli, read off the wire without decoding, and summed.
 await page.goto(`${base}${editionPath}`);
 await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
 const wasmPaths = await page.evaluate(() => performance.getEntriesByType('resource')

@@ -102,8 +102,8 @@ fn with_leptos_flags(command: &mut Command) -> &mut Command {
 
 fn build_site(release: bool) -> Result<(), String> {
     let mut command = cargo();
-    // `--split`: every page is its own lazily loaded part of the bundle (see `app::app`).
-    command.args(["leptos", "build", "--split"]);
+    // No `--split`: in islands mode the bundle holds only the islands, small enough whole.
+    command.args(["leptos", "build"]);
     if release {
         // `.br` and `.gz` beside each bundle file, compressed hard once; the server sends those
         // as they are (its on-the-fly compression, tuned for pages, is lighter).

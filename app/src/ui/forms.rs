@@ -26,10 +26,10 @@ where
     S: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Send + Sync + Clone + 'static,
     T: Clone + Send + Sync + 'static,
 {
-    let query = leptos_router::hooks::use_query_map();
+    let posted = super::params::page_query(DONE_KEY).as_deref() == Some(S::PATH);
     Signal::derive(move || match action.value().get() {
         Some(result) => result.is_ok(),
-        None => query.with(|q| q.get_str(DONE_KEY) == Some(S::PATH)),
+        None => posted,
     })
 }
 
@@ -217,7 +217,7 @@ pub fn TextArea(
 }
 
 /// A password input with a "show" switch. The switch needs JavaScript, so it appears only once
-/// the page is hydrated; without it the field is a plain password input.
+/// the page is interactive; without it the field is a plain password input.
 #[component]
 pub fn PasswordField(
     #[prop(into)] error: Signal<Option<AppError>>,
@@ -225,12 +225,8 @@ pub fn PasswordField(
     autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let field = Field::Password;
     let (id, hint_id, error_id) = field_ids(field, None);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    let shown = RwSignal::new(false);
     let has_problem = move || {
         error
             .get()
@@ -245,29 +241,46 @@ pub fn PasswordField(
         <div class="field" class:has-problem=has_problem>
             <label for=id.clone()>{children()}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
-            <div class="password-row">
-                <input
-                    id=id.clone()
-                    name="password"
-                    type=move || if shown.get() { "text" } else { "password" }
-                    autocomplete=autocomplete
-                    required=true
-                    aria-invalid=move || if has_problem() { "true" } else { "false" }
-                    aria-describedby=described_by
-                />
-                <Show when=move || hydrated.get()>
-                    <button
-                        type="button"
-                        class="button secondary reveal"
-                        aria-controls=id.clone()
-                        aria-pressed=move || if shown.get() { "true" } else { "false" }
-                        on:click=move |_| shown.update(|s| *s = !*s)
-                    >
-                        {move || if shown.get() { t_string!(i18n, forms.hide_password) } else { t_string!(i18n, forms.show_password) }}
-                    </button>
-                </Show>
-            </div>
+            <PasswordInput id autocomplete=autocomplete.to_owned() described_by invalid=has_problem()/>
             <FieldProblems field error form=None/>
+        </div>
+    }
+}
+
+/// The input and its switch: an island, the only part of the field that lives in the browser.
+#[island]
+fn PasswordInput(
+    id: String,
+    autocomplete: String,
+    described_by: String,
+    invalid: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let interactive = RwSignal::new(false);
+    Effect::new(move |_| interactive.set(true));
+    let shown = RwSignal::new(false);
+    view! {
+        <div class="password-row">
+            <input
+                id=id.clone()
+                name="password"
+                type=move || if shown.get() { "text" } else { "password" }
+                autocomplete=autocomplete
+                required=true
+                aria-invalid=if invalid { "true" } else { "false" }
+                aria-describedby=described_by
+            />
+            <Show when=move || interactive.get()>
+                <button
+                    type="button"
+                    class="button secondary reveal"
+                    aria-controls=id.clone()
+                    aria-pressed=move || if shown.get() { "true" } else { "false" }
+                    on:click=move |_| shown.update(|s| *s = !*s)
+                >
+                    {move || if shown.get() { t_string!(i18n, forms.hide_password) } else { t_string!(i18n, forms.show_password) }}
+                </button>
+            </Show>
         </div>
     }
 }

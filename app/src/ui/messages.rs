@@ -16,9 +16,8 @@ pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
     let notice = NodeRef::<leptos::html::Div>::new();
     // Shown as the page arrives after a form posted without JavaScript failed: the browser
     // focuses it as it loads the page.
-    let after_post = leptos_router::hooks::use_query_map()
-        .with_untracked(|query| query.get_str("__err").is_some())
-        && error.with_untracked(Option::is_some);
+    let after_post =
+        super::params::page_query("__err").is_some() && error.with_untracked(Option::is_some);
     Effect::new(move |_| {
         if error.with(Option::is_some) && INTERACTIVE.load(std::sync::atomic::Ordering::Relaxed) {
             focus_when_shown(move || notice.get_untracked().map(Into::into));

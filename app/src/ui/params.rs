@@ -39,3 +39,74 @@ where
         None => Err(AppError::NotFound),
     }
 }
+
+/// The value of `key` in the query of the page's address, on the server (the request) as in
+/// the browser (inside islands, where there is no router).
+pub fn page_query(key: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    let query = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.uri.query().map(str::to_owned));
+    #[cfg(not(feature = "ssr"))]
+    let query = window().location().search().ok();
+    query_value(query.as_deref()?, key)
+}
+
+/// The first value of `key` in a query string (`a=1&b=x+y`, with or without the `?`), decoded.
+pub fn query_value(query: &str, key: &str) -> Option<String> {
+    query_pairs(query)
+        .into_iter()
+        .find(|(name, _)| name == key)
+        .map(|(_, value)| value)
+}
+
+/// The pairs of a query string, in order and decoded; a pair that does not decode is left out.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    let decode = |part: &str| {
+        urlencoding::decode(&part.replace('+', " "))
+            .ok()
+            .map(|text| text.into_owned())
+    };
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Some((decode(name)?, decode(value)?))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_value;
+
+    #[test]
+    fn a_query_value_is_found_and_decoded() {
+        let query = "?page=2&__done=%2Fapi%2Fpost_reply&q=anna+rossi";
+        assert_eq!(
+            query_value(query, "__done").as_deref(),
+            Some("/api/post_reply")
+        );
+        assert_eq!(query_value(query, "q").as_deref(), Some("anna rossi"));
+        assert_eq!(query_value(query, "page").as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn a_missing_key_or_an_empty_query_gives_nothing() {
+        assert_eq!(query_value("page=2", "__err"), None);
+        assert_eq!(query_value("", "page"), None);
+        assert_eq!(query_value("flag", "flag").as_deref(), Some(""));
+        assert_eq!(query_value("a=%ZZ", "a"), None);
+    }
+
+    #[test]
+    fn pairs_keep_their_order_and_repeats() {
+        let pairs = super::query_pairs("tag=a&tag=b%26c&&note=x+y");
+        let expected = [("tag", "a"), ("tag", "b&c"), ("note", "x y")];
+        assert_eq!(pairs.len(), expected.len());
+        for ((name, value), (want_name, want_value)) in pairs.iter().zip(expected) {
+            assert_eq!((name.as_str(), value.as_str()), (want_name, want_value));
+        }
+    }
+}

@@ -35,8 +35,6 @@ pub fn MyActivitiesSection(edition_id: i32) -> impl IntoView {
 #[component]
 fn MyActivitiesView(mine: MyActivities) -> impl IntoView {
     let i18n = use_i18n();
-    let reset = ServerAction::<ResetCalendar>::new();
-    let reset_error = action_error(reset);
     let next = mine
         .next
         .and_then(|id| mine.activities.iter().find(|a| a.id == id).cloned());
@@ -113,19 +111,31 @@ fn MyActivitiesView(mine: MyActivities) -> impl IntoView {
                 <h3 id="calendar-link-heading">{t!(i18n, activities.calendar)}</h3>
                 <p class="hint">{t!(i18n, activities.calendar_explainer)}</p>
                 {has_calendar.then(|| view! { <p class="hint">{t!(i18n, activities.calendar_exists)}</p> })}
-                <ErrorNotice error=reset_error/>
-                <ActionForm action=reset>
-                    <button type="submit" class="button secondary small">
-                        {move || if has_calendar || reset.value().get().is_some_and(|r| r.is_ok()) {
-                            t_string!(i18n, activities.calendar_replace).to_string()
-                        } else {
-                            t_string!(i18n, activities.calendar_new).to_string()
-                        }}
-                    </button>
-                </ActionForm>
-                {move || reset.value().get().and_then(|r| r.ok()).map(|url| view! { <CalendarAddress url/> })}
+                <CalendarReset has_calendar/>
             </section>
         </section>
+    }
+}
+
+/// The button that makes a new private calendar address, and the address it made. An island:
+/// the address is shown once, on the page that asked for it.
+#[island]
+fn CalendarReset(has_calendar: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let reset = ServerAction::<ResetCalendar>::new();
+    let reset_error = action_error(reset);
+    view! {
+        <ErrorNotice error=reset_error/>
+        <ActionForm action=reset>
+            <button type="submit" class="button secondary small">
+                {move || if has_calendar || reset.value().get().is_some_and(|r| r.is_ok()) {
+                    t_string!(i18n, activities.calendar_replace).to_string()
+                } else {
+                    t_string!(i18n, activities.calendar_new).to_string()
+                }}
+            </button>
+        </ActionForm>
+        {move || reset.value().get().and_then(|r| r.ok()).map(|url| view! { <CalendarAddress url/> })}
     }
 }
 
@@ -196,14 +206,7 @@ fn ActivityView(
     let i18n = use_i18n();
     let kind = page.kind;
     let id = page.id;
-    // A material opened here counts as consulted once the server has recorded it.
-    let record = ServerAction::<RecordView>::new();
     let unread = kind == ActivityKind::Material && page.state.is_some_and(|s| !s.is_done());
-    let shown_state = page.state;
-    let state = move || match record.value().get() {
-        Some(Ok(())) => Some(ActivityState::Viewed),
-        _ => shown_state,
-    };
     view! {
         <Title text=page.title.clone()/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
@@ -213,7 +216,7 @@ fn ActivityView(
             <header class="page-header">
                 <p class="eyebrow">{move || text::activity_kind(i18n, kind)}</p>
                 <h1>{page.title.clone()}</h1>
-                {move || state().map(|state| view! { <StateBadge state/> })}
+                <ActivityStateBadge state=page.state record_view=unread.then_some(id)/>
             </header>
             <dl class="facts">
                 {page.starts_at.map(|at| view! { <div><dt>{t!(i18n, activities.starts_at)}</dt><dd>{move || local_time(i18n, at)}</dd></div> })}
@@ -231,7 +234,7 @@ fn ActivityView(
             {page.url.clone().map(|url| view! {
                 <p><a class="button primary" href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.open_material)}</a></p>
             })}
-            {unread.then(|| view! { <RecordView activity_id=id record/> })}
+            {unread.then(|| view! { <RecordViewForm activity_id=id/> })}
             {(kind == ActivityKind::Webinar).then(|| match page.join_url.clone() {
                 Some(url) => view! { <p><a class="button primary" href=url rel="noopener noreferrer" target="_blank">{t!(i18n, activities.join)}</a></p> }.into_any(),
                 None if page.over => ().into_any(),
@@ -258,15 +261,28 @@ fn ActivityView(
     }
 }
 
-/// Records that the participant opened a material. Opening the page is a read, which records
-/// nothing; once the page is live in the browser it says so itself (a change, with the origin
-/// check). Without JavaScript, a button does the same.
-#[component]
-fn RecordView(activity_id: i32, record: ServerAction<RecordView>) -> impl IntoView {
-    let i18n = use_i18n();
+/// Where the participant stands with the activity. An island: a material opened here is
+/// recorded as consulted once the page is live in the browser (opening the page is a read,
+/// which records nothing; recording is a change, with the origin check), and the badge says so.
+#[island]
+fn ActivityStateBadge(state: Option<ActivityState>, record_view: Option<i32>) -> impl IntoView {
+    let record = ServerAction::<RecordView>::new();
     Effect::new(move |_| {
-        record.dispatch(RecordView { activity_id });
+        if let Some(activity_id) = record_view {
+            record.dispatch(RecordView { activity_id });
+        }
     });
+    let state = move || match record.value().get() {
+        Some(Ok(())) => Some(ActivityState::Viewed),
+        _ => state,
+    };
+    view! { {move || state().map(|state| view! { <StateBadge state/> })} }
+}
+
+/// Without JavaScript, a button records that the material was consulted.
+#[component]
+fn RecordViewForm(activity_id: i32) -> impl IntoView {
+    let i18n = use_i18n();
     // Raw HTML: what is inside <noscript> is not part of the page the browser hydrates.
     let form = move || {
         format!(

@@ -29,8 +29,6 @@ pub fn CertificatesPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeCertificate>::new();
     let reissue = ServerAction::<ReissueCertificate>::new();
     let template = ServerAction::<SaveCertificateTemplate>::new();
-    let (issued_rounds, set_issued_rounds) = signal(0u32);
-    let issuing = Issuing::new();
     let data = Resource::new(
         move || {
             (
@@ -38,7 +36,6 @@ pub fn CertificatesPage() -> impl IntoView {
                 revoke.version().get(),
                 reissue.version().get(),
                 template.version().get(),
-                issued_rounds.get(),
             )
         },
         |(id, ..)| found(id, load_certificates),
@@ -49,7 +46,7 @@ pub fn CertificatesPage() -> impl IntoView {
                 match data.await {
                     Err(error) => view! { <PageError error/> }.into_any(),
                     Ok(admin) => view! {
-                        <CertificatesView admin revoke reissue template issuing on_issued=move || set_issued_rounds.update(|n| *n += 1)/>
+                        <CertificatesView admin revoke reissue template/>
                     }.into_any(),
                 }
             })}
@@ -57,7 +54,7 @@ pub fn CertificatesPage() -> impl IntoView {
     }
 }
 
-/// Where the "issue all" action is: kept by the page across reloads of its lists.
+/// Where the "issue all" action is.
 #[derive(Clone, Copy)]
 struct Issuing {
     total: RwSignal<u32>,
@@ -103,11 +100,11 @@ fn CertificatesView(
     revoke: ServerAction<RevokeCertificate>,
     reissue: ServerAction<ReissueCertificate>,
     template: ServerAction<SaveCertificateTemplate>,
-    issuing: Issuing,
-    on_issued: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let edition_id = admin.edition_id;
+    // Set when the page was opened by the end of an "issue all" (see `IssueSection`).
+    let issued = crate::ui::params::page_query(ISSUED_KEY).and_then(|n| n.parse().ok());
     view! {
         <EditionToolHeader edition_id edition_title=admin.edition_title.clone()
             heading=t_string!(i18n, certificates.title).to_string() lead=t_string!(i18n, certificates.lead).to_string()/>
@@ -122,8 +119,7 @@ fn CertificatesView(
             waiting=admin.pending_total
             valid_total=admin.valid_total
             pending=admin.pending
-            issuing
-            on_issued
+            issued
         />
         <IssuedSection issued=admin.issued revoke reissue/>
         <section class="card" aria-labelledby="template-heading">
@@ -139,17 +135,22 @@ fn CertificatesView(
     }
 }
 
-/// "Issue all": rounds of [`ROUND`] until nobody is left, with a progress bar.
-#[component]
+/// The address's key that says how many certificates the "issue all" that led here issued.
+const ISSUED_KEY: &str = "issued";
+
+/// "Issue all": rounds of [`ROUND`] until nobody is left, with a progress bar. An island: the
+/// rounds run from the browser. Once all went well the page opens afresh with the new lists,
+/// the finished bar and how many were issued (`issued`, from the address).
+#[island]
 fn IssueSection(
     edition_id: i32,
     waiting: u32,
     valid_total: u32,
     pending: Vec<Pending>,
-    issuing: Issuing,
-    on_issued: impl Fn() + Clone + Send + Sync + 'static,
+    issued: Option<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let issuing = Issuing::new();
     let Issuing {
         total,
         done,
@@ -157,30 +158,35 @@ fn IssueSection(
         finished,
         failure,
     } = issuing;
-    // The issuing loop: rounds until nobody is left; the bar shows how far it got. Its state
-    // lives on the page, so it stays in view when the lists reload underneath.
-    let start = {
-        let on_issued = on_issued.clone();
-        move |_| {
-            if running.get_untracked() {
-                return;
-            }
-            running.set(true);
-            failure.set(None);
-            finished.set(None);
-            total.set(waiting);
-            done.set(0);
-            let on_issued = on_issued.clone();
-            leptos::task::spawn_local(async move {
-                let issued = issue_in_rounds(edition_id, waiting, issuing).await;
-                if failure.get_untracked().is_none() {
-                    done.set(waiting);
-                }
-                running.set(false);
-                finished.set(Some(issued));
-                on_issued();
-            });
+    if let Some(issued) = issued {
+        total.set(issued);
+        done.set(issued);
+        finished.set(Some(issued));
+    }
+    // The issuing loop: rounds until nobody is left; the bar shows how far it got.
+    let start = move |_| {
+        if running.get_untracked() {
+            return;
         }
+        running.set(true);
+        failure.set(None);
+        finished.set(None);
+        total.set(waiting);
+        done.set(0);
+        leptos::task::spawn_local(async move {
+            let issued = issue_in_rounds(edition_id, waiting, issuing).await;
+            running.set(false);
+            if failure.get_untracked().is_none() {
+                done.set(waiting);
+                let shown =
+                    format!("/staff/editions/{edition_id}/certificates?{ISSUED_KEY}={issued}");
+                #[cfg(feature = "hydrate")]
+                let _ = window().location().replace(&shown);
+                #[cfg(not(feature = "hydrate"))]
+                let _ = shown;
+            }
+            finished.set(Some(issued));
+        });
     };
     let percent = move || (done.get() * 100).checked_div(total.get()).unwrap_or(100);
     view! {
@@ -193,7 +199,7 @@ fn IssueSection(
             </p>
             {(waiting > 0).then(|| view! {
                 <button type="button" class="button primary" data-testid="issue-all"
-                    on:click=start.clone()
+                    on:click=start
                     disabled=move || running.get()>
                     {move || t_string!(i18n, certificates.issue_all, count = waiting).to_string()}
                 </button>

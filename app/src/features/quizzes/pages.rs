@@ -172,8 +172,9 @@ fn AttemptForm(
 const COUNTDOWN_FROM: i64 = 6 * 3600;
 
 /// The time left in an attempt, counting down each second once the page is interactive
-/// (without JavaScript it shows the time left when the page was made).
-#[component]
+/// (without JavaScript it shows the time left when the page was made). An island: it lives in
+/// the browser.
+#[island]
 fn Countdown(seconds: i64) -> impl IntoView {
     let i18n = use_i18n();
     let left = RwSignal::new(seconds);
