@@ -97,7 +97,8 @@ mod tests {
         assert_eq!(query_value("page=2", "__err"), None);
         assert_eq!(query_value("", "page"), None);
         assert_eq!(query_value("flag", "flag").as_deref(), Some(""));
-        assert_eq!(query_value("a=%ZZ", "a"), None);
+        // Not UTF-8 once decoded: left out.
+        assert_eq!(query_value("a=%FF", "a"), None);
     }
 
     #[test]
