@@ -52,8 +52,8 @@ pub fn focus_when_shown(
     attempt(target, 30);
 }
 
-/// Set a frame after hydration: errors shown from then on come from something the person just
-/// did (those in the page as it arrived are not focused over the person's head).
+/// Set once the page's islands have hydrated: errors shown from then on come from something the
+/// person just did (those in the page as it arrived are not focused over the person's head).
 pub static INTERACTIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// A whole page that could not be loaded.
