@@ -23,6 +23,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         // it before each statement (the pool's default) doubled every statement's round trip
         // to the connection's thread.
         options.test_before_acquire(false);
+        options.map_sqlx_sqlite_pool_opts(|pool| {
+            pool.after_connect(|connection, _| Box::pin(stable_query_plans(connection)))
+        });
         options.map_sqlx_sqlite_opts(|opts| {
             use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
             opts.create_if_missing(true)
@@ -37,6 +40,41 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         options.test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
     Database::connect(options).await
+}
+
+/// Keeps the plan SQLite made when it prepared a statement (its "query planner stability
+/// guarantee").
+///
+/// Without it SQLite plans a statement again whenever a new value is bound to a parameter that
+/// could change the plan, and `LIMIT ?` is one: every `.one()` carries it, so the prepared
+/// statement cache saved nothing for them and each run parsed its SQL again (about a fifth of
+/// the server's time under load, `sqlite3Reprepare`, in the `pages` bench profile). The plans
+/// it could have chosen per value matter only with `ANALYZE` statistics, which Aula does not
+/// gather.
+#[allow(unsafe_code)]
+async fn stable_query_plans(
+    connection: &mut sea_orm::sqlx::SqliteConnection,
+) -> Result<(), sea_orm::sqlx::Error> {
+    use std::ffi::c_int;
+    let mut handle = connection.lock_handle().await?;
+    let raw = handle.as_raw_handle();
+    // SAFETY: `raw` is this connection's open handle, locked for the call; the option takes an
+    // int (on) and an optional int pointer for the new state (none).
+    let code = unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            raw.as_ptr(),
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as c_int,
+            std::ptr::null_mut::<c_int>(),
+        )
+    };
+    if code == libsqlite3_sys::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(sea_orm::sqlx::Error::Configuration(
+            format!("SQLite refused its query planner option (code {code})").into(),
+        ))
+    }
 }
 
 /// Starts a transaction that is going to write. On SQLite it takes the write lock at once
