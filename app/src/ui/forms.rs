@@ -241,7 +241,8 @@ pub fn PasswordField(
         <div class="field" class:has-problem=has_problem>
             <label for=id.clone()>{children()}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
-            <PasswordInput id autocomplete=autocomplete.to_owned() described_by invalid=has_problem()/>
+            <PasswordInput id autocomplete=autocomplete.to_owned() described_by
+                invalid=error.with_untracked(|e| e.as_ref().is_some_and(|e| !e.problems_of(field).is_empty()))/>
             <FieldProblems field error form=None/>
         </div>
     }
