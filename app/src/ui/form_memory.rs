@@ -63,17 +63,9 @@ fn remember(form: &HtmlFormElement) {
         return;
     };
     let path = window.location().pathname().unwrap_or_default();
-    let fields = fields(form)
-        .filter_map(|field| field.posted())
-        .map(|(name, value)| {
-            format!(
-                "{}={}",
-                urlencoding::encode(&name),
-                urlencoding::encode(&value)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&");
+    let fields = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields(form).filter_map(|field| field.posted()))
+        .finish();
     if let Ok(Some(storage)) = window.session_storage() {
         let _ = storage.set_item(STORAGE_KEY, &format!("{action}\n{index}\n{path}\n{fields}"));
     }

@@ -33,24 +33,6 @@ where
     })
 }
 
-/// A form that empties itself once its action succeeded, so what was just posted is not left
-/// in the box to be posted twice. Give the returned reference to the `ActionForm`.
-pub fn cleared_on_success<S, T>(action: ServerAction<S>) -> NodeRef<leptos::html::Form>
-where
-    S: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Send + Sync + Clone + 'static,
-    T: Clone + Send + Sync + 'static,
-{
-    let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if action.value().get().is_some_and(|result| result.is_ok())
-            && let Some(form) = form.get_untracked()
-        {
-            form.reset();
-        }
-    });
-    form
-}
-
 /// Element ids of a field; `form` tells apart two forms on one page with the same field.
 fn field_ids(field: Field, form: Option<&str>) -> (String, String, String) {
     let id = match form {

@@ -10,39 +10,17 @@ use leptos_router::hooks::use_location;
 #[derive(Clone, Copy)]
 pub struct Session {
     pub user: Resource<Result<Option<SignedInUser>, AppError>>,
-    changed: RwSignal<u32>,
-}
-
-impl Session {
-    /// Reloads the signed-in user whenever `action` completes (sign-in, sign-up).
-    pub fn refresh_after<S>(self, action: ServerAction<S>)
-    where
-        S: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
-        S::Output: Send + Sync + 'static,
-        S::Error: Send + Sync + 'static,
-    {
-        Effect::new(move |_| {
-            if action.version().get() > 0 {
-                self.changed.update(|n| *n += 1);
-            }
-        });
-    }
 }
 
 pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
-/// Provides the [`Session`]. The user is reloaded on every navigation too: a redirect after
-/// signing in can unmount the page before its action reports back.
+/// Provides the [`Session`], read once per page: pages are built on the server, and signing in
+/// or out loads a new page.
 pub fn provide_session() {
-    let changed = RwSignal::new(0);
-    let location = use_location();
-    let user = Resource::new(
-        move || (changed.get(), location.pathname.get()),
-        |_| current_user(),
-    );
-    provide_context(Session { user, changed });
+    let user = Resource::new(|| (), |_| current_user());
+    provide_context(Session { user });
 }
 
 #[component]

@@ -34,9 +34,7 @@ pub fn ErrorNotice(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
 
 /// Gives the element `target` finds the keyboard focus once it is in the document: a view
 /// rendered inside a transition is attached a few frames after its effects run.
-pub fn focus_when_shown(
-    target: impl Fn() -> Option<leptos::web_sys::HtmlElement> + Copy + 'static,
-) {
+fn focus_when_shown(target: impl Fn() -> Option<leptos::web_sys::HtmlElement> + Copy + 'static) {
     fn attempt(
         target: impl Fn() -> Option<leptos::web_sys::HtmlElement> + Copy + 'static,
         frames_left: u32,

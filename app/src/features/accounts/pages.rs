@@ -2,7 +2,6 @@ use super::api::{LogIn, SignUp};
 use crate::domain::{Field, password};
 use crate::i18n::*;
 use crate::ui::forms::{PasswordField, Submit, TextField, action_error};
-use crate::ui::layout::use_session;
 use crate::ui::messages::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,7 +13,6 @@ pub fn LoginPage() -> impl IntoView {
     // Actions are created in the page, under the router, so that without JavaScript they pick
     // up the error the server put in the URL.
     let action = ServerAction::<LogIn>::new();
-    use_session().refresh_after(action);
     let error = action_error(action);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
@@ -42,7 +40,6 @@ pub fn LoginPage() -> impl IntoView {
 pub fn SignupPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignUp>::new();
-    use_session().refresh_after(action);
     let error = action_error(action);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();

@@ -26,12 +26,6 @@ pub fn ActivitiesAdminPage() -> impl IntoView {
     let hide = ServerAction::<SetActivityHidden>::new();
     let delete_error = action_error(delete);
     let hide_error = action_error(hide);
-    // A refusal to delete is answered once the activity is hidden (or shown): it goes.
-    Effect::new(move |_| {
-        if hide.version().get() > 0 {
-            delete.value().set(None);
-        }
-    });
     let speaker = ServerAction::<SetSpeaker>::new();
     let rules = ServerAction::<SaveAttendanceRules>::new();
     let errors = AdminErrors {

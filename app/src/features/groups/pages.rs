@@ -8,9 +8,7 @@ use super::api::{
 };
 use crate::domain::Field;
 use crate::i18n::*;
-use crate::ui::forms::{
-    CheckboxField, Submit, TextArea, TextField, action_error, cleared_on_success, succeeded,
-};
+use crate::ui::forms::{CheckboxField, Submit, TextArea, TextField, action_error, succeeded};
 use crate::ui::layout::EditionToolHeader;
 use crate::ui::messages::{
     EmptyState, ErrorNotice, Loading, PageError, Pagination, RichText, local_time,
@@ -333,7 +331,6 @@ fn GroupSpaceView(
     let announce_error = action_error(announce);
     let start_error = action_error(start);
     let announced = succeeded(announce);
-    let announce_form = cleared_on_success(announce);
     view! {
         <Title text=space.name.clone()/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
@@ -394,7 +391,7 @@ fn GroupSpaceView(
                         <Show when=move || announced.get()>
                             <p class="notice success" role="status">{t!(i18n, groups.announced)}</p>
                         </Show>
-                        <ActionForm action=announce node_ref=announce_form>
+                        <ActionForm action=announce>
                             <input type="hidden" name="group_id" value=group_id/>
                             <TextArea form="announce" field=Field::Body error=announce_error rows=4 maxlength=10_000>{t!(i18n, groups.new_announcement)}</TextArea>
                             <Submit pending=announce.pending()>{t!(i18n, groups.publish)}</Submit>
@@ -443,7 +440,6 @@ fn Thread(thread: ThreadView, reply: ServerAction<PostReply>) -> impl IntoView {
     let i18n = use_i18n();
     let error = action_error(reply);
     let replied = succeeded(reply);
-    let reply_form = cleared_on_success(reply);
     let thread_id = thread.id;
     let (page, pages, group_id) = (thread.page, thread.pages, thread.group_id);
     let opening = thread.opening.clone();
@@ -477,7 +473,7 @@ fn Thread(thread: ThreadView, reply: ServerAction<PostReply>) -> impl IntoView {
                 <Show when=move || replied.get()>
                     <p class="notice success" role="status">{t!(i18n, groups.replied)}</p>
                 </Show>
-                <ActionForm action=reply node_ref=reply_form>
+                <ActionForm action=reply>
                     <input type="hidden" name="thread_id" value=thread_id/>
                     <TextArea form="reply" field=Field::Body error rows=4 maxlength=10_000>{t!(i18n, groups.message)}</TextArea>
                     <Submit pending=reply.pending()>{t!(i18n, groups.publish)}</Submit>

@@ -108,21 +108,15 @@ fn AttemptForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let number = running.number;
-    let heading = NodeRef::<leptos::html::H3>::new();
-    // Started by a form posted without JavaScript: the browser focuses it as the page loads.
+    // Started with the button (a plain post): the browser focuses the attempt as the page
+    // loads, so keyboard focus is not lost in the footer.
     let started_by_post =
         start.value().with_untracked(Option::is_none) && succeeded(start).get_untracked();
-    // Started with the button on this page: keyboard focus goes to the attempt, not the footer.
-    Effect::new(move |_| {
-        if start.version().get_untracked() > 0 {
-            crate::ui::messages::focus_when_shown(move || heading.get_untracked().map(Into::into));
-        }
-    });
     view! {
         <form class="attempt card" method="post" action=format!("/quiz-attempts/{}", running.id)>
             <input type="hidden" name="version" value=running.version/>
             <input type="hidden" name="activity_id" value=activity_id/>
-            <h3 tabindex="-1" autofocus=started_by_post node_ref=heading>{move || t_string!(i18n, quiz.attempt_number, number = number).to_string()}</h3>
+            <h3 tabindex="-1" autofocus=started_by_post>{move || t_string!(i18n, quiz.attempt_number, number = number).to_string()}</h3>
             {running.ends_at.map(|at| view! {
                 <p class="notice info">
                     {move || t_string!(i18n, quiz.ends_at, date = local_time(i18n, at)).to_string()}
