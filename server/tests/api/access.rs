@@ -10,7 +10,47 @@ use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::collections::BTreeSet;
 
-both_databases!(every_server_function_checks_access);
+both_databases!(
+    every_server_function_checks_access,
+    a_server_function_never_acts_as_the_caller_of_a_page_before_it
+);
+
+/// An attacker's request: a staff member's page has been rendered and is still on its way out
+/// when someone without a session calls a server function, polled on the same thread. A page
+/// render's root owner becomes the thread's current owner (`Owner::new_root`) and a server
+/// function's owner is made a child of whatever is current: were the page's owner still current
+/// then, the call would inherit its contexts, among them the caller resolved for the page
+/// (staff). Each call must stand on its own request.
+async fn a_server_function_never_acts_as_the_caller_of_a_page_before_it(backend: Backend) {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use tower::ServiceExt;
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("segreteria@scuola.it", false, true).await;
+    let (_, participant) = app.user("partecipante@scuola.it", false, false).await;
+    for round in 0..3 {
+        let request = Request::get("/")
+            .header(header::HOST, "aula.test")
+            .header(header::ACCEPT, "text/html")
+            .header(header::COOKIE, format!("aula_session={staff}"))
+            .body(Body::empty())
+            .expect("request");
+        // Rendered; its body (and with it the page's owner) not yet sent.
+        let page = app.router.clone().oneshot(request).await.expect("page");
+        assert_eq!(page.status(), StatusCode::OK);
+        let anonymous = app.call("current_user", &[], None).await;
+        assert_eq!(anonymous.status, StatusCode::OK, "round {round}");
+        assert_eq!(anonymous.body, "null", "round {round}: no session, nobody");
+        let me = app.call("current_user", &[], Some(&participant)).await;
+        assert_eq!(
+            me.json()["email"],
+            "partecipante@scuola.it",
+            "round {round}"
+        );
+        assert_eq!(me.json()["is_staff"], false, "round {round}");
+        drop(page);
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Caller {
