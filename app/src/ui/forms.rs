@@ -224,7 +224,7 @@ pub fn PasswordField(
             <label for=id.clone()>{children()}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             <PasswordInput id autocomplete=autocomplete.to_owned() described_by
-                invalid=error.with_untracked(|e| e.as_ref().is_some_and(|e| !e.problems_of(field).is_empty()))/>
+                invalid=untrack(has_problem)/>
             <FieldProblems field error form=None/>
         </div>
     }
