@@ -7,14 +7,14 @@ use app::domain::completion::Rule;
 use app::ssr::entities::{course, edition, enrolment, user};
 use app::ssr::{AppState, Settings};
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use std::sync::Arc;
 use std::time::Instant;
 
 const PARTICIPANTS: i32 = 3_000;
 const ROUND: u32 = 100;
 
-async fn insert_chunks<A, E>(db: &DatabaseConnection, rows: Vec<A>)
+async fn insert_chunks<A, E>(db: &app::ssr::db::Db, rows: Vec<A>)
 where
     A: sea_orm::ActiveModelTrait<Entity = E> + Send,
     E: EntityTrait,

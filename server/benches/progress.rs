@@ -8,13 +8,13 @@ use app::ssr::entities::{
     activity, attendance, course, edition, enrolment, material_view, quiz_attempt, submission, user,
 };
 use chrono::{NaiveDate, TimeDelta, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use std::time::Instant;
 
 const PARTICIPANTS: i32 = 3_000;
 const CHUNK: usize = 500;
 
-async fn insert_chunks<A, E>(db: &DatabaseConnection, rows: Vec<A>)
+async fn insert_chunks<A, E>(db: &app::ssr::db::Db, rows: Vec<A>)
 where
     A: sea_orm::ActiveModelTrait<Entity = E> + Send,
     E: EntityTrait,

@@ -41,7 +41,7 @@ impl FromRef<ServerState> for AppState {
 pub async fn connect_and_migrate(
     database_url: &str,
     max_connections: u32,
-) -> Result<sea_orm::DatabaseConnection, DbErr> {
+) -> Result<app::ssr::db::Db, DbErr> {
     if let Some(path) = sqlite_path(database_url)
         && let Some(parent) = std::path::Path::new(&path).parent()
         && !parent.as_os_str().is_empty()
@@ -50,7 +50,7 @@ pub async fn connect_and_migrate(
             .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
     }
     let db = app::ssr::db::connect(database_url, max_connections).await?;
-    Migrator::up(&db, None).await?;
+    Migrator::up(db.pool(), None).await?;
     Ok(db)
 }
 
@@ -63,11 +63,7 @@ fn sqlite_path(url: &str) -> Option<String> {
     (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
 }
 
-pub fn app_state(
-    config: &Config,
-    keys: &crate::secrets::Keys,
-    db: sea_orm::DatabaseConnection,
-) -> AppState {
+pub fn app_state(config: &Config, keys: &crate::secrets::Keys, db: app::ssr::db::Db) -> AppState {
     AppState {
         db,
         settings: Arc::new(Settings {
@@ -187,8 +183,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
             routes,
             move || {
                 provide_context(page_state.clone());
-                provide_context(app::ssr::entry::CallerOfPage::default());
-                provide_context(app::ssr::memo::PageMemo::default());
+                app::ssr::entry::provide_page_context();
             },
             {
                 let leptos = leptos.clone();
@@ -223,7 +218,26 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
             https,
             security_headers,
         ))
+        .layer(axum::middleware::from_fn(own_owner))
         .with_state(server_state)
+}
+
+/// Each request is handled under a reactive owner of its own, with nothing above it.
+///
+/// A server function's owner (and with it what `use_context` finds: the caller, a page's memo
+/// and reads) is made as a child of whatever owner the worker thread last had current, and a
+/// page render can leave its own there: a sign-in once read through a page's transaction that
+/// way. Under this root a request only ever finds what its own handling provided.
+async fn own_owner(
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    leptos::reactive::computed::ScopedFuture {
+        owner: leptos::prelude::Owner::new_root(None),
+        observer: None,
+        fut: next.run(request),
+    }
+    .await
 }
 
 /// Headers every response carries unless its handler chose otherwise: no framing, no type
@@ -287,6 +301,8 @@ async fn security_headers(
     response
 }
 
+/// Answers a path under `/api/` that names no server function (each one that exists has its
+/// own route, made by `leptos_routes_with_context`).
 async fn server_functions(
     State(state): State<AppState>,
     request: Request<Body>,

@@ -1,8 +1,8 @@
 //! Opening the database: SQLite by default, PostgreSQL when the URL says so.
 
+pub use super::page_reads::Db;
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DbErr, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ConnectOptions, Database, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ use std::time::Duration;
 /// writer), a busy timeout (writers queue instead of failing) and `synchronous = FULL`: with WAL
 /// this costs an fsync per commit, and in exchange a transaction acknowledged to a user survives
 /// a power cut, which `NORMAL` does not promise.
-pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+pub async fn connect(url: &str, max_connections: u32) -> Result<Db, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
@@ -39,7 +39,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         // only those are pinged before use, not every connection for every statement.
         options.test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
-    Database::connect(options).await
+    Ok(Db::new(Database::connect(options).await?, max_connections))
 }
 
 /// Keeps the plan SQLite made when it prepared a statement (its "query planner stability
@@ -98,8 +98,8 @@ pub fn today_in_rome() -> chrono::NaiveDate {
 }
 
 /// Whether the database answers (used by `/healthz`).
-pub async fn ping(db: &DatabaseConnection) -> bool {
-    db.ping().await.is_ok()
+pub async fn ping(db: &Db) -> bool {
+    db.pool().ping().await.is_ok()
 }
 
 /// Loads a row by id, or answers "not found": the first step of most scope checks. Once per

@@ -49,17 +49,19 @@ async fn signed_in(same_origin: bool) -> Result<(AppState, Caller), AppError> {
 async fn anyone(same_origin: bool) -> Result<(AppState, Option<Caller>), AppError> {
     super::respond(
         async {
-            let state = state()?;
+            let mut state = state()?;
             let parts = request_parts()?;
             if same_origin {
                 check_origin(&parts, &state.settings)?;
             }
             let caller = match leptos::prelude::use_context::<CallerOfPage>() {
-                Some(page) => page
-                    .0
-                    .get_or_try_init(|| caller_of(&state, &parts))
-                    .await?
-                    .clone(),
+                Some(page) => {
+                    state.db = state.db.for_page(&page.reads);
+                    page.caller
+                        .get_or_try_init(|| caller_of(&state, &parts))
+                        .await?
+                        .clone()
+                }
                 None => caller_of(&state, &parts).await?,
             };
             Ok((state, caller))
@@ -69,7 +71,23 @@ async fn anyone(same_origin: bool) -> Result<(AppState, Option<Caller>), AppErro
 }
 
 /// The caller of a page being rendered, resolved once for all its parts (the layout's session,
-/// each section's data) instead of once per part. Provided for page renders only: a server
-/// function called on its own resolves its caller itself.
+/// each section's data) instead of once per part, with the render's reads (one transaction,
+/// see [`super::page_reads`]). Provided for page renders only: a server function called on its
+/// own resolves its caller itself and reads through the pool.
 #[derive(Clone, Default)]
-pub struct CallerOfPage(std::sync::Arc<tokio::sync::OnceCell<Option<Caller>>>);
+pub struct CallerOfPage {
+    caller: std::sync::Arc<tokio::sync::OnceCell<Option<Caller>>>,
+    reads: super::page_reads::PageReads,
+}
+
+/// What a page render shares among its parts: its caller and reads ([`CallerOfPage`]) and what
+/// it has loaded ([`super::memo::PageMemo`]). Called by the router for every request it hands to
+/// Leptos, and provided for page renders only (they alone carry the router's `RequestUrl`): a
+/// server function called on its own shares nothing with anything.
+pub fn provide_page_context() {
+    use leptos::prelude::{provide_context, use_context};
+    if use_context::<leptos_router::location::RequestUrl>().is_some() {
+        provide_context(CallerOfPage::default());
+        provide_context(super::memo::PageMemo::default());
+    }
+}

@@ -4,12 +4,11 @@
 use crate::domain::sessions::Timeouts;
 use crate::error::AppError;
 use leptos::prelude::*;
-use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
-    pub db: DatabaseConnection,
+    pub db: super::page_reads::Db,
     pub settings: Arc<Settings>,
 }
 

@@ -20,7 +20,8 @@ both_databases!(
 /// render's root owner becomes the thread's current owner (`Owner::new_root`) and a server
 /// function's owner is made a child of whatever is current: were the page's owner still current
 /// then, the call would inherit its contexts, among them the caller resolved for the page
-/// (staff). Each call must stand on its own request.
+/// (staff), and its reads would go through the page's transaction. Each call must stand on its
+/// own request.
 async fn a_server_function_never_acts_as_the_caller_of_a_page_before_it(backend: Backend) {
     use axum::body::Body;
     use axum::http::{Request, header};
@@ -38,6 +39,7 @@ async fn a_server_function_never_acts_as_the_caller_of_a_page_before_it(backend:
         // Rendered; its body (and with it the page's owner) not yet sent.
         let page = app.router.clone().oneshot(request).await.expect("page");
         assert_eq!(page.status(), StatusCode::OK);
+        let page_reads = app.state.db.page_transactions();
         let anonymous = app.call("current_user", &[], None).await;
         assert_eq!(anonymous.status, StatusCode::OK, "round {round}");
         assert_eq!(anonymous.body, "null", "round {round}: no session, nobody");
@@ -48,6 +50,11 @@ async fn a_server_function_never_acts_as_the_caller_of_a_page_before_it(backend:
             "round {round}"
         );
         assert_eq!(me.json()["is_staff"], false, "round {round}");
+        assert_eq!(
+            app.state.db.page_transactions(),
+            page_reads,
+            "round {round}: the calls read nothing as part of the page"
+        );
         drop(page);
     }
 }

@@ -7,7 +7,8 @@ both_databases!(
     pages_render_on_the_server,
     unknown_pages_and_ids_are_404,
     pages_render_while_other_routers_are_built,
-    pages_run_only_their_own_scripts_and_nothing_is_cached_or_framed
+    pages_run_only_their_own_scripts_and_nothing_is_cached_or_framed,
+    page_renders_read_in_one_transaction_and_give_it_back
 );
 
 async fn health_answers_while_the_database_does(backend: Backend) {
@@ -16,7 +17,7 @@ async fn health_answers_while_the_database_does(backend: Backend) {
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(response.body, "ok");
 
-    app.state.db.clone().close().await.expect("close");
+    app.state.db.pool().clone().close().await.expect("close");
     let response = app.get("/healthz", None).await;
     assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
 }
@@ -257,4 +258,67 @@ async fn pages_run_only_their_own_scripts_and_nothing_is_cached_or_framed(backen
         .get(header::STRICT_TRANSPORT_SECURITY)
         .and_then(|v| v.to_str().ok());
     assert!(hsts.is_some_and(|h| h.starts_with("max-age=")), "{hsts:?}");
+}
+
+/// A page render reads through one transaction of its own (a server function called on its own
+/// does not), renders at once never wait on each other for good, each gives its connection back
+/// when it is done, and what changed between two renders shows in the second.
+async fn page_renders_read_in_one_transaction_and_give_it_back(backend: Backend) {
+    use app::features::editions::api::EditionPage;
+    use app::features::enrolment::api::Enrol;
+    let app = TestApp::spawn(backend).await;
+    let course = app.course("ETW-BASE").await;
+    let edition = app.edition(course, "open", 10).await;
+    let (_, token) = app.user("ada@example.org", false, false).await;
+    let db = &app.state.db;
+    let places = db.free_page_places();
+    assert!(places > 0);
+    let path = format!("/editions/{edition}");
+    let enrolled = "Sei iscritto a questa edizione.";
+    for round in 0..3 {
+        let before = db.page_transactions();
+        let pages = futures::future::join_all((0..8).map(|_| app.get(&path, Some(&token)))).await;
+        for page in &pages {
+            assert_eq!(page.status, StatusCode::OK, "round {round}");
+            assert_eq!(page.body.contains(enrolled), round > 0, "round {round}");
+        }
+        assert!(
+            db.page_transactions() > before,
+            "round {round}: the renders read through transactions of their own"
+        );
+        let mut waited = 0;
+        while db.free_page_places() < places && waited < 500 {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            waited += 1;
+        }
+        assert_eq!(
+            db.free_page_places(),
+            places,
+            "round {round}: every place given back"
+        );
+        if round == 0 {
+            app.invoke(
+                Enrol {
+                    edition_id: edition,
+                },
+                Some(&token),
+            )
+            .await
+            .expect("enrols");
+        }
+    }
+    let before = db.page_transactions();
+    app.invoke(
+        EditionPage {
+            edition_id: edition,
+        },
+        Some(&token),
+    )
+    .await
+    .expect("reads");
+    assert_eq!(
+        db.page_transactions(),
+        before,
+        "a server function on its own reads the pool"
+    );
 }
