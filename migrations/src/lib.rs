@@ -14,6 +14,7 @@ mod m20261129_000008_revocation_category;
 mod m20261129_000009_certificates_outlive;
 mod m20261129_000010_hidden_activities;
 mod m20261129_000011_signing_key_ids;
+mod m20261201_000012_outbox;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_certificates_outlive::Migration),
             Box::new(m20261129_000010_hidden_activities::Migration),
             Box::new(m20261129_000011_signing_key_ids::Migration),
+            Box::new(m20261201_000012_outbox::Migration),
         ]
     }
 }

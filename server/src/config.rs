@@ -16,7 +16,7 @@
 //! | `AULA_SIGNING_KEY` | 64 hex digits: the Ed25519 seed that signs certificates; the same on every instance | required over https; on http derived from `AULA_SECRET` if set, else generated once into `<data>/secrets/` |
 //! | `AULA_RETIRED_SIGNING_KEYS` | public keys (as `/.well-known/aula-certificate-key` printed them) of keys rotated out, comma-separated: certificates they signed still verify | none |
 //! | `AULA_ISSUER` | the organisation printed on certificates | `Unità nazionale formazione docenti` |
-//! | `AULA_SMTP_URL` | mail relay: `smtp://host:25` (plain, to a relay nearby), `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://user:password@host:465` (TLS) | none: no mail is sent |
+//! | `AULA_SMTP_URL` | mail relay: `smtp://host:25` (plain, to a relay nearby), `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://user:password@host:465` (TLS) | none: mail is written as `.eml` files in `mail/` under the data folder |
 //! | `AULA_MAIL_FROM` | sender of Aula's mail | `Aula <noreply@localhost>` |
 //! | `LEPTOS_SITE_ROOT` | folder with the built browser bundle | `target/site` |
 //! | `RUST_LOG` | log filter | `info` |

@@ -81,6 +81,7 @@ async fn serve(config: Config, demo_data: bool) -> Result<(), String> {
         }
         println!();
     }
+    app::ssr::outbox::start_worker(state.clone());
     let router = startup::router(state, startup::leptos_options(&config));
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await

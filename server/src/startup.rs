@@ -80,13 +80,14 @@ pub fn app_state(config: &Config, keys: &crate::secrets::Keys, db: app::ssr::db:
             signing_key: keys.signing_key.clone(),
             retired_keys: keys.retired.clone(),
             issuer: config.issuer.clone(),
-            mail: config
-                .smtp_url
-                .clone()
-                .map(|smtp_url| app::ssr::mail::MailSettings {
-                    smtp_url,
-                    from: config.mail_from.clone(),
-                }),
+            // Without a relay, mail is written to files someone trying Aula can open.
+            mail: Some(app::ssr::mail::MailSettings {
+                delivery: match &config.smtp_url {
+                    Some(url) => app::ssr::mail::Delivery::Smtp(url.clone()),
+                    None => app::ssr::mail::Delivery::Files(config.data_dir.join("mail")),
+                },
+                from: config.mail_from.clone(),
+            }),
         }),
     }
 }

@@ -13,6 +13,7 @@ pub mod dates;
 pub mod editions;
 pub mod enrolment;
 pub mod login_throttle;
+pub mod outbox;
 pub mod outcome;
 pub mod paging;
 pub mod password;

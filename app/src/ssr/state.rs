@@ -123,7 +123,9 @@ mod tests {
     fn debug_output_holds_no_secret() {
         let settings = Settings {
             mail: Some(crate::ssr::mail::MailSettings {
-                smtp_url: "smtp://aula:hunter2@relay.example.org:587".into(),
+                delivery: crate::ssr::mail::Delivery::Smtp(
+                    "smtp://aula:hunter2@relay.example.org:587".into(),
+                ),
                 from: "Aula <noreply@aula.example.org>".into(),
             }),
             ..Settings::example()

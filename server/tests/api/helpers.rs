@@ -364,12 +364,17 @@ impl TestApp {
                 retired_keys: Vec::new(),
                 issuer: "Unità nazionale formazione docenti".to_owned(),
                 mail: Some(app::ssr::mail::MailSettings {
-                    smtp_url: format!("smtp://127.0.0.1:{}", mailbox.port),
+                    delivery: app::ssr::mail::Delivery::Smtp(format!(
+                        "smtp://127.0.0.1:{}",
+                        mailbox.port
+                    )),
                     from: "Aula <noreply@aula.test>".to_owned(),
                 }),
             }),
         };
         let router = server::startup::router(state.clone(), leptos_options());
+        // As a running server does: mail written to the outbox is sent by the worker.
+        app::ssr::outbox::start_worker(state.clone());
         step("spawn: ready");
         Self {
             router,

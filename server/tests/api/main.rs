@@ -15,6 +15,7 @@ mod editions;
 mod enrolment;
 mod groups;
 mod health_and_pages;
+mod mail;
 mod quizzes;
 mod secrets;
 mod submissions;

@@ -16,7 +16,7 @@ use crate::ssr::AppState;
 use crate::ssr::auth::Caller;
 use crate::ssr::db::{find_or_404, to_local};
 use crate::ssr::entities::{certificate, course, edition, user};
-use crate::ssr::mail::{self, Mail};
+use crate::ssr::outbox::{self, NewMail};
 use crate::ssr::rate_limit;
 use crate::ssr::scope;
 use chrono::{NaiveDate, Utc};
@@ -202,22 +202,24 @@ async fn store(state: &AppState, records: &[certificate::Model], pdfs: &[Option<
     }
 }
 
-/// Tells each participant by mail, with the PDF attached, after the request has answered.
-fn announce(state: &AppState, records: Vec<(certificate::Model, String, String, Option<Vec<u8>>)>) {
-    let Some(settings) = state.settings.mail.clone() else {
-        return;
-    };
-    let base = state.settings.base_url.clone();
-    let mails: Vec<Mail> = records
+/// The mail that tells each participant of their certificate, with its PDF attached when
+/// there is one; written to the outbox with the certificates.
+fn announcements(
+    state: &AppState,
+    records: Vec<(certificate::Model, String, String, bool)>,
+) -> Vec<NewMail> {
+    let base = &state.settings.base_url;
+    records
         .into_iter()
-        .map(|(c, email, locale, pdf)| {
+        .map(|(c, email, locale, has_pdf)| {
             let language: Locale = locale.parse().unwrap_or_default();
             let link = match c.edition_id {
                 Some(edition) => format!("{base}/editions/{edition}"),
                 None => format!("{base}/"),
             };
             let verify = format!("{base}/verify/{}", c.id);
-            Mail {
+            NewMail {
+                kind: "certificate_issued",
                 to: email,
                 subject: td_string!(
                     language,
@@ -236,18 +238,13 @@ fn announce(state: &AppState, records: Vec<(certificate::Model, String, String, 
                     verify = &verify
                 )
                 .to_string(),
-                attachment: pdf.map(|bytes| {
+                certificate: has_pdf.then(|| {
                     let file = td_string!(language, certificates.mail_file, code = &c.code);
-                    (file.to_string(), bytes)
+                    (c.id.clone(), file.to_string())
                 }),
             }
         })
-        .collect();
-    tokio::spawn(async move {
-        let count = mails.len();
-        let sent = mail::send_all(&settings, mails).await;
-        tracing::info!(sent, count, "certificate mail");
-    });
+        .collect()
 }
 
 /// Who is still waiting for a certificate: enrolled, meeting the rule or marked as meeting it
@@ -399,8 +396,6 @@ pub async fn issue(
         })
         .collect();
     record(&txn, entries).await?;
-    txn.commit().await?;
-
     let mut kept = Vec::new();
     let mut kept_pdfs = Vec::new();
     for (c, pdf) in records.into_iter().zip(pdfs) {
@@ -409,22 +404,25 @@ pub async fn issue(
             kept_pdfs.push(pdf);
         }
     }
+    // The PDFs are on disk before the mail that attaches them can be sent.
     store(state, &kept, &kept_pdfs).await;
     let contacts: HashMap<i32, (String, String)> = people
         .into_iter()
         .map(|p| (p.id, (p.email, p.locale)))
         .collect();
-    announce(
+    let mails = announcements(
         state,
         kept.iter()
-            .cloned()
-            .zip(kept_pdfs)
+            .zip(&kept_pdfs)
             .filter_map(|(c, pdf)| {
                 let (email, locale) = contacts.get(&c.user_id?)?.clone();
-                Some((c, email, locale, pdf))
+                Some((c.clone(), email, locale, pdf.is_some()))
             })
             .collect(),
     );
+    outbox::enqueue(&txn, mails).await?;
+    txn.commit().await?;
+    outbox::wake();
     let issued = kept.len() as u32;
     tracing::info!(edition.id = edition.id, issued, "certificates issued");
     // An estimate: people someone else issued to meanwhile still count until the next round
@@ -565,17 +563,15 @@ pub async fn reissue(
         }],
     )
     .await?;
-    txn.commit().await?;
     store(state, std::slice::from_ref(&new), &pdfs).await;
-    announce(
+    let has_pdf = pdfs.first().is_some_and(Option::is_some);
+    let mails = announcements(
         state,
-        vec![(
-            new.clone(),
-            person.email,
-            person.locale,
-            pdfs.into_iter().next().flatten(),
-        )],
+        vec![(new.clone(), person.email, person.locale, has_pdf)],
     );
+    outbox::enqueue(&txn, mails).await?;
+    txn.commit().await?;
+    outbox::wake();
     Ok(new.id)
 }
 

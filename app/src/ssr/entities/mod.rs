@@ -16,6 +16,7 @@ pub mod group_ambassador;
 pub mod group_member;
 pub mod login_throttle;
 pub mod material_view;
+pub mod outbox;
 pub mod quiz_attempt;
 pub mod quiz_question;
 pub mod recording_view;

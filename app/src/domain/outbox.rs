@@ -1,0 +1,62 @@
+//! Rules of the outbox: a mail's states and when a failed one is tried again.
+
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Where a mail of the outbox stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+pub enum MailStatus {
+    /// Waiting to be sent (first time, or again after a failure).
+    Queued,
+    /// Accepted by the relay.
+    Sent,
+    /// Given up after [`MAX_ATTEMPTS`]; staff can send it again.
+    Failed,
+}
+
+/// Tries before a mail is given up: with the waits of [`retry_delay`], about a day.
+pub const MAX_ATTEMPTS: i32 = 12;
+
+/// The wait before the next try after `attempts` failed ones: one minute, doubling, at most
+/// six hours (a relay down for maintenance is not flooded, and a day's outage loses nothing).
+pub fn retry_delay(attempts: i32) -> Duration {
+    let doublings = attempts.clamp(1, 30) as u32 - 1;
+    let minutes = 1u64.checked_shl(doublings).unwrap_or(u64::MAX).min(360);
+    Duration::from_secs(minutes * 60)
+}
+
+/// What happens to a mail after a try.
+pub fn after_failure(attempts: i32) -> Option<Duration> {
+    (attempts < MAX_ATTEMPTS).then(|| retry_delay(attempts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_a_minute_to_six_hours() {
+        let minutes: Vec<u64> = (1..=11).map(|a| retry_delay(a).as_secs() / 60).collect();
+        assert_eq!(minutes, [1, 2, 4, 8, 16, 32, 64, 128, 256, 360, 360]);
+        assert_eq!(retry_delay(0), Duration::from_secs(60));
+        assert_eq!(retry_delay(i32::MAX), Duration::from_secs(360 * 60));
+    }
+
+    #[test]
+    fn a_mail_is_given_up_after_the_last_attempt() {
+        assert_eq!(after_failure(1), Some(Duration::from_secs(60)));
+        assert!(after_failure(MAX_ATTEMPTS - 1).is_some());
+        assert_eq!(after_failure(MAX_ATTEMPTS), None);
+        let total: u64 = (1..MAX_ATTEMPTS).map(|a| retry_delay(a).as_secs()).sum();
+        assert!(
+            (20 * 3600..30 * 3600).contains(&total),
+            "about a day: {total} s"
+        );
+    }
+}
