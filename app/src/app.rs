@@ -13,6 +13,7 @@ use crate::features::editions::pages::{CataloguePage, EditionPageView};
 use crate::features::editions::staff_pages::EditionAdminPage;
 use crate::features::groups::pages::{GroupSpacePage, GroupsAdminPage, ThreadPage};
 use crate::features::home::pages::HomePage;
+use crate::features::mail::pages::OutboxPageView;
 use crate::features::quizzes::pages::QuizAdminPage;
 use crate::features::submissions::pages::SubmissionPage;
 use crate::features::users::pages::UsersPage;
@@ -117,6 +118,7 @@ fn Routed() -> impl IntoView {
                 <Route path=path!("/staff/editions/:id/completion") view=CompletionRulePage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/editions/:id/certificates") view=CertificatesPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/mail") view=OutboxPageView ssr=SsrMode::Async/>
                 <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
                 <Route path=path!("/verify/:id") view=VerifyPage ssr=SsrMode::Async/>
             </FlatRoutes>

@@ -20,6 +20,22 @@ pub enum MailStatus {
     Failed,
 }
 
+impl MailStatus {
+    pub const ALL: [MailStatus; 3] = [MailStatus::Queued, MailStatus::Sent, MailStatus::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailStatus::Queued => "queued",
+            MailStatus::Sent => "sent",
+            MailStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
 /// Tries before a mail is given up: with the waits of [`retry_delay`], about a day.
 pub const MAX_ATTEMPTS: i32 = 12;
 
@@ -39,6 +55,14 @@ pub fn after_failure(attempts: i32) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_read_back_what_they_write() {
+        for status in MailStatus::ALL {
+            assert_eq!(MailStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(MailStatus::parse("lost"), None);
+    }
 
     #[test]
     fn retries_back_off_from_a_minute_to_six_hours() {

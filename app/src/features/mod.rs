@@ -16,6 +16,7 @@ pub mod editions;
 pub mod enrolment;
 pub mod groups;
 pub mod home;
+pub mod mail;
 pub mod quizzes;
 pub mod submissions;
 pub mod users;

@@ -14,7 +14,8 @@ both_databases!(
     three_instances_send_each_mail_once,
     mail_claimed_by_an_instance_that_stopped_is_sent_by_another,
     a_relay_that_is_away_gets_the_mail_later_and_then_it_is_given_up,
-    without_a_relay_mail_is_written_to_files
+    without_a_relay_mail_is_written_to_files,
+    staff_see_the_outbox_and_send_a_failed_mail_again
 );
 
 fn mail(n: usize) -> NewMail {
@@ -275,4 +276,82 @@ fn rand_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Staff see the outbox by state, with a failure's error, and send a mail again: it goes out.
+async fn staff_see_the_outbox_and_send_a_failed_mail_again(backend: Backend) {
+    use app::features::mail::api::{LoadOutbox, ResendMail};
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("segreteria@scuola.it", false, true).await;
+    let (_, participant) = app.user("ada@scuola.it", false, false).await;
+    let now = Utc::now();
+    let failed = outbox::ActiveModel {
+        kind: Set("test".to_owned()),
+        recipient: Set("bruno@scuola.it".to_owned()),
+        subject: Set("Il tuo attestato".to_owned()),
+        body: Set("Ecco il tuo attestato.".to_owned()),
+        certificate_id: Set(None),
+        attachment_name: Set(None),
+        status: Set(MailStatus::Failed),
+        attempts: Set(app::domain::outbox::MAX_ATTEMPTS),
+        due_at: Set(now),
+        claimed_until: Set(None),
+        last_error: Set(Some("Connection refused".to_owned())),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+    let listed = app
+        .invoke(
+            LoadOutbox {
+                page: 1,
+                status: Some(MailStatus::Failed),
+            },
+            Some(&staff),
+        )
+        .await
+        .expect("staff read the outbox");
+    assert_eq!(listed.total, 1);
+    assert_eq!(
+        listed.rows[0].last_error.as_deref(),
+        Some("Connection refused")
+    );
+    assert!(listed.counts.contains(&(MailStatus::Failed, 1)));
+    let page = app.get("/staff/mail?status=failed", Some(&staff)).await;
+    assert!(
+        page.body.contains("Connection refused"),
+        "the error is shown"
+    );
+    assert!(page.body.contains("Invia di nuovo"));
+    assert!(
+        app.invoke(ResendMail { mail_id: failed.id }, Some(&participant))
+            .await
+            .is_err(),
+        "participants cannot"
+    );
+    app.invoke(ResendMail { mail_id: failed.id }, Some(&staff))
+        .await
+        .expect("sent again");
+    let mails = app.mailbox.wait_for(1).await;
+    assert!(mails[0].contains("bruno@scuola.it"));
+    let mut row = outbox::Entity::find_by_id(failed.id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    for _ in 0..50 {
+        if row.status == MailStatus::Sent {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        row = outbox::Entity::find_by_id(failed.id)
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    assert_eq!((row.status, row.attempts), (MailStatus::Sent, 1));
 }

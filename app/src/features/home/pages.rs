@@ -100,6 +100,7 @@ fn StaffDesk() -> impl IntoView {
                 <a class="button primary" href="/staff">{t!(i18n, home.desk_courses)}</a>
                 <a class="button secondary" href="/staff/users">{t!(i18n, home.desk_users)}</a>
                 <a class="button secondary" href="/staff/audit">{t!(i18n, home.desk_audit)}</a>
+                <a class="button secondary" href="/staff/mail">{t!(i18n, home.desk_mail)}</a>
             </p>
         </section>
     }

@@ -1,0 +1,83 @@
+use super::api::{OutboxPage, OutboxRow};
+use crate::domain::outbox::MailStatus;
+use crate::domain::paging;
+use crate::error::AppError;
+use crate::ssr::AppState;
+use crate::ssr::auth::Caller;
+use crate::ssr::db::{find_or_404, to_local};
+use crate::ssr::entities::outbox;
+use crate::ssr::scope;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
+
+pub const PAGE_SIZE: u64 = 50;
+
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
+pub async fn browse(
+    state: &AppState,
+    caller: &Caller,
+    page: u64,
+    status: Option<MailStatus>,
+) -> Result<OutboxPage, AppError> {
+    scope::staff(caller)?;
+    let db = &state.db;
+    let mut counts = Vec::new();
+    for each in MailStatus::ALL {
+        let count = outbox::Entity::find()
+            .filter(outbox::Column::Status.eq(each))
+            .count(db)
+            .await?;
+        counts.push((each, count));
+    }
+    let mut query = outbox::Entity::find();
+    if let Some(status) = status {
+        query = query.filter(outbox::Column::Status.eq(status));
+    }
+    let total = query.clone().count(db).await?;
+    let pages = paging::page_count(total, PAGE_SIZE);
+    let page = page.clamp(1, pages);
+    let rows = query
+        .order_by_desc(outbox::Column::Id)
+        .paginate(db, PAGE_SIZE)
+        .fetch_page(page - 1)
+        .await?
+        .into_iter()
+        .map(|row| OutboxRow {
+            id: row.id,
+            recipient: row.recipient,
+            subject: row.subject,
+            status: row.status,
+            attempts: row.attempts,
+            created_at: to_local(row.created_at),
+            sent_at: row.sent_at.map(to_local),
+            due_at: to_local(row.due_at),
+            last_error: row.last_error,
+        })
+        .collect();
+    Ok(OutboxPage {
+        rows,
+        page,
+        pages,
+        total,
+        counts,
+    })
+}
+
+/// Queues a mail again with a fresh set of tries (a failed one, or a sent one a person lost).
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
+pub async fn resend(state: &AppState, caller: &Caller, mail_id: i32) -> Result<(), AppError> {
+    scope::staff(caller)?;
+    let row = find_or_404::<outbox::Entity>(&state.db, mail_id).await?;
+    let mut again: outbox::ActiveModel = row.into();
+    again.status = Set(MailStatus::Queued);
+    again.attempts = Set(0);
+    again.due_at = Set(Utc::now());
+    again.claimed_until = Set(None);
+    again.sent_at = Set(None);
+    again.update(&state.db).await?;
+    crate::ssr::outbox::wake();
+    Ok(())
+}
