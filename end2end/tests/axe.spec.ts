@@ -8,7 +8,7 @@ import { account, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration 
 // entry pages, so a page added later is checked without being listed here. One page per route
 // (ids replaced) is enough: the same component renders every id.
 
-const ENTRY_PAGES = ['/', '/editions', '/login', '/signup', '/verify', '/staff', '/staff/users', '/staff/audit'];
+const ENTRY_PAGES = ['/', '/editions', '/login', '/signup', '/verify', '/staff', '/staff/users', '/staff/audit', '/staff/mail'];
 
 /** The route a path belongs to: numbers and certificate codes stand for any id. */
 function routeOf(path: string): string {
@@ -101,6 +101,7 @@ const STAFF_ROUTES = [
   '/staff/editions/:id/certificates',
   '/staff/users',
   '/staff/audit',
+  '/staff/mail',
   '/editions/:id/cockpit',
   '/activities/:id/attendance',
 ];

@@ -21,6 +21,14 @@ fn status_label(i18n: I18n, status: MailStatus) -> String {
     .to_string()
 }
 
+fn badge_class(status: MailStatus) -> &'static str {
+    match status {
+        MailStatus::Queued => "badge state-pending",
+        MailStatus::Sent => "badge state-done",
+        MailStatus::Failed => "badge state-attention",
+    }
+}
+
 #[component]
 pub fn OutboxPageView() -> impl IntoView {
     let i18n = use_i18n();
@@ -91,7 +99,7 @@ fn OutboxView(
         {empty.then(|| view! { <EmptyState><p>{t!(i18n, mail.empty)}</p></EmptyState> })}
         {(!empty).then(|| view! {
             <div class="table-wrap" tabindex="0">
-                <table class="outbox-table">
+                <table class="outbox-table cards-on-phone">
                     <thead><tr>
                         <th scope="col">{t!(i18n, mail.written)}</th>
                         <th scope="col">{t!(i18n, mail.to)}</th>
@@ -131,14 +139,16 @@ fn OutboxLine(row: OutboxRow, resend: ServerAction<ResendMail>) -> impl IntoView
     };
     view! {
         <tr data-status=status.as_str()>
-            <td>{move || local_time(i18n, created)}</td>
-            <td>{row.recipient}</td>
-            <td>{row.subject}</td>
-            <td>
-                <span class=format!("badge mail-{}", status.as_str())>{move || status_label(i18n, status)}</span>
-                <br/><small>{when}</small>
+            <td data-label=move || t_string!(i18n, mail.written)>{move || local_time(i18n, created)}</td>
+            <td data-label=move || t_string!(i18n, mail.to)>{row.recipient}</td>
+            <td data-label=move || t_string!(i18n, mail.subject)>{row.subject}</td>
+            <td data-label=move || t_string!(i18n, mail.state)>
+                <span>
+                    <span class=badge_class(status)>{move || status_label(i18n, status)}</span>
+                    <br/><small>{when}</small>
+                </span>
             </td>
-            <td>{row.last_error.unwrap_or_else(|| "—".into())}</td>
+            <td data-label=move || t_string!(i18n, mail.error)>{row.last_error.unwrap_or_else(|| "—".into())}</td>
             <td>
                 <ActionForm action=resend>
                     <input type="hidden" name="mail_id" value=row.id/>
