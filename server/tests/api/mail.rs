@@ -28,6 +28,33 @@ fn mail(n: usize) -> NewMail {
     }
 }
 
+/// A row of the outbox as an instance left it.
+fn row(
+    recipient: &str,
+    status: MailStatus,
+    attempts: i32,
+    due_at: chrono::DateTime<Utc>,
+    claimed_until: Option<chrono::DateTime<Utc>>,
+    last_error: Option<&str>,
+) -> outbox::ActiveModel {
+    outbox::ActiveModel {
+        kind: Set("test".to_owned()),
+        recipient: Set(recipient.to_owned()),
+        subject: Set("Il tuo attestato".to_owned()),
+        body: Set("Ecco il tuo attestato.".to_owned()),
+        certificate_id: Set(None),
+        attachment_name: Set(None),
+        status: Set(status),
+        attempts: Set(attempts),
+        due_at: Set(due_at),
+        claimed_until: Set(claimed_until),
+        last_error: Set(last_error.map(str::to_owned)),
+        created_at: Set(Utc::now()),
+        sent_at: Set(None),
+        ..Default::default()
+    }
+}
+
 fn settings(app: &TestApp) -> MailSettings {
     app.state.settings.mail.clone().expect("mail settings")
 }
@@ -96,23 +123,15 @@ async fn mail_claimed_by_an_instance_that_stopped_is_sent_by_another(backend: Ba
     let dir = app.state.settings.certificate_dir();
     let now = Utc::now();
     for n in 0..2 {
-        let m = mail(n);
-        outbox::ActiveModel {
-            kind: Set(m.kind.to_owned()),
-            recipient: Set(m.to),
-            subject: Set(m.subject),
-            body: Set(m.body),
-            certificate_id: Set(None),
-            attachment_name: Set(None),
-            status: Set(MailStatus::Queued),
-            attempts: Set(0),
-            due_at: Set(now),
-            claimed_until: Set(Some(now + TimeDelta::minutes(5))),
-            last_error: Set(None),
-            created_at: Set(now),
-            sent_at: Set(None),
-            ..Default::default()
-        }
+        let claimed = Some(now + TimeDelta::minutes(5));
+        row(
+            &format!("persona{n}@scuola.it"),
+            MailStatus::Queued,
+            0,
+            now,
+            claimed,
+            None,
+        )
         .insert(&app.state.db)
         .await
         .expect("a claimed mail");
@@ -148,25 +167,10 @@ async fn a_relay_that_is_away_gets_the_mail_later_and_then_it_is_given_up(backen
     // does not take it first.
     let future = Utc::now() + TimeDelta::days(3650);
     let mut due = future;
-    let row = outbox::ActiveModel {
-        kind: Set("test".to_owned()),
-        recipient: Set("ada@scuola.it".to_owned()),
-        subject: Set("Prova".to_owned()),
-        body: Set("Prova".to_owned()),
-        certificate_id: Set(None),
-        attachment_name: Set(None),
-        status: Set(MailStatus::Queued),
-        attempts: Set(0),
-        due_at: Set(due),
-        claimed_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(Utc::now()),
-        sent_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.state.db)
-    .await
-    .expect("a mail");
+    let row = row("ada@scuola.it", MailStatus::Queued, 0, due, None, None)
+        .insert(&app.state.db)
+        .await
+        .expect("a mail");
     let sent = deliver_due(&app.state.db, &settings, &dir, due)
         .await
         .expect("tries");
@@ -285,22 +289,14 @@ async fn staff_see_the_outbox_and_send_a_failed_mail_again(backend: Backend) {
     let (_, staff) = app.user("segreteria@scuola.it", false, true).await;
     let (_, participant) = app.user("ada@scuola.it", false, false).await;
     let now = Utc::now();
-    let failed = outbox::ActiveModel {
-        kind: Set("test".to_owned()),
-        recipient: Set("bruno@scuola.it".to_owned()),
-        subject: Set("Il tuo attestato".to_owned()),
-        body: Set("Ecco il tuo attestato.".to_owned()),
-        certificate_id: Set(None),
-        attachment_name: Set(None),
-        status: Set(MailStatus::Failed),
-        attempts: Set(app::domain::outbox::MAX_ATTEMPTS),
-        due_at: Set(now),
-        claimed_until: Set(None),
-        last_error: Set(Some("Connection refused".to_owned())),
-        created_at: Set(now),
-        sent_at: Set(None),
-        ..Default::default()
-    }
+    let failed = row(
+        "bruno@scuola.it",
+        MailStatus::Failed,
+        app::domain::outbox::MAX_ATTEMPTS,
+        now,
+        None,
+        Some("Connection refused"),
+    )
     .insert(&app.state.db)
     .await
     .unwrap();
