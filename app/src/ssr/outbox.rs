@@ -7,7 +7,7 @@
 //! run out and another sends what it left. A restart loses nothing: the rows stay.
 
 use super::entities::outbox;
-use super::mail::{Mail, MailSettings, Sender};
+use super::mail::{Mail, Sender};
 use crate::domain::outbox::{MailStatus, after_failure};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{LockBehavior, LockType};
@@ -115,20 +115,13 @@ where
 /// Sends every mail due at `now` (in rounds of [`BATCH`]); answers how many were sent.
 pub async fn deliver_due<C>(
     db: &C,
-    settings: &MailSettings,
+    sender: &Sender,
     certificate_dir: &Path,
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr>
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let sender = match Sender::new(settings) {
-        Ok(sender) => sender,
-        Err(error) => {
-            tracing::error!("mail: {error}");
-            return Ok(0);
-        }
-    };
     let mut sent = 0;
     loop {
         let rows = claim(db, now).await?;
@@ -196,10 +189,17 @@ pub fn start_worker(state: super::AppState) -> tokio::task::JoinHandle<()> {
         let Some(settings) = state.settings.mail.clone() else {
             return;
         };
+        // One sender for the server's life: its relay connections are reused between rounds.
+        let sender = match Sender::new(&settings) {
+            Ok(sender) => sender,
+            Err(error) => {
+                tracing::error!("mail: {error}; nothing will be sent");
+                return;
+            }
+        };
         let certificate_dir = state.settings.certificate_dir();
         loop {
-            if let Err(error) =
-                deliver_due(&state.db, &settings, &certificate_dir, Utc::now()).await
+            if let Err(error) = deliver_due(&state.db, &sender, &certificate_dir, Utc::now()).await
             {
                 tracing::error!(error = %error, "mail: the outbox could not be read");
             }

@@ -10,7 +10,7 @@ use crate::ssr::scope;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 
 pub const PAGE_SIZE: u64 = 50;
@@ -24,19 +24,33 @@ pub async fn browse(
 ) -> Result<OutboxPage, AppError> {
     scope::staff(caller)?;
     let db = &state.db;
-    let mut counts = Vec::new();
-    for each in MailStatus::ALL {
-        let count = outbox::Entity::find()
-            .filter(outbox::Column::Status.eq(each))
-            .count(db)
-            .await?;
-        counts.push((each, count));
-    }
+    // One grouped count gives every tab its number, and the list its total.
+    let by_status: Vec<(MailStatus, i64)> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Status)
+        .column_as(outbox::Column::Id.count(), "count")
+        .group_by(outbox::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let count_of = |status: MailStatus| {
+        by_status
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
+    };
+    let counts: Vec<(MailStatus, u64)> = MailStatus::ALL
+        .into_iter()
+        .map(|s| (s, count_of(s)))
+        .collect();
+    let total = match status {
+        Some(status) => count_of(status),
+        None => counts.iter().map(|(_, n)| n).sum(),
+    };
     let mut query = outbox::Entity::find();
     if let Some(status) = status {
         query = query.filter(outbox::Column::Status.eq(status));
     }
-    let total = query.clone().count(db).await?;
     let pages = paging::page_count(total, PAGE_SIZE);
     let page = page.clamp(1, pages);
     let rows = query
