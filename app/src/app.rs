@@ -1,6 +1,8 @@
 //! The document shell and the route table.
 
-use crate::features::accounts::pages::{LoginPage, SignupPage};
+use crate::features::accounts::pages::{
+    CheckMailPage, ForgotPasswordPage, LoginPage, ResetPasswordPage, SignupPage, VerifyEmailPage,
+};
 use crate::features::activities::pages::ActivityPageView;
 use crate::features::activities::staff_pages::ActivitiesAdminPage;
 use crate::features::attendance::pages::{AttendancePage, ImportPreviewPage};
@@ -14,9 +16,12 @@ use crate::features::editions::staff_pages::EditionAdminPage;
 use crate::features::groups::pages::{GroupSpacePage, GroupsAdminPage, ThreadPage};
 use crate::features::home::pages::HomePage;
 use crate::features::mail::pages::OutboxPageView;
+use crate::features::profile::pages::{ChangeEmailPage, ProfilePage};
 use crate::features::quizzes::pages::QuizAdminPage;
 use crate::features::submissions::pages::SubmissionPage;
+use crate::features::users::corrections_page::CorrectionsPage;
 use crate::features::users::pages::UsersPage;
+use crate::features::users::person_page::PersonPage;
 use crate::i18n::*;
 use crate::ui::language::chosen_locale;
 use crate::ui::layout::{Layout, provide_session};
@@ -99,12 +104,20 @@ fn Routed() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
+                <Route path=path!("/check-mail") view=CheckMailPage ssr=SsrMode::Async/>
+                <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
+                <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/password/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=ProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/change-email/:token") view=ChangeEmailPage ssr=SsrMode::Async/>
                 <Route path=path!("/editions") view=CataloguePage ssr=SsrMode::Async/>
                 <Route path=path!("/editions/:id") view=EditionPageView ssr=SsrMode::Async/>
                 <Route path=path!("/staff") view=StaffHomePage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/courses/:id") view=CoursePage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/editions/:id") view=EditionAdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/users") view=UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/users/:id") view=PersonPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/name-corrections") view=CorrectionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/editions/:id/groups") view=GroupsAdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/groups/:id") view=GroupSpacePage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/editions/:id/activities") view=ActivitiesAdminPage ssr=SsrMode::Async/>

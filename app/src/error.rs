@@ -69,6 +69,16 @@ pub enum Refusal {
     ActivityHasWork,
     /// This attendance report was applied already (a second click, or the back button).
     ImportAlreadyApplied,
+    /// Someone decided this already (another staff member, or a second click).
+    AlreadyDecided,
+    /// The account is closed: reopen it first.
+    AccountDeactivated,
+    /// Staff cannot deactivate their own account (nobody would be left to reopen it).
+    OwnAccount,
+    /// The name is printed on a valid certificate: it is corrected through staff.
+    NameOnCertificate,
+    /// A link sent by mail cannot be used (unknown, used, expired).
+    Link(crate::domain::account_links::LinkProblem),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,6 @@
 import { expect, Page } from '@playwright/test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const artifacts = 'end2end/artifacts';
 
@@ -11,7 +13,54 @@ export function uniqueEmail(prefix: string): string {
 
 export const PASSWORD = 'una frase lunga per il corso';
 
-/** Signs up through the form; lands on the home page signed in. */
+/** A mail's text, its quoted-printable encoding undone. */
+function mailText(raw: string): string {
+  const joined = raw.replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < joined.length; i++) {
+    const hex = joined.slice(i + 1, i + 3);
+    if (joined[i] === '=' && /^[0-9A-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[i], 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * The path of the latest link to `prefix` (e.g. `/verify-email/`) mailed to `to`, as the real
+ * SMTP server of the run received it (`AULA_E2E_MAILBOX`); waits for it up to 20 s.
+ */
+export async function mailedLink(to: string, prefix: string): Promise<string> {
+  const folder = process.env.AULA_E2E_MAILBOX;
+  if (!folder) throw new Error('AULA_E2E_MAILBOX is not set (run through cargo xtask)');
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const found = readdirSync(folder)
+      .filter((name) => name.endsWith('.eml'))
+      .sort()
+      .reverse()
+      .map((name) => mailText(readFileSync(join(folder, name), 'utf8')))
+      .filter((text) => text.includes(`To: ${to}`))
+      .map((text) => text.match(new RegExp(`https?://[^/\\s]+(${prefix}[^\\s<"]+)`)))
+      .find((match) => match !== null);
+    if (found) return found[1];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no mail to ${to} with a link to ${prefix}`);
+}
+
+/** Opens the verification link mailed to `email` and confirms; lands signed in. */
+export async function confirmAddress(page: Page, email: string) {
+  await page.goto(await mailedLink(email, '/verify-email/'));
+  await expect(page.getByText(email)).toBeVisible();
+  await page.getByRole('button', { name: "Conferma l'indirizzo" }).click();
+  await expect(page.getByText('Indirizzo confermato')).toBeVisible();
+}
+
+/** Signs up through the form and confirms the address with the mailed link; lands on the
+ * home page signed in. */
 export async function signUp(page: Page, email: string, given = 'Niccolò', family = "Dell'Acqua") {
   await page.goto('/signup');
   await page.getByLabel('Indirizzo email').fill(email);
@@ -21,6 +70,8 @@ export async function signUp(page: Page, email: string, given = 'Niccolò', fami
   await page.getByLabel('Codice meccanografico della scuola').fill('PIPS01000X');
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: "Crea l'account" }).click();
+  await expect(page.getByRole('heading', { name: 'Controlla la posta' })).toBeVisible();
+  await confirmAddress(page, email);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Ciao, ${given}`);
 }
 

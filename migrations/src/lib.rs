@@ -15,6 +15,7 @@ mod m20261129_000009_certificates_outlive;
 mod m20261129_000010_hidden_activities;
 mod m20261129_000011_signing_key_ids;
 mod m20261201_000012_outbox;
+mod m20261201_000013_accounts;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_hidden_activities::Migration),
             Box::new(m20261129_000011_signing_key_ids::Migration),
             Box::new(m20261201_000012_outbox::Migration),
+            Box::new(m20261201_000013_accounts::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@
 //! - `e2e [--release]`: only the end-to-end tests (a shortcut while working on pages; with
 //!   `--release`, against the optimised build, whose wasm went through wasm-opt).
 
+mod mail_sink;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -202,12 +203,16 @@ fn end_to_end(release: bool) -> Result<(), String> {
         return Err("create-staff failed".to_owned());
     }
 
-    let (_server, demo) = demo_server(release, &site)?;
+    // Mail goes over real SMTP to a sink whose folder the tests read (verification, reset).
+    let sink = mail_sink::MailSink::start(&site.data.join("mailbox"))?;
+    let smtp = format!("smtp://127.0.0.1:{}", sink.port);
+    let (_server, demo) = demo_server(release, &site, &[("AULA_SMTP_URL", &smtp)])?;
 
     let mut playwright = Command::new(root().join("node_modules/.bin/playwright"));
     playwright
         .args(["test", "--config", "end2end/playwright.config.ts"])
         .env("AULA_E2E_BASE_URL", &site.base_url)
+        .env("AULA_E2E_MAILBOX", &sink.folder)
         .env("AULA_E2E_STAFF_EMAIL", staff_email)
         .env("AULA_E2E_STAFF_PASSWORD", &staff_password);
     // The demo accounts (new passwords at every start) for tests that need an ambassador and
@@ -280,10 +285,15 @@ type DemoAccount = (String, String, String);
 
 /// Starts the server with demo data and waits until it answers; answers the running server
 /// (stopped when dropped) and the demo accounts it printed.
-fn demo_server(release: bool, site: &ScratchSite) -> Result<(Server, Vec<DemoAccount>), String> {
+fn demo_server(
+    release: bool,
+    site: &ScratchSite,
+    extra: &[(&str, &str)],
+) -> Result<(Server, Vec<DemoAccount>), String> {
     let mut server = Command::new(server_binary(release))
         .args(["serve", "--demo"])
         .envs(site.environment())
+        .envs(extra.iter().copied())
         .env("LEPTOS_SITE_ROOT", root().join("target/site"))
         .current_dir(root())
         .stdout(Stdio::piped())
@@ -387,7 +397,7 @@ fn bench() -> Result<(), String> {
 /// `end2end/bench/phone.mjs` against the release server with the demo data.
 fn phone_bench() -> Result<(), String> {
     let site = ScratchSite::new("bench", 3108, "benchmark secret, not for production use")?;
-    let (_server, demo) = demo_server(true, &site)?;
+    let (_server, demo) = demo_server(true, &site, &[])?;
     let (_, email, password) = demo
         .iter()
         .find(|(role, ..)| role == "participant")

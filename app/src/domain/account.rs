@@ -30,7 +30,23 @@ pub enum RegistrationStatus {
 pub enum AccountState {
     Active,
     Inactive,
+    /// Staff closed the account: nobody signs in with it until they reopen it.
+    Deactivated,
     Anonymised,
+}
+
+/// Where a request to correct a printed name stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")
+)]
+pub enum CorrectionStatus {
+    Pending,
+    Approved,
+    Rejected,
 }
 
 /// An email address, compared case-insensitively: stored lower-cased.

@@ -21,10 +21,14 @@ pub enum Action {
     ActivityHidden,
     ActivityShown,
     ActivityDeleted,
+    PasswordResetSent,
+    AccountDeactivated,
+    AccountReactivated,
+    NameCorrected,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 16] = [
         Action::AttendanceRecorded,
         Action::AttendanceImported,
         Action::SubmissionReviewed,
@@ -37,6 +41,10 @@ impl Action {
         Action::ActivityHidden,
         Action::ActivityShown,
         Action::ActivityDeleted,
+        Action::PasswordResetSent,
+        Action::AccountDeactivated,
+        Action::AccountReactivated,
+        Action::NameCorrected,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +61,10 @@ impl Action {
             Action::ActivityHidden => "activity_hidden",
             Action::ActivityShown => "activity_shown",
             Action::ActivityDeleted => "activity_deleted",
+            Action::PasswordResetSent => "password_reset_sent",
+            Action::AccountDeactivated => "account_deactivated",
+            Action::AccountReactivated => "account_reactivated",
+            Action::NameCorrected => "name_corrected",
         }
     }
 

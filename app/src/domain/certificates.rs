@@ -43,6 +43,11 @@ impl Code {
 }
 
 /// The public id: 128 random bits as 32 lower-case hex digits.
+/// The name as a certificate prints it: given name, then family name, as the person wrote them.
+pub fn printed_name(given_name: &str, family_name: &str) -> String {
+    format!("{} {}", given_name.trim(), family_name.trim())
+}
+
 pub fn id_from_random(bytes: [u8; 16]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -59,6 +59,8 @@ pub enum EnrolDecision {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EnrolRefusal {
+    /// The person has not yet confirmed their address.
+    EmailNotVerified,
     EditionNotOpen,
     EnrolmentNotYetOpen,
     EnrolmentClosed,

@@ -2,6 +2,7 @@
 //! parsing can run in a form before it runs again, authoritatively, on the server.
 
 pub mod account;
+pub mod account_links;
 pub mod activities;
 pub mod attendance;
 pub mod audit;

@@ -65,6 +65,8 @@ pub enum Field {
     Languages,
     /// Staff confirm giving someone the ambassador role.
     GrantRole,
+    /// The password asked before changing the password or the address.
+    CurrentPassword,
 }
 
 impl Field {
@@ -127,6 +129,7 @@ impl Field {
             Field::SignatoryRole => "signatory_role",
             Field::Languages => "languages",
             Field::GrantRole => "grant_role",
+            Field::CurrentPassword => "current_password",
         }
     }
 }
@@ -176,6 +179,12 @@ pub enum Problem {
     NoSuchAccount,
     /// Giving someone a role needs a confirmation.
     RoleNotConfirmed,
+    /// The current password, asked before a change, is not the account's.
+    PasswordWrong,
+    /// A change of address to the address the account already has.
+    SameEmail,
+    /// A correction that spells the name as it is already.
+    SameName,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,6 +25,22 @@ pub const SIGN_UP: Limit = Limit {
     window_secs: 15 * 60,
 };
 
+/// Sign-up mails per address per hour (a verification link, or "you already have an
+/// account"): someone typing another person's address in a loop sends them three at most.
+pub const SIGN_UP_MAIL: Limit = Limit {
+    action: "sign_up_mail",
+    per_window: 3,
+    window_secs: 60 * 60,
+};
+
+/// Password reset requests per client address per quarter of an hour (each account also gets
+/// at most three links an hour).
+pub const PASSWORD_RESET: Limit = Limit {
+    action: "password_reset",
+    per_window: 10,
+    window_secs: 15 * 60,
+};
+
 /// Posts (announcements, threads, replies) per person per minute: a conversation flows, a
 /// script flooding a group does not.
 pub const POST: Limit = Limit {

@@ -18,6 +18,14 @@ pub fn single_line(input: &str, max: u32) -> Result<String, Problem> {
     Ok(folded)
 }
 
+/// Like [`single_line`], but empty is allowed (an optional note).
+pub fn optional_single_line(input: &str, max: u32) -> Result<String, Problem> {
+    match single_line(input, max) {
+        Err(Problem::Required) => Ok(String::new()),
+        other => other,
+    }
+}
+
 /// Characters that print as nothing or turn the text around (bidirectional overrides and
 /// isolates, zero-width characters, soft hyphens, variation selectors, tags): harmless in a
 /// message, but in a name printed on a certificate they make two different names look alike.
@@ -88,6 +96,16 @@ mod tests {
             Err(Problem::TooLong { max: 10 })
         );
         assert_eq!(single_line("a\u{0}b", 10), Err(Problem::ControlCharacters));
+    }
+
+    #[test]
+    fn an_optional_line_may_be_empty_but_not_too_long() {
+        assert_eq!(optional_single_line("  ", 10), Ok(String::new()));
+        assert_eq!(optional_single_line(" a  b ", 10), Ok("a b".to_owned()));
+        assert_eq!(
+            optional_single_line("abcdefghijk", 10),
+            Err(Problem::TooLong { max: 10 })
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod enrolment;
 pub mod groups;
 pub mod home;
 pub mod mail;
+pub mod profile;
 pub mod quizzes;
 pub mod submissions;
 pub mod users;

@@ -26,6 +26,8 @@ pub struct Caller {
     pub given_name: String,
     pub family_name: String,
     pub roles: Roles,
+    /// Whether the owner has confirmed their address (needed to enrol).
+    pub email_verified: bool,
     /// The language stored on the account (mail, exports).
     pub language: crate::i18n::Locale,
     /// Hash of the session token this request came with.
@@ -158,6 +160,7 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Option<Ca
             ambassador: user.is_ambassador,
             staff: user.is_staff,
         },
+        email_verified: user.email_verified_at.is_some(),
         language: user.locale.parse().unwrap_or_default(),
         session: hash,
     }))
@@ -221,6 +224,21 @@ pub async fn start_session(state: &AppState, user_id: i32) -> Result<String, App
     .insert(&state.db)
     .await?;
     Ok(token)
+}
+
+/// Ends every session of `user_id` but `keep` (the one making the change, if any): after a
+/// password change or reset, or when staff deactivate the account.
+pub async fn end_sessions_of(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i32,
+    keep: Option<&str>,
+) -> Result<u64, AppError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut delete = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        delete = delete.filter(session::Column::TokenHash.ne(keep));
+    }
+    Ok(delete.exec(db).await?.rows_affected)
 }
 
 pub async fn end_session(state: &AppState, token_hash: &str) -> Result<(), AppError> {

@@ -206,9 +206,15 @@ pub fn PasswordField(
     children: Children,
     autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<String>,
+    /// `Password` unless said otherwise (the current password, asked before a change).
+    #[prop(optional)]
+    field: Option<Field>,
+    /// Needed when two forms on one page ask for a password.
+    #[prop(optional, into)]
+    form: Option<String>,
 ) -> impl IntoView {
-    let field = Field::Password;
-    let (id, hint_id, error_id) = field_ids(field, None);
+    let field = field.unwrap_or(Field::Password);
+    let (id, hint_id, error_id) = field_ids(field, form.as_deref());
     let has_problem = move || {
         error
             .get()
@@ -223,9 +229,9 @@ pub fn PasswordField(
         <div class="field" class:has-problem=has_problem>
             <label for=id.clone()>{children()}</label>
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
-            <PasswordInput id autocomplete=autocomplete.to_owned() described_by
+            <PasswordInput id name=field.input_name().to_owned() autocomplete=autocomplete.to_owned() described_by
                 invalid=untrack(has_problem)/>
-            <FieldProblems field error form=None/>
+            <FieldProblems field error form/>
         </div>
     }
 }
@@ -234,6 +240,7 @@ pub fn PasswordField(
 #[island]
 fn PasswordInput(
     id: String,
+    name: String,
     autocomplete: String,
     described_by: String,
     invalid: bool,
@@ -246,7 +253,7 @@ fn PasswordInput(
         <div class="password-row">
             <input
                 id=id.clone()
-                name="password"
+                name=name
                 type=move || if shown.get() { "text" } else { "password" }
                 autocomplete=autocomplete
                 required=true

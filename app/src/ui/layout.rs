@@ -39,7 +39,10 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
             <Navigation/>
         </header>
-        <main id="main" tabindex="-1">{children()}</main>
+        <main id="main" tabindex="-1">
+            <AccountNotice/>
+            {children()}
+        </main>
         <footer class="site-footer">
             <p>{t!(i18n, brand.footer)} " · " <a href="/verify">{t!(i18n, nav.verify)}</a></p>
         </footer>
@@ -81,7 +84,7 @@ fn Navigation() -> impl IntoView {
                     match session.user.await.ok().flatten() {
                         Some(user) => view! {
                             <div class="account">
-                                <span class="who">{format!("{} {}", user.given_name, user.family_name)}</span>
+                                <a class="who" href="/account" aria-current=move || current("/account")>{format!("{} {}", user.given_name, user.family_name)}</a>
                                 <form method="post" action="/api/log_out">
                                     <button type="submit" class="button link">{t!(i18n, nav.log_out)}</button>
                                 </form>
@@ -97,6 +100,36 @@ fn Navigation() -> impl IntoView {
                 })}
             </Transition>
         </nav>
+    }
+}
+
+/// Above every page: "address confirmed" after the verification link, or, until then, a
+/// reminder to confirm it (enrolling waits for it) with a way to get a new link.
+#[component]
+fn AccountNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let just_verified = crate::ui::params::page_query("verified").as_deref() == Some("1");
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let user = session.user.await.ok().flatten();
+                match user {
+                    Some(_) if just_verified => view! {
+                        <crate::ui::messages::SuccessNotice>{t!(i18n, account.verified)}</crate::ui::messages::SuccessNotice>
+                    }.into_any(),
+                    Some(user) if !user.email_verified => view! {
+                        <div class="notice warning verify-reminder" role="status">
+                            <p>{move || t_string!(i18n, account.unverified, email = user.email.clone()).to_string()}</p>
+                            <form method="post" action="/api/send_verification_again">
+                                <button type="submit" class="button secondary small">{t!(i18n, account.send_again)}</button>
+                            </form>
+                        </div>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -1,5 +1,6 @@
 //! Translated texts for values that come from the domain (problems, errors, statuses, dates).
 
+use crate::domain::account_links::LinkProblem;
 use crate::domain::activities::{ActivityKind, ActivityState};
 use crate::domain::attendance::report::ReportError;
 use crate::domain::dates;
@@ -67,6 +68,9 @@ pub fn problem_in(locale: Locale, problem: Problem) -> String {
         Problem::TooFewOptions => td_string!(locale, problems.too_few_options).to_string(),
         Problem::FewerThanNamed => td_string!(locale, problems.fewer_than_named).to_string(),
         Problem::NoSuchAccount => td_string!(locale, problems.no_such_account).to_string(),
+        Problem::PasswordWrong => td_string!(locale, problems.password_wrong).to_string(),
+        Problem::SameEmail => td_string!(locale, problems.same_email).to_string(),
+        Problem::SameName => td_string!(locale, problems.same_name).to_string(),
         Problem::RoleNotConfirmed => td_string!(locale, problems.role_not_confirmed).to_string(),
         Problem::AcceptedAnswerRequired => {
             td_string!(locale, problems.accepted_answer_required).to_string()
@@ -93,6 +97,9 @@ pub fn error_in(locale: Locale, error: &AppError) -> String {
 
 pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
     match refusal {
+        Refusal::Enrol(EnrolRefusal::EmailNotVerified) => {
+            td_string!(locale, errors.email_not_verified).to_string()
+        }
         Refusal::Enrol(EnrolRefusal::EditionNotOpen) => {
             td_string!(locale, errors.edition_not_open).to_string()
         }
@@ -156,6 +163,13 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
         Refusal::ImportAlreadyApplied => {
             td_string!(locale, errors.import_already_applied).to_string()
         }
+        Refusal::AlreadyDecided => td_string!(locale, errors.already_decided).to_string(),
+        Refusal::AccountDeactivated => td_string!(locale, errors.account_deactivated).to_string(),
+        Refusal::OwnAccount => td_string!(locale, errors.own_account).to_string(),
+        Refusal::NameOnCertificate => td_string!(locale, errors.name_on_certificate).to_string(),
+        Refusal::Link(LinkProblem::Unknown) => td_string!(locale, errors.link_unknown).to_string(),
+        Refusal::Link(LinkProblem::Used) => td_string!(locale, errors.link_used).to_string(),
+        Refusal::Link(LinkProblem::Expired) => td_string!(locale, errors.link_expired).to_string(),
     }
 }
 

@@ -1,13 +1,15 @@
 use crate::both_databases;
-use crate::helpers::{Backend, PASSWORD, TestApp, error_kind};
+use crate::helpers::{Backend, PASSWORD, TestApp, error_kind, link_in, mail_text, token_of};
 use app::domain::sessions::Timeouts;
-use app::ssr::entities::{session, user};
+use app::ssr::entities::{account_link, session, user};
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use std::time::Duration;
 
 both_databases!(
-    sign_up_creates_an_account_and_signs_in,
+    sign_up_mails_a_link_that_confirms_the_address_once,
+    sign_up_answers_the_same_whether_or_not_the_address_is_registered,
+    verification_links_expire_and_can_be_sent_again,
     sign_up_refuses_bad_input_and_changes_nothing,
     log_in_issues_a_new_session_and_log_out_ends_it,
     failed_logins_are_throttled_per_account,
@@ -30,7 +32,9 @@ fn sign_up_form<'a>(email: &'a str, password: &'a str) -> Vec<(&'a str, &'a str)
     ]
 }
 
-async fn sign_up_creates_an_account_and_signs_in(backend: Backend) {
+/// Sign-up stores the account unconfirmed and signs nobody in; the mailed link confirms the
+/// address (once) and signs its owner in. Opening the link alone changes nothing.
+async fn sign_up_mails_a_link_that_confirms_the_address_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let response = app
         .call(
@@ -40,18 +44,7 @@ async fn sign_up_creates_an_account_and_signs_in(backend: Backend) {
         )
         .await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.body);
-    let token = response.session_cookie().expect("a session cookie");
-    let cookie = response
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap_or_default().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
+    assert!(response.session_cookie().is_none(), "nobody signed in yet");
 
     let stored = user::Entity::find()
         .one(&app.state.db)
@@ -69,21 +62,177 @@ async fn sign_up_creates_an_account_and_signs_in(backend: Backend) {
             .is_some_and(|h| h.starts_with("$argon2id$"))
     );
     assert!(!stored.is_staff && !stored.is_ambassador);
+    assert!(stored.email_verified_at.is_none());
 
-    let me = app.call("current_user", &[], Some(&token)).await;
+    let mails = app.mailbox.wait_for(1).await;
+    assert!(
+        mails[0].contains("niccolo.dellacqua@scuola.it"),
+        "{}",
+        mails[0]
+    );
+    let link = link_in(&mails[0], "/verify-email/");
+    let token = token_of(&link);
+    // Only the token's hash is stored.
+    let links = account_link::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].token_hash, app::ssr::auth::hash_token(&token));
+    assert!(!format!("{links:?}").contains(&token));
+
+    // Opening the link shows whose address it confirms, and confirms nothing yet.
+    let page = app.get(&link, None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("niccolo.dellacqua@scuola.it"));
+    assert!(unverified(&app, stored.id).await);
+
+    let confirmed = app.call("verify_email", &[("token", &token)], None).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let session = confirmed.session_cookie().expect("signed in by the link");
+    let me = app.call("current_user", &[], Some(&session)).await;
     assert_eq!(me.json()["email"], "niccolo.dellacqua@scuola.it");
+    assert_eq!(me.json()["email_verified"], true);
 
-    // The same address, in another case, cannot sign up twice.
-    let again = app
+    // Once only.
+    let again = app.call("verify_email", &[("token", &token)], None).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert!(again.body.contains("Used"), "{}", again.body);
+    let page = app.get(&link, None).await;
+    assert!(page.body.contains("già stato usato"), "{}", page.body);
+}
+
+async fn unverified(app: &TestApp, user_id: i32) -> bool {
+    user::Entity::find_by_id(user_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("user")
+        .email_verified_at
+        .is_none()
+}
+
+/// The answer to a sign-up says nothing about whether the address has an account: byte for
+/// byte the same (status, headers but the date, body). The owner of the address is told by
+/// mail how to sign in instead, and no second account appears.
+async fn sign_up_answers_the_same_whether_or_not_the_address_is_registered(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let first = app
         .call(
             "sign_up",
-            &sign_up_form("NICCOLO.DELLACQUA@scuola.it", PASSWORD),
+            &sign_up_form("niccolo@scuola.it", PASSWORD),
             None,
         )
         .await;
-    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(again.body.contains("EmailTaken"), "{}", again.body);
-    assert_eq!(user::Entity::find().count(&app.state.db).await.unwrap(), 1);
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    app.mailbox.wait_for(1).await;
+
+    let registered = app
+        .call(
+            "sign_up",
+            &sign_up_form("NICCOLO@scuola.it", PASSWORD),
+            None,
+        )
+        .await;
+    let new = app
+        .call(
+            "sign_up",
+            &sign_up_form("altra.persona@scuola.it", PASSWORD),
+            None,
+        )
+        .await;
+    let seen = |response: &crate::helpers::Response| {
+        let mut headers: Vec<(String, String)> = response
+            .headers
+            .iter()
+            .filter(|(name, _)| *name != "date")
+            .map(|(name, value)| {
+                (
+                    name.to_string(),
+                    value.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        headers.sort();
+        (response.status, headers, response.body.clone())
+    };
+    assert_eq!(seen(&registered), seen(&new));
+    assert_eq!(user::Entity::find().count(&app.state.db).await.unwrap(), 2);
+
+    let mails = app.mailbox.wait_for(3).await;
+    let to_owner: Vec<&String> = mails
+        .iter()
+        .filter(|m| m.contains("To: niccolo@scuola.it"))
+        .collect();
+    assert_eq!(to_owner.len(), 2, "{mails:?}");
+    let told = to_owner
+        .iter()
+        .map(|m| mail_text(m))
+        .find(|m| m.contains("esiste già"))
+        .expect("an 'account exists' mail");
+    assert!(told.contains("http://aula.test/password/forgot"), "{told}");
+    assert!(!told.contains("/verify-email/"), "{told}");
+}
+
+/// A link that has expired confirms nothing; a new one (asked for while signed in) does, and
+/// the older ones stop working.
+async fn verification_links_expire_and_can_be_sent_again(backend: Backend) {
+    use sea_orm::sea_query::Expr;
+    let app = TestApp::spawn(backend).await;
+    app.call(
+        "sign_up",
+        &sign_up_form("tardiva@scuola.it", PASSWORD),
+        None,
+    )
+    .await;
+    let first = token_of(&link_in(
+        &app.mailbox.wait_for(1).await[0],
+        "/verify-email/",
+    ));
+    account_link::Entity::update_many()
+        .col_expr(
+            account_link::Column::ExpiresAt,
+            Expr::value(chrono::Utc::now() - chrono::TimeDelta::seconds(1)),
+        )
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let late = app.call("verify_email", &[("token", &first)], None).await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(late.body.contains("Expired"), "{}", late.body);
+
+    // Signing in works unconfirmed; the page reminds her and offers a new link.
+    let signed_in = log_in(&app, "tardiva@scuola.it", PASSWORD).await;
+    let session = signed_in.session_cookie().expect("signed in");
+    let home = app.get("/", Some(&session)).await;
+    assert!(
+        home.body.contains("send_verification_again"),
+        "{}",
+        home.body
+    );
+    let again = app
+        .call("send_verification_again", &[], Some(&session))
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let mails = app.mailbox.wait_for(2).await;
+    let second = token_of(&link_in(&mails[1], "/verify-email/"));
+    assert_ne!(first, second);
+    let confirmed = app.call("verify_email", &[("token", &second)], None).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    let user = user::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.email_verified_at.is_some());
+    let home = app.get("/", Some(&session)).await;
+    assert!(!home.body.contains("send_verification_again"));
+    // Malformed or unknown tokens are refused alike.
+    for token in ["x", "../../etc", &"0".repeat(64)] {
+        let refused = app.call("verify_email", &[("token", token)], None).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{token}");
+        assert!(refused.body.contains("Unknown"), "{}", refused.body);
+    }
 }
 
 async fn sign_up_refuses_bad_input_and_changes_nothing(backend: Backend) {

@@ -401,18 +401,73 @@ async fn a_visitor_browsing_the_catalogue_sees_the_edition_and_signs_up_into_it(
             Some(crate::helpers::BASE_URL),
         )
         .await;
-    let landed = crate::helpers::location(&response);
-    let redirected = response
+    // Sign-up lands on "check your mail"; the mailed link carries her on to the edition.
+    assert!(
+        format!("{:?}", response.headers).contains("/check-mail"),
+        "{:?}",
+        response.headers
+    );
+    let mails = app.mailbox.wait_for(1).await;
+    let link = crate::helpers::link_in(&mails[0], "/verify-email/");
+    assert!(link.ends_with(&format!("?{next}")), "{link}");
+    let token = crate::helpers::token_of(&link);
+
+    // Signed in but unconfirmed: the edition says to confirm first, and enrolling is refused.
+    let session = app
+        .call(
+            "log_in",
+            &[
+                ("email", "anna.rossi@scuola.it"),
+                ("password", "una frase lunga e segreta"),
+            ],
+            None,
+        )
+        .await
+        .session_cookie()
+        .expect("signed in");
+    let page = app.get(&target, Some(&session)).await;
+    assert!(
+        page.body.contains("conferma prima il tuo indirizzo"),
+        "{}",
+        page.body
+    );
+    let edition_id = edition.to_string();
+    let refused = app
+        .call("enrol", &[("edition_id", &edition_id)], Some(&session))
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused.body.contains("EmailNotVerified"),
+        "{}",
+        refused.body
+    );
+
+    let confirmed = app
+        .call_from(
+            "verify_email",
+            &[("token", &token), ("next", &target)],
+            Some(&session),
+            Some(crate::helpers::BASE_URL),
+        )
+        .await;
+    let landed = crate::helpers::location(&confirmed);
+    let redirected = confirmed
         .headers
         .get("serverfnredirect")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
+    let expected = format!("{target}?verified=1");
     assert!(
-        landed == target || redirected == target,
-        "after sign-up: {landed:?} / {redirected:?} ({})",
-        response.status
+        landed == expected || redirected == expected,
+        "after confirming: {landed:?} / {redirected:?} ({})",
+        confirmed.status
     );
+    let session = confirmed.session_cookie().expect("a fresh session");
+    let enrolled = app
+        .call("enrol", &[("edition_id", &edition_id)], Some(&session))
+        .await;
+    assert_eq!(enrolled.status, StatusCode::OK, "{}", enrolled.body);
     // Elsewhere than Aula's own paths is never a destination.
     let response = app
         .call(

@@ -593,6 +593,7 @@ impl TestApp {
             password_hash: Set(Some(password_hash())),
             created_at: Set(Utc::now()),
             last_login_at: Set(None),
+            email_verified_at: Set(Some(Utc::now())),
             ..Default::default()
         }
         .insert(&self.state.db)
@@ -1067,6 +1068,53 @@ pub fn location(response: &Response) -> String {
         .headers
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A mail's text as written, its quoted-printable encoding undone (soft line breaks, `=XX`).
+pub fn mail_text(message: &str) -> String {
+    let joined = message.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The path (with its query) of the first link to `prefix` (e.g. `/verify-email/`) in a mail.
+pub fn link_in(message: &str, prefix: &str) -> String {
+    let text = mail_text(message);
+    let start = text
+        .find(&format!("{BASE_URL}{prefix}"))
+        .unwrap_or_else(|| panic!("no link to {prefix} in: {text}"));
+    text[start + BASE_URL.len()..]
+        .split(|c: char| c.is_whitespace() || c == '<' || c == '"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The token at the end of a link's path (before any query).
+pub fn token_of(link: &str) -> String {
+    link.split('?')
+        .next()
+        .and_then(|path| path.rsplit('/').next())
         .unwrap_or_default()
         .to_owned()
 }

@@ -13,7 +13,8 @@ both_databases!(
     the_first_staff_account_comes_from_the_command,
     demo_data_can_be_seeded_twice,
     a_withdrawn_ambassador_no_longer_reaches_her_groups,
-    a_tutorship_without_the_role_gives_no_reach
+    a_tutorship_without_the_role_gives_no_reach,
+    staff_help_a_person_with_their_account_on_record
 );
 
 async fn staff_grant_and_remove_roles(backend: Backend) {
@@ -278,4 +279,191 @@ fn demo_data_refuses_a_real_looking_site() {
     // A local trial starts (and keeps running until stopped).
     assert!(run(&sqlite, "http://127.0.0.1:3000", 5).is_none());
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// On `/staff/users/{id}` staff send a reset link, close and reopen an account and correct a
+/// name; each goes on record with who did it (and why), and closing ends the sessions.
+async fn staff_help_a_person_with_their_account_on_record(backend: Backend) {
+    use app::ssr::entities::audit_event;
+    use axum::http::StatusCode;
+    use sea_orm::QueryOrder;
+    let app = TestApp::spawn(backend).await;
+    let (staff_id, staff) = app.user("staff@aula.it", false, true).await;
+    let (teacher_id, teacher) = app.user("teacher@scuola.it", false, false).await;
+    let id = teacher_id.to_string();
+
+    let page = app.get(&format!("/staff/users/{id}"), Some(&staff)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("teacher@scuola.it"), "{}", page.body);
+    let not_staff = app.get(&format!("/staff/users/{id}"), Some(&teacher)).await;
+    assert_eq!(not_staff.status, StatusCode::FORBIDDEN);
+
+    let sent = app
+        .call("send_reset_link", &[("user_id", &id)], Some(&staff))
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let mails = app.mailbox.wait_for(1).await;
+    assert!(mails[0].contains("To: teacher@scuola.it"));
+    crate::helpers::link_in(&mails[0], "/password/reset/");
+
+    // Nobody closes their own account.
+    let own = app
+        .call(
+            "set_account_active",
+            &[
+                ("user_id", &staff_id.to_string()),
+                ("active", "false"),
+                ("reason", "prova"),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::CONFLICT, "{}", own.body);
+    let no_reason = app
+        .call(
+            "set_account_active",
+            &[("user_id", &id), ("active", "false"), ("reason", " ")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let closed = app
+        .call(
+            "set_account_active",
+            &[
+                ("user_id", &id),
+                ("active", "false"),
+                ("reason", "richiesta della persona"),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
+    let me = app.call("current_user", &[], Some(&teacher)).await;
+    assert_eq!(me.body, "null", "the session ended");
+    let refused = app
+        .call(
+            "log_in",
+            &[
+                ("email", "teacher@scuola.it"),
+                ("password", crate::helpers::PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused.body.contains("AccountDeactivated"),
+        "{}",
+        refused.body
+    );
+    // A wrong password learns nothing about it.
+    let guess = app
+        .call(
+            "log_in",
+            &[
+                ("email", "teacher@scuola.it"),
+                ("password", "tentativo a caso"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(guess.status, StatusCode::UNAUTHORIZED);
+
+    let reopened = app
+        .call(
+            "set_account_active",
+            &[("user_id", &id), ("active", "true"), ("reason", "chiarito")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(reopened.status, StatusCode::OK, "{}", reopened.body);
+    let back = app
+        .call(
+            "log_in",
+            &[
+                ("email", "teacher@scuola.it"),
+                ("password", crate::helpers::PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+
+    let corrected = app
+        .call(
+            "correct_name",
+            &[
+                ("user_id", &id),
+                ("given_name", "Nicolò"),
+                ("family_name", "D'Amico"),
+                ("reason", "accento mancante"),
+            ],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.body);
+    let person = user::Entity::find_by_id(teacher_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (person.given_name.as_str(), person.family_name.as_str()),
+        ("Nicolò", "D'Amico")
+    );
+
+    // (action, actor, subject, detail, reason)
+    type Logged = (String, Option<i32>, Option<i32>, String, Option<String>);
+    let logged: Vec<Logged> = audit_event::Entity::find()
+        .order_by_asc(audit_event::Column::Id)
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            (
+                e.action.as_str().to_owned(),
+                e.actor_id,
+                e.subject_id,
+                e.detail,
+                e.reason,
+            )
+        })
+        .collect();
+    let who = Some(staff_id);
+    let whom = Some(teacher_id);
+    assert_eq!(
+        logged,
+        vec![
+            (
+                "password_reset_sent".into(),
+                who,
+                whom,
+                "teacher@scuola.it".into(),
+                None
+            ),
+            (
+                "account_deactivated".into(),
+                who,
+                whom,
+                "teacher@scuola.it".into(),
+                Some("richiesta della persona".into())
+            ),
+            (
+                "account_reactivated".into(),
+                who,
+                whom,
+                "teacher@scuola.it".into(),
+                Some("chiarito".into())
+            ),
+            (
+                "name_corrected".into(),
+                who,
+                whom,
+                "Maria Rossi teacher@scuola.it → Nicolò D'Amico".into(),
+                Some("accento mancante".into())
+            ),
+        ]
+    );
 }

@@ -1,6 +1,11 @@
-//! Sign-up, log-in, log-out, language, and who is signed in.
+//! Sign-up (with a confirmed address), sign-in, sign-out, password recovery, language, and who
+//! is signed in.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod links;
+#[cfg(feature = "ssr")]
+pub mod mails;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

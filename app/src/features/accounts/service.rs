@@ -1,13 +1,16 @@
 use super::api::SignedInUser;
+use super::{links, mails};
 use crate::domain::account::{
     AccountState, Email, PersonName, RegistrationStatus, SchoolCode, SchoolName,
 };
+use crate::domain::account_links::LinkPurpose;
 use crate::domain::problem::Problems;
 use crate::domain::{Field, Problem, login_throttle, password};
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::ssr::auth::{self, Caller, passwords};
 use crate::ssr::entities::{login_throttle as throttle, user};
+use crate::ssr::outbox;
 use crate::ssr::{AppState, Settings};
 use crate::ui::language::LOCALE_COOKIE;
 use chrono::Utc;
@@ -26,6 +29,7 @@ pub fn signed_in_user(caller: &Caller) -> SignedInUser {
         email: caller.email.clone(),
         is_ambassador: caller.roles.ambassador,
         is_staff: caller.roles.staff,
+        email_verified: caller.email_verified,
     }
 }
 
@@ -80,8 +84,10 @@ impl SignUpForm {
     }
 }
 
-/// Creates the account and signs its owner in (ending any session the browser had);
-/// answers the new session's token.
+/// Signs a person up. The answer is the same whether or not the address has an account
+/// (nobody learns from it who is registered): a new address gets an account and a link to
+/// confirm it, a known one a mail saying how to sign in. Nobody is signed in here; the link
+/// does that. Any session the browser had ends.
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(
     state: &AppState,
@@ -89,15 +95,231 @@ pub async fn sign_up(
     form: SignUpForm,
     language: Locale,
     address: &str,
-) -> Result<String, AppError> {
+    next: &str,
+) -> Result<(), AppError> {
     crate::ssr::rate_limit::check(state, &crate::domain::rate_limit::SIGN_UP, address).await?;
     let account = form.parse()?;
-    let user = create_account(state, account, language, false).await?;
-    tracing::info!(user.id = user.id, "account created");
+    // Hashed either way, so both answers take as long.
+    let hash = passwords::hash(account.password.clone()).await?;
+    // A few mails an hour per address, whoever owns it: the form cannot flood an inbox.
+    let may_mail = match crate::ssr::rate_limit::check(
+        state,
+        &crate::domain::rate_limit::SIGN_UP_MAIL,
+        account.email.as_str(),
+    )
+    .await
+    {
+        Ok(()) => true,
+        Err(AppError::TooManyAttempts { .. }) => false,
+        Err(error) => return Err(error),
+    };
+    let now = Utc::now();
+    let base = &state.settings.base_url;
+    let txn = crate::ssr::db::begin(&state.db).await?;
+    let existing = user::Entity::find()
+        .filter(user::Column::Email.eq(account.email.as_str()))
+        .one(&txn)
+        .await?;
+    let mail = match existing {
+        Some(owner) => {
+            tracing::info!(user.id = owner.id, "sign-up with a registered address");
+            may_mail.then(|| mails::account_exists(&owner, base))
+        }
+        None => {
+            let inserted = new_account_row(&account, hash, language, false, None)
+                .insert(&txn)
+                .await;
+            let user = match inserted {
+                Ok(user) => user,
+                // Another sign-up for this address got there first: it is theirs.
+                Err(error)
+                    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+                {
+                    return finish_sign_up(state, caller).await;
+                }
+                Err(error) => return Err(error.into()),
+            };
+            tracing::info!(user.id = user.id, "account created");
+            match may_mail {
+                true => links::issue(&txn, user.id, LinkPurpose::VerifyEmail, None, now)
+                    .await?
+                    .map(|token| mails::verify_email(&user, base, &token, next)),
+                false => None,
+            }
+        }
+    };
+    outbox::enqueue(&txn, mail.into_iter().collect()).await?;
+    txn.commit().await?;
+    outbox::wake();
+    finish_sign_up(state, caller).await
+}
+
+async fn finish_sign_up(state: &AppState, caller: Option<&Caller>) -> Result<(), AppError> {
     if let Some(previous) = caller {
         auth::end_session(state, &previous.session).await?;
     }
-    auth::start_session(state, user.id).await
+    Ok(())
+}
+
+/// Confirms an address with the link mailed for it, and signs its owner in (ending any other
+/// session the browser had); answers the new session's token.
+#[tracing::instrument(skip_all)]
+pub async fn verify_email(
+    state: &AppState,
+    caller: Option<&Caller>,
+    token: &str,
+) -> Result<String, AppError> {
+    let now = Utc::now();
+    let txn = crate::ssr::db::begin(&state.db).await?;
+    let link = links::use_once(&txn, LinkPurpose::VerifyEmail, token, now).await?;
+    let owner = user::Entity::find_by_id(link.user_id)
+        .one(&txn)
+        .await?
+        .filter(|u| u.account_state == AccountState::Active)
+        .ok_or(AppError::Refused(crate::error::Refusal::Link(
+            crate::domain::account_links::LinkProblem::Unknown,
+        )))?;
+    if owner.email_verified_at.is_none() {
+        let mut verified: user::ActiveModel = owner.clone().into();
+        verified.email_verified_at = Set(Some(now));
+        verified.update(&txn).await?;
+    }
+    links::retire_all(&txn, owner.id, LinkPurpose::VerifyEmail, now).await?;
+    txn.commit().await?;
+    tracing::info!(user.id = owner.id, "address verified");
+    if let Some(previous) = caller {
+        auth::end_session(state, &previous.session).await?;
+    }
+    auth::start_session(state, owner.id).await
+}
+
+/// The address a link would confirm, for the page that asks to confirm it (nothing is used).
+pub async fn address_of_link(
+    state: &AppState,
+    purpose: LinkPurpose,
+    token: &str,
+) -> Result<String, AppError> {
+    let link = links::usable(&state.db, purpose, token, Utc::now()).await?;
+    if let Some(new_email) = link.new_email {
+        return Ok(new_email);
+    }
+    user::Entity::find_by_id(link.user_id)
+        .one(&state.db)
+        .await?
+        .map(|u| u.email)
+        .ok_or(AppError::NotFound)
+}
+
+/// Sends the caller a new verification link (the old ones stop working). Limited to a few an
+/// hour; asking once verified changes nothing.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
+pub async fn send_verification_again(state: &AppState, caller: &Caller) -> Result<(), AppError> {
+    if caller.email_verified {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let txn = crate::ssr::db::begin(&state.db).await?;
+    let owner = user::Entity::find_by_id(caller.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    links::retire_all(&txn, owner.id, LinkPurpose::VerifyEmail, now).await?;
+    let Some(token) = links::issue(&txn, owner.id, LinkPurpose::VerifyEmail, None, now).await?
+    else {
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: 3600,
+        });
+    };
+    let mail = mails::verify_email(&owner, &state.settings.base_url, &token, "/");
+    outbox::enqueue(&txn, vec![mail]).await?;
+    txn.commit().await?;
+    outbox::wake();
+    Ok(())
+}
+
+/// Mails a password reset link to the account with this address, if there is one. Answers the
+/// same either way; limited per client address and per account.
+#[tracing::instrument(skip_all)]
+pub async fn request_password_reset(
+    state: &AppState,
+    email: &str,
+    address: &str,
+) -> Result<(), AppError> {
+    crate::ssr::rate_limit::check(state, &crate::domain::rate_limit::PASSWORD_RESET, address)
+        .await?;
+    let email = Email::parse(email).map_err(|problem| {
+        AppError::invalid(vec![crate::domain::FieldProblem::new(
+            Field::Email,
+            problem,
+        )])
+    })?;
+    let now = Utc::now();
+    let txn = crate::ssr::db::begin(&state.db).await?;
+    let owner = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await?
+        .filter(|u| {
+            matches!(
+                u.account_state,
+                AccountState::Active | AccountState::Inactive
+            )
+        });
+    if let Some(owner) = owner
+        && let Some(token) =
+            links::issue(&txn, owner.id, LinkPurpose::ResetPassword, None, now).await?
+    {
+        let mail = mails::reset_password(&owner, &state.settings.base_url, &token);
+        outbox::enqueue(&txn, vec![mail]).await?;
+        tracing::info!(user.id = owner.id, "password reset link sent");
+    }
+    txn.commit().await?;
+    outbox::wake();
+    Ok(())
+}
+
+/// Sets a new password with a reset link: every session of the account ends, the other reset
+/// links stop working, and the address counts as confirmed (the mail reached its owner).
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    password: String,
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    // Checked before the link is used, so a refused password leaves the link usable.
+    let link = links::usable(&state.db, LinkPurpose::ResetPassword, token, now).await?;
+    let owner = user::Entity::find_by_id(link.user_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let email = Email::parse(&owner.email).ok();
+    password::check_new(&password, email.as_ref()).map_err(|problem| {
+        AppError::invalid(vec![crate::domain::FieldProblem::new(
+            Field::Password,
+            problem,
+        )])
+    })?;
+    let hash = passwords::hash(password).await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
+    links::use_once(&txn, LinkPurpose::ResetPassword, token, now).await?;
+    let mut changed: user::ActiveModel = owner.clone().into();
+    changed.password_hash = Set(Some(hash));
+    if owner.email_verified_at.is_none() {
+        changed.email_verified_at = Set(Some(now));
+    }
+    changed.update(&txn).await?;
+    links::retire_all(&txn, owner.id, LinkPurpose::ResetPassword, now).await?;
+    let ended = auth::end_sessions_of(&txn, owner.id, None).await?;
+    outbox::enqueue(
+        &txn,
+        vec![mails::password_changed(&owner, &state.settings.base_url)],
+    )
+    .await?;
+    txn.commit().await?;
+    outbox::wake();
+    tracing::info!(user.id = owner.id, sessions_ended = ended, "password reset");
+    Ok(())
 }
 
 /// Creates an account (sign-up, the `create-staff` command, demo data).
@@ -117,8 +339,32 @@ pub async fn create_account(
             Problem::EmailTaken,
         )]));
     }
-    let hash = passwords::hash(account.password).await?;
-    let inserted = user::ActiveModel {
+    let hash = passwords::hash(account.password.clone()).await?;
+    // Made by staff or the demo: the address counts as confirmed.
+    let inserted = new_account_row(&account, hash, language, is_staff, Some(Utc::now()))
+        .insert(&state.db)
+        .await;
+    match inserted {
+        Ok(user) => Ok(user),
+        // Two sign-ups racing for one address: the unique index decides.
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(AppError::invalid(vec![crate::domain::FieldProblem::new(
+                Field::Email,
+                Problem::EmailTaken,
+            )]))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn new_account_row(
+    account: &NewAccount,
+    hash: String,
+    language: Locale,
+    is_staff: bool,
+    verified_at: Option<chrono::DateTime<Utc>>,
+) -> user::ActiveModel {
+    user::ActiveModel {
         email: Set(account.email.as_str().to_owned()),
         given_name: Set(account.given_name.as_str().to_owned()),
         family_name: Set(account.family_name.as_str().to_owned()),
@@ -134,20 +380,8 @@ pub async fn create_account(
         password_hash: Set(Some(hash)),
         created_at: Set(Utc::now()),
         last_login_at: Set(None),
+        email_verified_at: Set(verified_at),
         ..Default::default()
-    }
-    .insert(&state.db)
-    .await;
-    match inserted {
-        Ok(user) => Ok(user),
-        // Two sign-ups racing for one address: the unique index decides.
-        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            Err(AppError::invalid(vec![crate::domain::FieldProblem::new(
-                Field::Email,
-                Problem::EmailTaken,
-            )]))
-        }
-        Err(error) => Err(error.into()),
     }
 }
 
@@ -225,16 +459,20 @@ pub async fn attempt_login(
         .filter(user::Column::Email.eq(email))
         .one(&state.db)
         .await?;
-    let active = user
-        .as_ref()
-        .is_some_and(|u| u.account_state == AccountState::Active);
     let stored = user
         .as_ref()
-        .filter(|_| active)
+        .filter(|u| u.account_state != AccountState::Anonymised)
         .and_then(|u| u.password_hash.clone());
-    if passwords::verify(password, stored).await
-        && let Some(user) = user
+    let proven = passwords::verify(password, stored).await;
+    // Only someone who knows the password learns that staff closed the account.
+    if proven
+        && let Some(user) = user.as_ref()
+        && user.account_state == AccountState::Deactivated
     {
+        tracing::warn!(user.id = user.id, %address, outcome = "deactivated", "login attempt");
+        return Err(AppError::Refused(crate::error::Refusal::AccountDeactivated));
+    }
+    if proven && let Some(user) = user {
         forgive(&state.db, account, address_counter, pair).await?;
         let mut active_user: user::ActiveModel = user.clone().into();
         active_user.last_login_at = Set(Some(now));

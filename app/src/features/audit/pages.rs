@@ -25,6 +25,10 @@ pub fn action_label(i18n: I18n, action: Action) -> String {
         Action::ActivityHidden => t_string!(i18n, audit.activity_hidden),
         Action::ActivityShown => t_string!(i18n, audit.activity_shown),
         Action::ActivityDeleted => t_string!(i18n, audit.activity_deleted),
+        Action::PasswordResetSent => t_string!(i18n, audit.password_reset_sent),
+        Action::AccountDeactivated => t_string!(i18n, audit.account_deactivated),
+        Action::AccountReactivated => t_string!(i18n, audit.account_reactivated),
+        Action::NameCorrected => t_string!(i18n, audit.name_corrected),
     }
     .to_string()
 }

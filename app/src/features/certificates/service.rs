@@ -109,7 +109,7 @@ fn new_record(
     let payload = Payload {
         id: certificates::id_from_random(id),
         code: Code::from_random(code).as_str().to_owned(),
-        name: format!("{} {}", person.given_name.trim(), person.family_name.trim()),
+        name: certificates::printed_name(&person.given_name, &person.family_name),
         course: course.title.clone(),
         edition: edition.title.clone(),
         starts_on: edition.starts_on,

@@ -35,6 +35,8 @@ pub struct EditionInfo {
     pub workload_hours: i32,
     pub window: EnrolmentWindow,
     pub signed_in: bool,
+    /// Whether the caller has confirmed their address (a condition for enrolling).
+    pub email_verified: bool,
     /// The caller's enrolment, if signed in and ever enrolled.
     pub mine: Option<MyEnrolment>,
     /// The caller follows its participants (staff, or an ambassador of one of its groups): the

@@ -192,6 +192,7 @@ pub async fn edition_page(
         summary: row.into_summary(),
         window,
         signed_in: caller.is_some(),
+        email_verified: caller.is_some_and(|c| c.email_verified),
         mine,
         follows,
     })

@@ -83,6 +83,13 @@ pub fn EnrolmentPanel(
             <p><a class="button secondary" href=format!("/editions/{edition_id}/cockpit")>{t!(i18n, cockpit.open)}</a></p>
         }
         .into_any(),
+        _ if taking_enrolments && !page.email_verified => view! {
+            <p>{t!(i18n, enrolment.verify_to_enrol)}</p>
+            <form method="post" action="/api/send_verification_again">
+                <button type="submit" class="button secondary">{t!(i18n, account.send_again)}</button>
+            </form>
+        }
+        .into_any(),
         _ if taking_enrolments => view! {
             <p>{move || if full { t_string!(i18n, enrolment.full_explainer) } else { t_string!(i18n, enrolment.open_explainer) }}</p>
             <ActionForm action=enrol>

@@ -4,7 +4,7 @@
 use super::api::{EnrolmentRow, MyEnrolment};
 use crate::domain::editions::EditionStatus;
 use crate::domain::enrolment::{
-    self as rules, EnrolDecision, EnrolRequest, EnrolmentStatus, WithdrawDecision,
+    self as rules, EnrolDecision, EnrolRefusal, EnrolRequest, EnrolmentStatus, WithdrawDecision,
     places_to_promote,
 };
 use crate::domain::paging::{self, DEFAULT_PAGE_SIZE, Page};
@@ -161,6 +161,11 @@ pub async fn enrol(
     edition_id: i32,
 ) -> Result<MyEnrolment, AppError> {
     scope::visible_edition(&state.db, Some(caller), edition_id).await?;
+    if !caller.email_verified {
+        return Err(AppError::Refused(Refusal::Enrol(
+            EnrolRefusal::EmailNotVerified,
+        )));
+    }
     enrol_user(state, edition_id, caller.id).await
 }
 

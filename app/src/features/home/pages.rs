@@ -101,6 +101,7 @@ fn StaffDesk() -> impl IntoView {
                 <a class="button secondary" href="/staff/users">{t!(i18n, home.desk_users)}</a>
                 <a class="button secondary" href="/staff/audit">{t!(i18n, home.desk_audit)}</a>
                 <a class="button secondary" href="/staff/mail">{t!(i18n, home.desk_mail)}</a>
+                <a class="button secondary" href="/staff/name-corrections">{t!(i18n, home.desk_corrections)}</a>
             </p>
         </section>
     }

@@ -80,7 +80,7 @@ fn UserLine(user: UserRow, set_role: ServerAction<SetRole>) -> impl IntoView {
     let name = format!("{} {}", user.family_name, user.given_name);
     view! {
         <tr>
-            <td>{name.clone()}</td>
+            <td><a href=format!("/staff/users/{}", user.id)>{name.clone()}</a></td>
             <td>{user.email.clone()}</td>
             <td>{format!("{} ({})", user.school_name, user.school_code)}</td>
             <td><RoleSwitch user_id=user.id role="ambassador" has=user.is_ambassador locked=false name=name.clone() set_role/></td>

@@ -1,5 +1,6 @@
 //! Database tables as SeaORM entities. They never cross the wire: features map them to DTOs.
 
+pub mod account_link;
 pub mod activity;
 pub mod announcement;
 pub mod attendance;
@@ -16,6 +17,7 @@ pub mod group_ambassador;
 pub mod group_member;
 pub mod login_throttle;
 pub mod material_view;
+pub mod name_correction;
 pub mod outbox;
 pub mod quiz_attempt;
 pub mod quiz_question;

@@ -1,0 +1,156 @@
+//! The mails about an account, in the recipient's language, from the locale files.
+
+use crate::i18n::{Locale, td_string};
+use crate::ssr::entities::user;
+use crate::ssr::outbox::NewMail;
+
+fn language_of(user: &user::Model) -> Locale {
+    user.locale.parse().unwrap_or_default()
+}
+
+fn name_of(user: &user::Model) -> String {
+    format!("{} {}", user.given_name, user.family_name)
+}
+
+/// Confirms the address given at sign-up.
+pub fn verify_email(user: &user::Model, base: &str, token: &str, next: &str) -> NewMail {
+    let language = language_of(user);
+    let link = link_with_next(&format!("{base}/verify-email/{token}"), next);
+    NewMail {
+        kind: "verify_email",
+        to: user.email.clone(),
+        subject: td_string!(language, account.mail_verify_subject).to_string(),
+        body: td_string!(
+            language,
+            account.mail_verify_body,
+            name = name_of(user),
+            link = link
+        )
+        .to_string(),
+        certificate: None,
+    }
+}
+
+/// Someone signed up with an address that has an account: its owner is told how to get in.
+pub fn account_exists(user: &user::Model, base: &str) -> NewMail {
+    let language = language_of(user);
+    NewMail {
+        kind: "account_exists",
+        to: user.email.clone(),
+        subject: td_string!(language, account.mail_exists_subject).to_string(),
+        body: td_string!(
+            language,
+            account.mail_exists_body,
+            name = name_of(user),
+            login = format!("{base}/login"),
+            forgot = format!("{base}/password/forgot")
+        )
+        .to_string(),
+        certificate: None,
+    }
+}
+
+pub fn reset_password(user: &user::Model, base: &str, token: &str) -> NewMail {
+    let language = language_of(user);
+    NewMail {
+        kind: "reset_password",
+        to: user.email.clone(),
+        subject: td_string!(language, account.mail_reset_subject).to_string(),
+        body: td_string!(
+            language,
+            account.mail_reset_body,
+            name = name_of(user),
+            link = format!("{base}/password/reset/{token}")
+        )
+        .to_string(),
+        certificate: None,
+    }
+}
+
+/// Tells the owner the password changed, so that a change they did not make does not go unseen.
+pub fn password_changed(user: &user::Model, base: &str) -> NewMail {
+    let language = language_of(user);
+    NewMail {
+        kind: "password_changed",
+        to: user.email.clone(),
+        subject: td_string!(language, account.mail_password_changed_subject).to_string(),
+        body: td_string!(
+            language,
+            account.mail_password_changed_body,
+            name = name_of(user),
+            forgot = format!("{base}/password/forgot")
+        )
+        .to_string(),
+        certificate: None,
+    }
+}
+
+/// Sent to the new address, to confirm it.
+pub fn confirm_new_email(user: &user::Model, new_email: &str, base: &str, token: &str) -> NewMail {
+    let language = language_of(user);
+    NewMail {
+        kind: "change_email",
+        to: new_email.to_owned(),
+        subject: td_string!(language, account.mail_change_subject).to_string(),
+        body: td_string!(
+            language,
+            account.mail_change_body,
+            name = name_of(user),
+            link = format!("{base}/change-email/{token}")
+        )
+        .to_string(),
+        certificate: None,
+    }
+}
+
+/// Sent to the old address once the new one is in use.
+pub fn email_changed(user: &user::Model, old_email: &str, new_email: &str) -> NewMail {
+    let language = language_of(user);
+    NewMail {
+        kind: "email_changed",
+        to: old_email.to_owned(),
+        subject: td_string!(language, account.mail_changed_subject).to_string(),
+        body: td_string!(
+            language,
+            account.mail_changed_body,
+            name = name_of(user),
+            new = new_email
+        )
+        .to_string(),
+        certificate: None,
+    }
+}
+
+fn link_with_next(link: &str, next: &str) -> String {
+    if next == "/" || next.is_empty() {
+        link.to_owned()
+    } else {
+        format!("{link}?next={}", super::pages::url_encoded(next))
+    }
+}
+
+/// Staff did not accept a requested correction of the name: why.
+pub fn correction_rejected(
+    user: &user::Model,
+    correction: &crate::ssr::entities::name_correction::Model,
+    note: &str,
+) -> NewMail {
+    let language = language_of(user);
+    NewMail {
+        kind: "name_correction_rejected",
+        to: user.email.clone(),
+        subject: td_string!(language, profile.mail_rejected_subject).to_string(),
+        body: td_string!(
+            language,
+            profile.mail_rejected_body,
+            name = name_of(user),
+            requested = crate::domain::certificates::printed_name(
+                &correction.given_name,
+                &correction.family_name
+            ),
+            note = note
+        )
+        .to_string(),
+        certificate: None,
+    }
+}
