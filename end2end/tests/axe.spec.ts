@@ -8,7 +8,10 @@ import { account, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration 
 // entry pages, so a page added later is checked without being listed here. One page per route
 // (ids replaced) is enough: the same component renders every id.
 
-const ENTRY_PAGES = ['/', '/editions', '/login', '/signup', '/verify', '/staff', '/staff/users', '/staff/audit', '/staff/mail'];
+const ENTRY_PAGES = [
+  '/', '/editions', '/login', '/signup', '/check-mail', '/verify', '/staff', '/staff/users', '/staff/audit', '/staff/mail',
+  '/staff/name-corrections',
+];
 
 /** The route a path belongs to: numbers and certificate codes stand for any id. */
 function routeOf(path: string): string {
@@ -62,7 +65,7 @@ async function check(page: Page, expected: string[]) {
   for (const route of expected) expect(routes).toContain(route);
 }
 
-const PUBLIC_ROUTES = ['/', '/editions', '/editions/:id', '/login', '/signup', '/verify'];
+const PUBLIC_ROUTES = ['/', '/editions', '/editions/:id', '/login', '/signup', '/check-mail', '/password/forgot', '/verify'];
 
 test('every page a visitor can reach has no accessibility violation, in Italian and English, on a phone', async ({ page }) => {
   await page.goto('/');
@@ -80,7 +83,7 @@ test('every page a participant can reach has no accessibility violation', async 
   await waitForHydration(page);
   await page.getByRole('button', { name: 'Iscriviti' }).click();
   await expect(page.getByText('Sei iscritto a questa edizione.')).toBeVisible();
-  await check(page, ['/', '/editions/:id', '/activities/:id', '/groups/:id']);
+  await check(page, ['/', '/editions/:id', '/activities/:id', '/groups/:id', '/account']);
   await page.setViewportSize({ width: 390, height: 844 });
   await check(page, ['/', '/editions/:id', '/activities/:id']);
 });
@@ -100,6 +103,8 @@ const STAFF_ROUTES = [
   '/staff/editions/:id/completion',
   '/staff/editions/:id/certificates',
   '/staff/users',
+  '/staff/users/:id',
+  '/staff/name-corrections',
   '/staff/audit',
   '/staff/mail',
   '/editions/:id/cockpit',

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { artifacts, logIn, openDemoEdition, PASSWORD, sendFaultySignUp, signUp, uniqueEmail, waitForHydration } from './helpers';
+import { artifacts, confirmAddress, logIn, openDemoEdition, PASSWORD, sendFaultySignUp, signUp, uniqueEmail, waitForHydration } from './helpers';
 
 test('a teacher signs up, logs in, enrols and sees the edition on the home page', async ({ page }) => {
   const email = uniqueEmail('niccolo');
@@ -76,14 +76,18 @@ test('a visitor browsing the catalogue sees the edition without an error, signs 
   await page.screenshot({ path: `${artifacts}/edition-anonymous.png`, fullPage: true });
   await box.getByRole('link', { name: 'Registrati' }).click();
   await expect(page).toHaveURL(new RegExp(`/signup\\?next=${edition.replace(/\//g, '\\/')}$`));
-  await page.getByLabel('Indirizzo email').fill(uniqueEmail('catalogo'));
+  const email = uniqueEmail('catalogo');
+  await page.getByLabel('Indirizzo email').fill(email);
   await page.getByLabel('Nome', { exact: true }).fill('Carla');
   await page.getByLabel('Cognome').fill('Neri');
   await page.getByLabel('Scuola', { exact: true }).fill('Liceo scientifico Galilei');
   await page.getByLabel('Codice meccanografico della scuola').fill('PIPS01000X');
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: "Crea l'account" }).click();
-  await expect(page).toHaveURL(new RegExp(`${edition.replace(/\//g, '\\/')}$`));
+  await expect(page.getByRole('heading', { name: 'Controlla la posta' })).toBeVisible();
+  // The mailed link carries her back to the edition, confirmed and signed in.
+  await confirmAddress(page, email);
+  await expect(page).toHaveURL(new RegExp(`${edition.replace(/\//g, '\\/')}\\?verified=1$`));
   await expect(page.getByRole('button', { name: 'Iscriviti' })).toBeVisible();
 });
 

@@ -25,10 +25,11 @@ pub enum Action {
     AccountDeactivated,
     AccountReactivated,
     NameCorrected,
+    MailResent,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::AttendanceRecorded,
         Action::AttendanceImported,
         Action::SubmissionReviewed,
@@ -45,6 +46,7 @@ impl Action {
         Action::AccountDeactivated,
         Action::AccountReactivated,
         Action::NameCorrected,
+        Action::MailResent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +67,7 @@ impl Action {
             Action::AccountDeactivated => "account_deactivated",
             Action::AccountReactivated => "account_reactivated",
             Action::NameCorrected => "name_corrected",
+            Action::MailResent => "mail_resent",
         }
     }
 

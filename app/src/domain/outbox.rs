@@ -36,6 +36,24 @@ impl MailStatus {
     }
 }
 
+/// A sent mail's text as it is kept: the tokens of single-use links (64 hex digits) removed, so
+/// that a copy of the outbox opens no account. Only their hash is kept elsewhere.
+pub fn without_link_tokens(body: &str) -> String {
+    let mut kept = String::with_capacity(body.len());
+    let mut run = String::new();
+    for c in body.chars() {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+            continue;
+        }
+        kept.push_str(if run.len() == 64 { "[removed]" } else { &run });
+        run.clear();
+        kept.push(c);
+    }
+    kept.push_str(if run.len() == 64 { "[removed]" } else { &run });
+    kept
+}
+
 /// Tries before a mail is given up: with the waits of [`retry_delay`], about a day.
 pub const MAX_ATTEMPTS: i32 = 12;
 
@@ -55,6 +73,25 @@ pub fn after_failure(attempts: i32) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_tokens_are_removed_from_kept_mail_and_nothing_else() {
+        let token = "0123456789abcdef".repeat(4);
+        let body = format!(
+            "Apri https://aula.example/password/reset/{token} entro 30 minuti.\nCodice AULA-7K3M, anno 2026, deadbeef."
+        );
+        let kept = without_link_tokens(&body);
+        assert_eq!(
+            kept,
+            "Apri https://aula.example/password/reset/[removed] entro 30 minuti.\nCodice AULA-7K3M, anno 2026, deadbeef."
+        );
+        // A token at the very end, and one followed by a query.
+        assert_eq!(without_link_tokens(&format!("x/{token}")), "x/[removed]");
+        assert_eq!(
+            without_link_tokens(&format!("x/{token}?next=/editions/3")),
+            "x/[removed]?next=/editions/3"
+        );
+    }
 
     #[test]
     fn statuses_read_back_what_they_write() {

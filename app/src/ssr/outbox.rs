@@ -135,6 +135,7 @@ where
                 Ok(mail) => sender.send(id, mail).await,
                 Err(error) => Err(error),
             };
+            let kept_body = crate::domain::outbox::without_link_tokens(&row.body);
             let mut update: outbox::ActiveModel = row.into();
             update.attempts = Set(attempts);
             update.claimed_until = Set(None);
@@ -144,6 +145,7 @@ where
                     update.status = Set(MailStatus::Sent);
                     update.sent_at = Set(Some(Utc::now()));
                     update.last_error = Set(None);
+                    update.body = Set(kept_body);
                 }
                 Err(error) => {
                     tracing::warn!(mail = id, attempts, error = %error, "mail: not sent");

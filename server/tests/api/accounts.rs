@@ -1,5 +1,7 @@
 use crate::both_databases;
-use crate::helpers::{Backend, PASSWORD, TestApp, error_kind, link_in, mail_text, token_of};
+use crate::helpers::{
+    Backend, PASSWORD, TestApp, as_seen, error_kind, link_in, mail_text, token_of,
+};
 use app::domain::sessions::Timeouts;
 use app::ssr::entities::{account_link, session, user};
 use axum::http::StatusCode;
@@ -141,22 +143,7 @@ async fn sign_up_answers_the_same_whether_or_not_the_address_is_registered(backe
             None,
         )
         .await;
-    let seen = |response: &crate::helpers::Response| {
-        let mut headers: Vec<(String, String)> = response
-            .headers
-            .iter()
-            .filter(|(name, _)| *name != "date")
-            .map(|(name, value)| {
-                (
-                    name.to_string(),
-                    value.to_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
-        headers.sort();
-        (response.status, headers, response.body.clone())
-    };
-    assert_eq!(seen(&registered), seen(&new));
+    assert_eq!(as_seen(&registered), as_seen(&new));
     assert_eq!(user::Entity::find().count(&app.state.db).await.unwrap(), 2);
 
     let mails = app.mailbox.wait_for(3).await;

@@ -1118,3 +1118,20 @@ pub fn token_of(link: &str) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// Everything someone watching the answer sees but its date: status, sorted headers, body.
+pub fn as_seen(response: &Response) -> (StatusCode, Vec<(String, String)>, String) {
+    let mut headers: Vec<(String, String)> = response
+        .headers
+        .iter()
+        .filter(|(name, _)| *name != "date")
+        .map(|(name, value)| {
+            (
+                name.to_string(),
+                value.to_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    headers.sort();
+    (response.status, headers, response.body.clone())
+}

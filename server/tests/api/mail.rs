@@ -329,6 +329,18 @@ async fn staff_see_the_outbox_and_send_a_failed_mail_again(backend: Backend) {
     app.invoke(ResendMail { mail_id: failed.id }, Some(&staff))
         .await
         .expect("sent again");
+    // On record: who sent which mail again.
+    let logged = app::ssr::entities::audit_event::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].action, app::domain::audit::Action::MailResent);
+    assert!(
+        logged[0].detail.contains("bruno@scuola.it"),
+        "{}",
+        logged[0].detail
+    );
     let mails = app.mailbox.wait_for(1).await;
     assert!(mails[0].contains("bruno@scuola.it"));
     let mut row = outbox::Entity::find_by_id(failed.id)

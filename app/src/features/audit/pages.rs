@@ -29,6 +29,7 @@ pub fn action_label(i18n: I18n, action: Action) -> String {
         Action::AccountDeactivated => t_string!(i18n, audit.account_deactivated),
         Action::AccountReactivated => t_string!(i18n, audit.account_reactivated),
         Action::NameCorrected => t_string!(i18n, audit.name_corrected),
+        Action::MailResent => t_string!(i18n, audit.mail_resent),
     }
     .to_string()
 }

@@ -85,13 +85,28 @@ pub async fn browse(
 pub async fn resend(state: &AppState, caller: &Caller, mail_id: i32) -> Result<(), AppError> {
     scope::staff(caller)?;
     let row = find_or_404::<outbox::Entity>(&state.db, mail_id).await?;
+    let detail = format!("{} → {}", row.kind, row.recipient);
     let mut again: outbox::ActiveModel = row.into();
     again.status = Set(MailStatus::Queued);
     again.attempts = Set(0);
     again.due_at = Set(Utc::now());
     again.claimed_until = Set(None);
     again.sent_at = Set(None);
-    again.update(&state.db).await?;
+    let txn = crate::ssr::db::begin(&state.db).await?;
+    again.update(&txn).await?;
+    crate::features::audit::service::record(
+        &txn,
+        vec![crate::features::audit::service::Entry {
+            actor: Some(caller.id),
+            action: crate::domain::audit::Action::MailResent,
+            edition: None,
+            subject: None,
+            detail: &detail,
+            reason: None,
+        }],
+    )
+    .await?;
+    txn.commit().await?;
     crate::ssr::outbox::wake();
     Ok(())
 }
