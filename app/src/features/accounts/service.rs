@@ -140,11 +140,12 @@ pub async fn sign_up(
                 Err(error) => return Err(error.into()),
             };
             tracing::info!(user.id = user.id, "account created");
-            match may_mail {
-                true => links::issue(&txn, user.id, LinkPurpose::VerifyEmail, None, now)
+            if may_mail {
+                links::issue(&txn, user.id, LinkPurpose::VerifyEmail, None, now)
                     .await?
-                    .map(|token| mails::verify_email(&user, base, &token, next)),
-                false => None,
+                    .map(|token| mails::verify_email(&user, base, &token, next))
+            } else {
+                None
             }
         }
     };

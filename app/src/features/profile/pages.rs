@@ -84,12 +84,14 @@ fn NamesSection(
             {if locked {
                 view! {
                     <p class="hint">{move || t_string!(i18n, profile.name_locked, count = certificates).to_string()}</p>
-                    {pending.map(|name| view! {
-                        <p class="notice warning">{move || t_string!(i18n, profile.correction_pending, name = name.clone()).to_string()}</p>
-                    })}
-                    {move || (requested.get() && request_error.get().is_none()).then(|| view! {
-                        <SuccessNotice>{t!(i18n, profile.correction_sent)}</SuccessNotice>
-                    })}
+                    // Just sent: the confirmation says it all; otherwise what is still waiting.
+                    {move || if requested.get() && request_error.get().is_none() {
+                        view! { <SuccessNotice>{t!(i18n, profile.correction_sent)}</SuccessNotice> }.into_any()
+                    } else {
+                        pending.clone().map(|name| view! {
+                            <p class="notice warning">{move || t_string!(i18n, profile.correction_pending, name = name.clone()).to_string()}</p>
+                        }).into_any()
+                    }}
                     <ErrorNotice error=request_error/>
                     <details class="confirm">
                         <summary class="button secondary">{t!(i18n, profile.request_correction)}</summary>

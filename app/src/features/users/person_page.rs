@@ -128,7 +128,10 @@ fn PersonView(
 
             <section class="card" aria-labelledby="person-name">
                 <h2 id="person-name">{t!(i18n, person.name_title)}</h2>
-                <p>{move || t_string!(i18n, person.name_explainer, count = certificates).to_string()}</p>
+                <p>{t!(i18n, person.name_explainer)}</p>
+                {(certificates > 0).then(|| view! {
+                    <p class="hint">{move || t_string!(i18n, person.name_reissue, count = certificates).to_string()}</p>
+                })}
                 {move || (corrected.get() && correct_error.get().is_none()).then(|| view! {
                     <SuccessNotice>{t!(i18n, person.name_saved)}</SuccessNotice>
                 })}
