@@ -37,6 +37,19 @@ pub struct NewMail {
     pub certificate: Option<(String, String)>,
 }
 
+impl NewMail {
+    /// A mail of text alone (no attachment).
+    pub fn text(kind: &'static str, to: impl Into<String>, subject: String, body: String) -> Self {
+        Self {
+            kind,
+            to: to.into(),
+            subject,
+            body,
+            certificate: None,
+        }
+    }
+}
+
 /// Writes `mails` with the change in `db` (a transaction): they are sent only if it commits.
 /// Call [`wake`] after the commit.
 pub async fn enqueue(db: &impl ConnectionTrait, mails: Vec<NewMail>) -> Result<(), DbErr> {

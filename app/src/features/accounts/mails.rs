@@ -16,29 +16,28 @@ fn name_of(user: &user::Model) -> String {
 pub fn verify_email(user: &user::Model, base: &str, token: &str, next: &str) -> NewMail {
     let language = language_of(user);
     let link = link_with_next(&format!("{base}/verify-email/{token}"), next);
-    NewMail {
-        kind: "verify_email",
-        to: user.email.clone(),
-        subject: td_string!(language, account.mail_verify_subject).to_string(),
-        body: td_string!(
+    NewMail::text(
+        "verify_email",
+        user.email.clone(),
+        td_string!(language, account.mail_verify_subject).to_string(),
+        td_string!(
             language,
             account.mail_verify_body,
             name = name_of(user),
             link = link
         )
         .to_string(),
-        certificate: None,
-    }
+    )
 }
 
 /// Someone signed up with an address that has an account: its owner is told how to get in.
 pub fn account_exists(user: &user::Model, base: &str) -> NewMail {
     let language = language_of(user);
-    NewMail {
-        kind: "account_exists",
-        to: user.email.clone(),
-        subject: td_string!(language, account.mail_exists_subject).to_string(),
-        body: td_string!(
+    NewMail::text(
+        "account_exists",
+        user.email.clone(),
+        td_string!(language, account.mail_exists_subject).to_string(),
+        td_string!(
             language,
             account.mail_exists_body,
             name = name_of(user),
@@ -46,79 +45,74 @@ pub fn account_exists(user: &user::Model, base: &str) -> NewMail {
             forgot = format!("{base}/password/forgot")
         )
         .to_string(),
-        certificate: None,
-    }
+    )
 }
 
 pub fn reset_password(user: &user::Model, base: &str, token: &str) -> NewMail {
     let language = language_of(user);
-    NewMail {
-        kind: "reset_password",
-        to: user.email.clone(),
-        subject: td_string!(language, account.mail_reset_subject).to_string(),
-        body: td_string!(
+    NewMail::text(
+        "reset_password",
+        user.email.clone(),
+        td_string!(language, account.mail_reset_subject).to_string(),
+        td_string!(
             language,
             account.mail_reset_body,
             name = name_of(user),
             link = format!("{base}/password/reset/{token}")
         )
         .to_string(),
-        certificate: None,
-    }
+    )
 }
 
 /// Tells the owner the password changed, so that a change they did not make does not go unseen.
 pub fn password_changed(user: &user::Model, base: &str) -> NewMail {
     let language = language_of(user);
-    NewMail {
-        kind: "password_changed",
-        to: user.email.clone(),
-        subject: td_string!(language, account.mail_password_changed_subject).to_string(),
-        body: td_string!(
+    NewMail::text(
+        "password_changed",
+        user.email.clone(),
+        td_string!(language, account.mail_password_changed_subject).to_string(),
+        td_string!(
             language,
             account.mail_password_changed_body,
             name = name_of(user),
             forgot = format!("{base}/password/forgot")
         )
         .to_string(),
-        certificate: None,
-    }
+    )
 }
 
 /// Sent to the new address, to confirm it.
 pub fn confirm_new_email(user: &user::Model, new_email: &str, base: &str, token: &str) -> NewMail {
     let language = language_of(user);
-    NewMail {
-        kind: "change_email",
-        to: new_email.to_owned(),
-        subject: td_string!(language, account.mail_change_subject).to_string(),
-        body: td_string!(
+    NewMail::text(
+        "change_email",
+        new_email.to_owned(),
+        td_string!(language, account.mail_change_subject).to_string(),
+        td_string!(
             language,
             account.mail_change_body,
             name = name_of(user),
             link = format!("{base}/change-email/{token}")
         )
         .to_string(),
-        certificate: None,
-    }
+    )
 }
 
 /// Sent to the old address once the new one is in use.
 pub fn email_changed(user: &user::Model, old_email: &str, new_email: &str) -> NewMail {
     let language = language_of(user);
-    NewMail {
-        kind: "email_changed",
-        to: old_email.to_owned(),
-        subject: td_string!(language, account.mail_changed_subject).to_string(),
-        body: td_string!(
+    NewMail::text(
+        "email_changed",
+        old_email.to_owned(),
+        td_string!(language, account.mail_changed_subject).to_string(),
+        td_string!(
             language,
             account.mail_changed_body,
             name = name_of(user),
             new = new_email
         )
         .to_string(),
-        certificate: None,
-    }
+    )
 }
 
 fn link_with_next(link: &str, next: &str) -> String {
@@ -136,11 +130,11 @@ pub fn correction_rejected(
     note: &str,
 ) -> NewMail {
     let language = language_of(user);
-    NewMail {
-        kind: "name_correction_rejected",
-        to: user.email.clone(),
-        subject: td_string!(language, profile.mail_rejected_subject).to_string(),
-        body: td_string!(
+    NewMail::text(
+        "name_correction_rejected",
+        user.email.clone(),
+        td_string!(language, profile.mail_rejected_subject).to_string(),
+        td_string!(
             language,
             profile.mail_rejected_body,
             name = name_of(user),
@@ -151,6 +145,5 @@ pub fn correction_rejected(
             note = note
         )
         .to_string(),
-        certificate: None,
-    }
+    )
 }
