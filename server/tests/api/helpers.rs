@@ -1135,3 +1135,15 @@ pub fn as_seen(response: &Response) -> (StatusCode, Vec<(String, String)>, Strin
     headers.sort();
     (response.status, headers, response.body.clone())
 }
+
+/// The mailed link's token is stored only as its hash: the one link row there is.
+pub async fn assert_only_hash_stored(app: &TestApp, token: &str) {
+    use sea_orm::EntityTrait;
+    let stored = app::ssr::entities::account_link::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].token_hash, app::ssr::auth::hash_token(token));
+    assert!(!format!("{stored:?}").contains(token));
+}

@@ -247,6 +247,13 @@ fn announcements(
         .collect()
 }
 
+/// The valid certificates of one person: those printing the name the account has now.
+pub fn valid_of(user_id: i32) -> sea_orm::Select<certificate::Entity> {
+    certificate::Entity::find()
+        .filter(certificate::Column::UserId.eq(user_id))
+        .filter(certificate::Column::ValidFor.is_not_null())
+}
+
 /// Who is still waiting for a certificate: enrolled, meeting the rule or marked as meeting it
 /// by staff, and without a valid certificate. In user id order, so rounds take turns fairly.
 pub async fn waiting(

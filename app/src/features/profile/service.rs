@@ -8,7 +8,7 @@ use crate::error::{AppError, Refusal};
 use crate::features::accounts::{links, mails, service::attempt_login};
 use crate::ssr::AppState;
 use crate::ssr::auth::{self, Caller, passwords};
-use crate::ssr::entities::{certificate, name_correction, user};
+use crate::ssr::entities::{name_correction, user};
 use crate::ssr::outbox;
 use chrono::Utc;
 use sea_orm::{
@@ -25,9 +25,7 @@ async fn me(db: &impl ConnectionTrait, caller: &Caller) -> Result<user::Model, A
 
 /// Valid certificates that print this person's name.
 async fn certificates_of(db: &impl ConnectionTrait, user_id: i32) -> Result<u64, AppError> {
-    Ok(certificate::Entity::find()
-        .filter(certificate::Column::UserId.eq(user_id))
-        .filter(certificate::Column::ValidFor.is_not_null())
+    Ok(crate::features::certificates::service::valid_of(user_id)
         .count(db)
         .await?)
 }

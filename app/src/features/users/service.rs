@@ -163,11 +163,8 @@ pub async fn load_person(
     caller: &Caller,
     user_id: i32,
 ) -> Result<super::api::PersonDetail, AppError> {
-    use crate::ssr::entities::certificate;
     let person = person_as_staff(state, caller, user_id).await?;
-    let certificates = certificate::Entity::find()
-        .filter(certificate::Column::UserId.eq(person.id))
-        .filter(certificate::Column::ValidFor.is_not_null())
+    let certificates = crate::features::certificates::service::valid_of(person.id)
         .count(&state.db)
         .await?;
     Ok(super::api::PersonDetail {
@@ -388,10 +385,7 @@ pub async fn reissue_under_new_name(
     user_id: i32,
     reason: &str,
 ) -> Result<(), AppError> {
-    use crate::ssr::entities::certificate;
-    let valid = certificate::Entity::find()
-        .filter(certificate::Column::UserId.eq(user_id))
-        .filter(certificate::Column::ValidFor.is_not_null())
+    let valid = crate::features::certificates::service::valid_of(user_id)
         .all(&state.db)
         .await?;
     for old in valid {
