@@ -18,6 +18,7 @@ use crate::features::home::pages::HomePage;
 use crate::features::mail::pages::OutboxPageView;
 use crate::features::profile::pages::{ChangeEmailPage, ProfilePage};
 use crate::features::quizzes::pages::QuizAdminPage;
+use crate::features::sso::pages::SsoLinkPage;
 use crate::features::submissions::pages::SubmissionPage;
 use crate::features::users::corrections_page::CorrectionsPage;
 use crate::features::users::pages::UsersPage;
@@ -109,6 +110,7 @@ fn Routed() -> impl IntoView {
                 <Route path=path!("/password/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/password/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=ProfilePage ssr=SsrMode::Async/>
+                <Route path=path!("/sso/link") view=SsoLinkPage ssr=SsrMode::Async/>
                 <Route path=path!("/change-email/:token") view=ChangeEmailPage ssr=SsrMode::Async/>
                 <Route path=path!("/editions") view=CataloguePage ssr=SsrMode::Async/>
                 <Route path=path!("/editions/:id") view=EditionPageView ssr=SsrMode::Async/>

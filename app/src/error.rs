@@ -79,6 +79,10 @@ pub enum Refusal {
     NameOnCertificate,
     /// A link sent by mail cannot be used (unknown, used, expired).
     Link(crate::domain::account_links::LinkProblem),
+    /// A sign-in through a provider did not go through.
+    SingleSignOn(crate::domain::sso::SsoProblem),
+    /// The only way left to sign in to the account stays.
+    LastSignInMethod,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

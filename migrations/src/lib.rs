@@ -16,6 +16,7 @@ mod m20261129_000010_hidden_activities;
 mod m20261129_000011_signing_key_ids;
 mod m20261201_000012_outbox;
 mod m20261201_000013_accounts;
+mod m20261201_000014_single_sign_on;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_signing_key_ids::Migration),
             Box::new(m20261201_000012_outbox::Migration),
             Box::new(m20261201_000013_accounts::Migration),
+            Box::new(m20261201_000014_single_sign_on::Migration),
         ]
     }
 }

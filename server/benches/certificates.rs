@@ -138,6 +138,7 @@ async fn main() {
             retired_keys: Vec::new(),
             issuer: "Unità nazionale formazione docenti".into(),
             mail: None,
+            sso: Default::default(),
         }),
     };
 

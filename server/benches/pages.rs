@@ -50,6 +50,7 @@ fn settings(dir: &std::path::Path) -> Settings {
         retired_keys: Vec::new(),
         issuer: "Unità nazionale formazione docenti".to_owned(),
         mail: None,
+        sso: Default::default(),
     }
 }
 

@@ -18,6 +18,10 @@
 //! | `AULA_ISSUER` | the organisation printed on certificates | `Unità nazionale formazione docenti` |
 //! | `AULA_SMTP_URL` | mail relay: `smtp://host:25` (plain, to a relay nearby), `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://user:password@host:465` (TLS) | none: mail is written as `.eml` files in `mail/` under the data folder |
 //! | `AULA_MAIL_FROM` | sender of Aula's mail | `Aula <noreply@localhost>` |
+//! | `AULA_OIDC_PROVIDERS` | single sign-on providers, comma-separated ids (`[a-z0-9-]`), each configured by the four below; the redirect URI to register with a provider is `<AULA_BASE_URL>/sso/<id>/callback` | none |
+//! | `AULA_OIDC_<ID>_ISSUER` | the provider's issuer URL, exactly as its discovery document gives it (https, or http on this machine) | required per provider |
+//! | `AULA_OIDC_<ID>_CLIENT_ID` / `AULA_OIDC_<ID>_CLIENT_SECRET` | Aula's registration with the provider (`<ID>` upper-cased, `-` as `_`) | id required, secret optional |
+//! | `AULA_OIDC_<ID>_NAME` | the provider's name on its button ("Accedi con …") | the id |
 //! | `LEPTOS_SITE_ROOT` | folder with the built browser bundle | `target/site` |
 //! | `RUST_LOG` | log filter | `info` |
 
@@ -48,6 +52,7 @@ pub struct Config {
     pub issuer: String,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    pub sso_providers: Vec<app::ssr::oidc::ProviderSettings>,
 }
 
 /// A secret that never shows in logs or debug output.
@@ -84,6 +89,7 @@ impl fmt::Debug for Config {
             .field("trust_proxy", &self.trust_proxy)
             .field("site_root", &self.site_root)
             .field("upload_dir", &self.upload_dir)
+            .field("sso_providers", &self.sso_providers)
             .finish_non_exhaustive()
     }
 }
@@ -136,6 +142,7 @@ impl Config {
             .unwrap_or_else(|| "data".to_owned())
             .into();
         Ok(Self {
+            sso_providers: sso_providers(&lookup)?,
             signing_key,
             retired_keys: retired_keys(lookup("AULA_RETIRED_SIGNING_KEYS"))?,
             issuer: lookup("AULA_ISSUER")
@@ -222,6 +229,54 @@ fn smtp_url(value: Option<String>) -> Result<Option<String>, ConfigError> {
     Ok(Some(url))
 }
 
+/// `AULA_OIDC_PROVIDERS` and, for each id, its `AULA_OIDC_<ID>_*` settings.
+fn sso_providers(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Vec<app::ssr::oidc::ProviderSettings>, ConfigError> {
+    use app::domain::sso::ProviderId;
+    let list = lookup("AULA_OIDC_PROVIDERS").unwrap_or_default();
+    let mut providers: Vec<app::ssr::oidc::ProviderSettings> = Vec::new();
+    for id in list.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+        let id = ProviderId::parse(id).ok_or_else(|| {
+            ConfigError(format!(
+                "AULA_OIDC_PROVIDERS: {id:?} is not a provider id (a-z, 0-9 and -, at most 32)"
+            ))
+        })?;
+        if providers.iter().any(|p| p.id == id) {
+            return Err(ConfigError(format!(
+                "AULA_OIDC_PROVIDERS names {:?} twice",
+                id.as_str()
+            )));
+        }
+        let prefix = format!(
+            "AULA_OIDC_{}_",
+            id.as_str().to_uppercase().replace('-', "_")
+        );
+        let setting = |name: &str| {
+            lookup(&format!("{prefix}{name}"))
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let required = |name: &str| {
+            setting(name).ok_or_else(|| ConfigError(format!("{prefix}{name} must be set")))
+        };
+        let issuer = required("ISSUER")?;
+        if !app::ssr::oidc::acceptable_url(&issuer) {
+            return Err(ConfigError(format!(
+                "{prefix}ISSUER must be an https URL (http only on this machine), not {issuer:?}"
+            )));
+        }
+        providers.push(app::ssr::oidc::ProviderSettings {
+            name: setting("NAME").unwrap_or_else(|| id.as_str().to_owned()),
+            client_id: required("CLIENT_ID")?,
+            client_secret: setting("CLIENT_SECRET"),
+            issuer,
+            id,
+        });
+    }
+    Ok(providers)
+}
+
 fn retired_keys(
     value: Option<String>,
 ) -> Result<Vec<app::ed25519_dalek::VerifyingKey>, ConfigError> {
@@ -303,6 +358,40 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn single_sign_on_providers_are_read_and_checked() {
+        let read = config(&[
+            ("AULA_OIDC_PROVIDERS", "scuola, id-regione"),
+            ("AULA_OIDC_SCUOLA_ISSUER", "https://id.scuola.example"),
+            ("AULA_OIDC_SCUOLA_CLIENT_ID", "aula"),
+            ("AULA_OIDC_SCUOLA_CLIENT_SECRET", "s3cret"),
+            ("AULA_OIDC_SCUOLA_NAME", "Scuola ID"),
+            ("AULA_OIDC_ID_REGIONE_ISSUER", "http://127.0.0.1:4455"),
+            ("AULA_OIDC_ID_REGIONE_CLIENT_ID", "aula-regione"),
+        ])
+        .unwrap();
+        let [scuola, regione] = &read.sso_providers[..] else {
+            panic!("two providers")
+        };
+        assert_eq!(scuola.name, "Scuola ID");
+        assert_eq!(scuola.client_secret.as_deref(), Some("s3cret"));
+        assert_eq!(regione.id.as_str(), "id-regione");
+        assert_eq!(regione.name, "id-regione");
+        assert!(regione.client_secret.is_none());
+        assert!(!format!("{read:?}").contains("s3cret"), "no secret in logs");
+
+        let missing = config(&[("AULA_OIDC_PROVIDERS", "scuola")]).unwrap_err();
+        assert!(missing.0.contains("AULA_OIDC_SCUOLA_ISSUER"), "{missing}");
+        let plain_http = config(&[
+            ("AULA_OIDC_PROVIDERS", "scuola"),
+            ("AULA_OIDC_SCUOLA_ISSUER", "http://id.scuola.example"),
+            ("AULA_OIDC_SCUOLA_CLIENT_ID", "aula"),
+        ])
+        .unwrap_err();
+        assert!(plain_http.0.contains("https"), "{plain_http}");
+        assert!(config(&[("AULA_OIDC_PROVIDERS", "Scuola")]).is_err());
     }
 
     #[test]

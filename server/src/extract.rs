@@ -32,6 +32,25 @@ where
     }
 }
 
+/// The caller if signed in, else nobody (public routes that treat both).
+pub struct MaybeSignedIn(pub Option<Caller>);
+
+impl<S> FromRequestParts<S> for MaybeSignedIn
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        caller_of(&state, parts)
+            .await
+            .map(MaybeSignedIn)
+            .map_err(|error| status_of(&error).into_response())
+    }
+}
+
 /// A change that comes from one of Aula's own pages (cross-site request forgery refused).
 pub struct SameOrigin;
 

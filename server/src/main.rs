@@ -82,6 +82,14 @@ async fn serve(config: Config, demo_data: bool) -> Result<(), String> {
         println!();
     }
     app::ssr::outbox::start_worker(state.clone());
+    for provider in &config.sso_providers {
+        tracing::info!(
+            provider = provider.id.as_str(),
+            issuer = provider.issuer,
+            redirect_uri = state.settings.sso_redirect_uri(provider.id.as_str()),
+            "single sign-on provider (register this redirect URI with it)"
+        );
+    }
     let router = startup::router(state, startup::leptos_options(&config));
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await

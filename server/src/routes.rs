@@ -3,7 +3,7 @@
 //! Each takes its caller and, for changes, the origin check from the extractors
 //! ([`crate::extract`]), before it reads a body.
 
-use crate::extract::{SameOrigin, SignedIn, status_of};
+use crate::extract::{MaybeSignedIn, SameOrigin, SignedIn, status_of};
 use app::domain::outcome::{Form, Outcome};
 use app::error::{AppError, Refusal};
 use app::features::attendance::service::create_import;
@@ -381,4 +381,82 @@ pub async fn certificate_logo(
         Ok(Err(problem)) => back(problem.into()),
         Err(error) => status_of(&error).into_response(),
     }
+}
+
+#[derive(Deserialize)]
+pub struct SsoStart {
+    next: Option<String>,
+    /// `1`: a signed-in person connects the provider to their account.
+    connect: Option<String>,
+}
+
+/// `GET /sso/{provider}/start`: "Accedi con …". Stores the pending sign-in and sends the
+/// browser to the provider (a link, so it works without JavaScript; what it stores is bounded
+/// by a limit per client address and useless to anyone but this browser).
+pub async fn sso_start(
+    State(state): State<AppState>,
+    MaybeSignedIn(caller): MaybeSignedIn,
+    Path(provider): Path<String>,
+    Query(start): Query<SsoStart>,
+    parts: axum::http::request::Parts,
+) -> Response {
+    use app::features::sso::service;
+    let address = app::ssr::client_address(&parts, state.settings.trust_proxy);
+    let connect = start.connect.as_deref() == Some("1");
+    match service::start(
+        &state,
+        caller.as_ref(),
+        &provider,
+        start.next.as_deref(),
+        connect,
+        &address,
+    )
+    .await
+    {
+        Ok(leave) => leave_to(leave),
+        Err(error) => status_of(&error).into_response(),
+    }
+}
+
+/// `GET /sso/{provider}/callback`: where the provider sends the browser back.
+pub async fn sso_callback(
+    State(state): State<AppState>,
+    MaybeSignedIn(caller): MaybeSignedIn,
+    Path(provider): Path<String>,
+    Query(answer): Query<app::features::sso::service::Callback>,
+    parts: axum::http::request::Parts,
+) -> Response {
+    use app::features::sso::service;
+    let header = |name: header::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let language = app::ui::language::choose(
+        header(header::COOKIE).as_deref(),
+        header(header::ACCEPT_LANGUAGE).as_deref(),
+    );
+    let held = service::cookie_value(&parts.headers, service::LOGIN_COOKIE);
+    match service::callback(&state, caller.as_ref(), &provider, answer, held, language).await {
+        Ok(leave) => leave_to(leave),
+        Err(error) => status_of(&error).into_response(),
+    }
+}
+
+/// A redirect (303) with the cookies that go along; never cached.
+fn leave_to(leave: app::features::sso::service::Leave) -> Response {
+    let mut response = Redirect::to(&leave.location).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    for cookie in leave.cookies {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }

@@ -88,6 +88,7 @@ pub fn app_state(config: &Config, keys: &crate::secrets::Keys, db: app::ssr::db:
                 },
                 from: config.mail_from.clone(),
             }),
+            sso: app::ssr::oidc::Providers::new(config.sso_providers.clone()),
         }),
     }
 }
@@ -139,6 +140,8 @@ pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<ServerS
             "/.well-known/aula-certificate-key",
             get(routes::certificate_key),
         ),
+        ("/sso/{provider}/start", get(routes::sso_start)),
+        ("/sso/{provider}/callback", get(routes::sso_callback)),
     ]
 }
 

@@ -9,6 +9,7 @@
 //!   `--release`, against the optimised build, whose wasm went through wasm-opt).
 
 mod mail_sink;
+mod oidc_provider;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -121,16 +122,41 @@ fn server_binary(release: bool) -> PathBuf {
 
 fn run(release: bool) -> Result<(), String> {
     setup::build_tools()?;
-    if release {
-        setup::npm_packages()?;
-    }
+    setup::npm_packages()?;
     build_site(release)?;
     let mut command = Command::new(server_binary(release));
     command
         .arg("serve")
         .arg("--demo")
         .env("LEPTOS_SITE_ROOT", root().join("target/site"));
-    run_command(&mut command)
+    // Single sign-on to try: "Accedi con Test ID" signs in through a local provider (any
+    // address, any password). Without Node.js' packages Aula runs without it.
+    let site = std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    let base = std::env::var("AULA_BASE_URL").unwrap_or_else(|_| format!("http://{site}"));
+    let provider = if std::env::var_os("AULA_OIDC_PROVIDERS").is_none() {
+        match oidc_provider::TestProvider::start(
+            &format!("{}/sso/test/callback", base.trim_end_matches('/')),
+            "aula-local-secret",
+        ) {
+            Ok(provider) => {
+                println!(
+                    "xtask: test sign-in provider \"Test ID\" at {}",
+                    provider.issuer
+                );
+                command.envs(provider.environment());
+                Some(provider)
+            }
+            Err(message) => {
+                eprintln!("xtask: {message}; running without single sign-on");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let result = run_command(&mut command);
+    drop(provider);
+    result
 }
 
 fn test() -> Result<(), String> {
@@ -206,7 +232,19 @@ fn end_to_end(release: bool) -> Result<(), String> {
     // Mail goes over real SMTP to a sink whose folder the tests read (verification, reset).
     let sink = mail_sink::MailSink::start(&site.data.join("mailbox"))?;
     let smtp = format!("smtp://127.0.0.1:{}", sink.port);
-    let (_server, demo) = demo_server(release, &site, &[("AULA_SMTP_URL", &smtp)])?;
+    // Single sign-on through a real OpenID Connect provider process.
+    let provider = oidc_provider::TestProvider::start(
+        &format!("{}/sso/test/callback", site.base_url),
+        "aula-e2e-secret",
+    )?;
+    let provider_environment = provider.environment();
+    let mut extra: Vec<(&str, &str)> = vec![("AULA_SMTP_URL", &smtp)];
+    extra.extend(
+        provider_environment
+            .iter()
+            .map(|(name, value)| (*name, value.as_str())),
+    );
+    let (_server, demo) = demo_server(release, &site, &extra)?;
 
     let mut playwright = Command::new(root().join("node_modules/.bin/playwright"));
     playwright

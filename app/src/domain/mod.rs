@@ -25,6 +25,7 @@ pub mod rich_text;
 pub mod roles;
 pub mod scoping;
 pub mod sessions;
+pub mod sso;
 pub mod submissions;
 pub mod text;
 

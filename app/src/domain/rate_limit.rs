@@ -41,6 +41,14 @@ pub const PASSWORD_RESET: Limit = Limit {
     window_secs: 15 * 60,
 };
 
+/// Sign-ins started at a provider per client address per quarter of an hour: each stores a
+/// pending sign-in; a school's class fits, a script filling the table does not.
+pub const SSO_START: Limit = Limit {
+    action: "sso_start",
+    per_window: 60,
+    window_secs: 15 * 60,
+};
+
 /// Posts (announcements, threads, replies) per person per minute: a conversation flows, a
 /// script flooding a group does not.
 pub const POST: Limit = Limit {

@@ -19,5 +19,6 @@ pub mod home;
 pub mod mail;
 pub mod profile;
 pub mod quizzes;
+pub mod sso;
 pub mod submissions;
 pub mod users;

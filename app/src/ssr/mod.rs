@@ -8,6 +8,7 @@ pub mod form_posts;
 pub mod headers;
 pub mod mail;
 pub mod memo;
+pub mod oidc;
 pub mod outbox;
 pub mod page_reads;
 pub mod rate_limit;

@@ -38,6 +38,8 @@ pub struct Settings {
     pub issuer: String,
     /// Where mail goes; none: no mail is sent.
     pub mail: Option<crate::ssr::mail::MailSettings>,
+    /// Single sign-on providers (none: only email and password).
+    pub sso: crate::ssr::oidc::Providers,
 }
 
 impl std::fmt::Debug for Settings {
@@ -54,6 +56,7 @@ impl std::fmt::Debug for Settings {
             .field("retired_keys", &self.retired_keys.len())
             .field("issuer", &self.issuer)
             .field("mail", &self.mail)
+            .field("sso", &self.sso)
             .finish()
     }
 }
@@ -69,6 +72,11 @@ impl Settings {
         let mut keys = vec![self.signing_key.verifying_key()];
         keys.extend(self.retired_keys.iter().copied());
         keys
+    }
+
+    /// Where a provider sends the browser back to after a sign-in (registered with it).
+    pub fn sso_redirect_uri(&self, provider: &str) -> String {
+        format!("{}/sso/{provider}/callback", self.base_url)
     }
 
     /// Cookies carry `Secure` whenever the site is served over https.
@@ -111,6 +119,7 @@ impl Settings {
             retired_keys: Vec::new(),
             issuer: "Aula".into(),
             mail: None,
+            sso: Default::default(),
         }
     }
 }

@@ -170,6 +170,27 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
         Refusal::Link(LinkProblem::Unknown) => td_string!(locale, errors.link_unknown).to_string(),
         Refusal::Link(LinkProblem::Used) => td_string!(locale, errors.link_used).to_string(),
         Refusal::Link(LinkProblem::Expired) => td_string!(locale, errors.link_expired).to_string(),
+        Refusal::SingleSignOn(problem) => sso_problem_in(locale, problem),
+        Refusal::LastSignInMethod => td_string!(locale, errors.last_sign_in_method).to_string(),
+    }
+}
+
+/// Why a sign-in through a provider did not go through, and what to do.
+pub fn sso_problem_in(locale: Locale, problem: crate::domain::sso::SsoProblem) -> String {
+    use crate::domain::sso::SsoProblem;
+    match problem {
+        SsoProblem::State => td_string!(locale, sso.problem_state).to_string(),
+        SsoProblem::Cancelled => td_string!(locale, sso.problem_cancelled).to_string(),
+        SsoProblem::Code => td_string!(locale, sso.problem_code).to_string(),
+        SsoProblem::Signature => td_string!(locale, sso.problem_signature).to_string(),
+        SsoProblem::Issuer => td_string!(locale, sso.problem_issuer).to_string(),
+        SsoProblem::Audience => td_string!(locale, sso.problem_audience).to_string(),
+        SsoProblem::Expired => td_string!(locale, sso.problem_expired).to_string(),
+        SsoProblem::Nonce => td_string!(locale, sso.problem_nonce).to_string(),
+        SsoProblem::Unavailable => td_string!(locale, sso.problem_unavailable).to_string(),
+        SsoProblem::NoEmail => td_string!(locale, sso.problem_no_email).to_string(),
+        SsoProblem::TakenByOther => td_string!(locale, sso.problem_taken).to_string(),
+        SsoProblem::AccountClosed => td_string!(locale, errors.account_deactivated).to_string(),
     }
 }
 

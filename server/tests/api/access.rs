@@ -364,6 +364,14 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("change_password", SIGNED_IN),
         ("change_email", SIGNED_IN),
         ("confirm_email_change", [R, R, R, R, R, R]),
+        // Single sign-on: without a provider account kept aside in this browser (a cookie),
+        // there is nothing to connect, for anybody.
+        ("sso_providers", PUBLIC),
+        ("load_sso_link", PUBLIC),
+        ("confirm_sso_link", [R, R, R, R, R, R]),
+        ("load_sign_in_methods", SIGNED_IN),
+        // A connection nobody holds: one's own are found only among one's own.
+        ("disconnect_sso", [S, N, N, N, N, N]),
         ("open_editions", PUBLIC),
         ("edition_page", PUBLIC),
         // Drafts are invisible to everybody but staff.
@@ -464,6 +472,8 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("password", PASSWORD.to_owned()),
         ],
         "request_password_reset" => vec![("email", "participant@scuola.it".to_owned())],
+        "confirm_sso_link" => vec![("password", PASSWORD.to_owned())],
+        "disconnect_sso" => vec![("connection", "999999".to_owned())],
         "save_profile" => vec![
             ("given_name", "Nome".to_owned()),
             ("family_name", format!("Cognome {n}")),
@@ -942,6 +952,15 @@ async fn every_plain_route_checks_access(backend: Backend) {
             "/.well-known/aula-certificate-key".to_owned(),
             None,
             [GT; 6],
+        ),
+        // Single sign-on through a provider that is not configured (the flows through a real
+        // provider are tested in `sso`).
+        ("GET", "/sso/nowhere/start".to_owned(), None, [GN; 6]),
+        (
+            "GET",
+            format!("/sso/nowhere/callback?code=x&state={nobody}"),
+            None,
+            [GN; 6],
         ),
     ];
 

@@ -23,6 +23,56 @@ use tower::ServiceExt;
 
 pub const BASE_URL: &str = "http://aula.test";
 pub const PASSWORD: &str = "una frase lunga e segreta";
+pub const OIDC_CLIENT_SECRET: &str = "aula-integration-secret";
+
+/// The test OpenID Connect provider (`end2end/oidc/provider.mjs`: the npm package
+/// `oidc-provider`), one process for the whole test run, started when first needed. Its `aula`
+/// client sends the browser back to [`BASE_URL`]; it exits when this process does (it watches
+/// its standard input, which this process holds open).
+pub fn oidc_issuer() -> String {
+    static ISSUER: OnceLock<String> = OnceLock::new();
+    ISSUER
+        .get_or_init(|| {
+            use std::io::BufRead;
+            use std::process::{Command, Stdio};
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("workspace root");
+            let mut child = Command::new("node")
+                .arg(root.join("end2end/oidc/provider.mjs"))
+                .current_dir(root)
+                .env(
+                    "OIDC_REDIRECT_URIS",
+                    format!("{BASE_URL}/sso/test/callback"),
+                )
+                .env("OIDC_CLIENT_SECRET", OIDC_CLIENT_SECRET)
+                .env("OIDC_EXIT_WITH_STDIN", "1")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(match std::env::var_os("AULA_TEST_OIDC_LOG") {
+                    Some(path) => std::fs::File::create(path)
+                        .map(Stdio::from)
+                        .unwrap_or_else(|_| Stdio::null()),
+                    None => Stdio::null(),
+                })
+                .spawn()
+                .expect("node end2end/oidc/provider.mjs (npm ci installs oidc-provider)");
+            let stdout = child.stdout.take().expect("provider output");
+            let mut output = std::io::BufReader::new(stdout);
+            let mut line = String::new();
+            output
+                .read_line(&mut line)
+                .expect("the provider's first line");
+            // Read on, so the provider never blocks on (or trips over) its output.
+            std::thread::spawn(move || std::io::copy(&mut output, &mut std::io::sink()));
+            let said: serde_json::Value = serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("provider said {line:?} ({e})"));
+            // Its standard input stays open as long as this process lives.
+            std::mem::forget(child);
+            said["issuer"].as_str().expect("issuer").to_owned()
+        })
+        .clone()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -370,6 +420,7 @@ impl TestApp {
                     )),
                     from: "Aula <noreply@aula.test>".to_owned(),
                 }),
+                sso: Default::default(),
             }),
         };
         let router = server::startup::router(state.clone(), leptos_options());
@@ -399,6 +450,21 @@ impl TestApp {
             settings: Arc::new(settings),
         };
         server::startup::router(state, leptos_options())
+    }
+
+    /// An instance over the same database that offers single sign-on with the test provider
+    /// (`Test ID`, id `test`), a real OpenID Connect provider process ([`oidc_issuer`]).
+    pub fn with_sso(&self) -> Router {
+        let issuer = oidc_issuer();
+        self.instance_with(|settings| {
+            settings.sso = app::ssr::oidc::Providers::new(vec![app::ssr::oidc::ProviderSettings {
+                id: app::domain::sso::ProviderId::parse("test").expect("id"),
+                name: "Test ID".to_owned(),
+                issuer,
+                client_id: "aula".to_owned(),
+                client_secret: Some(OIDC_CLIENT_SECRET.to_owned()),
+            }]);
+        })
     }
 
     pub async fn send_to(&self, router: &Router, request: Request<Body>) -> Response {

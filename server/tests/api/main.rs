@@ -19,6 +19,7 @@ mod mail;
 mod profile;
 mod quizzes;
 mod secrets;
+mod sso;
 mod submissions;
 mod uploads;
 mod users;

@@ -1,6 +1,7 @@
 use super::api::{LogIn, RequestPasswordReset, ResetPassword, SignUp, VerifyEmail, link_address};
 use crate::domain::account_links::LinkPurpose;
 use crate::domain::{Field, password};
+use crate::features::sso::pages::{SsoButtons, SsoProblemNotice};
 use crate::i18n::*;
 use crate::ui::forms::{PasswordField, Submit, TextField, action_error};
 use crate::ui::messages::{ErrorNotice, Loading, SuccessNotice};
@@ -24,6 +25,7 @@ pub fn LoginPage() -> impl IntoView {
             {move || (query.read().get("reset").as_deref() == Some("1")).then(|| view! {
                 <SuccessNotice>{t!(i18n, account.reset_done)}</SuccessNotice>
             })}
+            <SsoProblemNotice/>
             <ErrorNotice error/>
             <ActionForm action>
                 <input type="hidden" name="next" value=next/>
@@ -35,6 +37,7 @@ pub fn LoginPage() -> impl IntoView {
                 </PasswordField>
                 <Submit pending=action.pending()>{t!(i18n, login.submit)}</Submit>
             </ActionForm>
+            <SsoButtons next=Signal::derive(next)/>
             <p class="aside"><a href="/password/forgot">{t!(i18n, account.forgot_link)}</a></p>
             <p class="aside">{t!(i18n, login.no_account)} " " <a href=move || with_next("/signup", &next())>{t!(i18n, nav.sign_up)}</a></p>
         </section>
@@ -89,6 +92,7 @@ pub fn SignupPage() -> impl IntoView {
                 </PasswordField>
                 <Submit pending=action.pending()>{t!(i18n, signup.submit)}</Submit>
             </ActionForm>
+            <SsoButtons next=Signal::derive(next)/>
             <p class="aside">{t!(i18n, signup.have_account)} " " <a href=move || with_next("/login", &next())>{t!(i18n, nav.log_in)}</a></p>
         </section>
     }

@@ -9,6 +9,7 @@ use crate::domain::account_links::LinkPurpose;
 use crate::domain::{Field, password};
 use crate::features::accounts::api::link_address;
 use crate::features::accounts::pages::{LinkRefused, token_param};
+use crate::features::sso::pages::SignInMethodsSection;
 use crate::i18n::*;
 use crate::ui::forms::{PasswordField, Submit, TextField, action_error, succeeded};
 use crate::ui::messages::{ErrorNotice, Loading, PageError, SuccessNotice};
@@ -29,6 +30,7 @@ pub fn ProfilePage() -> impl IntoView {
     );
     let query = use_query_map();
     let email_changed = move || query.read().get("email_changed").as_deref() == Some("1");
+    let complete = move || query.read().get("complete").as_deref() == Some("1");
     view! {
         <Title text=t_string!(i18n, profile.title).to_string()/>
         <header class="page-header">
@@ -36,6 +38,7 @@ pub fn ProfilePage() -> impl IntoView {
             <p class="lead">{t!(i18n, profile.lead)}</p>
         </header>
         {move || email_changed().then(|| view! { <SuccessNotice>{t!(i18n, profile.email_changed)}</SuccessNotice> })}
+        {move || complete().then(|| view! { <div class="notice warning" role="status">{t!(i18n, profile.complete)}</div> })}
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -44,7 +47,8 @@ pub fn ProfilePage() -> impl IntoView {
                         <div class="profile">
                             <NamesSection mine=mine.clone() save request/>
                             <EmailSection mine=mine.clone() change_email/>
-                            <PasswordSection mine=mine.clone() change_password/>
+                            {mine.has_password.then(|| view! { <PasswordSection change_password/> })}
+                            <SignInMethodsSection/>
                             <LanguageSection mine/>
                         </div>
                     }.into_any(),
@@ -192,31 +196,25 @@ fn EmailSection(mine: Profile, change_email: ServerAction<ChangeEmail>) -> impl 
 }
 
 #[component]
-fn PasswordSection(mine: Profile, change_password: ServerAction<ChangePassword>) -> impl IntoView {
+fn PasswordSection(change_password: ServerAction<ChangePassword>) -> impl IntoView {
     let i18n = use_i18n();
     let error = action_error(change_password);
     let changed = succeeded(change_password);
     view! {
         <section class="card" aria-labelledby="profile-password">
             <h2 id="profile-password">{t!(i18n, profile.password_title)}</h2>
-            <h3>{t!(i18n, profile.methods_title)}</h3>
-            <ul class="plain">
-                {mine.has_password.then(|| view! { <li>{t!(i18n, profile.method_password)}</li> })}
-            </ul>
             {move || (changed.get() && error.get().is_none()).then(|| view! { <SuccessNotice>{t!(i18n, profile.password_changed)}</SuccessNotice> })}
             <ErrorNotice error/>
-            {mine.has_password.then(|| view! {
-                <ActionForm action=change_password>
-                    <PasswordField error field=Field::CurrentPassword form="password" autocomplete="current-password">
-                        {t!(i18n, profile.current_password)}
-                    </PasswordField>
-                    <PasswordField error form="password" autocomplete="new-password"
-                        hint=t_string!(i18n, signup.password_hint, min = password::MIN_CHARS).to_string()>
-                        {t!(i18n, account.new_password)}
-                    </PasswordField>
-                    <Submit pending=change_password.pending() class="button secondary">{t!(i18n, profile.change_password)}</Submit>
-                </ActionForm>
-            })}
+            <ActionForm action=change_password>
+                <PasswordField error field=Field::CurrentPassword form="password" autocomplete="current-password">
+                    {t!(i18n, profile.current_password)}
+                </PasswordField>
+                <PasswordField error form="password" autocomplete="new-password"
+                    hint=t_string!(i18n, signup.password_hint, min = password::MIN_CHARS).to_string()>
+                    {t!(i18n, account.new_password)}
+                </PasswordField>
+                <Submit pending=change_password.pending() class="button secondary">{t!(i18n, profile.change_password)}</Submit>
+            </ActionForm>
         </section>
     }
 }
