@@ -10,7 +10,7 @@ import { account, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration 
 
 const ENTRY_PAGES = [
   '/', '/editions', '/login', '/signup', '/check-mail', '/verify', '/staff', '/staff/users', '/staff/audit', '/staff/mail',
-  '/staff/name-corrections',
+  '/staff/name-corrections', '/sso/link',
 ];
 
 /** The route a path belongs to: numbers and certificate codes stand for any id. */
@@ -24,6 +24,8 @@ function followable(url: URL, origin: string): boolean {
     !url.pathname.startsWith('/api/') &&
     !url.pathname.startsWith('/pkg/') &&
     !url.pathname.startsWith('/.well-known/') &&
+    // Single sign-on leaves for the provider's own pages (not Aula's to check).
+    !/^\/sso\/[^/]+\/(start|callback)$/.test(url.pathname) &&
     !/\.[a-z0-9]+$/i.test(url.pathname)
   );
 }
@@ -65,7 +67,7 @@ async function check(page: Page, expected: string[]) {
   for (const route of expected) expect(routes).toContain(route);
 }
 
-const PUBLIC_ROUTES = ['/', '/editions', '/editions/:id', '/login', '/signup', '/check-mail', '/password/forgot', '/verify'];
+const PUBLIC_ROUTES = ['/', '/editions', '/editions/:id', '/login', '/signup', '/check-mail', '/password/forgot', '/verify', '/sso/link'];
 
 test('every page a visitor can reach has no accessibility violation, in Italian and English, on a phone', async ({ page }) => {
   await page.goto('/');
