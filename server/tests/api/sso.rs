@@ -403,6 +403,22 @@ async fn a_replayed_callback_or_code_is_refused(backend: Backend) {
     let forged = format!("{BASE_URL}/sso/test/callback?code={code}&state={fresh_state}");
     let answer = come_back(&app, &sso, &forged, Some(fresh_state), None).await;
     assert_refused(&answer, "code");
+
+    // An answer that says another issuer sent it (a mix-up): refused before the code is used.
+    let departure = depart(&app, &sso, "", None).await;
+    let callback = Browser::new()
+        .sign_in(&departure.authorize, "luca@scuola.it", ("Luca", "Neri"))
+        .await;
+    assert!(
+        callback.contains("&iss="),
+        "the provider names itself: {callback}"
+    );
+    let mixed_up = format!(
+        "{}&iss=https%3A%2F%2Fanother.example",
+        callback.split("&iss=").next().unwrap()
+    );
+    let answer = come_back(&app, &sso, &mixed_up, Some(&departure.state_cookie), None).await;
+    assert_refused(&answer, "issuer");
     assert_eq!(users_with(&app, "luca@scuola.it").await.len(), 1);
 }
 

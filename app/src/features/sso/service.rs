@@ -120,6 +120,9 @@ pub struct Callback {
     pub code: Option<String>,
     pub state: Option<String>,
     pub error: Option<String>,
+    /// The issuer that answered (RFC 9207), when the provider says: it must be the one the
+    /// sign-in was sent to (a provider cannot pass off another's answer as its own).
+    pub iss: Option<String>,
 }
 
 /// `GET /sso/{provider}/callback`: checks that this browser started this sign-in, takes the
@@ -149,6 +152,16 @@ pub async fn callback(
     };
     let connecting = pending.connect_user_id.is_some();
     let fail = |problem: SsoProblem| problem_page(problem, connecting, &pending.next);
+    let issuer = state
+        .settings
+        .sso
+        .find(provider)
+        .map(|p| p.issuer.clone())
+        .ok_or(AppError::NotFound)?;
+    if answer.iss.as_deref().is_some_and(|said| said != issuer) {
+        tracing::warn!("callback from another issuer");
+        return Ok(fail(SsoProblem::Issuer).with(clear));
+    }
     if let Some(error) = answer.error.as_deref() {
         tracing::info!(error, "provider answered with an error");
         return Ok(fail(SsoProblem::Cancelled).with(clear));
@@ -176,12 +189,6 @@ pub async fn callback(
         Ok(claims) => claims,
         Err(problem) => return Ok(fail(problem).with(clear)),
     };
-    let issuer = state
-        .settings
-        .sso
-        .find(provider)
-        .map(|p| p.issuer.clone())
-        .ok_or(AppError::NotFound)?;
     let leave = match pending.connect_user_id {
         Some(user_id) => connect(state, caller, user_id, provider, &issuer, &claims).await?,
         None => {
