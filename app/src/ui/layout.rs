@@ -84,7 +84,7 @@ fn Navigation() -> impl IntoView {
                     match session.user.await.ok().flatten() {
                         Some(user) => view! {
                             <div class="account">
-                                <a class="who" href="/account" aria-current=move || current("/account")>{format!("{} {}", user.given_name, user.family_name)}</a>
+                                <a class="who" href="/account" aria-current=move || current("/account")>{display_name(&user)}</a>
                                 <form method="post" action="/api/log_out">
                                     <button type="submit" class="button link">{t!(i18n, nav.log_out)}</button>
                                 </form>
@@ -183,5 +183,16 @@ pub fn EditionToolHeader(
             <h1>{heading}</h1>
             <p class="lead">{lead}</p>
         </header>
+    }
+}
+
+/// The name in the header: the person's name, or their address while the profile has none
+/// (an account made through single sign-on whose provider gave no names).
+fn display_name(user: &SignedInUser) -> String {
+    let name = format!("{} {}", user.given_name, user.family_name);
+    if name.trim().is_empty() {
+        user.email.clone()
+    } else {
+        name.trim().to_owned()
     }
 }

@@ -187,7 +187,7 @@ fn MethodsList(methods: SignInMethods, disconnect: ServerAction<DisconnectSso>) 
                     <li class="method">
                         <span>
                             <strong>{name.clone()}</strong>
-                            {(!email.is_empty()).then(|| view! { " · " <span>{email.clone()}</span> })}
+                            {(!email.is_empty()).then(|| view! { <br/><span>{email.clone()}</span> })}
                             <br/>
                             <span class="hint">
                                 {move || t_string!(i18n, sso.connected_since, at = since.clone()).to_string()}
