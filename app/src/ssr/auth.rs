@@ -194,6 +194,14 @@ pub fn session_token(headers: &http::HeaderMap, cookie_name: &str) -> Option<Str
         .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// 256 random bits as 64 hex digits: session tokens, mailed links, single sign-on states.
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -210,10 +218,7 @@ pub fn keyed_hash(secret: &[u8], value: &str) -> String {
 /// Starts a new session for `user_id` and returns its token (for the cookie). A fresh token at
 /// every sign-in, so a token planted before sign-in is worthless after it.
 pub async fn start_session(state: &AppState, user_id: i32) -> Result<String, AppError> {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = random_token();
     let now = Utc::now();
     session::ActiveModel {
         token_hash: Set(hash_token(&token)),

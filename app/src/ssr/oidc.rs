@@ -173,8 +173,8 @@ impl Providers {
         let provider = self.provider(id).ok_or(SsoProblem::State)?;
         let metadata = provider.metadata(false).await?;
         let client = provider.client(&metadata, redirect_uri)?;
-        let state = random_hex();
-        let nonce = random_hex();
+        let state = crate::ssr::auth::random_token();
+        let nonce = crate::ssr::auth::random_token();
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, _) = client
             .authorize_url(|| CsrfToken::new(state.clone()))
@@ -430,13 +430,6 @@ fn signing_key<'k>(keys: &'k [Jwk], kid: Option<&str>, algorithm: &str) -> Optio
             candidates.next().is_none().then_some(only).flatten()
         }
     }
-}
-
-fn random_hex() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
 }
 
 #[cfg(test)]

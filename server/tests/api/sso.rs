@@ -213,6 +213,14 @@ async fn users_with(app: &TestApp, email: &str) -> Vec<user::Model> {
         .unwrap()
 }
 
+/// How many provider accounts are connected, to anyone.
+async fn connections(app: &TestApp) -> u64 {
+    sso_identity::Entity::find()
+        .count(&app.state.db)
+        .await
+        .unwrap()
+}
+
 fn assert_refused(response: &crate::helpers::Response, problem: &str) {
     let to = location(response);
     assert!(
@@ -343,13 +351,7 @@ async fn a_tampered_or_foreign_state_is_refused(backend: Backend) {
     let answer = come_back(&app, &sso, &callback, None, None).await;
     assert_refused(&answer, "state");
     assert!(users_with(&app, "mario@scuola.it").await.is_empty());
-    assert_eq!(
-        sso_identity::Entity::find()
-            .count(&app.state.db)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(connections(&app).await, 0);
     // The refusals changed nothing: the genuine answer, in the browser that started it, signs
     // in (once).
     let answer = come_back(&app, &sso, &callback, Some(&state), None).await;
@@ -438,13 +440,7 @@ async fn tokens_a_provider_should_not_have_issued_are_refused(backend: Backend) 
         assert_refused(&answer, problem);
         assert!(users_with(&app, email).await.is_empty(), "{email}");
     }
-    assert_eq!(
-        sso_identity::Entity::find()
-            .count(&app.state.db)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(connections(&app).await, 0);
     // The sign-in page explains each, in the person's language.
     let page = app.get("/login?sso_problem=audience", None).await;
     assert!(page.body.contains("Accesso non riuscito."), "{}", page.body);
@@ -504,13 +500,7 @@ async fn an_existing_address_is_connected_only_with_its_password(backend: Backen
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.body);
-    assert_eq!(
-        sso_identity::Entity::find()
-            .count(&app.state.db)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(connections(&app).await, 0);
     let right = app
         .send_to(
             &sso,
@@ -614,13 +604,7 @@ async fn a_signed_in_person_connects_and_disconnects_a_provider(backend: Backend
     )
     .await
     .unwrap();
-    assert_eq!(
-        sso_identity::Entity::find()
-            .count(&app.state.db)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(connections(&app).await, 0);
 
     // An account without a password keeps its last provider.
     let created = round_trip(&app, &sso, "", "solo.provider@example.org", None).await;

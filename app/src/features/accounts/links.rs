@@ -37,7 +37,7 @@ pub async fn issue(
         );
         return Ok(None);
     }
-    let token = new_token();
+    let token = crate::ssr::auth::random_token();
     account_link::ActiveModel {
         token_hash: Set(hash_token(&token)),
         user_id: Set(user_id),
@@ -120,11 +120,4 @@ async fn find(
 
 fn refused(problem: LinkProblem) -> AppError {
     AppError::Refused(Refusal::Link(problem))
-}
-
-fn new_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
 }

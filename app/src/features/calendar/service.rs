@@ -25,10 +25,7 @@ pub async fn has_calendar(db: &impl ConnectionTrait, user_id: i32) -> Result<boo
 
 /// Makes a new private calendar address for the caller (the old one stops working).
 pub async fn reset_calendar(state: &AppState, caller: &Caller) -> Result<String, AppError> {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = crate::ssr::auth::random_token();
     calendar_feed::Entity::insert(calendar_feed::ActiveModel {
         user_id: Set(caller.id),
         token_hash: Set(hash_token(&token)),

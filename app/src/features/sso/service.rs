@@ -13,7 +13,7 @@ use crate::error::{AppError, Refusal};
 use crate::features::accounts::service::{attempt_login, language_cookie, safe_next};
 use crate::i18n::Locale;
 use crate::ssr::AppState;
-use crate::ssr::auth::{self, Caller, hash_token};
+use crate::ssr::auth::{self, Caller, hash_token, random_token};
 use crate::ssr::entities::{sso_identity, sso_link_request, sso_login, user};
 use chrono::Utc;
 use leptos_i18n::Locale as _;
@@ -666,11 +666,4 @@ pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
 fn same(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
-}
-
-fn random_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
 }
