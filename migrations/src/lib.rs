@@ -17,6 +17,7 @@ mod m20261129_000011_signing_key_ids;
 mod m20261201_000012_outbox;
 mod m20261201_000013_accounts;
 mod m20261201_000014_single_sign_on;
+mod m20261201_000015_scheduler;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_outbox::Migration),
             Box::new(m20261201_000013_accounts::Migration),
             Box::new(m20261201_000014_single_sign_on::Migration),
+            Box::new(m20261201_000015_scheduler::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ pub mod oidc;
 pub mod outbox;
 pub mod page_reads;
 pub mod rate_limit;
+pub mod scheduler;
 pub mod scope;
 pub mod state;
 

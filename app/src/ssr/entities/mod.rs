@@ -24,6 +24,7 @@ pub mod quiz_question;
 pub mod recording_view;
 pub mod reply;
 pub mod request_limit;
+pub mod scheduled_job;
 pub mod session;
 pub mod sso_identity;
 pub mod sso_link_request;
