@@ -15,6 +15,9 @@ use crate::features::editions::pages::{CataloguePage, EditionPageView};
 use crate::features::editions::staff_pages::EditionAdminPage;
 use crate::features::groups::pages::{GroupSpacePage, GroupsAdminPage, ThreadPage};
 use crate::features::home::pages::HomePage;
+use crate::features::jobs::pages::JobsPage;
+use crate::features::registrations::pages::RegistrationsPage;
+use crate::features::registry::pages::{RegistryImportPage, RegistryPage};
 use crate::features::mail::pages::OutboxPageView;
 use crate::features::profile::pages::{ChangeEmailPage, ProfilePage};
 use crate::features::quizzes::pages::QuizAdminPage;
@@ -134,6 +137,10 @@ fn Routed() -> impl IntoView {
                 <Route path=path!("/staff/editions/:id/certificates") view=CertificatesPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/audit") view=AuditLogPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/mail") view=OutboxPageView ssr=SsrMode::Async/>
+                <Route path=path!("/staff/jobs") view=JobsPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/registrations") view=RegistrationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/registry") view=RegistryPage ssr=SsrMode::Async/>
+                <Route path=path!("/staff/registry/:id") view=RegistryImportPage ssr=SsrMode::Async/>
                 <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
                 <Route path=path!("/verify/:id") view=VerifyPage ssr=SsrMode::Async/>
             </FlatRoutes>

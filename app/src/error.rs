@@ -83,6 +83,10 @@ pub enum Refusal {
     SingleSignOn(crate::domain::sso::SsoProblem),
     /// The only way left to sign in to the account stays.
     LastSignInMethod,
+    /// An uploaded registry file cannot be read at all.
+    RegistryFile(crate::domain::registry::FileProblem),
+    /// The registry file is not (or no longer) a preview: applied, discarded, or still read.
+    RegistryImportNotPreview,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,18 +1,25 @@
 import { expect, test } from './fixtures';
-import { confirmAddress, logIn, mailedLink, openDemoEdition, PASSWORD, signUp, uniqueEmail, waitForHydration } from './helpers';
+import { account, confirmAddress, logIn, mailedLink, openDemoEdition, PASSWORD, signUp, uniqueEmail, waitForHydration } from './helpers';
 
 // Mail goes over real SMTP to the run's sink (`cargo xtask test`); the links are read from it.
 
-test('sign up, confirm the address from the mail, then enrol', async ({ page }) => {
+test('sign up, confirm the address from the mail, wait for staff to validate, then enrol', async ({ page, browser }) => {
   const email = uniqueEmail('verifica');
+  const fillIn = async (taxCode: string) => {
+    await page.getByLabel('Indirizzo email').fill(email);
+    await page.getByLabel('Nome', { exact: true }).fill('Vera');
+    await page.getByLabel('Cognome').fill('Verificati');
+    await page.getByLabel('Scuola', { exact: true }).fill('IC Dante Alighieri');
+    await page.getByLabel('Codice meccanografico della scuola').fill('FIIC812003');
+    await page.getByLabel('Codice fiscale (facoltativo)').fill(taxCode);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: "Crea l'account" }).click();
+  };
   await page.goto('/signup');
-  await page.getByLabel('Indirizzo email').fill(email);
-  await page.getByLabel('Nome', { exact: true }).fill('Vera');
-  await page.getByLabel('Cognome').fill('Verificati');
-  await page.getByLabel('Scuola', { exact: true }).fill('IC Dante Alighieri');
-  await page.getByLabel('Codice meccanografico della scuola').fill('FIIC812003');
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: "Crea l'account" }).click();
+  // A tax code whose check character does not fit: said next to the field, nothing created.
+  await fillIn('vrdvra85t50d612u');
+  await expect(page.getByText('Il codice fiscale non è valido')).toBeVisible();
+  await fillIn('vrdvra85t50d612b');
   await expect(page.getByRole('heading', { name: 'Controlla la posta' })).toBeVisible();
 
   // Signed in before confirming: the catalogue is open, enrolling waits for the address.
@@ -22,8 +29,31 @@ test('sign up, confirm the address from the mail, then enrol', async ({ page }) 
   await expect(page.getByText('Per iscriverti conferma prima il tuo indirizzo email')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Iscriviti' })).toHaveCount(0);
 
+  // Confirmed, the registration still waits for staff: the page says what happens next.
   await confirmAddress(page, email);
+  await expect(page.getByText('La tua registrazione è in attesa di validazione')).toBeVisible();
   await openDemoEdition(page);
+  await expect(page.getByText('Potrai iscriverti appena la segreteria avrà validato la tua registrazione')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Iscriviti' })).toHaveCount(0);
+
+  // Staff find the person in the queue and validate them.
+  const desk = await browser.newPage();
+  const staff = account('AULA_E2E_STAFF');
+  await logIn(desk, staff.email, staff.password);
+  await desk.goto('/staff');
+  await desk.getByRole('link', { name: 'Registrazioni da validare' }).first().click();
+  await expect(desk.getByRole('heading', { level: 1 })).toHaveText('Registrazioni da validare');
+  await desk.getByLabel('Cerca per nome, email o scuola').fill(email);
+  await desk.getByRole('button', { name: 'Cerca' }).click();
+  const row = desk.locator('tr', { hasText: email });
+  await expect(row).toContainText('VRDVRA85T50D612B');
+  await row.getByRole('button', { name: 'Valida', exact: true }).click();
+  await expect(desk.getByText('Decisione registrata')).toBeVisible();
+  await expect(desk.locator('tr', { hasText: email })).toHaveCount(0);
+  await desk.close();
+
+  await openDemoEdition(page);
+  await expect(page.getByText('La tua registrazione è in attesa di validazione')).toHaveCount(0);
   await waitForHydration(page);
   await page.getByRole('button', { name: 'Iscriviti' }).click();
   await expect(page.getByText('Sei iscritto a questa edizione.')).toBeVisible();

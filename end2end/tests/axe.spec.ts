@@ -10,7 +10,7 @@ import { account, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration 
 
 const ENTRY_PAGES = [
   '/', '/editions', '/login', '/signup', '/check-mail', '/verify', '/staff', '/staff/users', '/staff/audit', '/staff/mail',
-  '/staff/name-corrections', '/sso/link',
+  '/staff/name-corrections', '/staff/registrations', '/staff/registry', '/staff/jobs', '/sso/link',
 ];
 
 /** The route a path belongs to: numbers and certificate codes stand for any id. */
@@ -109,6 +109,9 @@ const STAFF_ROUTES = [
   '/staff/name-corrections',
   '/staff/audit',
   '/staff/mail',
+  '/staff/registrations',
+  '/staff/registry',
+  '/staff/jobs',
   '/editions/:id/cockpit',
   '/activities/:id/attendance',
 ];

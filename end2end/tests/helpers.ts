@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Page, request } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -59,9 +59,35 @@ export async function confirmAddress(page: Page, email: string) {
   await expect(page.getByText('Indirizzo confermato')).toBeVisible();
 }
 
+/**
+ * Staff validate `email`'s registration, as the queue's "Valida" does, through the same server
+ * functions (the queue's own page is tested in `registrations.spec.ts`).
+ */
+export async function validateRegistration(email: string) {
+  const baseURL = process.env.AULA_E2E_BASE_URL ?? 'http://127.0.0.1:3000';
+  const staff = account('AULA_E2E_STAFF');
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { Origin: baseURL } });
+  try {
+    const signedIn = await api.post('/api/log_in', { form: { email: staff.email, password: staff.password } });
+    expect(signedIn.status()).toBeLessThan(400);
+    const queue = await api.post('/api/load_registrations', { form: { search: email, page: '1' } });
+    expect(queue.ok()).toBeTruthy();
+    const rows = (await queue.json()).rows as { user_id: number; email: string }[];
+    const row = rows.find((r) => r.email === email);
+    expect(row, `${email} waits in the queue`).toBeDefined();
+    const decided = await api.post('/api/decide_registrations', {
+      form: { 'user_ids[]': String(row!.user_id), approve: 'true' },
+    });
+    expect(decided.ok(), await decided.text()).toBeTruthy();
+  } finally {
+    await api.dispose();
+  }
+}
+
 /** Signs up through the form and confirms the address with the mailed link; lands on the
- * home page signed in. */
-export async function signUp(page: Page, email: string, given = 'Niccolò', family = "Dell'Acqua") {
+ * home page signed in. Staff then validate the registration (unless `validated` is false), so
+ * the person can enrol. */
+export async function signUp(page: Page, email: string, given = 'Niccolò', family = "Dell'Acqua", validated = true) {
   await page.goto('/signup');
   await page.getByLabel('Indirizzo email').fill(email);
   await page.getByLabel('Nome', { exact: true }).fill(given);
@@ -73,6 +99,9 @@ export async function signUp(page: Page, email: string, given = 'Niccolò', fami
   await expect(page.getByRole('heading', { name: 'Controlla la posta' })).toBeVisible();
   await confirmAddress(page, email);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Ciao, ${given}`);
+  if (validated) {
+    await validateRegistration(email);
+  }
 }
 
 /** Sends the sign-up form (on the page already) with a mistake in nearly every field, as the

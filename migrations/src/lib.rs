@@ -18,6 +18,8 @@ mod m20261201_000012_outbox;
 mod m20261201_000013_accounts;
 mod m20261201_000014_single_sign_on;
 mod m20261201_000015_scheduler;
+mod m20261201_000016_registration_validation;
+mod m20261201_000017_registry;
 
 pub struct Migrator;
 
@@ -40,6 +42,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_accounts::Migration),
             Box::new(m20261201_000014_single_sign_on::Migration),
             Box::new(m20261201_000015_scheduler::Migration),
+            Box::new(m20261201_000016_registration_validation::Migration),
+            Box::new(m20261201_000017_registry::Migration),
         ]
     }
 }

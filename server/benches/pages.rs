@@ -72,6 +72,7 @@ async fn prepare(state: &AppState) -> (i32, Vec<String>) {
             family_name: PersonName::parse(&format!("Carico {n}")).expect("name"),
             school_name: SchoolName::parse("Liceo Galilei").expect("school"),
             school_code: SchoolCode::parse("PIPS01000X").expect("code"),
+            tax_code: None,
             password: "una frase lunga per il carico".to_owned(),
         };
         let user = create_account(state, account, app::i18n::Locale::it, false)

@@ -55,6 +55,7 @@ pub async fn create_staff(state: &AppState, account: StaffAccount) -> Result<i32
         family_name,
         school_name,
         school_code,
+        tax_code: None,
         password: account.password,
     };
     match create_account(state, new, app::i18n::Locale::it, true).await {

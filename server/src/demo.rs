@@ -112,6 +112,7 @@ pub fn allowed(config: &crate::config::Config, demo: bool, forced: bool) -> Resu
 /// Creates what is missing and returns the demo credentials (email, password, role).
 pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, String> {
     let people = accounts(state).await?;
+    pending_registrations(state).await?;
     let course = demo_course(state).await?;
     let has_edition = edition::Entity::find()
         .filter(edition::Column::CourseId.eq(course.id))
@@ -126,6 +127,47 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
         past_edition(state, &course, &people.participants, people.ambassador).await?;
     }
     Ok(people.credentials)
+}
+
+/// People who signed up and wait for staff to validate them (`/staff/registrations`): nobody
+/// signs in as them, so their passwords are never printed.
+async fn pending_registrations(state: &AppState) -> Result<(), String> {
+    let waiting = [
+        ("chiara.gallo@scuola.example", "Chiara", "Gallo", "IC Bologna 12", "BOIC81700R", Some("GLLCHR88C45A944T"), 1),
+        ("paolo.russo@scuola.example", "Paolo", "Russo", "Liceo Galilei", "PIPS01000X", None, 4),
+        ("sara.conti@scuola.example", "Sara", "Conti", "IIS Volta", "NAIS02300B", None, 11),
+    ];
+    for (email, given, family, school, code, tax_code, days_ago) in waiting {
+        let exists = user::Entity::find()
+            .filter(user::Column::Email.eq(email))
+            .one(&state.db)
+            .await
+            .map_err(db_error)?
+            .is_some();
+        if exists {
+            continue;
+        }
+        let new = NewAccount {
+            email: parse(Email::parse(email))?,
+            given_name: parse(PersonName::parse(given))?,
+            family_name: parse(PersonName::parse(family))?,
+            school_name: parse(SchoolName::parse(school))?,
+            school_code: parse(SchoolCode::parse(code))?,
+            tax_code: tax_code
+                .map(|code| parse(app::domain::registration::TaxCode::parse(code)))
+                .transpose()?,
+            password: generate_password(),
+        };
+        let created = create_account(state, new, app::i18n::Locale::it, false)
+            .await
+            .map_err(|e| format!("demo data: {e}"))?;
+        let mut active: user::ActiveModel = created.into();
+        active.registration_status = Set(RegistrationStatus::Pending);
+        active.registration_decided_at = Set(None);
+        active.created_at = Set(Utc::now() - chrono::TimeDelta::days(days_ago));
+        active.update(&state.db).await.map_err(db_error)?;
+    }
+    Ok(())
 }
 
 fn db_error(e: sea_orm::DbErr) -> String {
@@ -160,6 +202,7 @@ async fn accounts(state: &AppState) -> Result<People, String> {
                     family_name: parse(PersonName::parse(account.family))?,
                     school_name: parse(SchoolName::parse(account.school))?,
                     school_code: parse(SchoolCode::parse(account.code))?,
+                    tax_code: None,
                     password: password.clone(),
                 };
                 let created =

@@ -82,6 +82,7 @@ async fn serve(config: Config, demo_data: bool) -> Result<(), String> {
         println!();
     }
     app::ssr::outbox::start_worker(state.clone());
+    app::ssr::scheduler::start(state.clone());
     for provider in &config.sso_providers {
         tracing::info!(
             provider = provider.id.as_str(),

@@ -72,6 +72,55 @@ pub async fn upload_attendance_report(
     }
 }
 
+/// Registry exports are large (100,000 people is a few megabytes); more than this is not one.
+pub const MAX_REGISTRY_BYTES: usize = 50 * 1024 * 1024;
+
+/// `POST /staff/registry`: staff upload the ministry's registry export; the page of the upload
+/// shows it being read, then its preview.
+pub async fn upload_registry(
+    State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
+    _: SameOrigin,
+    request: Request,
+) -> Response {
+    let back = |error: &str| Redirect::to(&format!("/staff/registry?error={error}")).into_response();
+    // The role before the body: only staff's files are read.
+    if let Err(error) = caller.require_staff() {
+        return status_of(&error).into_response();
+    }
+    let Ok(mut multipart) = Multipart::from_request(request, &state).await else {
+        return back("missing");
+    };
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("registry") => {
+                let name = field.file_name().unwrap_or("anagrafe.csv").to_owned();
+                match field.bytes().await {
+                    Ok(bytes) if bytes.len() > MAX_REGISTRY_BYTES => return back("too_large"),
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(_) => return back("too_large"),
+                }
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(_) => return back("too_large"),
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
+        return back("missing");
+    };
+    use app::domain::registry::FileProblem;
+    match app::features::registry::service::upload(&state, &caller, &name, &bytes).await {
+        Ok(id) => Redirect::to(&format!("/staff/registry/{id}")).into_response(),
+        Err(AppError::Refused(Refusal::RegistryFile(FileProblem::Empty))) => back("empty"),
+        Err(AppError::Refused(Refusal::RegistryFile(FileProblem::MissingColumns))) => {
+            back("columns")
+        }
+        Err(error) => status_of(&error).into_response(),
+    }
+}
+
 /// `GET /calendar/{token}.ics`: the participant's webinars and due dates.
 pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let Some(token) = file.strip_suffix(".ics") else {

@@ -26,10 +26,12 @@ pub enum Action {
     AccountReactivated,
     NameCorrected,
     MailResent,
+    RegistrationValidated,
+    RegistrationRejected,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::AttendanceRecorded,
         Action::AttendanceImported,
         Action::SubmissionReviewed,
@@ -47,6 +49,8 @@ impl Action {
         Action::AccountReactivated,
         Action::NameCorrected,
         Action::MailResent,
+        Action::RegistrationValidated,
+        Action::RegistrationRejected,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +72,8 @@ impl Action {
             Action::AccountReactivated => "account_reactivated",
             Action::NameCorrected => "name_corrected",
             Action::MailResent => "mail_resent",
+            Action::RegistrationValidated => "registration_validated",
+            Action::RegistrationRejected => "registration_rejected",
         }
     }
 
@@ -75,6 +81,9 @@ impl Action {
         Action::ALL.into_iter().find(|a| a.as_str() == text)
     }
 }
+
+/// The detail of a registration the registry validated (no staff member decided).
+pub const REGISTRY_DETAIL: &str = "registry";
 
 /// What an entry's stored detail says, read back for display: details are written in a fixed
 /// form (never translated when stored) and shown in the reader's language.
@@ -93,6 +102,8 @@ pub enum Detail<'a> {
         version: u32,
         status: crate::domain::submissions::SubmissionStatus,
     },
+    /// A registration validated because the registry matched it.
+    Registry,
     /// Anything else is shown as written (titles, codes, minutes).
     Text(&'a str),
 }
@@ -126,6 +137,7 @@ impl<'a> Detail<'a> {
                     status: SubmissionStatus::parse(status)?,
                 })
             })(),
+            Action::RegistrationValidated if detail == REGISTRY_DETAIL => Some(Detail::Registry),
             _ => None,
         };
         parsed.unwrap_or(Detail::Text(detail))

@@ -61,9 +61,25 @@ pub enum EnrolDecision {
 pub enum EnrolRefusal {
     /// The person has not yet confirmed their address.
     EmailNotVerified,
+    /// Staff have not yet validated the person's registration.
+    RegistrationPending,
+    /// Staff rejected the person's registration.
+    RegistrationRejected,
     EditionNotOpen,
     EnrolmentNotYetOpen,
     EnrolmentClosed,
+}
+
+/// Whether a person's registration lets them enrol themselves (staff may still place anyone).
+pub fn registration_refusal(
+    registration: crate::domain::account::RegistrationStatus,
+) -> Option<EnrolRefusal> {
+    use crate::domain::account::RegistrationStatus;
+    match registration {
+        RegistrationStatus::Validated => None,
+        RegistrationStatus::Pending => Some(EnrolRefusal::RegistrationPending),
+        RegistrationStatus::Rejected => Some(EnrolRefusal::RegistrationRejected),
+    }
 }
 
 pub fn decide_enrol(request: EnrolRequest) -> EnrolDecision {

@@ -21,6 +21,8 @@ pub mod password;
 pub mod problem;
 pub mod quiz;
 pub mod rate_limit;
+pub mod registration;
+pub mod registry;
 pub mod rich_text;
 pub mod roles;
 pub mod scoping;

@@ -12,6 +12,7 @@ pub enum Field {
     FamilyName,
     SchoolName,
     SchoolCode,
+    TaxCode,
     Password,
     Code,
     Title,
@@ -78,6 +79,7 @@ impl Field {
             Field::FamilyName => "family_name",
             Field::SchoolName => "school_name",
             Field::SchoolCode => "school_code",
+            Field::TaxCode => "tax_code",
             Field::Password => "password",
             Field::Code => "code",
             Field::Title => "title",
@@ -144,6 +146,8 @@ pub enum Problem {
     EmailInvalid,
     EmailTaken,
     SchoolCodeInvalid,
+    /// Not a tax code: wrong length or layout, or the check character does not fit.
+    TaxCodeInvalid,
     PasswordTooShort {
         min: u32,
     },
@@ -185,6 +189,12 @@ pub enum Problem {
     SameEmail,
     /// A correction that spells the name as it is already.
     SameName,
+    /// A decision for the people chosen in a list, and nobody was chosen.
+    NoneSelected,
+    /// More items than one request may carry.
+    TooMany {
+        max: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -28,6 +28,10 @@ pub struct Caller {
     pub roles: Roles,
     /// Whether the owner has confirmed their address (needed to enrol).
     pub email_verified: bool,
+    /// Whether staff have validated the registration (needed to enrol), and why not when
+    /// they rejected it.
+    pub registration: crate::domain::account::RegistrationStatus,
+    pub registration_reason: Option<String>,
     /// The language stored on the account (mail, exports).
     pub language: crate::i18n::Locale,
     /// Hash of the session token this request came with.
@@ -161,6 +165,8 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Option<Ca
             staff: user.is_staff,
         },
         email_verified: user.email_verified_at.is_some(),
+        registration: user.registration_status,
+        registration_reason: user.registration_reason,
         language: user.locale.parse().unwrap_or_default(),
         session: hash,
     }))

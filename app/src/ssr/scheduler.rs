@@ -4,8 +4,7 @@
 //! that dies half-way leaves its lease to run out; the next instance to look takes the job
 //! over and runs it again from the start, so every job is written to be idempotent.
 //!
-//! Not started by the server yet, nor tested: issue 15 wires it in with its tests (two
-//! instances run a job once; a killed run is taken over) and the staff page of last runs.
+//! Staff see each job's last run on `/staff/jobs` (`features::jobs`).
 //!
 //! Time comes in as an argument (`run_due(…, now)`): tests drive the scheduler with their own
 //! clock instead of waiting.
@@ -50,27 +49,66 @@ impl Job {
         }
     }
 
-    async fn run(self, state: &AppState, now: DateTime<Utc>) -> Result<String, AppError> {
+    pub fn parse(name: &str) -> Option<Job> {
+        Self::ALL.into_iter().find(|job| job.name() == name)
+    }
+
+    async fn run(self, state: &AppState, now: DateTime<Utc>) -> Result<Counts, AppError> {
         match self {
             Job::Housekeeping => housekeeping(state, now).await,
         }
     }
 }
 
-/// How often an instance looks for due jobs.
+/// What a run did: how many of each thing it handled, under names the staff page translates.
+pub type Counts = Vec<(&'static str, u64)>;
+
+/// How often an instance looks for due jobs when nobody wakes it.
 const POLL: std::time::Duration = std::time::Duration::from_secs(60);
+
+static WAKE: std::sync::LazyLock<tokio::sync::Notify> =
+    std::sync::LazyLock::new(tokio::sync::Notify::new);
+
+/// Makes this instance's scheduler look at once (staff asked for a run now).
+pub fn wake() {
+    WAKE.notify_one();
+}
+
+/// What this instance writes as a lease's owner: the process and a random part, enough to tell
+/// instances apart, short enough for the column (64).
+pub fn instance_name() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        &super::auth::random_token()[..16]
+    )
+}
 
 /// Starts this instance's scheduler (a task for the server's life).
 pub fn start(state: AppState) -> tokio::task::JoinHandle<()> {
-    let instance = format!("{}-{}", std::process::id(), super::auth::random_token());
+    let instance = instance_name();
     tokio::spawn(async move {
         loop {
             if let Err(error) = run_due(&state, &instance, Utc::now()).await {
                 tracing::error!(error = %error, "scheduler: jobs could not be read");
             }
-            tokio::time::sleep(POLL).await;
+            tokio::select! {
+                () = tokio::time::sleep(POLL) => {}
+                () = WAKE.notified() => {}
+            }
         }
     })
+}
+
+/// Makes a job due now (staff: "run now"); the lease still decides who runs it.
+pub async fn make_due(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), AppError> {
+    ensure_row(state, job, now).await?;
+    scheduled_job::Entity::update_many()
+        .col_expr(scheduled_job::Column::NextRunAt, Expr::value(now))
+        .filter(scheduled_job::Column::Name.eq(job.name()))
+        .exec(&state.db)
+        .await?;
+    Ok(())
 }
 
 /// Runs, as `instance`, every job that is due at `now` and that no other instance holds;
@@ -89,7 +127,11 @@ pub async fn run_due(
         let outcome = job.run(state, now).await;
         let duration = started.elapsed().as_millis() as i64;
         let (succeeded, result, next) = match &outcome {
-            Ok(summary) => (true, summary.clone(), now + job.period()),
+            Ok(counts) => (
+                true,
+                serde_json::to_string(counts).unwrap_or_default(),
+                now + job.period(),
+            ),
             // Tried again at the next look once the lease is given back, not a day later.
             Err(error) => (false, error.to_string(), now + TimeDelta::minutes(5)),
         };
@@ -112,7 +154,8 @@ pub async fn run_due(
             .col_expr(scheduled_job::Column::NextRunAt, Expr::value(next))
             .col_expr(
                 scheduled_job::Column::LastFinishedAt,
-                Expr::value(Utc::now()),
+                // On the same clock as `now`, so a test clock reads consistently.
+                Expr::value(now + TimeDelta::milliseconds(duration)),
             )
             .col_expr(scheduled_job::Column::LastDurationMs, Expr::value(duration))
             .col_expr(scheduled_job::Column::LastSucceeded, Expr::value(succeeded))
@@ -137,21 +180,7 @@ async fn claim(
     instance: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    // A job seen for the first time is due at once.
-    scheduled_job::Entity::insert(scheduled_job::ActiveModel {
-        name: Set(job.name().to_owned()),
-        next_run_at: Set(now),
-        lease_owner: Set(None),
-        lease_until: Set(None),
-        last_started_at: Set(None),
-        last_finished_at: Set(None),
-        last_duration_ms: Set(None),
-        last_succeeded: Set(None),
-        last_result: Set(None),
-    })
-    .on_conflict_do_nothing_on([scheduled_job::Column::Name])
-    .exec(&state.db)
-    .await?;
+    ensure_row(state, job, now).await?;
     let claimed = scheduled_job::Entity::update_many()
         .col_expr(scheduled_job::Column::LeaseOwner, Expr::value(instance))
         .col_expr(
@@ -172,8 +201,27 @@ async fn claim(
     Ok(claimed == 1)
 }
 
+/// A job seen for the first time is due at once.
+async fn ensure_row(state: &AppState, job: Job, now: DateTime<Utc>) -> Result<(), AppError> {
+    scheduled_job::Entity::insert(scheduled_job::ActiveModel {
+        name: Set(job.name().to_owned()),
+        next_run_at: Set(now),
+        lease_owner: Set(None),
+        lease_until: Set(None),
+        last_started_at: Set(None),
+        last_finished_at: Set(None),
+        last_duration_ms: Set(None),
+        last_succeeded: Set(None),
+        last_result: Set(None),
+    })
+    .on_conflict_do_nothing_on([scheduled_job::Column::Name])
+    .exec(&state.db)
+    .await?;
+    Ok(())
+}
+
 /// Each step deletes what is past keeping; run twice, the second run finds nothing.
-async fn housekeeping(state: &AppState, now: DateTime<Utc>) -> Result<String, AppError> {
+async fn housekeeping(state: &AppState, now: DateTime<Utc>) -> Result<Counts, AppError> {
     let timeouts = state.settings.session_timeouts;
     let delta = |d: std::time::Duration| TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX);
     let sessions = session::Entity::delete_many()
@@ -218,8 +266,11 @@ async fn housekeeping(state: &AppState, now: DateTime<Utc>) -> Result<String, Ap
             .exec(&state.db)
             .await?
             .rows_affected;
-    Ok(format!(
-        "removed {sessions} sessions, {links} links, {throttles} throttle rows, \
-         {limits} rate-limit rows, {sign_ins} pending sign-ins"
-    ))
+    Ok(vec![
+        ("sessions", sessions),
+        ("links", links),
+        ("throttles", throttles),
+        ("rate_limits", limits),
+        ("sign_ins", sign_ins),
+    ])
 }

@@ -51,7 +51,7 @@ fn input_name(field: Field, prefix: Option<&str>) -> String {
 
 /// The problems list under a field; empty (and silent) when there is none.
 #[component]
-fn FieldProblems(
+pub fn FieldProblems(
     field: Field,
     error: Signal<Option<AppError>>,
     form: Option<String>,

@@ -1,5 +1,6 @@
 //! The frame of every page: header with navigation, language and account; footer.
 
+use crate::domain::account::RegistrationStatus;
 use crate::error::AppError;
 use crate::features::accounts::api::{SignedInUser, current_user};
 use crate::i18n::*;
@@ -104,7 +105,8 @@ fn Navigation() -> impl IntoView {
 }
 
 /// Above every page: "address confirmed" after the verification link, or, until then, a
-/// reminder to confirm it (enrolling waits for it) with a way to get a new link.
+/// reminder to confirm it (enrolling waits for it) with a way to get a new link; then, until
+/// staff validate the registration, what happens next (or why it was rejected).
 #[component]
 fn AccountNotice() -> impl IntoView {
     let i18n = use_i18n();
@@ -124,6 +126,19 @@ fn AccountNotice() -> impl IntoView {
                             <form method="post" action="/api/send_verification_again">
                                 <button type="submit" class="button secondary small">{t!(i18n, account.send_again)}</button>
                             </form>
+                        </div>
+                    }.into_any(),
+                    Some(user) if !user.is_staff && user.registration == RegistrationStatus::Pending => view! {
+                        <div class="notice info registration-notice" role="status">
+                            <p>{t!(i18n, account.registration_pending)}</p>
+                        </div>
+                    }.into_any(),
+                    Some(user) if !user.is_staff && user.registration == RegistrationStatus::Rejected => view! {
+                        <div class="notice warning registration-notice" role="status">
+                            <p>{t!(i18n, account.registration_rejected)}</p>
+                            {user.registration_reason.clone().map(|reason| view! {
+                                <p><strong>{t!(i18n, account.registration_reason)}</strong> " " {reason}</p>
+                            })}
                         </div>
                     }.into_any(),
                     _ => ().into_any(),

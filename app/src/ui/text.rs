@@ -33,6 +33,7 @@ pub fn problem_in(locale: Locale, problem: Problem) -> String {
         Problem::EmailInvalid => td_string!(locale, problems.email_invalid).to_string(),
         Problem::EmailTaken => td_string!(locale, problems.email_taken).to_string(),
         Problem::SchoolCodeInvalid => td_string!(locale, problems.school_code_invalid).to_string(),
+        Problem::TaxCodeInvalid => td_string!(locale, problems.tax_code_invalid).to_string(),
         Problem::PasswordTooShort { min } => {
             td_string!(locale, problems.password_too_short, min = min).to_string()
         }
@@ -71,6 +72,8 @@ pub fn problem_in(locale: Locale, problem: Problem) -> String {
         Problem::PasswordWrong => td_string!(locale, problems.password_wrong).to_string(),
         Problem::SameEmail => td_string!(locale, problems.same_email).to_string(),
         Problem::SameName => td_string!(locale, problems.same_name).to_string(),
+        Problem::NoneSelected => td_string!(locale, problems.none_selected).to_string(),
+        Problem::TooMany { max } => td_string!(locale, problems.too_many, max = max).to_string(),
         Problem::RoleNotConfirmed => td_string!(locale, problems.role_not_confirmed).to_string(),
         Problem::AcceptedAnswerRequired => {
             td_string!(locale, problems.accepted_answer_required).to_string()
@@ -99,6 +102,12 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
     match refusal {
         Refusal::Enrol(EnrolRefusal::EmailNotVerified) => {
             td_string!(locale, errors.email_not_verified).to_string()
+        }
+        Refusal::Enrol(EnrolRefusal::RegistrationPending) => {
+            td_string!(locale, errors.registration_pending).to_string()
+        }
+        Refusal::Enrol(EnrolRefusal::RegistrationRejected) => {
+            td_string!(locale, errors.registration_rejected).to_string()
         }
         Refusal::Enrol(EnrolRefusal::EditionNotOpen) => {
             td_string!(locale, errors.edition_not_open).to_string()
@@ -172,6 +181,15 @@ pub fn refusal_in(locale: Locale, refusal: Refusal) -> String {
         Refusal::Link(LinkProblem::Expired) => td_string!(locale, errors.link_expired).to_string(),
         Refusal::SingleSignOn(problem) => sso_problem_in(locale, problem),
         Refusal::LastSignInMethod => td_string!(locale, errors.last_sign_in_method).to_string(),
+        Refusal::RegistryFile(crate::domain::registry::FileProblem::Empty) => {
+            td_string!(locale, errors.registry_empty).to_string()
+        }
+        Refusal::RegistryFile(crate::domain::registry::FileProblem::MissingColumns) => {
+            td_string!(locale, errors.registry_columns).to_string()
+        }
+        Refusal::RegistryImportNotPreview => {
+            td_string!(locale, errors.registry_not_preview).to_string()
+        }
     }
 }
 

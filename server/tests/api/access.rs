@@ -402,6 +402,16 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("load_outbox", STAFF),
         // No such mail: staff learn so, nobody else learns anything.
         ("resend_mail", [S, F, F, F, F, N]),
+        ("load_jobs", STAFF),
+        ("load_registrations", STAFF),
+        // Nobody with that id: staff learn so, nobody else learns anything.
+        ("decide_registrations", [S, F, F, F, F, N]),
+        ("load_registry", STAFF),
+        // No such upload: staff learn so, nobody else learns anything.
+        ("load_registry_import", [S, F, F, F, F, N]),
+        ("apply_registry_import", [S, F, F, F, F, N]),
+        ("discard_registry_import", [S, F, F, F, F, N]),
+        ("run_job_now", STAFF),
     ]
 }
 
@@ -711,6 +721,15 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("reason", "refuso".to_owned()),
         ],
         "resend_mail" => vec![("mail_id", "987654".to_owned())],
+        "run_job_now" => vec![("name", "housekeeping".to_owned())],
+        "load_registry_import" | "apply_registry_import" | "discard_registry_import" => {
+            vec![("import_id", "987654".to_owned())]
+        }
+        "load_registrations" => vec![("page", "1".to_owned())],
+        "decide_registrations" => vec![
+            ("user_ids[]", "987654".to_owned()),
+            ("approve", "true".to_owned()),
+        ],
         "set_role" => vec![
             ("user_id", f.target_user.clone()),
             ("role", "ambassador".to_owned()),
@@ -882,6 +901,14 @@ async fn every_plain_route_checks_access(backend: Backend) {
         )),
     );
     let logo = multipart(&[("remove", "1")], None);
+    let registry = multipart(
+        &[],
+        Some((
+            "registry",
+            "anagrafe.csv",
+            b"Nome;Cognome;Email;Codice meccanografico\nMaria;Rossi;participant@scuola.it;FIIC812003\n",
+        )),
+    );
     let work = multipart(
         &[("version", "1"), ("action", "save"), ("body", "Bozza")],
         None,
@@ -924,6 +951,12 @@ async fn every_plain_route_checks_access(backend: Backend) {
             "GET",
             format!("/staff/editions/{edition}/progress.csv"),
             None,
+            [GL, GF, GF, GF, GF, GT],
+        ),
+        (
+            "POST",
+            "/staff/registry".to_owned(),
+            Some(registry),
             [GL, GF, GF, GF, GF, GT],
         ),
         (

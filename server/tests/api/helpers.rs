@@ -17,7 +17,10 @@ use axum::http::{Request, StatusCode, header};
 use chrono::{Days, Utc};
 use http_body_util::BodyExt;
 use leptos::server_fn::ServerFn;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, Database, EntityTrait,
+    QueryFilter,
+};
 use std::sync::{Arc, OnceLock};
 use tower::ServiceExt;
 
@@ -671,6 +674,22 @@ impl TestApp {
         (created.id, token)
     }
 
+    /// A person who signed up (address confirmed) whose registration staff have not yet
+    /// decided, with a session.
+    pub async fn pending_user(&self, email: &str) -> (i32, String) {
+        let (id, token) = self.user(email, false, false).await;
+        user::Entity::update_many()
+            .col_expr(
+                user::Column::RegistrationStatus,
+                sea_orm::sea_query::Expr::value(RegistrationStatus::Pending),
+            )
+            .filter(user::Column::Id.eq(id))
+            .exec(&self.state.db)
+            .await
+            .expect("pending");
+        (id, token)
+    }
+
     pub async fn course(&self, code: &str) -> i32 {
         step("course");
         let now = Utc::now();
@@ -918,6 +937,15 @@ pub fn file_part_start(field: &str, file_name: &str, mime: &str) -> String {
     format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: {mime}\r\n\r\n"
     )
+}
+
+impl TestApp {
+    /// Staff upload a registry file as the page's form sends it.
+    pub async fn upload_registry(&self, session: &str, file_name: &str, bytes: &[u8]) -> Response {
+        let body = file_part("registry", file_name, "text/csv", bytes);
+        self.send(multipart_post("/staff/registry", session, Body::from(body)))
+            .await
+    }
 }
 
 /// A multipart POST from our own pages, signed in with `session`.

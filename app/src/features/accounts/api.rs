@@ -21,6 +21,10 @@ pub struct SignedInUser {
     pub is_staff: bool,
     /// Until the address is confirmed the person cannot enrol.
     pub email_verified: bool,
+    /// Until staff validate the registration the person cannot enrol either.
+    pub registration: crate::domain::account::RegistrationStatus,
+    /// Why staff rejected it.
+    pub registration_reason: Option<String>,
 }
 
 #[server(prefix = "/api", endpoint = "current_user")]
@@ -31,6 +35,8 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 
 /// Signs up; answers the same (a page saying to check the mail) whether or not the address
 /// has an account.
+// One argument per field of the form.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(
     email: String,
@@ -38,6 +44,7 @@ pub async fn sign_up(
     family_name: String,
     school_name: String,
     school_code: String,
+    tax_code: Option<String>,
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
@@ -47,6 +54,7 @@ pub async fn sign_up(
         family_name,
         school_name,
         school_code,
+        tax_code: tax_code.unwrap_or_default(),
         password,
     };
     let (state, caller) = entry::change_public().await?;

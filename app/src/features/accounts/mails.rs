@@ -147,3 +147,38 @@ pub fn correction_rejected(
         .to_string(),
     )
 }
+
+/// Staff (or the registry) validated the registration: the person can enrol now.
+pub fn registration_validated(user: &user::Model, base: &str) -> NewMail {
+    let language = language_of(user);
+    NewMail::text(
+        "registration_validated",
+        user.email.clone(),
+        td_string!(language, registrations.mail_validated_subject).to_string(),
+        td_string!(
+            language,
+            registrations.mail_validated_body,
+            name = name_of(user),
+            link = format!("{base}/editions")
+        )
+        .to_string(),
+    )
+}
+
+/// Staff rejected the registration: why, and what the person can do.
+pub fn registration_rejected(user: &user::Model, reason: &str, base: &str) -> NewMail {
+    let language = language_of(user);
+    NewMail::text(
+        "registration_rejected",
+        user.email.clone(),
+        td_string!(language, registrations.mail_rejected_subject).to_string(),
+        td_string!(
+            language,
+            registrations.mail_rejected_body,
+            name = name_of(user),
+            reason = reason,
+            link = format!("{base}/account")
+        )
+        .to_string(),
+    )
+}

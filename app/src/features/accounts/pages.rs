@@ -83,6 +83,15 @@ pub fn SignupPage() -> impl IntoView {
                 >
                     {t!(i18n, fields.school_code)}
                 </TextField>
+                <TextField
+                    field=Field::TaxCode
+                    error
+                    maxlength=16
+                    autocomplete="off"
+                    hint=t_string!(i18n, signup.tax_code_hint).to_string()
+                >
+                    {t!(i18n, fields.tax_code)}
+                </TextField>
                 <PasswordField
                     error
                     autocomplete="new-password"

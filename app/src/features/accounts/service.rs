@@ -4,6 +4,7 @@ use crate::domain::account::{
     AccountState, Email, PersonName, RegistrationStatus, SchoolCode, SchoolName,
 };
 use crate::domain::account_links::LinkPurpose;
+use crate::domain::registration::TaxCode;
 use crate::domain::problem::Problems;
 use crate::domain::{Field, Problem, login_throttle, password};
 use crate::error::AppError;
@@ -30,6 +31,8 @@ pub fn signed_in_user(caller: &Caller) -> SignedInUser {
         is_ambassador: caller.roles.ambassador,
         is_staff: caller.roles.staff,
         email_verified: caller.email_verified,
+        registration: caller.registration,
+        registration_reason: caller.registration_reason.clone(),
     }
 }
 
@@ -39,6 +42,8 @@ pub struct SignUpForm {
     pub family_name: String,
     pub school_name: String,
     pub school_code: String,
+    /// Optional: empty when not given.
+    pub tax_code: String,
     pub password: String,
 }
 
@@ -48,6 +53,7 @@ pub struct NewAccount {
     pub family_name: PersonName,
     pub school_name: SchoolName,
     pub school_code: SchoolCode,
+    pub tax_code: Option<TaxCode>,
     pub password: String,
 }
 
@@ -60,6 +66,11 @@ impl SignUpForm {
         let family_name = problems.check(Field::FamilyName, PersonName::parse(&self.family_name));
         let school_name = problems.check(Field::SchoolName, SchoolName::parse(&self.school_name));
         let school_code = problems.check(Field::SchoolCode, SchoolCode::parse(&self.school_code));
+        let tax_code = if self.tax_code.trim().is_empty() {
+            None
+        } else {
+            problems.check(Field::TaxCode, TaxCode::parse(&self.tax_code))
+        };
         problems.check(
             Field::Password,
             password::check_new(&self.password, email.as_ref()),
@@ -77,6 +88,7 @@ impl SignUpForm {
                 family_name,
                 school_name,
                 school_code,
+                tax_code,
                 password: self.password.clone(),
             }),
             _ => Err(AppError::invalid(problems.into_vec())),
@@ -140,6 +152,8 @@ pub async fn sign_up(
                 Err(error) => return Err(error.into()),
             };
             tracing::info!(user.id = user.id, "account created");
+            // Someone the registry knows is validated at once.
+            crate::features::registry::service::match_person(&txn, &user, base).await?;
             if may_mail {
                 links::issue(&txn, user.id, LinkPurpose::VerifyEmail, None, now)
                     .await?
@@ -358,6 +372,8 @@ pub async fn create_account(
     }
 }
 
+/// A new account's row. Staff-made accounts (`verified_at` given) count as validated: staff
+/// made them; people signing up wait for their registration to be validated.
 fn new_account_row(
     account: &NewAccount,
     hash: String,
@@ -365,6 +381,10 @@ fn new_account_row(
     is_staff: bool,
     verified_at: Option<chrono::DateTime<Utc>>,
 ) -> user::ActiveModel {
+    let (registration, decided_at) = match verified_at {
+        Some(at) => (RegistrationStatus::Validated, Some(at)),
+        None => (RegistrationStatus::Pending, None),
+    };
     user::ActiveModel {
         email: Set(account.email.as_str().to_owned()),
         given_name: Set(account.given_name.as_str().to_owned()),
@@ -376,7 +396,9 @@ fn new_account_row(
         locale: Set(language.as_str().to_owned()),
         is_ambassador: Set(false),
         is_staff: Set(is_staff),
-        registration_status: Set(RegistrationStatus::Pending),
+        registration_status: Set(registration),
+        registration_decided_at: Set(decided_at),
+        tax_code: Set(account.tax_code.as_ref().map(|code| code.as_str().to_owned())),
         account_state: Set(AccountState::Active),
         password_hash: Set(Some(hash)),
         created_at: Set(Utc::now()),
@@ -669,6 +691,7 @@ mod tests {
             family_name: "Rossi".into(),
             school_name: "".into(),
             school_code: "XX".into(),
+            tax_code: "RSSMRA85T10A562X".into(),
             password: "short".into(),
         };
         let Err(AppError::Invalid(problems)) = form.parse() else {
@@ -682,6 +705,7 @@ mod tests {
                 Field::GivenName,
                 Field::SchoolName,
                 Field::SchoolCode,
+                Field::TaxCode,
                 Field::Password
             ]
         );

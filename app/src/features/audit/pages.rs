@@ -30,6 +30,8 @@ pub fn action_label(i18n: I18n, action: Action) -> String {
         Action::AccountReactivated => t_string!(i18n, audit.account_reactivated),
         Action::NameCorrected => t_string!(i18n, audit.name_corrected),
         Action::MailResent => t_string!(i18n, audit.mail_resent),
+        Action::RegistrationValidated => t_string!(i18n, audit.registration_validated),
+        Action::RegistrationRejected => t_string!(i18n, audit.registration_rejected),
     }
     .to_string()
 }
@@ -55,6 +57,7 @@ fn detail_text(i18n: I18n, action: Action, detail: &str) -> String {
             t_string!(i18n, submissions.version, number = version),
             crate::ui::text::submission_status(i18n, status)
         ),
+        Detail::Registry => t_string!(i18n, audit.by_registry).to_string(),
         Detail::Text(text) => text.to_owned(),
     }
 }

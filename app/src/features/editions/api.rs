@@ -37,6 +37,8 @@ pub struct EditionInfo {
     pub signed_in: bool,
     /// Whether the caller has confirmed their address (a condition for enrolling).
     pub email_verified: bool,
+    /// Whether the caller's registration lets them enrol (validated), and why not.
+    pub registration: Option<crate::domain::enrolment::EnrolRefusal>,
     /// The caller's enrolment, if signed in and ever enrolled.
     pub mine: Option<MyEnrolment>,
     /// The caller follows its participants (staff, or an ambassador of one of its groups): the

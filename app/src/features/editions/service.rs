@@ -193,6 +193,8 @@ pub async fn edition_page(
         window,
         signed_in: caller.is_some(),
         email_verified: caller.is_some_and(|c| c.email_verified),
+        registration: caller
+            .and_then(|c| crate::domain::enrolment::registration_refusal(c.registration)),
         mine,
         follows,
     })

@@ -90,6 +90,15 @@ pub fn EnrolmentPanel(
             </form>
         }
         .into_any(),
+        _ if taking_enrolments && page.registration.is_some() => view! {
+            <p class="registration-wait">
+                {move || match page.registration {
+                    Some(rules::EnrolRefusal::RegistrationRejected) => t_string!(i18n, enrolment.registration_rejected).to_string(),
+                    _ => t_string!(i18n, enrolment.registration_pending).to_string(),
+                }}
+            </p>
+        }
+        .into_any(),
         _ if taking_enrolments => view! {
             <p>{move || if full { t_string!(i18n, enrolment.full_explainer) } else { t_string!(i18n, enrolment.open_explainer) }}</p>
             <ActionForm action=enrol>

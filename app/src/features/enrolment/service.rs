@@ -166,6 +166,9 @@ pub async fn enrol(
             EnrolRefusal::EmailNotVerified,
         )));
     }
+    if let Some(refusal) = rules::registration_refusal(caller.registration) {
+        return Err(AppError::Refused(Refusal::Enrol(refusal)));
+    }
     enrol_user(state, edition_id, caller.id).await
 }
 

@@ -98,10 +98,13 @@ fn StaffDesk() -> impl IntoView {
             <p class="hint">{t!(i18n, home.staff_desk_lead)}</p>
             <p class="actions">
                 <a class="button primary" href="/staff">{t!(i18n, home.desk_courses)}</a>
+                <a class="button secondary" href="/staff/registrations">{t!(i18n, home.desk_registrations)}</a>
                 <a class="button secondary" href="/staff/users">{t!(i18n, home.desk_users)}</a>
                 <a class="button secondary" href="/staff/audit">{t!(i18n, home.desk_audit)}</a>
                 <a class="button secondary" href="/staff/mail">{t!(i18n, home.desk_mail)}</a>
                 <a class="button secondary" href="/staff/name-corrections">{t!(i18n, home.desk_corrections)}</a>
+                <a class="button secondary" href="/staff/registry">{t!(i18n, home.desk_registry)}</a>
+                <a class="button secondary" href="/staff/jobs">{t!(i18n, home.desk_jobs)}</a>
             </p>
         </section>
     }

@@ -354,6 +354,9 @@ async fn sign_in(
     new_identity(owner.id, provider, issuer, claims)
         .insert(&txn)
         .await?;
+    // Someone the registry knows (by address) is validated at once.
+    crate::features::registry::service::match_person(&txn, &owner, &state.settings.base_url)
+        .await?;
     txn.commit().await?;
     tracing::info!(user.id = owner.id, "account created through single sign-on");
     // Names are printed on certificates: a provider that gave none sends the person to fill

@@ -22,6 +22,8 @@ pub mod outbox;
 pub mod quiz_attempt;
 pub mod quiz_question;
 pub mod recording_view;
+pub mod registry_entry;
+pub mod registry_import;
 pub mod reply;
 pub mod request_limit;
 pub mod scheduled_job;

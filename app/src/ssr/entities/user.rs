@@ -19,6 +19,15 @@ pub struct Model {
     pub is_ambassador: bool,
     pub is_staff: bool,
     pub registration_status: crate::domain::account::RegistrationStatus,
+    /// Why staff rejected the registration (shown to the person).
+    pub registration_reason: Option<String>,
+    pub registration_decided_at: Option<DateTimeUtc>,
+    /// *Codice fiscale*, upper-cased, when the person gave it.
+    pub tax_code: Option<String>,
+    /// How the registration matched the registry when last compared (none: not yet compared).
+    pub registry_match: Option<crate::domain::registration::RegistryMatch>,
+    /// The registry entry it matched (the evidence).
+    pub registry_entry_id: Option<i32>,
     pub account_state: crate::domain::account::AccountState,
     /// Argon2id PHC string; absent for accounts that only use single sign-on.
     pub password_hash: Option<String>,
