@@ -18,12 +18,7 @@ impl MigrationTrait for Migration {
             timestamp_with_time_zone_null("registration_decided_at"),
         ] {
             manager
-                .alter_table(
-                    Table::alter()
-                        .table("users")
-                        .add_column(column)
-                        .to_owned(),
-                )
+                .alter_table(Table::alter().table("users").add_column(column).to_owned())
                 .await?;
         }
         manager

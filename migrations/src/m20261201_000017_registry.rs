@@ -81,12 +81,7 @@ impl MigrationTrait for Migration {
             integer_null("registry_entry_id"),
         ] {
             manager
-                .alter_table(
-                    Table::alter()
-                        .table("users")
-                        .add_column(column)
-                        .to_owned(),
-                )
+                .alter_table(Table::alter().table("users").add_column(column).to_owned())
                 .await?;
         }
         Ok(())

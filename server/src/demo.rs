@@ -133,9 +133,33 @@ pub async fn seed(state: &AppState) -> Result<Vec<(String, String, String)>, Str
 /// signs in as them, so their passwords are never printed.
 async fn pending_registrations(state: &AppState) -> Result<(), String> {
     let waiting = [
-        ("chiara.gallo@scuola.example", "Chiara", "Gallo", "IC Bologna 12", "BOIC81700R", Some("GLLCHR88C45A944T"), 1),
-        ("paolo.russo@scuola.example", "Paolo", "Russo", "Liceo Galilei", "PIPS01000X", None, 4),
-        ("sara.conti@scuola.example", "Sara", "Conti", "IIS Volta", "NAIS02300B", None, 11),
+        (
+            "chiara.gallo@scuola.example",
+            "Chiara",
+            "Gallo",
+            "IC Bologna 12",
+            "BOIC81700R",
+            Some("GLLCHR88C45A944T"),
+            1,
+        ),
+        (
+            "paolo.russo@scuola.example",
+            "Paolo",
+            "Russo",
+            "Liceo Galilei",
+            "PIPS01000X",
+            None,
+            4,
+        ),
+        (
+            "sara.conti@scuola.example",
+            "Sara",
+            "Conti",
+            "IIS Volta",
+            "NAIS02300B",
+            None,
+            11,
+        ),
     ];
     for (email, given, family, school, code, tax_code, days_ago) in waiting {
         let exists = user::Entity::find()

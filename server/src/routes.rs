@@ -83,7 +83,8 @@ pub async fn upload_registry(
     _: SameOrigin,
     request: Request,
 ) -> Response {
-    let back = |error: &str| Redirect::to(&format!("/staff/registry?error={error}")).into_response();
+    let back =
+        |error: &str| Redirect::to(&format!("/staff/registry?error={error}")).into_response();
     // The role before the body: only staff's files are read.
     if let Err(error) = caller.require_staff() {
         return status_of(&error).into_response();

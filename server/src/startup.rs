@@ -121,8 +121,9 @@ pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<ServerS
         ("/calendar/{file}", get(routes::calendar_feed)),
         (
             "/staff/registry",
-            post(routes::upload_registry)
-                .layer(DefaultBodyLimit::max(routes::MAX_REGISTRY_BYTES + 64 * 1024)),
+            post(routes::upload_registry).layer(DefaultBodyLimit::max(
+                routes::MAX_REGISTRY_BYTES + 64 * 1024,
+            )),
         ),
         (
             "/activities/{id}/submission",

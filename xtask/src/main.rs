@@ -428,6 +428,8 @@ fn bench() -> Result<(), String> {
         "certificates",
         "--bench",
         "pages",
+        "--bench",
+        "registry",
     ]);
     run_command(with_leptos_flags(&mut command))
 }

@@ -275,13 +275,20 @@ mod tests {
         assert_eq!(
             compare(
                 &APPLICANT,
-                &entry(Some("altro@scuola.it"), Some("rssmra85t10a562s"), "fiic812003")
+                &entry(
+                    Some("altro@scuola.it"),
+                    Some("rssmra85t10a562s"),
+                    "fiic812003"
+                )
             ),
             RegistryMatch::Exact
         );
         // The tax code alone, at another school, proves nothing: it may have been mistyped.
         assert_eq!(
-            compare(&APPLICANT, &entry(None, Some("RSSMRA85T10A562S"), "RMIC000001")),
+            compare(
+                &APPLICANT,
+                &entry(None, Some("RSSMRA85T10A562S"), "RMIC000001")
+            ),
             RegistryMatch::None
         );
     }
@@ -289,11 +296,17 @@ mod tests {
     #[test]
     fn the_same_name_and_school_with_another_address_is_a_partial_match() {
         assert_eq!(
-            compare(&APPLICANT, &entry(Some("altro@scuola.it"), None, "FIIC812003")),
+            compare(
+                &APPLICANT,
+                &entry(Some("altro@scuola.it"), None, "FIIC812003")
+            ),
             RegistryMatch::Partial
         );
         assert_eq!(
-            compare(&APPLICANT, &entry(Some("altro@scuola.it"), None, "RMIC000001")),
+            compare(
+                &APPLICANT,
+                &entry(Some("altro@scuola.it"), None, "RMIC000001")
+            ),
             RegistryMatch::None
         );
         let mut other = entry(None, None, "FIIC812003");

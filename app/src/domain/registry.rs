@@ -136,7 +136,11 @@ fn column_of(header: &str) -> Option<Column> {
         "codicefiscale" | "cf" | "taxcode" | "fiscalcode" => Some(Column::TaxCode),
         "nome" | "givenname" | "firstname" | "name" => Some(Column::GivenName),
         "cognome" | "familyname" | "lastname" | "surname" => Some(Column::FamilyName),
-        "codicemeccanografico" | "codicescuola" | "meccanografico" | "codmecc" | "schoolcode"
+        "codicemeccanografico"
+        | "codicescuola"
+        | "meccanografico"
+        | "codmecc"
+        | "schoolcode"
         | "codiceistituto" => Some(Column::SchoolCode),
         _ => None,
     }
@@ -291,7 +295,9 @@ mod tests {
         file.extend(b"Nicol\xF2;Bianchi;;nicolo.bianchi@scuola.it;RMIC8AB00X\r\n");
         file.extend(b"\r\n");
         file.extend(b"Fabrizio;D'Al\xF2;RSSMRA85T10A562S;;RMIC8AB00X;troppo\r\n");
-        file.extend(b"Anna;\"Verdi; in Neri\";BNCGLI90A41H501E;anna.verdi@scuola.it;RMIC8AB00X\r\n");
+        file.extend(
+            b"Anna;\"Verdi; in Neri\";BNCGLI90A41H501E;anna.verdi@scuola.it;RMIC8AB00X\r\n",
+        );
         file.extend(b"Luca;Russo;RSSMRA85T10A562X;;RMIC8AB00X\r\n");
         file.extend(b";Senza nome;;x@scuola.it;RMIC8AB00X\r\n");
         file.extend(b"Marta;Gialli;;;RMIC8AB00X\r\n");

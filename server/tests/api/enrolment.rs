@@ -464,6 +464,25 @@ async fn a_visitor_browsing_the_catalogue_sees_the_edition_and_signs_up_into_it(
         confirmed.status
     );
     let session = confirmed.session_cookie().expect("a fresh session");
+    // Confirmed, the registration still waits for staff.
+    let waiting = app
+        .call("enrol", &[("edition_id", &edition_id)], Some(&session))
+        .await;
+    assert!(
+        waiting.body.contains("RegistrationPending"),
+        "{}",
+        waiting.body
+    );
+    let (_, staff) = app.user("segreteria@scuola.it", false, true).await;
+    let person = app.user_id("anna.rossi@scuola.it").await.to_string();
+    let validated = app
+        .call(
+            "decide_registrations",
+            &[("user_ids[]", &person), ("approve", "true")],
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(validated.status, StatusCode::OK, "{}", validated.body);
     let enrolled = app
         .call("enrol", &[("edition_id", &edition_id)], Some(&session))
         .await;

@@ -75,7 +75,9 @@ async fn a_run_that_died_is_taken_over_when_its_lease_runs_out(backend: Backend)
         name: Set(Job::Housekeeping.name().to_owned()),
         next_run_at: Set(now - TimeDelta::minutes(5)),
         lease_owner: Set(Some("stopped-instance".to_owned())),
-        lease_until: Set(Some(now - TimeDelta::minutes(5) + Job::Housekeeping.lease())),
+        lease_until: Set(Some(
+            now - TimeDelta::minutes(5) + Job::Housekeeping.lease(),
+        )),
         last_started_at: Set(Some(now - TimeDelta::minutes(5))),
         last_finished_at: Set(None),
         last_duration_ms: Set(None),
@@ -240,10 +242,19 @@ async fn staff_see_each_job_and_ask_for_a_run(backend: Backend) {
     // Not due again for a day, unless staff ask.
     assert!(run_due(&app.state, "a", now).await.unwrap().is_empty());
     let refused = app
-        .call("run_job_now", &[("name", "housekeeping")], Some(&participant))
+        .call(
+            "run_job_now",
+            &[("name", "housekeeping")],
+            Some(&participant),
+        )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert!(run_due(&app.state, "a", Utc::now()).await.unwrap().is_empty());
+    assert!(
+        run_due(&app.state, "a", Utc::now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let unknown = app
         .call("run_job_now", &[("name", "everything")], Some(&staff))
         .await;

@@ -78,7 +78,11 @@ async fn a_person_who_signed_up_enrols_only_once_validated(backend: Backend) {
         .call("enrol", &[("edition_id", &edition)], Some(&session))
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
-    assert!(refused.body.contains("RegistrationPending"), "{}", refused.body);
+    assert!(
+        refused.body.contains("RegistrationPending"),
+        "{}",
+        refused.body
+    );
 
     // Staff find the person in the queue and validate them.
     let queue = app
@@ -97,15 +101,19 @@ async fn a_person_who_signed_up_enrols_only_once_validated(backend: Backend) {
         .await;
     assert_eq!(decided.status, StatusCode::OK, "{}", decided.body);
     assert_eq!(decided.json()["decided"], 1);
-    assert_eq!(status_of(&app, person).await.0, RegistrationStatus::Validated);
+    assert_eq!(
+        status_of(&app, person).await.0,
+        RegistrationStatus::Validated
+    );
     let mails = app.mailbox.wait_for(2).await;
     let mail = mail_text(&mails[1]);
     assert!(mail.contains("giulia@scuola.it"), "{mail}");
     assert!(mail.contains("è stata validata"), "{mail}");
     let audit = app.audit_of(person).await;
     assert!(
-        audit.iter().any(|(action, _, actor)| action == "registration_validated"
-            && actor.is_some()),
+        audit
+            .iter()
+            .any(|(action, _, actor)| action == "registration_validated" && actor.is_some()),
         "{audit:?}"
     );
 
@@ -119,12 +127,19 @@ async fn a_person_who_signed_up_enrols_only_once_validated(backend: Backend) {
     let again = app
         .call(
             "decide_registrations",
-            &[("user_ids[]", &person_id), ("approve", "false"), ("reason", "no")],
+            &[
+                ("user_ids[]", &person_id),
+                ("approve", "false"),
+                ("reason", "no"),
+            ],
             Some(&staff),
         )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
-    assert_eq!(status_of(&app, person).await.0, RegistrationStatus::Validated);
+    assert_eq!(
+        status_of(&app, person).await.0,
+        RegistrationStatus::Validated
+    );
 }
 
 async fn a_rejected_registration_says_why_and_can_be_reconsidered(backend: Backend) {
@@ -142,7 +157,12 @@ async fn a_rejected_registration_says_why_and_can_be_reconsidered(backend: Backe
             Some(&staff),
         )
         .await;
-    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", no_reason.body);
+    assert_eq!(
+        no_reason.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        no_reason.body
+    );
     assert!(no_reason.body.contains("reason"), "{}", no_reason.body);
     assert_eq!(status_of(&app, person).await.0, RegistrationStatus::Pending);
     // A participant cannot decide, not even their own.
@@ -160,7 +180,11 @@ async fn a_rejected_registration_says_why_and_can_be_reconsidered(backend: Backe
     let rejected = app
         .call(
             "decide_registrations",
-            &[("user_ids[]", &id), ("approve", "false"), ("reason", reason)],
+            &[
+                ("user_ids[]", &id),
+                ("approve", "false"),
+                ("reason", reason),
+            ],
             Some(&staff),
         )
         .await;
@@ -181,7 +205,11 @@ async fn a_rejected_registration_says_why_and_can_be_reconsidered(backend: Backe
     let refused = app
         .call("enrol", &[("edition_id", &edition)], Some(&session))
         .await;
-    assert!(refused.body.contains("RegistrationRejected"), "{}", refused.body);
+    assert!(
+        refused.body.contains("RegistrationRejected"),
+        "{}",
+        refused.body
+    );
     let audit = app.audit_of(person).await;
     assert!(
         audit
@@ -194,7 +222,11 @@ async fn a_rejected_registration_says_why_and_can_be_reconsidered(backend: Backe
     let twice = app
         .call(
             "decide_registrations",
-            &[("user_ids[]", &id), ("approve", "false"), ("reason", "altro")],
+            &[
+                ("user_ids[]", &id),
+                ("approve", "false"),
+                ("reason", "altro"),
+            ],
             Some(&staff),
         )
         .await;
@@ -230,10 +262,18 @@ async fn many_registrations_are_decided_at_once_each_once(backend: Backend) {
     let none = app
         .call("decide_registrations", &[("approve", "true")], Some(&staff))
         .await;
-    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", none.body);
+    assert_eq!(
+        none.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        none.body
+    );
     assert!(none.body.contains("NoneSelected"), "{}", none.body);
     // Three ticked, as the page's boxes send them (`user_ids[]` repeated).
-    let mut form: Vec<(&str, &str)> = ids[..3].iter().map(|id| ("user_ids[]", id.as_str())).collect();
+    let mut form: Vec<(&str, &str)> = ids[..3]
+        .iter()
+        .map(|id| ("user_ids[]", id.as_str()))
+        .collect();
     form.push(("approve", "true"));
     let decided = app.call("decide_registrations", &form, Some(&staff)).await;
     assert_eq!(decided.status, StatusCode::OK, "{}", decided.body);
@@ -283,13 +323,28 @@ async fn sign_up_checks_the_tax_code(backend: Backend) {
     };
     // The last character does not fit the others.
     let wrong = app.call("sign_up", &form("BNCGLI90A41H501X"), None).await;
-    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", wrong.body);
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.body
+    );
     assert!(wrong.body.contains("TaxCodeInvalid"), "{}", wrong.body);
-    assert!(user::Entity::find().all(&app.state.db).await.unwrap().is_empty());
+    assert!(
+        user::Entity::find()
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Left empty, it is simply not given.
     let without = app.call("sign_up", &form(""), None).await;
     assert_eq!(without.status, StatusCode::OK, "{}", without.body);
-    let stored = user::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let stored = user::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.tax_code, None);
     assert_eq!(stored.registration_status, RegistrationStatus::Pending);
 }
@@ -343,9 +398,17 @@ async fn the_queue_lists_pending_registrations_oldest_first_with_filters(backend
     let page = app.get("/staff/registrations", Some(&staff)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("vecchia@scuola.it"));
-    assert!(page.body.contains("in attesa da 10 giorni"), "{}", page.body);
+    assert!(
+        page.body.contains("in attesa da 10 giorni"),
+        "{}",
+        page.body
+    );
     let rejected_tab = app
         .get("/staff/registrations?status=rejected", Some(&staff))
         .await;
-    assert!(rejected_tab.body.contains("Nessuna registrazione in questo elenco"));
+    assert!(
+        rejected_tab
+            .body
+            .contains("Nessuna registrazione in questo elenco")
+    );
 }

@@ -9,7 +9,9 @@ use app::domain::account::RegistrationStatus;
 use app::domain::registration::RegistryMatch;
 use app::ssr::entities::{registry_entry, registry_import, user};
 use axum::http::StatusCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 
 both_databases!(
     a_utf8_export_with_bom_validates_exact_matches_and_queues_partial_ones,
@@ -73,7 +75,15 @@ async fn a_utf8_export_with_bom_validates_exact_matches_and_queues_partial_ones(
     let app = TestApp::spawn(backend).await;
     let (_, staff) = app.user("segreteria@scuola.it", false, true).await;
     let (_, participant) = app.user("partecipante@scuola.it", false, false).await;
-    let by_email = applicant(&app, "anna.verdi@scuola.it", "Anna", "Verdi", "FIIC812003", None).await;
+    let by_email = applicant(
+        &app,
+        "anna.verdi@scuola.it",
+        "Anna",
+        "Verdi",
+        "FIIC812003",
+        None,
+    )
+    .await;
     let by_tax_code = applicant(
         &app,
         "b.neri@gmail.com",
@@ -83,8 +93,24 @@ async fn a_utf8_export_with_bom_validates_exact_matches_and_queues_partial_ones(
         Some("RSSMRA85T10A562S"),
     )
     .await;
-    let partly = applicant(&app, "carla.p@libero.it", "Carla", "D'Angelo", "NAIS02300B", None).await;
-    let unknown = applicant(&app, "ignoto@scuola.it", "Ivo", "Ignoto", "TOIC80000A", None).await;
+    let partly = applicant(
+        &app,
+        "carla.p@libero.it",
+        "Carla",
+        "D'Angelo",
+        "NAIS02300B",
+        None,
+    )
+    .await;
+    let unknown = applicant(
+        &app,
+        "ignoto@scuola.it",
+        "Ivo",
+        "Ignoto",
+        "TOIC80000A",
+        None,
+    )
+    .await;
     let file = "\u{FEFF}Cognome,Nome,Email,Codice fiscale,Codice meccanografico\r\n\
                 Verdi,Anna,Anna.Verdi@Scuola.it,,FIIC812003\r\n\
                 Neri,Bruno,bruno.neri@scuola.it,RSSMRA85T10A562S,RMIC8AB00X\r\n\
@@ -105,9 +131,18 @@ async fn a_utf8_export_with_bom_validates_exact_matches_and_queues_partial_ones(
     assert_eq!(preview["exact_matches"], 2);
     assert_eq!(preview["partial_matches"], 1);
     // A preview changes nobody.
-    assert_eq!(person(&app, by_email).await.registration_status, RegistrationStatus::Pending);
-    let page = app.get(&format!("/staff/registry/{id}"), Some(&staff)).await;
-    assert!(page.body.contains("Applicare questo file?"), "{}", page.body);
+    assert_eq!(
+        person(&app, by_email).await.registration_status,
+        RegistrationStatus::Pending
+    );
+    let page = app
+        .get(&format!("/staff/registry/{id}"), Some(&staff))
+        .await;
+    assert!(
+        page.body.contains("Applicare questo file?"),
+        "{}",
+        page.body
+    );
 
     let applied = app
         .call("apply_registry_import", &[("import_id", &id)], Some(&staff))
@@ -124,7 +159,11 @@ async fn a_utf8_export_with_bom_validates_exact_matches_and_queues_partial_ones(
         let audit = app.audit_of(validated.id).await;
         assert_eq!(
             audit,
-            vec![("registration_validated".to_owned(), "registry".to_owned(), None)],
+            vec![(
+                "registration_validated".to_owned(),
+                "registry".to_owned(),
+                None
+            )],
             "the registry decided, nobody on staff"
         );
     }
@@ -138,8 +177,14 @@ async fn a_utf8_export_with_bom_validates_exact_matches_and_queues_partial_ones(
     // Each validated person is told.
     let mails = app.mailbox.wait_for(2).await;
     let texts: Vec<String> = mails.iter().map(|m| mail_text(m)).collect();
-    assert!(texts.iter().any(|t| t.contains("anna.verdi@scuola.it")), "{texts:?}");
-    assert!(texts.iter().any(|t| t.contains("b.neri@gmail.com")), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("anna.verdi@scuola.it")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("b.neri@gmail.com")),
+        "{texts:?}"
+    );
     // Applying twice is refused.
     let again = app
         .call("apply_registry_import", &[("import_id", &id)], Some(&staff))
@@ -160,12 +205,19 @@ async fn a_utf8_export_with_bom_validates_exact_matches_and_queues_partial_ones(
     assert_eq!(queue["unmatched"], 1);
     let row = &queue["rows"][0];
     assert_eq!(row["email"], "carla.p@libero.it");
-    assert_eq!(row["evidence"]["person"]["email"], "carla.dangelo@scuola.it");
+    assert_eq!(
+        row["evidence"]["person"]["email"],
+        "carla.dangelo@scuola.it"
+    );
     assert_eq!(row["evidence"]["line"], 4);
     let page = app
         .get("/staff/registrations?matched=partial", Some(&staff))
         .await;
-    assert!(page.body.contains("carla.dangelo@scuola.it"), "{}", page.body);
+    assert!(
+        page.body.contains("carla.dangelo@scuola.it"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Corrispondenza parziale"));
 }
 
@@ -174,7 +226,15 @@ async fn a_latin1_export_with_semicolons_reports_its_broken_lines_and_imports_no
 ) {
     let app = TestApp::spawn(backend).await;
     let (_, staff) = app.user("segreteria@scuola.it", false, true).await;
-    let niccolo = applicant(&app, "nicolo.bianchi@scuola.it", "Niccolò", "Bianchi", "RMIC8AB00X", None).await;
+    let niccolo = applicant(
+        &app,
+        "nicolo.bianchi@scuola.it",
+        "Niccolò",
+        "Bianchi",
+        "RMIC8AB00X",
+        None,
+    )
+    .await;
     let mut file: Vec<u8> = b"NOME;COGNOME;CODICE FISCALE;E-MAIL;CODICE SCUOLA\r\n".to_vec();
     file.extend(b"Niccol\xF2;Bianchi;;nicolo.bianchi@scuola.it;RMIC8AB00X\r\n");
     file.extend(b"\r\n");
@@ -209,39 +269,70 @@ async fn a_latin1_export_with_semicolons_reports_its_broken_lines_and_imports_no
         .collect();
     assert_eq!(
         names,
-        vec![(2, "Niccolò Bianchi".to_owned()), (7, "Anna Verdi; in Neri".to_owned())]
+        vec![
+            (2, "Niccolò Bianchi".to_owned()),
+            (7, "Anna Verdi; in Neri".to_owned())
+        ]
     );
-    let page = app.get(&format!("/staff/registry/{id}"), Some(&staff)).await;
+    let page = app
+        .get(&format!("/staff/registry/{id}"), Some(&staff))
+        .await;
     assert!(page.body.contains("Latin-1"), "{}", page.body);
     assert!(page.body.contains("Riga vuota"));
     assert!(page.body.contains("Codice fiscale non valido"));
     // Discarded: the people read go, nobody is validated, and it cannot be applied after.
     let discarded = app
-        .call("discard_registry_import", &[("import_id", &id)], Some(&staff))
+        .call(
+            "discard_registry_import",
+            &[("import_id", &id)],
+            Some(&staff),
+        )
         .await;
     assert_eq!(discarded.status, StatusCode::OK, "{}", discarded.body);
-    assert_eq!(registry_entry::Entity::find().count(&app.state.db).await.unwrap(), 0);
+    assert_eq!(
+        registry_entry::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
     let late = app
         .call("apply_registry_import", &[("import_id", &id)], Some(&staff))
         .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
-    assert_eq!(person(&app, niccolo).await.registration_status, RegistrationStatus::Pending);
+    assert_eq!(
+        person(&app, niccolo).await.registration_status,
+        RegistrationStatus::Pending
+    );
 }
 
 async fn a_file_without_the_needed_columns_is_refused_whole(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, staff) = app.user("segreteria@scuola.it", false, true).await;
     let response = app
-        .upload_registry(&staff, "sbagliato.csv", b"Nome;Cognome;Email\r\nMario;Rossi;m@scuola.it\r\n")
+        .upload_registry(
+            &staff,
+            "sbagliato.csv",
+            b"Nome;Cognome;Email\r\nMario;Rossi;m@scuola.it\r\n",
+        )
         .await;
     assert_eq!(location(&response), "/staff/registry?error=columns");
     let empty = app.upload_registry(&staff, "vuoto.csv", b"\r\n \r\n").await;
     assert_eq!(location(&empty), "/staff/registry?error=empty");
-    assert_eq!(registry_import::Entity::find().count(&app.state.db).await.unwrap(), 0);
-    let page = app
-        .get("/staff/registry?error=columns", Some(&staff))
-        .await;
-    assert!(page.body.contains("La prima riga non indica le colonne necessarie"), "{}", page.body);
+    assert_eq!(
+        registry_import::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
+    let page = app.get("/staff/registry?error=columns", Some(&staff)).await;
+    assert!(
+        page.body
+            .contains("La prima riga non indica le colonne necessarie"),
+        "{}",
+        page.body
+    );
 }
 
 /// A file of a few thousand people is stored in the background: the upload's page shows the
@@ -251,7 +342,9 @@ async fn a_large_export_is_read_in_the_background_and_replaces_the_registry(back
     let (_, staff) = app.user("segreteria@scuola.it", false, true).await;
     let mut file = String::from("Nome;Cognome;Email;Codice meccanografico\n");
     for n in 0..3_500 {
-        file.push_str(&format!("Persona;Numero {n};persona{n}@scuola.it;FIIC812003\n"));
+        file.push_str(&format!(
+            "Persona;Numero {n};persona{n}@scuola.it;FIIC812003\n"
+        ));
     }
     let first = upload(&app, &staff, "grande.csv", file.as_bytes()).await;
     let mut seen_reading = false;
@@ -259,7 +352,9 @@ async fn a_large_export_is_read_in_the_background_and_replaces_the_registry(back
         let import = load(&app, &staff, &first).await;
         if import["status"] == "reading" {
             seen_reading = true;
-            let page = app.get(&format!("/staff/registry/{first}"), Some(&staff)).await;
+            let page = app
+                .get(&format!("/staff/registry/{first}"), Some(&staff))
+                .await;
             assert!(page.body.contains("<progress"), "{}", page.body);
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             continue;
@@ -271,7 +366,11 @@ async fn a_large_export_is_read_in_the_background_and_replaces_the_registry(back
     assert_eq!(preview["stored"], 3_500);
     let _ = seen_reading; // How fast the machine is decides whether the progress was caught.
     let applied = app
-        .call("apply_registry_import", &[("import_id", &first)], Some(&staff))
+        .call(
+            "apply_registry_import",
+            &[("import_id", &first)],
+            Some(&staff),
+        )
         .await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
     let second = upload(
@@ -282,10 +381,20 @@ async fn a_large_export_is_read_in_the_background_and_replaces_the_registry(back
     )
     .await;
     let applied = app
-        .call("apply_registry_import", &[("import_id", &second)], Some(&staff))
+        .call(
+            "apply_registry_import",
+            &[("import_id", &second)],
+            Some(&staff),
+        )
         .await;
     assert_eq!(applied.status, StatusCode::OK, "{}", applied.body);
-    assert_eq!(registry_entry::Entity::find().count(&app.state.db).await.unwrap(), 1);
+    assert_eq!(
+        registry_entry::Entity::find()
+            .count(&app.state.db)
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(load(&app, &staff, &first).await["status"], "replaced");
     let overview = app.call("load_registry", &[], Some(&staff)).await.json();
     assert_eq!(overview["people_now"], 1);

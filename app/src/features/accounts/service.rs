@@ -4,8 +4,8 @@ use crate::domain::account::{
     AccountState, Email, PersonName, RegistrationStatus, SchoolCode, SchoolName,
 };
 use crate::domain::account_links::LinkPurpose;
-use crate::domain::registration::TaxCode;
 use crate::domain::problem::Problems;
+use crate::domain::registration::TaxCode;
 use crate::domain::{Field, Problem, login_throttle, password};
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -398,7 +398,10 @@ fn new_account_row(
         is_staff: Set(is_staff),
         registration_status: Set(registration),
         registration_decided_at: Set(decided_at),
-        tax_code: Set(account.tax_code.as_ref().map(|code| code.as_str().to_owned())),
+        tax_code: Set(account
+            .tax_code
+            .as_ref()
+            .map(|code| code.as_str().to_owned())),
         account_state: Set(AccountState::Active),
         password_hash: Set(Some(hash)),
         created_at: Set(Utc::now()),

@@ -77,9 +77,15 @@ fn JobCard(job: JobRow, run: ServerAction<RunJobNow>) -> impl IntoView {
     let heading = format!("job-{}", job.name);
     let (started, next) = (job.last_started_at, job.next_run_at);
     let outcome = match (job.running, job.last_succeeded) {
-        (true, _) => view! { <span class="badge state-pending">{t!(i18n, jobs.running)}</span> }.into_any(),
-        (false, Some(true)) => view! { <span class="badge state-done">{t!(i18n, jobs.succeeded)}</span> }.into_any(),
-        (false, Some(false)) => view! { <span class="badge state-attention">{t!(i18n, jobs.failed)}</span> }.into_any(),
+        (true, _) => {
+            view! { <span class="badge state-pending">{t!(i18n, jobs.running)}</span> }.into_any()
+        }
+        (false, Some(true)) => {
+            view! { <span class="badge state-done">{t!(i18n, jobs.succeeded)}</span> }.into_any()
+        }
+        (false, Some(false)) => {
+            view! { <span class="badge state-attention">{t!(i18n, jobs.failed)}</span> }.into_any()
+        }
         (false, None) => view! { <span class="badge">{t!(i18n, jobs.never)}</span> }.into_any(),
     };
     let counts = job.counts.clone();

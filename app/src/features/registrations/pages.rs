@@ -2,13 +2,12 @@
 //! person gave at sign-up; validate or reject one, or many chosen with their boxes.
 
 use super::api::{
-    DecideRegistrations, RegistrationQueue, RegistrationRow, WAITING_LONG_DAYS,
-    load_registrations,
+    DecideRegistrations, RegistrationQueue, RegistrationRow, WAITING_LONG_DAYS, load_registrations,
 };
 use crate::domain::Field;
 use crate::domain::account::RegistrationStatus;
-use crate::domain::registration::RegistryMatch;
 use crate::domain::paging::page_number;
+use crate::domain::registration::RegistryMatch;
 use crate::i18n::*;
 use crate::ui::forms::{FieldProblems, TextField, action_error, succeeded};
 use crate::ui::messages::{
@@ -62,7 +61,11 @@ impl Filters {
             "/staff/registrations?status={}&q={}{}{}&page={page}",
             status_key(self.status),
             urlencoding::encode(&self.search),
-            if self.waiting_long { "&waiting_long=true" } else { "" },
+            if self.waiting_long {
+                "&waiting_long=true"
+            } else {
+                ""
+            },
             self.matched
                 .map(|m| format!("&matched={}", match_key(m)))
                 .unwrap_or_default()
@@ -314,7 +317,10 @@ fn RegistrationLine(
 
 /// What the registry says about the person: the entry matched, beside what they gave.
 #[component]
-fn RegistryEvidence(found: Option<RegistryMatch>, evidence: Option<super::api::Evidence>) -> impl IntoView {
+fn RegistryEvidence(
+    found: Option<RegistryMatch>,
+    evidence: Option<super::api::Evidence>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let badge = match found {
         Some(RegistryMatch::Exact) => view! { <span class="badge state-done">{t!(i18n, registrations.match_exact)}</span> }.into_any(),

@@ -1,11 +1,11 @@
 use super::api::{
     DecisionOutcome, Evidence, RegistrationQueue, RegistrationRow, STATUSES, WAITING_LONG_DAYS,
 };
-use crate::domain::registration::{RegistryMatch, RegistryPerson};
 use crate::domain::account::{AccountState, RegistrationStatus};
 use crate::domain::audit::Action;
 use crate::domain::paging;
 use crate::domain::registration;
+use crate::domain::registration::{RegistryMatch, RegistryPerson};
 use crate::domain::{Field, FieldProblem, Problem};
 use crate::error::{AppError, Refusal};
 use crate::features::accounts::mails;
@@ -18,8 +18,7 @@ use crate::ssr::scope;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 pub const PAGE_SIZE: u64 = 50;
@@ -72,7 +71,8 @@ pub async fn queue(
             (status, count)
         })
         .collect();
-    let pending = || people().filter(user::Column::RegistrationStatus.eq(RegistrationStatus::Pending));
+    let pending =
+        || people().filter(user::Column::RegistrationStatus.eq(RegistrationStatus::Pending));
     let waiting_long = pending()
         .filter(user::Column::CreatedAt.lt(long_ago))
         .count(db)
@@ -81,10 +81,7 @@ pub async fn queue(
         .filter(user::Column::RegistryMatch.eq(RegistryMatch::Partial))
         .count(db)
         .await?;
-    let unmatched = pending()
-        .filter(unmatched_condition())
-        .count(db)
-        .await?;
+    let unmatched = pending().filter(unmatched_condition()).count(db).await?;
     let mut query = people()
         .filter(user::Column::RegistrationStatus.eq(filter.status))
         .filter(search_condition(
@@ -275,7 +272,11 @@ pub async fn apply(
             .col_expr(user::Column::RegistrationStatus, Expr::value(status))
             .col_expr(
                 user::Column::RegistrationReason,
-                Expr::value(if approve { None } else { reason.map(str::to_owned) }),
+                Expr::value(if approve {
+                    None
+                } else {
+                    reason.map(str::to_owned)
+                }),
             )
             .col_expr(user::Column::RegistrationDecidedAt, Expr::value(now))
             .filter(user::Column::Id.eq(person.id))

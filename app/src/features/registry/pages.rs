@@ -3,15 +3,12 @@
 //! bad lines with their numbers, conflicts, what applying would validate) and the decision.
 
 use super::api::{
-    ApplyRegistryImport, DiscardRegistryImport, RegistryImport, load_registry,
-    load_registry_import,
+    ApplyRegistryImport, DiscardRegistryImport, RegistryImport, load_registry, load_registry_import,
 };
 use crate::domain::registry::{ImportStatus, LineProblem};
 use crate::i18n::*;
 use crate::ui::forms::{action_error, succeeded};
-use crate::ui::messages::{
-    EmptyState, ErrorNotice, Loading, PageError, SuccessNotice, local_time,
-};
+use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, SuccessNotice, local_time};
 use crate::ui::text::I18n;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -207,7 +204,10 @@ fn ImportView(
     let bad_count = import.bad_line_count;
     let shown = import.bad_lines.len() as i32;
     let duplicates = import.duplicates;
-    let (exact, partial) = (import.exact_matches.unwrap_or(0), import.partial_matches.unwrap_or(0));
+    let (exact, partial) = (
+        import.exact_matches.unwrap_or(0),
+        import.partial_matches.unwrap_or(0),
+    );
     let applied_at = import.applied_at;
     view! {
         <header class="page-header">

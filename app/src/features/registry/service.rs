@@ -103,20 +103,22 @@ async fn store(
 ) -> Result<(), AppError> {
     let mut stored = 0;
     for batch in people.chunks(BATCH) {
-        let rows = batch.iter().map(|(line, person)| registry_entry::ActiveModel {
-            import_id: Set(import_id),
-            line: Set(count(*line)),
-            email: Set(person.email.clone()),
-            tax_code: Set(person.tax_code.clone()),
-            given_name: Set(person.given_name.chars().take(120).collect()),
-            family_name: Set(person.family_name.chars().take(120).collect()),
-            school_code: Set(person.school_code.clone()),
-            name_key: Set(registry::name_key(&person.given_name, &person.family_name)
-                .chars()
-                .take(250)
-                .collect()),
-            ..Default::default()
-        });
+        let rows = batch
+            .iter()
+            .map(|(line, person)| registry_entry::ActiveModel {
+                import_id: Set(import_id),
+                line: Set(count(*line)),
+                email: Set(person.email.clone()),
+                tax_code: Set(person.tax_code.clone()),
+                given_name: Set(person.given_name.chars().take(120).collect()),
+                family_name: Set(person.family_name.chars().take(120).collect()),
+                school_code: Set(person.school_code.clone()),
+                name_key: Set(registry::name_key(&person.given_name, &person.family_name)
+                    .chars()
+                    .take(250)
+                    .collect()),
+                ..Default::default()
+            });
         registry_entry::Entity::insert_many(rows)
             .exec_without_returning(&state.db)
             .await?;
@@ -147,7 +149,10 @@ async fn store(
             Expr::value(ImportStatus::Preview),
         )
         .col_expr(registry_import::Column::ExactMatches, Expr::value(exact))
-        .col_expr(registry_import::Column::PartialMatches, Expr::value(partial))
+        .col_expr(
+            registry_import::Column::PartialMatches,
+            Expr::value(partial),
+        )
         .filter(registry_import::Column::Id.eq(import_id))
         .filter(registry_import::Column::Status.eq(ImportStatus::Reading))
         .exec(&state.db)
@@ -218,7 +223,12 @@ async fn find_match(
     };
     Ok(candidates
         .iter()
-        .map(|entry| (registration::compare(&applicant, &person_of(entry)), entry.id))
+        .map(|entry| {
+            (
+                registration::compare(&applicant, &person_of(entry)),
+                entry.id,
+            )
+        })
         .max_by_key(|(found, _)| *found)
         .filter(|(found, _)| *found != RegistryMatch::None)
         .map_or((RegistryMatch::None, None), |(found, id)| (found, Some(id))))
@@ -463,11 +473,7 @@ pub async fn overview(state: &AppState, caller: &Caller) -> Result<RegistryOverv
         }
         None => 0,
     };
-    let who = names(
-        &state.db,
-        imports.iter().filter_map(|i| i.uploaded_by),
-    )
-    .await?;
+    let who = names(&state.db, imports.iter().filter_map(|i| i.uploaded_by)).await?;
     Ok(RegistryOverview {
         imports: imports
             .into_iter()
