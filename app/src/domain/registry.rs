@@ -308,7 +308,7 @@ mod tests {
         assert_eq!(registry.encoding, Encoding::Windows1252);
         assert_eq!(registry.separator, ';');
         assert_eq!(registry.people.len(), 2);
-        assert_eq!(registry.people[0].1.given_name, "Niccolò");
+        assert_eq!(registry.people[0].1.given_name, "Nicolò");
         // A separator inside quotes is part of the field.
         assert_eq!(registry.people[1].1.family_name, "Verdi; in Neri");
         assert_eq!(registry.people[1].0, 5);
