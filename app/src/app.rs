@@ -16,6 +16,7 @@ use crate::features::editions::staff_pages::EditionAdminPage;
 use crate::features::groups::pages::{GroupSpacePage, GroupsAdminPage, ThreadPage};
 use crate::features::home::pages::HomePage;
 use crate::features::jobs::pages::JobsPage;
+use crate::features::lifecycle::pages::PrivacyPage;
 use crate::features::mail::pages::OutboxPageView;
 use crate::features::profile::pages::{ChangeEmailPage, ProfilePage};
 use crate::features::quizzes::pages::QuizAdminPage;
@@ -142,6 +143,7 @@ fn Routed() -> impl IntoView {
                 <Route path=path!("/staff/registry") view=RegistryPage ssr=SsrMode::Async/>
                 <Route path=path!("/staff/registry/:id") view=RegistryImportPage ssr=SsrMode::Async/>
                 <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
+                <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
                 <Route path=path!("/verify/:id") view=VerifyPage ssr=SsrMode::Async/>
             </FlatRoutes>
         </Layout>

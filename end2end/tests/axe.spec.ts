@@ -67,7 +67,7 @@ async function check(page: Page, expected: string[]) {
   for (const route of expected) expect(routes).toContain(route);
 }
 
-const PUBLIC_ROUTES = ['/', '/editions', '/editions/:id', '/login', '/signup', '/check-mail', '/password/forgot', '/verify', '/sso/link'];
+const PUBLIC_ROUTES = ['/', '/editions', '/editions/:id', '/login', '/signup', '/check-mail', '/password/forgot', '/verify', '/privacy', '/sso/link'];
 
 test('every page a visitor can reach has no accessibility violation, in Italian and English, on a phone', async ({ page }) => {
   await page.goto('/');

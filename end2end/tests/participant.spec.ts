@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { artifacts, confirmAddress, logIn, openDemoEdition, PASSWORD, sendFaultySignUp, signUp, uniqueEmail, waitForHydration } from './helpers';
+import { artifacts, confirmAddress, logIn, openDemoEdition, PASSWORD, sendFaultySignUp, signUp, uniqueEmail, validateRegistration, waitForHydration } from './helpers';
 
 test('a teacher signs up, logs in, enrols and sees the edition on the home page', async ({ page }) => {
   const email = uniqueEmail('niccolo');
@@ -88,6 +88,10 @@ test('a visitor browsing the catalogue sees the edition without an error, signs 
   // The mailed link carries her back to the edition, confirmed and signed in.
   await confirmAddress(page, email);
   await expect(page).toHaveURL(new RegExp(`${edition.replace(/\//g, '\\/')}\\?verified=1$`));
+  // The registration waits for staff: the page says so; once validated, the place is offered.
+  await expect(page.getByText('Potrai iscriverti appena la segreteria avrà validato la tua registrazione')).toBeVisible();
+  await validateRegistration(email);
+  await page.reload();
   await expect(page.getByRole('button', { name: 'Iscriviti' })).toBeVisible();
 });
 

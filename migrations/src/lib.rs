@@ -20,6 +20,7 @@ mod m20261201_000014_single_sign_on;
 mod m20261201_000015_scheduler;
 mod m20261201_000016_registration_validation;
 mod m20261201_000017_registry;
+mod m20261201_000018_lifecycle;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_scheduler::Migration),
             Box::new(m20261201_000016_registration_validation::Migration),
             Box::new(m20261201_000017_registry::Migration),
+            Box::new(m20261201_000018_lifecycle::Migration),
         ]
     }
 }

@@ -139,6 +139,7 @@ async fn main() {
             issuer: "Unità nazionale formazione docenti".into(),
             mail: None,
             sso: Default::default(),
+            retention: Default::default(),
         }),
     };
 

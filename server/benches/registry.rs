@@ -36,6 +36,7 @@ fn settings(dir: &std::path::Path) -> Settings {
         issuer: "Unità nazionale formazione docenti".to_owned(),
         mail: None,
         sso: Default::default(),
+        retention: Default::default(),
     }
 }
 

@@ -22,6 +22,9 @@
 //! | `AULA_OIDC_<ID>_ISSUER` | the provider's issuer URL, exactly as its discovery document gives it (https, or http on this machine) | required per provider |
 //! | `AULA_OIDC_<ID>_CLIENT_ID` / `AULA_OIDC_<ID>_CLIENT_SECRET` | Aula's registration with the provider (`<ID>` upper-cased, `-` as `_`) | id required, secret optional |
 //! | `AULA_OIDC_<ID>_NAME` | the provider's name on its button ("Accedi con …") | the id |
+//! | `AULA_INACTIVE_AFTER_DAYS` | a profile nobody signed in to for this long becomes inactive (hidden from others) | `365` |
+//! | `AULA_WARN_BEFORE_DAYS` | the person is mailed this long before their data are anonymised | `30` |
+//! | `AULA_ANONYMISE_AFTER_DAYS` | personal data of a profile nobody signed in to for this long are anonymised | `1095` |
 //! | `LEPTOS_SITE_ROOT` | folder with the built browser bundle | `target/site` |
 //! | `RUST_LOG` | log filter | `info` |
 
@@ -53,6 +56,7 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub sso_providers: Vec<app::ssr::oidc::ProviderSettings>,
+    pub retention: app::domain::lifecycle::Retention,
 }
 
 /// A secret that never shows in logs or debug output.
@@ -90,6 +94,7 @@ impl fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("upload_dir", &self.upload_dir)
             .field("sso_providers", &self.sso_providers)
+            .field("retention", &self.retention)
             .finish_non_exhaustive()
     }
 }
@@ -141,7 +146,18 @@ impl Config {
         let data_dir: std::path::PathBuf = lookup("AULA_DATA_DIR")
             .unwrap_or_else(|| "data".to_owned())
             .into();
+        let days = |name: &str, default: u32| {
+            number(name, u64::from(default)).map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+        };
+        let defaults = app::domain::lifecycle::Retention::default();
+        let retention = app::domain::lifecycle::Retention::new(
+            days("AULA_INACTIVE_AFTER_DAYS", defaults.inactive_after_days)?,
+            days("AULA_WARN_BEFORE_DAYS", defaults.warn_before_days)?,
+            days("AULA_ANONYMISE_AFTER_DAYS", defaults.anonymise_after_days)?,
+        )
+        .map_err(|why| ConfigError(format!("retention periods: {why}")))?;
         Ok(Self {
+            retention,
             sso_providers: sso_providers(&lookup)?,
             signing_key,
             retired_keys: retired_keys(lookup("AULA_RETIRED_SIGNING_KEYS"))?,
@@ -392,6 +408,30 @@ mod tests {
         .unwrap_err();
         assert!(plain_http.0.contains("https"), "{plain_http}");
         assert!(config(&[("AULA_OIDC_PROVIDERS", "Scuola")]).is_err());
+    }
+
+    #[test]
+    fn retention_periods_are_read_and_must_fit_together() {
+        let read = config(&[]).unwrap().retention;
+        assert_eq!(read, app::domain::lifecycle::Retention::default());
+        let read = config(&[
+            ("AULA_INACTIVE_AFTER_DAYS", "180"),
+            ("AULA_WARN_BEFORE_DAYS", "14"),
+            ("AULA_ANONYMISE_AFTER_DAYS", "730"),
+        ])
+        .unwrap()
+        .retention;
+        assert_eq!(
+            (
+                read.inactive_after_days,
+                read.warn_before_days,
+                read.anonymise_after_days
+            ),
+            (180, 14, 730)
+        );
+        // Anonymising before the profile is even inactive makes no sense.
+        assert!(config(&[("AULA_ANONYMISE_AFTER_DAYS", "100")]).is_err());
+        assert!(config(&[("AULA_INACTIVE_AFTER_DAYS", "tanti")]).is_err());
     }
 
     #[test]

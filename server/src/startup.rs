@@ -89,6 +89,7 @@ pub fn app_state(config: &Config, keys: &crate::secrets::Keys, db: app::ssr::db:
                 from: config.mail_from.clone(),
             }),
             sso: app::ssr::oidc::Providers::new(config.sso_providers.clone()),
+            retention: config.retention,
         }),
     }
 }

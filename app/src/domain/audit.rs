@@ -28,10 +28,11 @@ pub enum Action {
     MailResent,
     RegistrationValidated,
     RegistrationRejected,
+    AccountAnonymised,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::AttendanceRecorded,
         Action::AttendanceImported,
         Action::SubmissionReviewed,
@@ -51,6 +52,7 @@ impl Action {
         Action::MailResent,
         Action::RegistrationValidated,
         Action::RegistrationRejected,
+        Action::AccountAnonymised,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +76,7 @@ impl Action {
             Action::MailResent => "mail_resent",
             Action::RegistrationValidated => "registration_validated",
             Action::RegistrationRejected => "registration_rejected",
+            Action::AccountAnonymised => "account_anonymised",
         }
     }
 

@@ -13,6 +13,7 @@ pub mod csv;
 pub mod dates;
 pub mod editions;
 pub mod enrolment;
+pub mod lifecycle;
 pub mod login_throttle;
 pub mod outbox;
 pub mod outcome;

@@ -17,6 +17,7 @@ pub mod enrolment;
 pub mod groups;
 pub mod home;
 pub mod jobs;
+pub mod lifecycle;
 pub mod mail;
 pub mod profile;
 pub mod quizzes;

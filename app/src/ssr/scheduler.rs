@@ -25,20 +25,24 @@ pub enum Job {
     /// Expired sessions, used and expired links, old throttle and rate-limit rows, sign-ins
     /// at providers that never came back.
     Housekeeping,
+    /// Profiles made inactive, people warned, personal data anonymised, as the retention
+    /// periods say (`features::lifecycle`).
+    Lifecycle,
 }
 
 impl Job {
-    pub const ALL: [Job; 1] = [Job::Housekeeping];
+    pub const ALL: [Job; 2] = [Job::Housekeeping, Job::Lifecycle];
 
     pub fn name(self) -> &'static str {
         match self {
             Job::Housekeeping => "housekeeping",
+            Job::Lifecycle => "lifecycle",
         }
     }
 
     pub fn period(self) -> TimeDelta {
         match self {
-            Job::Housekeeping => TimeDelta::days(1),
+            Job::Housekeeping | Job::Lifecycle => TimeDelta::days(1),
         }
     }
 
@@ -46,6 +50,8 @@ impl Job {
     pub fn lease(self) -> TimeDelta {
         match self {
             Job::Housekeeping => TimeDelta::minutes(15),
+            // Anonymising thousands of people at once (the first run on old data) takes a while.
+            Job::Lifecycle => TimeDelta::hours(1),
         }
     }
 
@@ -56,6 +62,9 @@ impl Job {
     async fn run(self, state: &AppState, now: DateTime<Utc>) -> Result<Counts, AppError> {
         match self {
             Job::Housekeeping => housekeeping(state, now).await,
+            Job::Lifecycle => Ok(crate::features::lifecycle::service::run(state, now)
+                .await?
+                .counts()),
         }
     }
 }

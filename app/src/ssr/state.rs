@@ -40,6 +40,8 @@ pub struct Settings {
     pub mail: Option<crate::ssr::mail::MailSettings>,
     /// Single sign-on providers (none: only email and password).
     pub sso: crate::ssr::oidc::Providers,
+    /// How long personal data are kept (see `domain::lifecycle`).
+    pub retention: crate::domain::lifecycle::Retention,
 }
 
 impl std::fmt::Debug for Settings {
@@ -57,6 +59,7 @@ impl std::fmt::Debug for Settings {
             .field("issuer", &self.issuer)
             .field("mail", &self.mail)
             .field("sso", &self.sso)
+            .field("retention", &self.retention)
             .finish()
     }
 }
@@ -120,6 +123,7 @@ impl Settings {
             issuer: "Aula".into(),
             mail: None,
             sso: Default::default(),
+            retention: Default::default(),
         }
     }
 }

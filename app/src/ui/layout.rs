@@ -45,7 +45,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {children()}
         </main>
         <footer class="site-footer">
-            <p>{t!(i18n, brand.footer)} " · " <a href="/verify">{t!(i18n, nav.verify)}</a></p>
+            <p>{t!(i18n, brand.footer)} " · " <a href="/verify">{t!(i18n, nav.verify)}</a> " · " <a href="/privacy">{t!(i18n, nav.privacy)}</a></p>
         </footer>
     }
 }
@@ -117,6 +117,13 @@ fn AccountNotice() -> impl IntoView {
             {move || Suspend::new(async move {
                 let user = session.user.await.ok().flatten();
                 match user {
+                    // Confirmed, but the registration still waits for staff: both said.
+                    Some(user) if just_verified && !user.is_staff && user.registration == RegistrationStatus::Pending => view! {
+                        <crate::ui::messages::SuccessNotice>{t!(i18n, account.verified_only)}</crate::ui::messages::SuccessNotice>
+                        <div class="notice info registration-notice" role="status">
+                            <p>{t!(i18n, account.registration_pending)}</p>
+                        </div>
+                    }.into_any(),
                     Some(_) if just_verified => view! {
                         <crate::ui::messages::SuccessNotice>{t!(i18n, account.verified)}</crate::ui::messages::SuccessNotice>
                     }.into_any(),

@@ -407,6 +407,9 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         // Nobody with that id: staff learn so, nobody else learns anything.
         ("decide_registrations", [S, F, F, F, F, N]),
         ("load_registry", STAFF),
+        ("retention_periods", PUBLIC),
+        // Nobody with that id: staff learn so, nobody else learns anything.
+        ("anonymise_person", [S, F, F, F, F, N]),
         // No such upload: staff learn so, nobody else learns anything.
         ("load_registry_import", [S, F, F, F, F, N]),
         ("apply_registry_import", [S, F, F, F, F, N]),
@@ -722,6 +725,10 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
         ],
         "resend_mail" => vec![("mail_id", "987654".to_owned())],
         "run_job_now" => vec![("name", "housekeeping".to_owned())],
+        "anonymise_person" => vec![
+            ("user_id", "987654".to_owned()),
+            ("reason", "richiesta".to_owned()),
+        ],
         "load_registry_import" | "apply_registry_import" | "discard_registry_import" => {
             vec![("import_id", "987654".to_owned())]
         }

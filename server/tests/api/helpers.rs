@@ -424,6 +424,7 @@ impl TestApp {
                     from: "Aula <noreply@aula.test>".to_owned(),
                 }),
                 sso: Default::default(),
+                retention: Default::default(),
             }),
         };
         let router = server::startup::router(state.clone(), leptos_options());

@@ -16,6 +16,7 @@ mod enrolment;
 mod groups;
 mod health_and_pages;
 mod jobs;
+mod lifecycle;
 mod mail;
 mod profile;
 mod quizzes;

@@ -502,6 +502,11 @@ pub async fn attempt_login(
         forgive(&state.db, account, address_counter, pair).await?;
         let mut active_user: user::ActiveModel = user.clone().into();
         active_user.last_login_at = Set(Some(now));
+        // Signing in keeps the data: an inactive profile is active again, a warning void.
+        if user.account_state == AccountState::Inactive {
+            active_user.account_state = Set(AccountState::Active);
+        }
+        active_user.lifecycle_warned_at = Set(None);
         active_user.update(&state.db).await?;
         tracing::info!(user.id = user.id, %address, outcome = "success", "login attempt");
         return Ok(user);

@@ -32,6 +32,7 @@ pub fn action_label(i18n: I18n, action: Action) -> String {
         Action::MailResent => t_string!(i18n, audit.mail_resent),
         Action::RegistrationValidated => t_string!(i18n, audit.registration_validated),
         Action::RegistrationRejected => t_string!(i18n, audit.registration_rejected),
+        Action::AccountAnonymised => t_string!(i18n, audit.account_anonymised),
     }
     .to_string()
 }

@@ -555,6 +555,22 @@ pub async fn group_space(
         .into_iter()
         .filter(|id| enrolled.contains(id))
         .collect();
+    // An inactive profile is hidden from the others of the group (staff still see it).
+    let members = if caller.is_staff() {
+        members
+    } else {
+        crate::ssr::entities::user::Entity::find()
+            .select_only()
+            .column(crate::ssr::entities::user::Column::Id)
+            .filter(crate::ssr::entities::user::Column::Id.is_in(members.iter().copied()))
+            .filter(
+                crate::ssr::entities::user::Column::AccountState
+                    .eq(crate::domain::account::AccountState::Active),
+            )
+            .into_tuple::<i32>()
+            .all(&state.db)
+            .await?
+    };
     let announcements = announcement::Entity::find()
         .filter(announcement::Column::GroupId.eq(group.id))
         .order_by_desc(announcement::Column::CreatedAt)

@@ -22,6 +22,8 @@ pub struct JobRow {
     pub counts: Vec<(String, u64)>,
     /// Why the last run failed.
     pub error: Option<String>,
+    /// What a run now would do, by kind (a dry run; for the lifecycle job).
+    pub plan: Vec<(String, u64)>,
 }
 
 #[server(prefix = "/api", endpoint = "load_jobs")]

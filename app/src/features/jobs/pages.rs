@@ -12,6 +12,7 @@ use leptos_meta::Title;
 fn job_title(i18n: I18n, name: &str) -> String {
     match name {
         "housekeeping" => t_string!(i18n, jobs.housekeeping).to_string(),
+        "lifecycle" => t_string!(i18n, jobs.lifecycle).to_string(),
         other => other.to_owned(),
     }
 }
@@ -19,6 +20,7 @@ fn job_title(i18n: I18n, name: &str) -> String {
 fn job_lead(i18n: I18n, name: &str) -> String {
     match name {
         "housekeeping" => t_string!(i18n, jobs.housekeeping_lead).to_string(),
+        "lifecycle" => t_string!(i18n, jobs.lifecycle_lead).to_string(),
         _ => String::new(),
     }
 }
@@ -31,6 +33,9 @@ fn count_text(i18n: I18n, kind: &str, count: u64) -> String {
         "throttles" => t_string!(i18n, jobs.count_throttles, count = count).to_string(),
         "rate_limits" => t_string!(i18n, jobs.count_rate_limits, count = count).to_string(),
         "sign_ins" => t_string!(i18n, jobs.count_sign_ins, count = count).to_string(),
+        "inactive" => t_string!(i18n, jobs.count_inactive, count = count).to_string(),
+        "warned" => t_string!(i18n, jobs.count_warned, count = count).to_string(),
+        "anonymised" => t_string!(i18n, jobs.count_anonymised, count = count).to_string(),
         other => format!("{other}: {count}"),
     }
 }
@@ -89,6 +94,7 @@ fn JobCard(job: JobRow, run: ServerAction<RunJobNow>) -> impl IntoView {
         (false, None) => view! { <span class="badge">{t!(i18n, jobs.never)}</span> }.into_any(),
     };
     let counts = job.counts.clone();
+    let plan = job.plan.clone();
     view! {
         <article class="card job" aria-labelledby=heading.clone() data-job=job.name.clone()>
             <h2 id=heading.clone()>{let name = name.clone(); move || job_title(i18n, &name)}</h2>
@@ -109,6 +115,12 @@ fn JobCard(job: JobRow, run: ServerAction<RunJobNow>) -> impl IntoView {
                 <h3>{t!(i18n, jobs.what_it_did)}</h3>
                 <ul class="job-counts">
                     {counts.into_iter().map(|(kind, count)| view! { <li>{move || count_text(i18n, &kind, count)}</li> }).collect_view()}
+                </ul>
+            })}
+            {(!plan.is_empty()).then(|| view! {
+                <h3>{t!(i18n, jobs.dry_run)}</h3>
+                <ul class="job-counts dry-run">
+                    {plan.into_iter().map(|(kind, count)| view! { <li>{move || count_text(i18n, &kind, count)}</li> }).collect_view()}
                 </ul>
             })}
             {job.error.clone().map(|error| view! {

@@ -14,6 +14,12 @@ pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<JobRow>, AppE
     scope::staff(caller)?;
     let rows = scheduled_job::Entity::find().all(&state.db).await?;
     let now = Utc::now();
+    let plan: Vec<(String, u64)> = crate::features::lifecycle::service::plan(state, now)
+        .await?
+        .counts()
+        .into_iter()
+        .map(|(kind, n)| (kind.to_owned(), n))
+        .collect();
     Ok(Job::ALL
         .into_iter()
         .map(|job| {
@@ -36,6 +42,11 @@ pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<JobRow>, AppE
                 error: match succeeded {
                     Some(false) => result,
                     _ => None,
+                },
+                plan: if job == Job::Lifecycle {
+                    plan.clone()
+                } else {
+                    Vec::new()
                 },
             }
         })

@@ -421,6 +421,11 @@ async fn signed_in(
     }
     let mut seen: user::ActiveModel = owner.clone().into();
     seen.last_login_at = Set(Some(Utc::now()));
+    // Signing in keeps the data: an inactive profile is active again, a warning void.
+    if owner.account_state == AccountState::Inactive {
+        seen.account_state = Set(AccountState::Active);
+    }
+    seen.lifecycle_warned_at = Set(None);
     let owner = seen.update(&state.db).await?;
     let token = auth::start_session(state, owner.id).await?;
     tracing::info!(user.id = owner.id, "signed in through single sign-on");

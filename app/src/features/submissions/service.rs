@@ -208,7 +208,7 @@ pub enum SubmissionSaved {
     Incomplete,
 }
 
-fn stored_path(state: &AppState, key: &str) -> PathBuf {
+pub fn stored_path(state: &AppState, key: &str) -> PathBuf {
     state.settings.upload_dir.join(key)
 }
 

@@ -76,6 +76,16 @@ pub async fn set_account_active(
     respond(service::set_account_active(&state, &caller, user_id, active == "true", &reason).await)
 }
 
+/// Anonymises a person's personal data on their request (right to erasure), with the reason;
+/// then back to the people list.
+#[server(prefix = "/api", endpoint = "anonymise_person")]
+pub async fn anonymise_person(user_id: i32, reason: String) -> Result<(), AppError> {
+    let (state, caller) = entry::change().await?;
+    respond(service::anonymise_on_request(&state, &caller, user_id, &reason).await)?;
+    leptos_axum::redirect("/staff/users?anonymised=1");
+    Ok(())
+}
+
 /// Corrects how a person's name is written (a typo, missing accents), with the reason.
 #[server(prefix = "/api", endpoint = "correct_name")]
 pub async fn correct_name(

@@ -2,7 +2,9 @@
 //! do for them (a reset link, closing or reopening the account, correcting the name). Each
 //! action asks for a second click and goes on record.
 
-use super::api::{CorrectName, PersonDetail, SendResetLink, SetAccountActive, load_person};
+use super::api::{
+    AnonymisePerson, CorrectName, PersonDetail, SendResetLink, SetAccountActive, load_person,
+};
 use crate::domain::Field;
 use crate::domain::account::AccountState;
 use crate::i18n::*;
@@ -19,6 +21,7 @@ pub fn PersonPage() -> impl IntoView {
     let reset = ServerAction::<SendResetLink>::new();
     let set_active = ServerAction::<SetAccountActive>::new();
     let correct = ServerAction::<CorrectName>::new();
+    let anonymise = ServerAction::<AnonymisePerson>::new();
     let person = Resource::new(
         move || {
             (
@@ -37,7 +40,7 @@ pub fn PersonPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match person.await {
                     Err(error) => view! { <PageError error/> }.into_any(),
-                    Ok(person) => view! { <PersonView person reset set_active correct/> }.into_any(),
+                    Ok(person) => view! { <PersonView person reset set_active correct anonymise/> }.into_any(),
                 }
             })}
         </Transition>
@@ -60,6 +63,7 @@ fn PersonView(
     reset: ServerAction<SendResetLink>,
     set_active: ServerAction<SetAccountActive>,
     correct: ServerAction<CorrectName>,
+    anonymise: ServerAction<AnonymisePerson>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let name = format!("{} {}", person.given_name, person.family_name);
@@ -69,8 +73,10 @@ fn PersonView(
     let reset_done = succeeded(reset);
     let active_error = action_error(set_active);
     let correct_error = action_error(correct);
+    let anonymise_error = action_error(anonymise);
     let corrected = succeeded(correct);
     let closed = state == AccountState::Deactivated;
+    let name_for_erase = name.clone();
     let certificates = person.certificates;
     view! {
         <Title text=name.clone()/>
@@ -171,6 +177,22 @@ fn PersonView(
                             <button type="submit" class=if closed { "button primary small" } else { "button danger small" }>
                                 {move || if closed { t_string!(i18n, person.reopen_submit) } else { t_string!(i18n, person.close_submit) }}
                             </button>
+                        </ActionForm>
+                    </details>
+                </section>
+                <section class="card danger-zone" aria-labelledby="person-erase">
+                    <h2 id="person-erase">{t!(i18n, person.erase_title)}</h2>
+                    <p>{t!(i18n, person.erase_explainer)}</p>
+                    <ErrorNotice error=anonymise_error/>
+                    <details class="confirm">
+                        <summary class="button danger">{t!(i18n, person.erase)}</summary>
+                        <ActionForm action=anonymise>
+                            <input type="hidden" name="user_id" value=person.id/>
+                            <p>{move || t_string!(i18n, person.erase_confirm, name = name_for_erase.clone()).to_string()}</p>
+                            <TextField field=Field::Reason form="erase" error=anonymise_error required=true maxlength=500>
+                                {t!(i18n, person.reason)}
+                            </TextField>
+                            <button type="submit" class="button danger small">{t!(i18n, person.erase_submit)}</button>
                         </ActionForm>
                     </details>
                 </section>

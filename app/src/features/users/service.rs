@@ -265,6 +265,30 @@ pub async fn send_reset_link(
 /// Closes or reopens an account, with the reason, on record. Closing ends every session of it;
 /// nobody closes their own.
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
+/// Staff anonymise a person on request: the same code path as the retention job, audited
+/// with staff's reason. Never one's own account (someone must be left to do it).
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
+pub async fn anonymise_on_request(
+    state: &AppState,
+    caller: &Caller,
+    user_id: i32,
+    reason: &str,
+) -> Result<(), AppError> {
+    let person = person_as_staff(state, caller, user_id).await?;
+    let reason = reason_of(reason)?;
+    if person.id == caller.id {
+        return Err(AppError::Refused(Refusal::OwnAccount));
+    }
+    crate::features::lifecycle::service::anonymise(
+        state,
+        person.id,
+        Some(caller.id),
+        &reason,
+        chrono::Utc::now(),
+    )
+    .await
+}
+
 pub async fn set_account_active(
     state: &AppState,
     caller: &Caller,

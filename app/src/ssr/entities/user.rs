@@ -28,6 +28,8 @@ pub struct Model {
     pub registry_match: Option<crate::domain::registration::RegistryMatch>,
     /// The registry entry it matched (the evidence).
     pub registry_entry_id: Option<i32>,
+    /// When the person was told their data will be anonymised (cleared by signing in).
+    pub lifecycle_warned_at: Option<DateTimeUtc>,
     pub account_state: crate::domain::account::AccountState,
     /// Argon2id PHC string; absent for accounts that only use single sign-on.
     pub password_hash: Option<String>,
