@@ -10,15 +10,16 @@
 //! pace, measured from when each request was due; `_cpu_us`, processor time per request. Server and load generator share the machine, as they would on
 //! a 2-core test box. Run with `cargo xtask bench`.
 
+#[path = "common.rs"]
+mod common;
 use app::domain::account::{Email, PersonName, SchoolCode, SchoolName};
 use app::domain::editions::EditionStatus;
 use app::domain::enrolment::EnrolmentStatus;
-use app::domain::sessions::Timeouts;
 use app::features::accounts::service::{NewAccount, create_account};
 use app::ssr::AppState;
-use app::ssr::Settings;
 use app::ssr::entities::{edition, enrolment};
 use chrono::Utc;
+use common::settings;
 use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -33,27 +34,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const PARTICIPANTS: usize = 32;
 const WARM_UP: Duration = Duration::from_secs(2);
 const RUN: Duration = Duration::from_secs(8);
-
-fn settings(dir: &std::path::Path) -> Settings {
-    Settings {
-        base_url: "http://127.0.0.1".to_owned(),
-        secret: b"bench secret of at least thirty-two bytes!".to_vec(),
-        session_timeouts: Timeouts {
-            idle: Duration::from_secs(3600),
-            absolute: Duration::from_secs(86_400),
-        },
-        trust_proxy: false,
-        upload_dir: dir.join("uploads"),
-        upload_max_bytes: 10 << 20,
-        upload_types: app::domain::submissions::FileType::ALL.to_vec(),
-        signing_key: app::ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
-        retired_keys: Vec::new(),
-        issuer: "Unità nazionale formazione docenti".to_owned(),
-        mail: None,
-        sso: Default::default(),
-        retention: Default::default(),
-    }
-}
 
 /// The demo data, and `PARTICIPANTS` more people enrolled in its open edition, each with a
 /// session: answers the edition's id and the session cookies.

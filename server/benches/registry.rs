@@ -4,41 +4,22 @@
 //! registration). Prints `registry_import_100k_s` and `registry_apply_100k_s`. Run with
 //! `cargo xtask bench`.
 
+#[path = "common.rs"]
+mod common;
 use app::domain::account::{AccountState, RegistrationStatus};
 use app::domain::registry::ImportStatus;
 use app::domain::roles::Roles;
-use app::domain::sessions::Timeouts;
+use app::ssr::AppState;
 use app::ssr::auth::Caller;
 use app::ssr::entities::{registry_import, user};
-use app::ssr::{AppState, Settings};
 use chrono::Utc;
+use common::settings;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const PEOPLE: usize = 100_000;
 const PENDING: usize = 500;
-
-fn settings(dir: &std::path::Path) -> Settings {
-    Settings {
-        base_url: "http://127.0.0.1".to_owned(),
-        secret: b"bench secret of at least thirty-two bytes!".to_vec(),
-        session_timeouts: Timeouts {
-            idle: Duration::from_secs(3600),
-            absolute: Duration::from_secs(86_400),
-        },
-        trust_proxy: false,
-        upload_dir: dir.join("uploads"),
-        upload_max_bytes: 10 << 20,
-        upload_types: app::domain::submissions::FileType::ALL.to_vec(),
-        signing_key: app::ed25519_dalek::SigningKey::from_bytes(&[7; 32]),
-        retired_keys: Vec::new(),
-        issuer: "Unità nazionale formazione docenti".to_owned(),
-        mail: None,
-        sso: Default::default(),
-        retention: Default::default(),
-    }
-}
 
 /// The export: every fiftieth person has a tax code, every thousandth line is broken.
 fn export() -> Vec<u8> {
