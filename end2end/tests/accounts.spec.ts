@@ -40,7 +40,8 @@ test('sign up, confirm the address from the mail, wait for staff to validate, th
   const desk = await browser.newPage();
   const staff = account('AULA_E2E_STAFF');
   await logIn(desk, staff.email, staff.password);
-  await desk.goto('/staff');
+  // From the staff desk on the home page.
+  await desk.goto('/');
   await desk.getByRole('link', { name: 'Registrazioni da validare' }).first().click();
   await expect(desk.getByRole('heading', { level: 1 })).toHaveText('Registrazioni da validare');
   await desk.getByLabel('Cerca per nome, email o scuola').fill(email);

@@ -1,3 +1,6 @@
+// The sign-up server function takes one argument per field of its form.
+#![allow(clippy::too_many_arguments)]
+
 use crate::domain::account_links::LinkPurpose;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -35,8 +38,6 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 
 /// Signs up; answers the same (a page saying to check the mail) whether or not the address
 /// has an account.
-// One argument per field of the form.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(
     email: String,
