@@ -73,7 +73,6 @@ pub fn RegistryPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, registry.title).to_string()/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
-            <a href="/staff">{t!(i18n, staff.title)}</a>
             <a href="/staff/registrations">{t!(i18n, registrations.title)}</a>
         </nav>
         <header class="page-header">
@@ -167,7 +166,6 @@ pub fn RegistryImportPage() -> impl IntoView {
     view! {
         <Title text=t_string!(i18n, registry.import_title).to_string()/>
         <nav class="breadcrumbs" aria-label=move || t_string!(i18n, nav.breadcrumbs)>
-            <a href="/staff">{t!(i18n, staff.title)}</a>
             <a href="/staff/registry">{t!(i18n, registry.title)}</a>
         </nav>
         <Show when=move || applied.get()>
@@ -240,7 +238,7 @@ fn ImportView(
         {(status == ImportStatus::Preview).then(|| view! {
             <section class="card" aria-labelledby="decide-heading">
                 <h2 id="decide-heading">{t!(i18n, registry.decide_heading)}</h2>
-                <p>{move || t_string!(i18n, registry.decide_text, exact = exact, partial = partial).to_string()}</p>
+                <p>{t!(i18n, registry.decide_text)}</p>
                 <div class="actions">
                     <ActionForm action=apply>
                         <input type="hidden" name="import_id" value=import.id/>
