@@ -37,7 +37,7 @@ pub struct QueueFilter {
 }
 
 /// People whose registration staff decide: not staff, not anonymised.
-fn people() -> sea_orm::Select<user::Entity> {
+pub fn people() -> sea_orm::Select<user::Entity> {
     user::Entity::find()
         .filter(user::Column::AccountState.ne(AccountState::Anonymised))
         .filter(user::Column::IsStaff.eq(false))
@@ -77,11 +77,24 @@ pub async fn queue(
         .filter(user::Column::CreatedAt.lt(long_ago))
         .count(db)
         .await?;
-    let partial = pending()
-        .filter(user::Column::RegistryMatch.eq(RegistryMatch::Partial))
-        .count(db)
+    // One grouped count: partial matches, and the rest not found (or never compared).
+    let by_match: Vec<(Option<RegistryMatch>, i64)> = pending()
+        .select_only()
+        .column(user::Column::RegistryMatch)
+        .column_as(user::Column::Id.count(), "count")
+        .group_by(user::Column::RegistryMatch)
+        .into_tuple()
+        .all(db)
         .await?;
-    let unmatched = pending().filter(unmatched_condition()).count(db).await?;
+    let count_where = |wanted: fn(Option<RegistryMatch>) -> bool| -> u64 {
+        by_match
+            .iter()
+            .filter(|(found, _)| wanted(*found))
+            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+            .sum()
+    };
+    let partial = count_where(|found| found == Some(RegistryMatch::Partial));
+    let unmatched = count_where(|found| matches!(found, None | Some(RegistryMatch::None)));
     let mut query = people()
         .filter(user::Column::RegistrationStatus.eq(filter.status))
         .filter(search_condition(

@@ -1,5 +1,5 @@
 use super::api::{MatchOutcome, RegistryImport, RegistryOverview};
-use crate::domain::account::{AccountState, RegistrationStatus};
+use crate::domain::account::RegistrationStatus;
 use crate::domain::registration::{self, Applicant, RegistryMatch, RegistryPerson};
 use crate::domain::registry::{self, BadLine, ImportStatus, LineProblem};
 use crate::error::{AppError, Refusal};
@@ -135,8 +135,8 @@ async fn store(
         let round = pending_after(&state.db, after).await?;
         let Some(last) = round.last() else { break };
         after = last.id;
-        for person in &round {
-            match find_match(&state.db, import_id, person).await?.0 {
+        for (found, _) in find_matches(&state.db, import_id, &round).await? {
+            match found {
                 RegistryMatch::Exact => exact += 1,
                 RegistryMatch::Partial => partial += 1,
                 RegistryMatch::None => {}
@@ -166,10 +166,8 @@ async fn pending_after(
     db: &impl ConnectionTrait,
     after: i32,
 ) -> Result<Vec<user::Model>, AppError> {
-    Ok(user::Entity::find()
+    Ok(crate::features::registrations::service::people()
         .filter(user::Column::RegistrationStatus.eq(RegistrationStatus::Pending))
-        .filter(user::Column::AccountState.ne(AccountState::Anonymised))
-        .filter(user::Column::IsStaff.eq(false))
         .filter(user::Column::Id.gt(after))
         .order_by_asc(user::Column::Id)
         .limit(PEOPLE_PER_ROUND)
@@ -187,51 +185,80 @@ fn person_of(entry: &registry_entry::Model) -> RegistryPerson {
     }
 }
 
-/// The best match for `person` among the entries of `import_id`: the candidates sharing an
-/// address, a tax code, or name and school are fetched by index, then weighed by the rule.
-async fn find_match(
+/// The best match for each of `people` among the entries of `import_id`, in one query: the
+/// entries sharing an address, a tax code or a name key with any of them are fetched by index,
+/// then each person's are weighed by the rule.
+async fn find_matches(
     db: &impl ConnectionTrait,
     import_id: i32,
-    person: &user::Model,
-) -> Result<(RegistryMatch, Option<i32>), AppError> {
-    let mut any = Condition::any().add(registry_entry::Column::Email.eq(person.email.clone()));
-    if let Some(tax_code) = &person.tax_code {
-        any = any.add(registry_entry::Column::TaxCode.eq(tax_code.clone()));
+    people: &[user::Model],
+) -> Result<Vec<(RegistryMatch, Option<i32>)>, AppError> {
+    if people.is_empty() {
+        return Ok(Vec::new());
     }
-    if !person.school_code.is_empty() {
-        any = any.add(
-            Condition::all()
-                .add(registry_entry::Column::SchoolCode.eq(person.school_code.clone()))
-                .add(
-                    registry_entry::Column::NameKey
-                        .eq(registry::name_key(&person.given_name, &person.family_name)),
-                ),
-        );
-    }
+    let keys: Vec<String> = people
+        .iter()
+        .map(|p| registry::name_key(&p.given_name, &p.family_name))
+        .collect();
     let candidates = registry_entry::Entity::find()
         .filter(registry_entry::Column::ImportId.eq(import_id))
-        .filter(any)
-        .limit(20)
+        .filter(
+            Condition::any()
+                .add(registry_entry::Column::Email.is_in(people.iter().map(|p| p.email.clone())))
+                .add(
+                    registry_entry::Column::TaxCode
+                        .is_in(people.iter().filter_map(|p| p.tax_code.clone())),
+                )
+                .add(registry_entry::Column::NameKey.is_in(keys.iter().cloned())),
+        )
         .all(db)
         .await?;
-    let applicant = Applicant {
-        email: &person.email,
-        tax_code: person.tax_code.as_deref(),
-        given_name: &person.given_name,
-        family_name: &person.family_name,
-        school_code: &person.school_code,
-    };
-    Ok(candidates
+    // Each person meets only the entries sharing one of their keys (a common name would
+    // otherwise set every person against hundreds of entries).
+    let mut by_key: std::collections::HashMap<&str, Vec<&registry_entry::Model>> =
+        std::collections::HashMap::new();
+    for entry in &candidates {
+        for key in [
+            entry.email.as_deref(),
+            entry.tax_code.as_deref(),
+            Some(&entry.name_key),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            by_key.entry(key).or_default().push(entry);
+        }
+    }
+    Ok(people
         .iter()
-        .map(|entry| {
-            (
-                registration::compare(&applicant, &person_of(entry)),
-                entry.id,
-            )
+        .zip(&keys)
+        .map(|(person, name_key)| {
+            let mine = [
+                Some(person.email.as_str()),
+                person.tax_code.as_deref(),
+                Some(name_key),
+            ]
+            .into_iter()
+            .flatten()
+            .flat_map(|key| by_key.get(key).into_iter().flatten());
+            let applicant = Applicant {
+                email: &person.email,
+                tax_code: person.tax_code.as_deref(),
+                given_name: &person.given_name,
+                family_name: &person.family_name,
+                school_code: &person.school_code,
+            };
+            mine.map(|entry| {
+                (
+                    registration::compare(&applicant, &person_of(entry)),
+                    entry.id,
+                )
+            })
+            .max_by_key(|(found, _)| *found)
+            .filter(|(found, _)| *found != RegistryMatch::None)
+            .map_or((RegistryMatch::None, None), |(found, id)| (found, Some(id)))
         })
-        .max_by_key(|(found, _)| *found)
-        .filter(|(found, _)| *found != RegistryMatch::None)
-        .map_or((RegistryMatch::None, None), |(found, id)| (found, Some(id))))
+        .collect())
 }
 
 /// The applied file: the registry now.
@@ -257,7 +284,12 @@ pub async fn match_person(
     let Some(import_id) = current_import(txn).await? else {
         return Ok(RegistryMatch::None);
     };
-    let (found, entry) = find_match(txn, import_id, person).await?;
+    let Some((found, entry)) = find_matches(txn, import_id, std::slice::from_ref(person))
+        .await?
+        .pop()
+    else {
+        return Ok(RegistryMatch::None);
+    };
     note_match(txn, person.id, found, entry).await?;
     if found == RegistryMatch::Exact {
         crate::features::registrations::service::apply(
@@ -310,8 +342,8 @@ pub async fn match_pending(state: &AppState, now: DateTime<Utc>) -> Result<Match
         after = last.id;
         let txn = crate::ssr::db::begin(&state.db).await?;
         let mut exact = Vec::new();
-        for person in round {
-            let (found, entry) = find_match(&txn, import_id, &person).await?;
+        let found = find_matches(&txn, import_id, &round).await?;
+        for (person, (found, entry)) in round.into_iter().zip(found) {
             note_match(&txn, person.id, found, entry).await?;
             match found {
                 RegistryMatch::Exact => exact.push(person),
