@@ -326,6 +326,25 @@ pub async fn certificate_pdf(
     }
 }
 
+/// `GET /account/export.zip`: everything Aula holds about the signed-in person, for them.
+pub async fn personal_data(State(state): State<AppState>, SignedIn(caller): SignedIn) -> Response {
+    match app::features::export::service::archive(&state, &caller).await {
+        Ok((name, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/zip".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => status_of(&error).into_response(),
+    }
+}
+
 /// `GET /staff/editions/{id}/progress.csv`: everyone's progress, for staff.
 pub async fn progress_csv(
     State(state): State<AppState>,

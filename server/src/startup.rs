@@ -133,6 +133,7 @@ pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<ServerS
         ("/quiz-attempts/{id}", post(routes::submit_quiz_attempt)),
         ("/submissions/{id}/file", get(routes::submission_file)),
         ("/certificates/{file}", get(routes::certificate_pdf)),
+        ("/account/export.zip", get(routes::personal_data)),
         (
             "/staff/editions/{id}/certificate-logo",
             post(routes::certificate_logo).layer(DefaultBodyLimit::max(

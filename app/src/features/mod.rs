@@ -14,6 +14,7 @@ pub mod completion;
 pub mod courses;
 pub mod editions;
 pub mod enrolment;
+pub mod export;
 pub mod groups;
 pub mod home;
 pub mod jobs;

@@ -980,6 +980,13 @@ async fn every_plain_route_checks_access(backend: Backend) {
             None,
             [GL, GN, GN, GN, GN, GN],
         ),
+        // Everyone signed in downloads their own data (what it holds is tested in `export`).
+        (
+            "GET",
+            "/account/export.zip".to_owned(),
+            None,
+            [GL, GT, GT, GT, GT, GT],
+        ),
         // Feeds are reached by their secret address alone.
         (
             "GET",

@@ -209,6 +209,8 @@ pub struct Response {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (downloads: zips, PDFs).
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -353,6 +355,7 @@ async fn send_to(router: &Router, request: Request<Body>) -> Response {
         status,
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
 }
 

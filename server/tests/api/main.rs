@@ -13,6 +13,7 @@ mod certificates;
 mod completion;
 mod editions;
 mod enrolment;
+mod export;
 mod groups;
 mod health_and_pages;
 mod jobs;

@@ -667,6 +667,12 @@ pub async fn pdf_for(
     if c.revoked_at.is_some() && !caller.is_staff() {
         return Err(AppError::Refused(Refusal::CertificateNotValid));
     }
+    let bytes = pdf_of(state, &c).await?;
+    Ok((c, bytes))
+}
+
+/// The PDF of a certificate record, whoever asks (callers check access first).
+pub async fn pdf_of(state: &AppState, c: &certificate::Model) -> Result<Vec<u8>, AppError> {
     let path = state
         .settings
         .certificate_dir()
@@ -686,10 +692,10 @@ pub async fn pdf_for(
                 }
                 None => None,
             };
-            pdf::render(&printed_of(state, &c, logo)).ok_or(AppError::Internal)?
+            pdf::render(&printed_of(state, c, logo)).ok_or(AppError::Internal)?
         }
     };
-    Ok((c, bytes))
+    Ok(bytes)
 }
 
 /// Looks a certificate up by id or code, for anyone; `client` (the asker's address) is

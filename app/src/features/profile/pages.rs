@@ -50,6 +50,7 @@ pub fn ProfilePage() -> impl IntoView {
                             {mine.has_password.then(|| view! { <PasswordSection change_password/> })}
                             <SignInMethodsSection/>
                             <LanguageSection mine/>
+                            <DataSection/>
                         </div>
                     }.into_any(),
                 }
@@ -240,6 +241,22 @@ fn LanguageSection(mine: Profile) -> impl IntoView {
                 </div>
                 <button type="submit" class="button secondary">{t!(i18n, profile.save)}</button>
             </form>
+        </section>
+    }
+}
+
+/// The person's own data in one download (the export), and how long Aula keeps it.
+#[component]
+fn DataSection() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" aria-labelledby="profile-data">
+            <h2 id="profile-data">{t!(i18n, profile.data_title)}</h2>
+            <p>{t!(i18n, profile.data_lead)}</p>
+            <p class="actions">
+                <a class="button secondary" href="/account/export.zip" download>{t!(i18n, profile.data_download)}</a>
+                <a href="/privacy">{t!(i18n, profile.data_privacy)}</a>
+            </p>
         </section>
     }
 }

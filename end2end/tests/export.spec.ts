@@ -1,0 +1,48 @@
+import { expect, test } from './fixtures';
+import { execFileSync } from 'node:child_process';
+import { account, artifacts, logIn } from './helpers';
+
+// Niccolò, a participant of the demo with an edition behind him; Zoë, another of his group.
+const { email, password } = account('AULA_E2E_PARTICIPANT_1');
+const { email: otherEmail } = account('AULA_E2E_PARTICIPANT_2');
+
+/// The names in a zip and one file's text, read with Python's own zip module.
+function zipNames(file: string): string[] {
+  const script = 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))';
+  return execFileSync('python3', ['-c', script, file], { encoding: 'utf8' }).trim().split('\n');
+}
+
+function zipText(file: string, name: string): string {
+  const script = 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())';
+  return execFileSync('python3', ['-c', script, file, name], { encoding: 'utf8' });
+}
+
+test('a participant downloads everything Aula holds about them, and nothing of others', async ({ browser }) => {
+  const page = await (await browser.newContext({ locale: 'it-IT', acceptDownloads: true })).newPage();
+  await logIn(page, email, password);
+  await page.goto('/account');
+  const section = page.getByRole('region', { name: 'I tuoi dati' });
+  await expect(section).toContainText('Nulla dei dati di altre persone');
+  await section.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${artifacts}/export-profile.png`, fullPage: true });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    section.getByRole('link', { name: 'Scarica i miei dati (zip)' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^aula-dati-\d{4}-\d{2}-\d{2}\.zip$/);
+  const file = `${artifacts}/export-${Date.now()}.zip`;
+  await download.saveAs(file);
+
+  const names = zipNames(file);
+  expect(names).toContain('dati.json');
+  expect(names).toContain('LEGGIMI.txt');
+  expect(zipText(file, 'LEGGIMI.txt')).toContain('Dati personali scaricati da Aula');
+  const text = zipText(file, 'dati.json');
+  const data = JSON.parse(text);
+  expect(data.profile.email).toBe(email);
+  expect(data.profile.given_name).toBe('Niccolò');
+  expect(data.enrolments.length).toBeGreaterThan(0);
+  expect(data.enrolments[0].course).not.toBe('');
+  // Another participant of his group appears nowhere.
+  expect(text).not.toContain(otherEmail);
+});
