@@ -21,7 +21,8 @@ use std::time::{Duration, Instant};
 const PEOPLE: usize = 100_000;
 const PENDING: usize = 500;
 
-/// The export: every fiftieth person has a tax code, every thousandth line is broken.
+/// The export: every fiftieth person has a tax code (each their own), every thousandth line is
+/// broken.
 fn export() -> Vec<u8> {
     let mut file = b"COGNOME;NOME;CODICE FISCALE;E-MAIL;CODICE SCUOLA\r\n".to_vec();
     for n in 0..PEOPLE {
@@ -30,7 +31,14 @@ fn export() -> Vec<u8> {
             file.extend(b"\xF9\r\n");
             continue;
         }
-        let tax_code = if n % 50 == 0 { "RSSMRA85T10A562S" } else { "" };
+        let tax_code = if n % 50 == 0 {
+            let k = n / 50;
+            let first = format!("RSSMRA85T{:02}A{:03}", 10 + k % 20, k / 20);
+            let check = app::domain::registration::check_character(&first);
+            format!("{first}{check}")
+        } else {
+            String::new()
+        };
         file.extend(b"Nicol\xF2 ");
         file.extend(
             format!(

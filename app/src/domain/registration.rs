@@ -51,7 +51,7 @@ impl TaxCode {
 }
 
 /// The check character of a tax code's first 15 characters (upper-case letters and digits).
-fn check_character(first: &str) -> char {
+pub fn check_character(first: &str) -> char {
     const ODD: [u32; 26] = [
         1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
         23,
