@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
 import { execFileSync } from 'node:child_process';
-import { account, artifacts, logIn } from './helpers';
+import { account, artifacts, logIn, signUp, uniqueEmail } from './helpers';
 
 // Niccolò, a participant of the demo with an edition behind him; Zoë, another of his group.
 const { email, password } = account('AULA_E2E_PARTICIPANT_1');
@@ -45,4 +45,36 @@ test('a participant downloads everything Aula holds about them, and nothing of o
   expect(data.enrolments[0].course).not.toBe('');
   // Another participant of his group appears nowhere.
   expect(text).not.toContain(otherEmail);
+
+  // The section on a phone (screenshot looked at).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await section.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${artifacts}/export-profile-phone.png` });
+});
+
+test('the export is offered in English too, and holds a new account\'s data', async ({ browser }) => {
+  // A new account of its own: switching the language is saved on the account.
+  const page = await (await browser.newContext({ locale: 'it-IT', acceptDownloads: true })).newPage();
+  const email = uniqueEmail('export');
+  await signUp(page, email, 'Edith', 'Export');
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'English' }).click();
+  const section = page.getByRole('region', { name: 'Your data' });
+  await expect(section).toContainText('Nothing of other people');
+  await section.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${artifacts}/export-profile-en.png` });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    section.getByRole('link', { name: 'Download my data (zip)' }).click(),
+  ]);
+  const file = `${artifacts}/export-en-${Date.now()}.zip`;
+  await download.saveAs(file);
+  expect(zipText(file, 'LEGGIMI.txt')).toContain('Personal data downloaded from Aula');
+  const data = JSON.parse(zipText(file, 'dati.json'));
+  expect(data.profile.email).toBe(email);
+  expect(data.profile.language).toBe('en');
+  expect(data.enrolments).toEqual([]);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await section.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${artifacts}/export-profile-phone-en.png` });
 });
