@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
-import { account, logIn, signUp, uniqueEmail } from './helpers';
+import { readFileSync } from 'node:fs';
+import { account, artifacts, logIn, signUp, uniqueEmail } from './helpers';
 
 // Staff decide registrations from the queue: several at once with their boxes, one rejected
 // with a reason the person then reads.
@@ -18,6 +19,16 @@ test('staff validate several registrations at once and reject one with a reason'
   await logIn(desk, staff.email, staff.password);
   await desk.goto(`/staff/registrations?q=${tag}`);
   await expect(desk.locator('tbody tr')).toHaveCount(3);
+  // The list as filtered, for a spreadsheet.
+  const [download] = await Promise.all([
+    desk.waitForEvent('download'),
+    desk.getByRole('link', { name: "Scarica l'elenco (CSV)" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^registrazioni-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  expect(csv[0]).toContain('cognome,nome,email');
+  expect(csv.slice(1).map((line) => line.split(',')[2])).toEqual([first, second, third]);
+  await desk.screenshot({ path: `${artifacts}/registrations-queue.png`, fullPage: true });
 
   // Nobody ticked: said so, nothing changes.
   await desk.getByRole('button', { name: 'Valida le selezionate' }).click();

@@ -345,6 +345,38 @@ pub async fn personal_data(State(state): State<AppState>, SignedIn(caller): Sign
     }
 }
 
+/// `GET /staff/registrations.csv?status=…`: the registrations queue as filtered, every page.
+pub async fn registrations_csv(
+    State(state): State<AppState>,
+    SignedIn(caller): SignedIn,
+    Query(params): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    use app::features::registrations::{api::QueueQuery, service};
+    let query = QueueQuery::read(|name| params.get(name).cloned());
+    let filter = service::QueueFilter {
+        status: query.status,
+        waiting_long: query.waiting_long,
+        matched: query.matched,
+        search: query.search,
+        page: 1,
+    };
+    match service::queue_csv(&state, &caller, filter).await {
+        Ok((name, csv)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(error) => status_of(&error).into_response(),
+    }
+}
+
 /// `GET /staff/editions/{id}/progress.csv`: everyone's progress, for staff.
 pub async fn progress_csv(
     State(state): State<AppState>,

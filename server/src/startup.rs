@@ -134,6 +134,7 @@ pub fn plain_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<ServerS
         ("/submissions/{id}/file", get(routes::submission_file)),
         ("/certificates/{file}", get(routes::certificate_pdf)),
         ("/account/export.zip", get(routes::personal_data)),
+        ("/staff/registrations.csv", get(routes::registrations_csv)),
         (
             "/staff/editions/{id}/certificate-logo",
             post(routes::certificate_logo).layer(DefaultBodyLimit::max(

@@ -961,6 +961,12 @@ async fn every_plain_route_checks_access(backend: Backend) {
             [GL, GF, GF, GF, GF, GT],
         ),
         (
+            "GET",
+            "/staff/registrations.csv?status=pending&matched=partial".to_owned(),
+            None,
+            [GL, GF, GF, GF, GF, GT],
+        ),
+        (
             "POST",
             "/staff/registry".to_owned(),
             Some(registry),

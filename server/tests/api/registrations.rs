@@ -403,6 +403,11 @@ async fn the_queue_lists_pending_registrations_oldest_first_with_filters(backend
         "{}",
         page.body
     );
+    assert!(
+        page.body
+            .contains("/staff/registrations.csv?status=pending&amp;q="),
+        "the page links its CSV"
+    );
     let rejected_tab = app
         .get("/staff/registrations?status=rejected", Some(&staff))
         .await;
@@ -411,4 +416,36 @@ async fn the_queue_lists_pending_registrations_oldest_first_with_filters(backend
             .body
             .contains("Nessuna registrazione in questo elenco")
     );
+
+    // The CSV holds the queue as filtered, every row, oldest first, with translated headings.
+    let csv = app
+        .get("/staff/registrations.csv?status=pending", Some(&staff))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        csv.headers[axum::http::header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 3, "{}", csv.body);
+    assert!(
+        lines[0].starts_with("cognome,nome,email,email confermata,"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("vecchia@scuola.it"),
+        "oldest first: {}",
+        lines[1]
+    );
+    assert!(lines[1].contains(",10,In attesa,"), "{}", lines[1]);
+    assert!(lines[2].contains("recente@scuola.it"));
+    let long = app
+        .get(
+            "/staff/registrations.csv?status=pending&waiting_long=true&q=",
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(long.body.trim_start_matches('\u{feff}').lines().count(), 2);
+    assert!(long.body.contains("vecchia@scuola.it") && !long.body.contains("recente@"));
 }

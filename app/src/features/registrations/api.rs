@@ -65,6 +65,70 @@ pub const STATUSES: [RegistrationStatus; 3] = [
 /// A registration pending longer than this is flagged (and has its own filter).
 pub const WAITING_LONG_DAYS: i64 = 7;
 
+/// The queue's filters as its address spells them (`status`, `matched`, `waiting_long`, `q`):
+/// the page and its CSV read the same words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueQuery {
+    pub status: RegistrationStatus,
+    pub waiting_long: bool,
+    pub matched: Option<RegistryMatch>,
+    pub search: String,
+}
+
+impl QueueQuery {
+    /// From the address's parameters; anything unknown means the default (pending, all).
+    pub fn read(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            status: match get("status").as_deref() {
+                Some("validated") => RegistrationStatus::Validated,
+                Some("rejected") => RegistrationStatus::Rejected,
+                _ => RegistrationStatus::Pending,
+            },
+            waiting_long: get("waiting_long").as_deref() == Some("true"),
+            matched: match get("matched").as_deref() {
+                Some("partial") => Some(RegistryMatch::Partial),
+                Some("none") => Some(RegistryMatch::None),
+                Some("exact") => Some(RegistryMatch::Exact),
+                _ => None,
+            },
+            search: get("q").unwrap_or_default(),
+        }
+    }
+
+    /// The parameters back, for links (`?` not included).
+    pub fn params(&self) -> String {
+        format!(
+            "status={}&q={}{}{}",
+            status_key(self.status),
+            urlencoding::encode(&self.search),
+            if self.waiting_long {
+                "&waiting_long=true"
+            } else {
+                ""
+            },
+            self.matched
+                .map(|m| format!("&matched={}", match_key(m)))
+                .unwrap_or_default()
+        )
+    }
+}
+
+pub fn match_key(found: RegistryMatch) -> &'static str {
+    match found {
+        RegistryMatch::None => "none",
+        RegistryMatch::Partial => "partial",
+        RegistryMatch::Exact => "exact",
+    }
+}
+
+pub fn status_key(status: RegistrationStatus) -> &'static str {
+    match status {
+        RegistrationStatus::Pending => "pending",
+        RegistrationStatus::Validated => "validated",
+        RegistrationStatus::Rejected => "rejected",
+    }
+}
+
 #[server(prefix = "/api", endpoint = "load_registrations")]
 pub async fn load_registrations(
     status: Option<RegistrationStatus>,
@@ -111,4 +175,40 @@ pub async fn decide_registrations(
         )
         .await,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_reads_back_what_its_params_say() {
+        let query = QueueQuery {
+            status: RegistrationStatus::Rejected,
+            waiting_long: true,
+            matched: Some(RegistryMatch::Partial),
+            search: "Dell'Acqua & co".to_owned(),
+        };
+        let params = query.params();
+        let read = QueueQuery::read(|name| {
+            form_urlencoded::parse(params.as_bytes())
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.into_owned())
+        });
+        assert_eq!(read, query);
+    }
+
+    #[test]
+    fn unknown_words_mean_the_defaults() {
+        let read = QueueQuery::read(|name| match name {
+            "status" => Some("everything".to_owned()),
+            "matched" => Some("maybe".to_owned()),
+            "waiting_long" => Some("1".to_owned()),
+            _ => None,
+        });
+        assert_eq!(read.status, RegistrationStatus::Pending);
+        assert_eq!(read.matched, None);
+        assert!(!read.waiting_long);
+        assert_eq!(read.search, "");
+    }
 }

@@ -2,7 +2,8 @@
 //! person gave at sign-up; validate or reject one, or many chosen with their boxes.
 
 use super::api::{
-    DecideRegistrations, RegistrationQueue, RegistrationRow, WAITING_LONG_DAYS, load_registrations,
+    DecideRegistrations, QueueQuery, RegistrationQueue, RegistrationRow, WAITING_LONG_DAYS,
+    load_registrations, status_key,
 };
 use crate::domain::Field;
 use crate::domain::account::RegistrationStatus;
@@ -30,46 +31,19 @@ fn status_label(i18n: I18n, status: RegistrationStatus) -> String {
     .to_string()
 }
 
-fn match_key(found: RegistryMatch) -> &'static str {
-    match found {
-        RegistryMatch::None => "none",
-        RegistryMatch::Partial => "partial",
-        RegistryMatch::Exact => "exact",
-    }
-}
-
-fn status_key(status: RegistrationStatus) -> &'static str {
-    match status {
-        RegistrationStatus::Pending => "pending",
-        RegistrationStatus::Validated => "validated",
-        RegistrationStatus::Rejected => "rejected",
-    }
-}
-
 #[derive(Clone, PartialEq)]
 struct Filters {
-    status: RegistrationStatus,
-    waiting_long: bool,
-    matched: Option<RegistryMatch>,
-    search: String,
+    query: QueueQuery,
     page: u64,
 }
 
 impl Filters {
     fn link(&self, page: u64) -> String {
-        format!(
-            "/staff/registrations?status={}&q={}{}{}&page={page}",
-            status_key(self.status),
-            urlencoding::encode(&self.search),
-            if self.waiting_long {
-                "&waiting_long=true"
-            } else {
-                ""
-            },
-            self.matched
-                .map(|m| format!("&matched={}", match_key(m)))
-                .unwrap_or_default()
-        )
+        format!("/staff/registrations?{}&page={page}", self.query.params())
+    }
+
+    fn csv(&self) -> String {
+        format!("/staff/registrations.csv?{}", self.query.params())
     }
 }
 
@@ -79,19 +53,7 @@ pub fn RegistrationsPage() -> impl IntoView {
     let query = use_query_map();
     let filters = move || {
         query.with(|q| Filters {
-            status: match q.get("status").as_deref() {
-                Some("validated") => RegistrationStatus::Validated,
-                Some("rejected") => RegistrationStatus::Rejected,
-                _ => RegistrationStatus::Pending,
-            },
-            waiting_long: q.get("waiting_long").as_deref() == Some("true"),
-            matched: match q.get("matched").as_deref() {
-                Some("partial") => Some(RegistryMatch::Partial),
-                Some("none") => Some(RegistryMatch::None),
-                Some("exact") => Some(RegistryMatch::Exact),
-                _ => None,
-            },
-            search: q.get("q").unwrap_or_default(),
+            query: QueueQuery::read(|name| q.get(name)),
             page: page_number(q.get("page").as_deref()),
         })
     };
@@ -102,10 +64,10 @@ pub fn RegistrationsPage() -> impl IntoView {
         move || (filters(), decide.version().get()),
         |(f, _)| {
             load_registrations(
-                Some(f.status),
-                Some(f.waiting_long),
-                f.matched,
-                Some(f.search),
+                Some(f.query.status),
+                Some(f.query.waiting_long),
+                f.query.matched,
+                Some(f.query.search),
                 f.page,
             )
         },
@@ -143,11 +105,12 @@ fn QueueView(
     error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let status = filters.status;
+    let status = filters.query.status;
     let pending = status == RegistrationStatus::Pending;
     let waiting_long = queue.waiting_long;
     let (partial, unmatched) = (queue.partial, queue.unmatched);
-    let matched = filters.matched;
+    let matched = filters.query.matched;
+    let csv = filters.csv();
     let total = queue.total;
     let empty = queue.rows.is_empty();
     let link = {
@@ -170,7 +133,7 @@ fn QueueView(
             <input type="hidden" name="status" value=status_key(status)/>
             <div class="field">
                 <label for="search-q">{t!(i18n, registrations.search_label)}</label>
-                <input id="search-q" name="q" type="search" value=filters.search.clone()/>
+                <input id="search-q" name="q" type="search" value=filters.query.search.clone()/>
             </div>
             {pending.then(|| view! {
                 <div class="field">
@@ -186,7 +149,7 @@ fn QueueView(
                     </select>
                 </div>
                 <div class="field checkbox">
-                    <input id="waiting-long" type="checkbox" name="waiting_long" value="true" checked=filters.waiting_long/>
+                    <input id="waiting-long" type="checkbox" name="waiting_long" value="true" checked=filters.query.waiting_long/>
                     <label for="waiting-long">{move || t_string!(i18n, registrations.waiting_long, days = WAITING_LONG_DAYS, count = waiting_long).to_string()}</label>
                 </div>
             })}
@@ -196,7 +159,10 @@ fn QueueView(
             <EmptyState><p>{move || if pending { t_string!(i18n, registrations.none_pending) } else { t_string!(i18n, registrations.none) }}</p></EmptyState>
         })}
         {(!empty).then(|| view! {
-            <p class="count">{move || t_string!(i18n, staff.results, count = total).to_string()}</p>
+            <p class="count with-actions">
+                <span>{move || t_string!(i18n, staff.results, count = total).to_string()}</span>
+                <a class="button secondary small" href=csv download rel="external">{t!(i18n, registrations.csv_download)}</a>
+            </p>
             <div class="table-wrap" tabindex="0">
                 <table class="registrations-table cards-on-phone">
                     <thead><tr>

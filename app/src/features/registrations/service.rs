@@ -95,6 +95,39 @@ pub async fn queue(
     };
     let partial = count_where(|found| found == Some(RegistryMatch::Partial));
     let unmatched = count_where(|found| matches!(found, None | Some(RegistryMatch::None)));
+    let query = filtered(&filter, long_ago);
+    let total = query.clone().count(db).await?;
+    let (page, offset) = paging::clamp(filter.page, total, PAGE_SIZE);
+    let people = in_order(query, filter.status)
+        .offset(offset)
+        .limit(PAGE_SIZE)
+        .all(db)
+        .await?;
+    let entries = evidence_of(db, &people).await?;
+    let rows = people
+        .into_iter()
+        .map(|person| {
+            let evidence = person
+                .registry_entry_id
+                .and_then(|id| entries.get(&id))
+                .cloned();
+            row_of(person, now, evidence)
+        })
+        .collect();
+    Ok(RegistrationQueue {
+        rows,
+        page,
+        pages: paging::page_count(total, PAGE_SIZE),
+        total,
+        counts,
+        waiting_long,
+        partial,
+        unmatched,
+    })
+}
+
+/// The registrations the filter keeps (any page).
+fn filtered(filter: &QueueFilter, long_ago: DateTime<Utc>) -> sea_orm::Select<user::Entity> {
     let mut query = people()
         .filter(user::Column::RegistrationStatus.eq(filter.status))
         .filter(search_condition(
@@ -115,60 +148,143 @@ pub async fn queue(
         Some(other) => query.filter(user::Column::RegistryMatch.eq(other)),
         None => query,
     };
-    let total = query.clone().count(db).await?;
-    let (page, offset) = paging::clamp(filter.page, total, PAGE_SIZE);
-    // Pending: oldest first (first come, first served); decided: latest decision first.
-    let query = match filter.status {
+    query
+}
+
+/// Pending: oldest first (first come, first served); decided: latest decision first.
+fn in_order(
+    query: sea_orm::Select<user::Entity>,
+    status: RegistrationStatus,
+) -> sea_orm::Select<user::Entity> {
+    let query = match status {
         RegistrationStatus::Pending => query.order_by_asc(user::Column::CreatedAt),
         _ => query.order_by_desc(user::Column::RegistrationDecidedAt),
     };
-    let people = query
-        .order_by_asc(user::Column::Id)
-        .offset(offset)
-        .limit(PAGE_SIZE)
-        .all(db)
-        .await?;
-    // The registry entries the page's people matched, in one query.
-    let entries: std::collections::HashMap<i32, registry_entry::Model> =
-        registry_entry::Entity::find()
-            .filter(
-                registry_entry::Column::Id
-                    .is_in(people.iter().filter_map(|person| person.registry_entry_id)),
-            )
+    query.order_by_asc(user::Column::Id)
+}
+
+/// The registry entries `people` matched, by entry id (one query per thousand people).
+async fn evidence_of(
+    db: &impl ConnectionTrait,
+    people: &[user::Model],
+) -> Result<std::collections::HashMap<i32, Evidence>, AppError> {
+    let mut found = std::collections::HashMap::new();
+    let ids: Vec<i32> = people.iter().filter_map(|p| p.registry_entry_id).collect();
+    for chunk in ids.chunks(1000) {
+        for entry in registry_entry::Entity::find()
+            .filter(registry_entry::Column::Id.is_in(chunk.iter().copied()))
             .all(db)
             .await?
-            .into_iter()
-            .map(|entry| (entry.id, entry))
-            .collect();
-    let rows = people
-        .into_iter()
-        .map(|person| {
-            let evidence = person
-                .registry_entry_id
-                .and_then(|id| entries.get(&id))
-                .map(|entry| Evidence {
-                    person: RegistryPerson {
-                        email: entry.email.clone(),
-                        tax_code: entry.tax_code.clone(),
-                        given_name: entry.given_name.clone(),
-                        family_name: entry.family_name.clone(),
-                        school_code: entry.school_code.clone(),
-                    },
-                    line: entry.line,
-                });
-            row_of(person, now, evidence)
-        })
-        .collect();
-    Ok(RegistrationQueue {
-        rows,
-        page,
-        pages: paging::page_count(total, PAGE_SIZE),
-        total,
-        counts,
-        waiting_long,
-        partial,
-        unmatched,
-    })
+        {
+            let evidence = Evidence {
+                person: RegistryPerson {
+                    email: entry.email,
+                    tax_code: entry.tax_code,
+                    given_name: entry.given_name,
+                    family_name: entry.family_name,
+                    school_code: entry.school_code,
+                },
+                line: entry.line,
+            };
+            found.insert(entry.id, evidence);
+        }
+    }
+    Ok(found)
+}
+
+/// The queue as the filter shows it, every page, as CSV for a spreadsheet: (file name, text).
+/// Each person's details beside the registry's, as the page shows them side by side.
+#[tracing::instrument(skip_all, fields(caller = caller.id))]
+pub async fn queue_csv(
+    state: &AppState,
+    caller: &Caller,
+    filter: QueueFilter,
+) -> Result<(String, String), AppError> {
+    use crate::domain::csv::line;
+    use crate::i18n::td_string;
+    scope::staff(caller)?;
+    let db = &state.db;
+    let now = Utc::now();
+    let long_ago = now - TimeDelta::days(WAITING_LONG_DAYS);
+    let people = in_order(filtered(&filter, long_ago), filter.status)
+        .all(db)
+        .await?;
+    let entries = evidence_of(db, &people).await?;
+    let language = caller.language;
+    let yes_no = |b: bool| {
+        if b {
+            td_string!(language, common.yes).to_string()
+        } else {
+            td_string!(language, common.no).to_string()
+        }
+    };
+    let status_label = |status: RegistrationStatus| match status {
+        RegistrationStatus::Pending => td_string!(language, registrations.pending).to_string(),
+        RegistrationStatus::Validated => td_string!(language, registrations.validated).to_string(),
+        RegistrationStatus::Rejected => td_string!(language, registrations.rejected).to_string(),
+    };
+    let match_label = |found: Option<RegistryMatch>| match found {
+        None => td_string!(language, registrations.match_not_compared).to_string(),
+        Some(RegistryMatch::None) => td_string!(language, registrations.match_none).to_string(),
+        Some(RegistryMatch::Partial) => {
+            td_string!(language, registrations.match_partial).to_string()
+        }
+        Some(RegistryMatch::Exact) => td_string!(language, registrations.match_exact).to_string(),
+    };
+    let moment = |at: DateTime<Utc>| to_local(at).format("%Y-%m-%d %H:%M").to_string();
+    let mut out = String::from('\u{feff}'); // so spreadsheets read UTF-8 names right
+    out.push_str(&line(&[
+        td_string!(language, completion.csv_family_name).to_string(),
+        td_string!(language, completion.csv_given_name).to_string(),
+        td_string!(language, completion.csv_email).to_string(),
+        td_string!(language, registrations.csv_email_confirmed).to_string(),
+        td_string!(language, registrations.csv_school).to_string(),
+        td_string!(language, registrations.csv_school_code).to_string(),
+        td_string!(language, registrations.csv_tax_code).to_string(),
+        td_string!(language, registrations.csv_registered).to_string(),
+        td_string!(language, registrations.csv_days_waiting).to_string(),
+        td_string!(language, registrations.csv_status).to_string(),
+        td_string!(language, registrations.csv_reason).to_string(),
+        td_string!(language, registrations.csv_decided).to_string(),
+        td_string!(language, registrations.csv_match).to_string(),
+        td_string!(language, registrations.csv_registry_family_name).to_string(),
+        td_string!(language, registrations.csv_registry_given_name).to_string(),
+        td_string!(language, registrations.csv_registry_email).to_string(),
+        td_string!(language, registrations.csv_registry_tax_code).to_string(),
+        td_string!(language, registrations.csv_registry_school_code).to_string(),
+        td_string!(language, registrations.csv_registry_line).to_string(),
+    ]));
+    for person in people {
+        let evidence = person.registry_entry_id.and_then(|id| entries.get(&id));
+        let registry =
+            |pick: fn(&Evidence) -> Option<String>| evidence.and_then(pick).unwrap_or_default();
+        out.push_str(&line(&[
+            person.family_name.clone(),
+            person.given_name.clone(),
+            person.email.clone(),
+            yes_no(person.email_verified_at.is_some()),
+            person.school_name.clone(),
+            person.school_code.clone(),
+            person.tax_code.clone().unwrap_or_default(),
+            moment(person.created_at),
+            (now - person.created_at).num_days().max(0).to_string(),
+            status_label(person.registration_status),
+            person.registration_reason.clone().unwrap_or_default(),
+            person
+                .registration_decided_at
+                .map(moment)
+                .unwrap_or_default(),
+            match_label(person.registry_match),
+            registry(|e| Some(e.person.family_name.clone())),
+            registry(|e| Some(e.person.given_name.clone())),
+            registry(|e| e.person.email.clone()),
+            registry(|e| e.person.tax_code.clone()),
+            registry(|e| Some(e.person.school_code.clone())),
+            registry(|e| Some(e.line.to_string())),
+        ]));
+    }
+    let name = format!("registrazioni-{}.csv", now.date_naive());
+    Ok((name, out))
 }
 
 /// Compared with the registry and nothing found, or never compared (no registry yet).
