@@ -307,21 +307,11 @@ pub async fn certificate_pdf(
         return StatusCode::NOT_FOUND.into_response();
     };
     match pdf_for(&state, &caller, id).await {
-        Ok((certificate, bytes)) => (
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"attestato-{}.pdf\"",
-                        certificate.code
-                    ),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
+        Ok((certificate, bytes)) => download(
+            "application/pdf",
+            &format!("attestato-{}.pdf", certificate.code),
             bytes,
-        )
-            .into_response(),
+        ),
         Err(error) => status_of(&error).into_response(),
     }
 }
@@ -329,18 +319,7 @@ pub async fn certificate_pdf(
 /// `GET /account/export.zip`: everything Aula holds about the signed-in person, for them.
 pub async fn personal_data(State(state): State<AppState>, SignedIn(caller): SignedIn) -> Response {
     match app::features::export::service::archive(&state, &caller).await {
-        Ok((name, bytes)) => (
-            [
-                (header::CONTENT_TYPE, "application/zip".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok((name, bytes)) => download("application/zip", &name, bytes),
         Err(error) => status_of(&error).into_response(),
     }
 }
@@ -361,18 +340,7 @@ pub async fn registrations_csv(
         page: 1,
     };
     match service::queue_csv(&state, &caller, filter).await {
-        Ok((name, csv)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            csv,
-        )
-            .into_response(),
+        Ok((name, csv)) => download("text/csv; charset=utf-8", &name, csv),
         Err(error) => status_of(&error).into_response(),
     }
 }
@@ -384,18 +352,7 @@ pub async fn progress_csv(
     Path(edition_id): Path<i32>,
 ) -> Response {
     match app::features::completion::service::progress_csv(&state, &caller, edition_id).await {
-        Ok((name, csv)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            csv,
-        )
-            .into_response(),
+        Ok((name, csv)) => download("text/csv; charset=utf-8", &name, csv),
         Err(error) => status_of(&error).into_response(),
     }
 }
@@ -560,4 +517,20 @@ fn leave_to(leave: app::features::sso::service::Leave) -> Response {
         }
     }
     response
+}
+
+/// A file to save (never shown in the page, never kept by a cache: it holds personal data).
+fn download(content_type: &str, file_name: &str, body: impl IntoResponse) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
 }
