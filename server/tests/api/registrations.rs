@@ -403,6 +403,8 @@ async fn the_queue_lists_pending_registrations_oldest_first_with_filters(backend
         "{}",
         page.body
     );
+    // Registered today: the time says it, no "0 days".
+    assert!(!page.body.contains("in attesa da 0 giorni"));
     assert!(
         page.body
             .contains("/staff/registrations.csv?status=pending&amp;q="),

@@ -233,7 +233,8 @@ fn RegistrationLine(
             <td data-label=move || t_string!(i18n, registrations.registered)>
                 <span>
                     {move || local_time(i18n, registered)}
-                    {(status == RegistrationStatus::Pending).then(|| view! {
+                    // Registered today: the time above says it ("waiting for 0 days" would not).
+                    {(status == RegistrationStatus::Pending && days > 0).then(|| view! {
                         <br/><small class:attention=long>{move || t_string!(i18n, registrations.days_waiting, count = days).to_string()}</small>
                     })}
                 </span>
