@@ -156,7 +156,8 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
 }
 
 /// Debian's Chromium (Playwright drives it; its own browser download is not reachable here),
-/// and poppler's `pdftotext`, which tests use to read certificates back as text.
+/// poppler's `pdftotext`, which tests use to read certificates back as text, and `unzip`, which
+/// reads the personal data export back.
 pub fn chromium() -> Result<(), String> {
     let mut missing = Vec::new();
     if !Path::new("/usr/bin/chromium").exists() {
@@ -164,6 +165,9 @@ pub fn chromium() -> Result<(), String> {
     }
     if !Path::new("/usr/bin/pdftotext").exists() {
         missing.push("poppler-utils");
+    }
+    if !Path::new("/usr/bin/unzip").exists() {
+        missing.push("unzip");
     }
     if !missing.is_empty() {
         apt_install(&missing)?;

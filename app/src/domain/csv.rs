@@ -26,6 +26,19 @@ pub fn line<S: AsRef<str>>(fields: &[S]) -> String {
         .unwrap_or_else(|| "\r\n".to_owned())
 }
 
+/// What a file for spreadsheets starts with: a byte-order mark, so they read UTF-8 names right.
+pub const BOM: &str = "\u{feff}";
+
+/// "sì"/"no" (or "yes"/"no") in a cell.
+pub fn yes_no(language: crate::i18n::Locale, value: bool) -> String {
+    use crate::i18n::td_string;
+    if value {
+        td_string!(language, common.yes).to_string()
+    } else {
+        td_string!(language, common.no).to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -390,14 +390,8 @@ pub async fn progress_csv(
             .cmp(&(b.family_name.to_lowercase(), b.given_name.to_lowercase()))
     });
     let language = caller.language;
-    let yes_no = |b: bool| {
-        if b {
-            td_string!(language, common.yes).to_string()
-        } else {
-            td_string!(language, common.no).to_string()
-        }
-    };
-    let mut out = String::from('\u{feff}'); // so spreadsheets read UTF-8 names right
+    let yes_no = |b: bool| crate::domain::csv::yes_no(language, b);
+    let mut out = crate::domain::csv::BOM.to_owned();
     out.push_str(&line(&[
         td_string!(language, completion.csv_family_name).to_string(),
         td_string!(language, completion.csv_given_name).to_string(),

@@ -211,13 +211,7 @@ pub async fn queue_csv(
         .await?;
     let entries = evidence_of(db, &people).await?;
     let language = caller.language;
-    let yes_no = |b: bool| {
-        if b {
-            td_string!(language, common.yes).to_string()
-        } else {
-            td_string!(language, common.no).to_string()
-        }
-    };
+    let yes_no = |b: bool| crate::domain::csv::yes_no(language, b);
     let status_label = |status: RegistrationStatus| match status {
         RegistrationStatus::Pending => td_string!(language, registrations.pending).to_string(),
         RegistrationStatus::Validated => td_string!(language, registrations.validated).to_string(),
@@ -232,7 +226,7 @@ pub async fn queue_csv(
         Some(RegistryMatch::Exact) => td_string!(language, registrations.match_exact).to_string(),
     };
     let moment = |at: DateTime<Utc>| to_local(at).format("%Y-%m-%d %H:%M").to_string();
-    let mut out = String::from('\u{feff}'); // so spreadsheets read UTF-8 names right
+    let mut out = crate::domain::csv::BOM.to_owned();
     out.push_str(&line(&[
         td_string!(language, completion.csv_family_name).to_string(),
         td_string!(language, completion.csv_given_name).to_string(),
