@@ -7,7 +7,7 @@
 //! again as soon as it is answered (and `_p99_ms_full`, the latency of that full queue; `_16`:
 //! the same with 16 connections); `_p99_ms`, the 99th percentile latency when 64 connections
 //! between them ask at the page's goal rate (3,000/s home, 1,500/s edition), each at a steady
-//! pace, measured from when each request was due; `_cpu_us`, processor time per request. Server and load generator share the machine, as they would on
+//! pace, measured from when each request was due; `_cpu_us`, processor time per request; `_statements`, round trips to the database per request. Server and load generator share the machine, as they would on
 //! a 2-core test box. Run with `cargo xtask bench`.
 
 #[path = "common.rs"]
@@ -81,6 +81,8 @@ async fn prepare(state: &AppState) -> (i32, Vec<String>) {
 
 struct Run {
     requests: usize,
+    /// Every request answered, the warm-up's included.
+    all_requests: usize,
     seconds: f64,
     /// Processor time this process (server and load generator) used while measuring.
     cpu_seconds: f64,
@@ -128,14 +130,16 @@ async fn load(
     pace: Pace,
 ) -> Run {
     let next = Arc::new(AtomicUsize::new(0));
+    let answered = Arc::new(AtomicUsize::new(0));
     let measuring = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     let cookies = Arc::new(cookies.to_vec());
     let mut tasks = Vec::new();
     let begun = Instant::now();
     for index in 0..connections {
-        let (next, measuring, stop, cookies) = (
+        let (next, answered, measuring, stop, cookies) = (
             next.clone(),
+            answered.clone(),
             measuring.clone(),
             stop.clone(),
             cookies.clone(),
@@ -179,6 +183,7 @@ async fn load(
                 assert_eq!(response.status(), hyper::StatusCode::OK, "{path}");
                 let body = response.into_body().collect().await.expect("body");
                 assert!(!body.to_bytes().is_empty());
+                answered.fetch_add(1, Ordering::Relaxed);
                 if measuring.load(Ordering::Relaxed) {
                     latencies.push(started.elapsed().as_micros() as u64);
                 }
@@ -202,6 +207,7 @@ async fn load(
     latencies.sort_unstable();
     Run {
         requests: latencies.len(),
+        all_requests: answered.load(Ordering::Relaxed),
         seconds,
         cpu_seconds,
         latencies,
@@ -233,11 +239,11 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("aula-bench-pages-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("bench folder");
     let url = format!("sqlite://{}?mode=rwc", dir.join("aula.db").display());
-    // The server's pool size (`AULA_DB_MAX_CONNECTIONS`, 10 by default), to try others.
+    // The server's pool size (`AULA_DB_MAX_CONNECTIONS`, else its default), to try others.
     let pool = std::env::var("AULA_DB_MAX_CONNECTIONS")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(10);
+        .unwrap_or_else(|| server::config::default_pool_size(&url));
     let db = server::startup::connect_and_migrate(&url, pool)
         .await
         .expect("database");
@@ -246,6 +252,7 @@ async fn main() {
         settings: Arc::new(settings(&dir)),
     };
     let (edition_id, cookies) = prepare(&state).await;
+    let db = state.db.clone();
     let leptos = leptos::prelude::LeptosOptions::builder()
         .output_name("aula")
         .site_root(dir.display().to_string())
@@ -271,10 +278,17 @@ async fn main() {
         let at16 = load(addr, path, &cookies, 16, Pace::Flat).await;
         println!("{name}_rps_16: {:.0} requests/s", at16.rps());
         println!("{name}_p99_ms_16: {:.1} ms", at16.p99_ms());
+        let trips_before = db.round_trips();
         let at64 = load(addr, path, &cookies, 64, Pace::Flat).await;
+        // Counted over the warm-up too, as are the requests it divides by.
+        let trips = db.round_trips() - trips_before;
         println!("{name}_rps: {:.0} requests/s", at64.rps());
         println!("{name}_p99_ms_full: {:.1} ms", at64.p99_ms());
         println!("{name}_cpu_us: {:.0} µs per request", at64.cpu_us());
+        println!(
+            "{name}_statements: {:.1} per request",
+            trips as f64 / at64.all_requests.max(1) as f64
+        );
         let paced = load(addr, path, &cookies, 64, Pace::Rate(goal)).await;
         println!(
             "{name}_paced_rps: {:.0} requests/s (asked: {goal:.0})",

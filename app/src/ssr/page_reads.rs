@@ -39,6 +39,11 @@ pub struct Db {
     places: Arc<Semaphore>,
     /// Page transactions opened so far (for tests and the bench).
     opened: Arc<AtomicU64>,
+    /// Statements and transactions started so far, each a round trip to the database (for the
+    /// bench: what a page costs in round trips).
+    round_trips: Arc<AtomicU64>,
+    /// What is read the same for everyone, kept for a moment (see [`super::shared`]).
+    shared: super::shared::Shared,
     page: Option<Arc<Page>>,
 }
 
@@ -49,6 +54,8 @@ impl Db {
             pool,
             places: Arc::new(Semaphore::new(places)),
             opened: Arc::default(),
+            round_trips: Arc::default(),
+            shared: super::shared::Shared::default(),
             page: None,
         }
     }
@@ -76,6 +83,33 @@ impl Db {
         self.opened.load(Ordering::Relaxed)
     }
 
+    /// How many statements (and transactions begun) went to the database so far.
+    pub fn round_trips(&self) -> u64 {
+        self.round_trips.load(Ordering::Relaxed)
+    }
+
+    /// `load()`'s value, read once for all requests and kept for a moment; see
+    /// [`super::shared`].
+    pub async fn shared<T, E, F, Fut>(&self, name: &'static str, load: F) -> Result<T, E>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        // A page's reads see the snapshot its transaction took, perhaps before some writes.
+        let seen = self
+            .page
+            .as_ref()
+            .and_then(|page| page.open.get())
+            .and_then(Option::as_ref)
+            .map_or_else(|| self.shared.writes(), |open| open.writes);
+        self.shared.get(name, seen, load).await
+    }
+
+    fn count(&self) {
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Where a read goes: the page's transaction while the page has written nothing.
     async fn reader(&self) -> Result<Reader<'_>, DbErr> {
         let Some(page) = &self.page else {
@@ -92,10 +126,13 @@ impl Db {
                 else {
                     return Ok::<_, DbErr>(None);
                 };
+                self.count();
+                let writes = self.shared.writes();
                 let transaction = self.pool.begin().await?;
                 self.opened.fetch_add(1, Ordering::Relaxed);
                 Ok(Some(Open {
                     transaction,
+                    writes,
                     _place: place,
                 }))
             })
@@ -110,6 +147,8 @@ impl Db {
     /// Writes always go to the pool; from the first one on, the page reads there too, so that
     /// it sees what it wrote.
     fn writing(&self) {
+        self.count();
+        self.shared.write_begins();
         if let Some(page) = &self.page {
             page.wrote.store(true, Ordering::Release);
         }
@@ -151,6 +190,8 @@ impl std::fmt::Debug for Page {
 
 struct Open {
     transaction: DatabaseTransaction,
+    /// Writes begun before the transaction (its snapshot has at most these).
+    writes: u64,
     _place: OwnedSemaphorePermit,
 }
 
@@ -175,6 +216,7 @@ impl ConnectionTrait for Db {
             self.writing();
             return self.pool.query_one_raw(stmt).await;
         }
+        self.count();
         match self.reader().await? {
             Reader::Pool(pool) => pool.query_one_raw(stmt).await,
             Reader::Page(transaction) => transaction.query_one_raw(stmt).await,
@@ -186,6 +228,7 @@ impl ConnectionTrait for Db {
             self.writing();
             return self.pool.query_all_raw(stmt).await;
         }
+        self.count();
         match self.reader().await? {
             Reader::Pool(pool) => pool.query_all_raw(stmt).await,
             Reader::Page(transaction) => transaction.query_all_raw(stmt).await,
