@@ -14,6 +14,7 @@ pub mod page_reads;
 pub mod rate_limit;
 pub mod scheduler;
 pub mod scope;
+pub mod shared;
 pub mod state;
 
 pub use auth::Caller;

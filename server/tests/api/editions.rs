@@ -18,6 +18,7 @@ both_databases!(
     cloning_shifts_every_date,
     status_moves_forward_only,
     the_enrolment_list_is_searchable_and_paginated,
+    the_catalogue_shows_a_change_made_a_moment_ago,
 );
 
 fn new_edition(course_id: i32, title: &str, capacity: &str) -> CreateEdition {
@@ -265,4 +266,27 @@ async fn the_enrolment_list_is_searchable_and_paginated(backend: Backend) {
     assert_eq!(waiting.items[0].position, Some(1));
     let none = list("nessuno", "", 1).await;
     assert_eq!(none.total, 0);
+}
+
+/// The catalogue is read once for all requests of a moment (`app::ssr::shared`): a change made
+/// through this server shows on the very next page, not a moment later.
+async fn the_catalogue_shows_a_change_made_a_moment_ago(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, staff) = app.user("staff@aula.it", false, true).await;
+    let course = app.course("ETW-BASE").await;
+    let id = app.edition(course, "draft", 10).await;
+    let home = app.get("/", None).await;
+    assert!(
+        !home.body.contains("Edizione draft"),
+        "a draft is not offered"
+    );
+    for (status, shown) in [("open", true), ("running", false)] {
+        let change = ChangeEditionStatus {
+            edition_id: id,
+            status: status.to_owned(),
+        };
+        assert_eq!(app.invoke(change, Some(&staff)).await, Ok(()), "{status}");
+        let home = app.get("/", None).await;
+        assert_eq!(home.body.contains("Edizione draft"), shown, "{status}");
+    }
 }

@@ -154,16 +154,22 @@ async fn summary(db: &impl ConnectionTrait, edition_id: i32) -> Result<SummaryRo
         .ok_or(AppError::NotFound)
 }
 
-/// Editions taking enrolments, for the catalogue (anyone may look).
+/// Editions taking enrolments, for the catalogue (anyone may look). The same for everyone and
+/// on every home page: read once for all requests of a moment (see [`crate::ssr::shared`]).
 pub async fn open_editions(
     state: &AppState,
     _caller: Option<&Caller>,
 ) -> Result<Vec<EditionSummary>, AppError> {
-    let editions = edition::Entity::find()
-        .filter(edition::Column::Status.eq(EditionStatus::Open))
-        .order_by_asc(edition::Column::StartsOn)
-        .order_by_asc(edition::Column::Id);
-    edition_summaries(&state.db, editions).await
+    state
+        .db
+        .shared("open_editions", || {
+            let editions = edition::Entity::find()
+                .filter(edition::Column::Status.eq(EditionStatus::Open))
+                .order_by_asc(edition::Column::StartsOn)
+                .order_by_asc(edition::Column::Id);
+            edition_summaries(&state.db, editions)
+        })
+        .await
 }
 
 #[tracing::instrument(skip_all)]
