@@ -2,6 +2,7 @@
 //! `tests/` build the same router over their own databases.
 
 pub mod commands;
+pub mod compression;
 pub mod config;
 pub mod demo;
 pub mod extract;

@@ -210,6 +210,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
             move || provide_context(fallback_state.clone()), shell
         ))
         // Pages and the browser bundle travel compressed: schools often have slow connections.
+        .layer(axum::middleware::from_fn(crate::compression::zstd_pages))
         .layer(
             CompressionLayer::new()
                 .quality(tower_http::CompressionLevel::Precise(COMPRESSION_QUALITY)),
