@@ -7,7 +7,7 @@
 //! again as soon as it is answered (and `_p99_ms_full`, the latency of that full queue; `_16`:
 //! the same with 16 connections); `_p99_ms`, the 99th percentile latency when 64 connections
 //! between them ask at the page's goal rate (3,000/s home, 1,500/s edition), each at a steady
-//! pace, measured from when each request was due; `_cpu_us`, processor time per request; `_statements`, round trips to the database per request. Server and load generator share the machine, as they would on
+//! pace, measured from when each request was due; `_cpu_us`, processor time per request; `_statements`, statements and transactions begun per request. Server and load generator share the machine, as they would on
 //! a 2-core test box. Run with `cargo xtask bench`.
 
 #[path = "common.rs"]

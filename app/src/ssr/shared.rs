@@ -66,11 +66,10 @@ impl Shared {
             return Ok(value);
         }
         let value = load().await?;
-        let writes = seen;
-        if self.writes() == writes {
+        if self.writes() == seen {
             let kept = Kept {
                 at: Instant::now(),
-                writes,
+                writes: seen,
                 value: Arc::new(value.clone()),
             };
             self.lock().insert(name, kept);
