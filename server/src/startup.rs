@@ -7,13 +7,14 @@ use app::ssr::{AppState, Settings};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRef, MatchedPath, State};
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::DbErr;
+use std::collections::HashSet;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -176,6 +177,8 @@ const COMPRESSION_QUALITY: i32 = 1;
 /// The whole HTTP surface: health check, server functions, plain routes, pages, static files.
 pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
     let routes = page_routes();
+    let pages: Arc<HashSet<String>> =
+        Arc::new(routes.iter().map(|route| route.path().to_owned()).collect());
     let server_state = ServerState {
         leptos: leptos.clone(),
         app: state.clone(),
@@ -183,7 +186,7 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
     let page_state = state.clone();
     let plain = plain_routes(&state);
     let https = state.settings.secure_cookies();
-    let fallback_state = state;
+    let fallback_state = state.clone();
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/api/{*fn_name}", post(server_functions));
@@ -227,6 +230,10 @@ pub fn router(state: AppState, leptos: LeptosOptions) -> Router {
                 tracing::info_span!("request", method = %request.method(), route)
             }),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            PageCaller { pages, state },
+            page_caller,
+        ))
         .layer(axum::middleware::from_fn(plain_form_outcome))
         .layer(axum::middleware::from_fn_with_state(
             https,
@@ -315,6 +322,37 @@ async fn security_headers(
     response
 }
 
+/// What [`page_caller`] needs: the paths of the pages, and the database.
+#[derive(Clone)]
+struct PageCaller {
+    pages: Arc<HashSet<String>>,
+    state: AppState,
+}
+
+/// Resolves who asks for a page before Leptos renders it (see `app::ssr::entry::CallerOfPage`):
+/// for the pages' routes, and for anything else the fallback renders as a page (not found).
+async fn page_caller(
+    State(PageCaller { pages, state }): State<PageCaller>,
+    mut request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let is_page = match request.extensions().get::<MatchedPath>() {
+        Some(route) => pages.contains(route.as_str()),
+        None => is_page_address(request.uri().path()),
+    };
+    if is_page && matches!(*request.method(), Method::GET | Method::HEAD) {
+        let page = app::ssr::entry::CallerOfPage::resolve(&state, request.headers()).await;
+        request.extensions_mut().insert(page);
+    }
+    next.run(request).await
+}
+
+/// Whether an address no route matched would be answered with a page, not a file of the site.
+fn is_page_address(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    !path.starts_with("/pkg/") && !path.starts_with("/api/") && !last.contains('.')
+}
+
 /// Answers a path under `/api/` that names no server function (each one that exists has its
 /// own route, made by `leptos_routes_with_context`).
 async fn server_functions(
@@ -366,7 +404,16 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_path;
+    use super::{is_page_address, sqlite_path};
+
+    #[test]
+    fn addresses_no_route_matched_are_pages_unless_files() {
+        assert!(is_page_address("/no/such/page"));
+        assert!(is_page_address("/"));
+        assert!(!is_page_address("/pkg/aula.3f2a.wasm"));
+        assert!(!is_page_address("/favicon.ico"));
+        assert!(!is_page_address("/api/nothing"));
+    }
 
     #[test]
     fn sqlite_paths_are_found_in_urls() {

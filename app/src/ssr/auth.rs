@@ -120,7 +120,15 @@ fn origin_of_url(url: &str) -> Option<String> {
 
 /// The signed-in user of a request, if its session cookie is valid.
 pub async fn caller_of(state: &AppState, parts: &Parts) -> Result<Option<Caller>, AppError> {
-    let Some(token) = session_token(&parts.headers, session_cookie_name(&state.settings)) else {
+    caller_of_headers(state, &parts.headers).await
+}
+
+/// [`caller_of`] from the request's headers alone (before the request is handed on).
+pub async fn caller_of_headers(
+    state: &AppState,
+    headers: &http::HeaderMap,
+) -> Result<Option<Caller>, AppError> {
+    let Some(token) = session_token(headers, session_cookie_name(&state.settings)) else {
         return Ok(None);
     };
     caller_for_token(state, &token).await

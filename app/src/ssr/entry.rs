@@ -74,10 +74,45 @@ async fn anyone(same_origin: bool) -> Result<(AppState, Option<Caller>), AppErro
 /// each section's data) instead of once per part, with the render's reads (one transaction,
 /// see [`super::page_reads`]). Provided for page renders only: a server function called on its
 /// own resolves its caller itself and reads through the pool.
+///
+/// The router resolves it before the render ([`CallerOfPage::resolve`]), so that the frame of
+/// every page (navigation, account notices) knows who is signed in at once instead of each of
+/// its parts waiting for a load of its own.
 #[derive(Clone, Default)]
 pub struct CallerOfPage {
     caller: std::sync::Arc<tokio::sync::OnceCell<Option<Caller>>>,
     reads: super::page_reads::PageReads,
+}
+
+impl CallerOfPage {
+    /// The caller of a page about to be rendered, read from its request's headers through the
+    /// page's own reads. A failure is left to the render: its sections try again and say so.
+    pub async fn resolve(state: &AppState, headers: &http::HeaderMap) -> Self {
+        let page = Self::default();
+        let state = AppState {
+            db: state.db.for_page(&page.reads),
+            settings: state.settings.clone(),
+        };
+        let resolved = page
+            .caller
+            .get_or_try_init(|| super::auth::caller_of_headers(&state, headers))
+            .await;
+        if let Err(error) = resolved {
+            tracing::warn!(%error, "the caller of a page could not be resolved before its render");
+        }
+        page
+    }
+
+    /// Who is signed in, when known already.
+    pub fn signed_in(&self) -> Option<&Caller> {
+        self.caller.get().and_then(Option::as_ref)
+    }
+}
+
+/// The signed-in caller of the page being rendered, as the router resolved it (none outside a
+/// page render, or when resolving failed).
+pub fn caller_of_page() -> Option<Caller> {
+    leptos::prelude::with_context::<CallerOfPage, _>(|page| page.signed_in().cloned()).flatten()
 }
 
 /// What a page render shares among its parts: its caller and reads ([`CallerOfPage`]) and what
@@ -85,9 +120,14 @@ pub struct CallerOfPage {
 /// Leptos, and provided for page renders only (they alone carry the router's `RequestUrl`): a
 /// server function called on its own shares nothing with anything.
 pub fn provide_page_context() {
-    use leptos::prelude::{provide_context, use_context};
+    use leptos::prelude::{provide_context, use_context, with_context};
     if use_context::<leptos_router::location::RequestUrl>().is_some() {
-        provide_context(CallerOfPage::default());
+        let page = with_context::<http::request::Parts, _>(|parts| {
+            parts.extensions.get::<CallerOfPage>().cloned()
+        })
+        .flatten()
+        .unwrap_or_default();
+        provide_context(page);
         provide_context(super::memo::PageMemo::default());
     }
 }

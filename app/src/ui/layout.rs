@@ -1,26 +1,30 @@
 //! The frame of every page: header with navigation, language and account; footer.
 
 use crate::domain::account::RegistrationStatus;
-use crate::error::AppError;
-use crate::features::accounts::api::{SignedInUser, current_user};
+use crate::features::accounts::api::SignedInUser;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 /// Who is signed in, shared by every page.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Session {
-    pub user: Resource<Result<Option<SignedInUser>, AppError>>,
+    pub user: Option<SignedInUser>,
 }
 
 pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
-/// Provides the [`Session`], read once per page: pages are built on the server, and signing in
-/// or out loads a new page.
+/// Provides the [`Session`], known before the page is built: pages are built on the server
+/// (the router resolves who asks first, see `ssr::entry::CallerOfPage`), and signing in or out
+/// loads a new page.
 pub fn provide_session() {
-    let user = Resource::new(|| (), |_| current_user());
+    #[cfg(feature = "ssr")]
+    let user = crate::ssr::entry::caller_of_page()
+        .map(|caller| crate::features::accounts::service::signed_in_user(&caller));
+    #[cfg(not(feature = "ssr"))]
+    let user = None;
     provide_context(Session { user });
 }
 
@@ -69,37 +73,28 @@ fn Navigation() -> impl IntoView {
             <ul class="nav-links">
                 <li><a href="/" aria-current=move || current("/")>{t!(i18n, nav.home)}</a></li>
                 <li><a href="/editions" aria-current=move || current("/editions")>{t!(i18n, nav.editions)}</a></li>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let user = session.user.await.ok().flatten();
-                        user.filter(|u| u.is_staff).map(|_| view! {
-                            <li><a href="/staff" aria-current=move || current("/staff/courses").or(if location.pathname.get() == "/staff" { Some("page") } else { None })>{t!(i18n, nav.staff)}</a></li>
-                            <li><a href="/staff/users" aria-current=move || current("/staff/users")>{t!(i18n, nav.users)}</a></li>
-                            <li><a href="/staff/audit" aria-current=move || current("/staff/audit")>{t!(i18n, nav.audit)}</a></li>
-                        })
-                    })}
-                </Transition>
-            </ul>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match session.user.await.ok().flatten() {
-                        Some(user) => view! {
-                            <div class="account">
-                                <a class="who" href="/account" aria-current=move || current("/account")>{display_name(&user)}</a>
-                                <form method="post" action="/api/log_out">
-                                    <button type="submit" class="button link">{t!(i18n, nav.log_out)}</button>
-                                </form>
-                            </div>
-                        }.into_any(),
-                        None => view! {
-                            <div class="account">
-                                <a href="/login" class="button secondary small">{t!(i18n, nav.log_in)}</a>
-                                <a href="/signup" class="button primary small">{t!(i18n, nav.sign_up)}</a>
-                            </div>
-                        }.into_any(),
-                    }
+                {session.user.as_ref().filter(|u| u.is_staff).map(|_| view! {
+                    <li><a href="/staff" aria-current=move || current("/staff/courses").or(if location.pathname.get() == "/staff" { Some("page") } else { None })>{t!(i18n, nav.staff)}</a></li>
+                    <li><a href="/staff/users" aria-current=move || current("/staff/users")>{t!(i18n, nav.users)}</a></li>
+                    <li><a href="/staff/audit" aria-current=move || current("/staff/audit")>{t!(i18n, nav.audit)}</a></li>
                 })}
-            </Transition>
+            </ul>
+            {match session.user {
+                Some(user) => view! {
+                    <div class="account">
+                        <a class="who" href="/account" aria-current=move || current("/account")>{display_name(&user)}</a>
+                        <form method="post" action="/api/log_out">
+                            <button type="submit" class="button link">{t!(i18n, nav.log_out)}</button>
+                        </form>
+                    </div>
+                }.into_any(),
+                None => view! {
+                    <div class="account">
+                        <a href="/login" class="button secondary small">{t!(i18n, nav.log_in)}</a>
+                        <a href="/signup" class="button primary small">{t!(i18n, nav.sign_up)}</a>
+                    </div>
+                }.into_any(),
+            }}
         </nav>
     }
 }
@@ -112,46 +107,39 @@ fn AccountNotice() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let just_verified = crate::ui::params::page_query("verified").as_deref() == Some("1");
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let user = session.user.await.ok().flatten();
-                match user {
-                    // Confirmed, but the registration still waits for staff: both said.
-                    Some(user) if just_verified && !user.is_staff && user.registration == RegistrationStatus::Pending => view! {
-                        <crate::ui::messages::SuccessNotice>{t!(i18n, account.verified_only)}</crate::ui::messages::SuccessNotice>
-                        <div class="notice info registration-notice" role="status">
-                            <p>{t!(i18n, account.registration_pending)}</p>
-                        </div>
-                    }.into_any(),
-                    Some(_) if just_verified => view! {
-                        <crate::ui::messages::SuccessNotice>{t!(i18n, account.verified)}</crate::ui::messages::SuccessNotice>
-                    }.into_any(),
-                    Some(user) if !user.email_verified => view! {
-                        <div class="notice warning verify-reminder" role="status">
-                            <p>{move || t_string!(i18n, account.unverified, email = user.email.clone()).to_string()}</p>
-                            <form method="post" action="/api/send_verification_again">
-                                <button type="submit" class="button secondary small">{t!(i18n, account.send_again)}</button>
-                            </form>
-                        </div>
-                    }.into_any(),
-                    Some(user) if !user.is_staff && user.registration == RegistrationStatus::Pending => view! {
-                        <div class="notice info registration-notice" role="status">
-                            <p>{t!(i18n, account.registration_pending)}</p>
-                        </div>
-                    }.into_any(),
-                    Some(user) if !user.is_staff && user.registration == RegistrationStatus::Rejected => view! {
-                        <div class="notice warning registration-notice" role="status">
-                            <p>{t!(i18n, account.registration_rejected)}</p>
-                            {user.registration_reason.clone().map(|reason| view! {
-                                <p><strong>{t!(i18n, account.registration_reason)}</strong> " " {reason}</p>
-                            })}
-                        </div>
-                    }.into_any(),
-                    _ => ().into_any(),
-                }
-            })}
-        </Transition>
+    match session.user {
+        // Confirmed, but the registration still waits for staff: both said.
+        Some(user) if just_verified && !user.is_staff && user.registration == RegistrationStatus::Pending => view! {
+            <crate::ui::messages::SuccessNotice>{t!(i18n, account.verified_only)}</crate::ui::messages::SuccessNotice>
+            <div class="notice info registration-notice" role="status">
+                <p>{t!(i18n, account.registration_pending)}</p>
+            </div>
+        }.into_any(),
+        Some(_) if just_verified => view! {
+            <crate::ui::messages::SuccessNotice>{t!(i18n, account.verified)}</crate::ui::messages::SuccessNotice>
+        }.into_any(),
+        Some(user) if !user.email_verified => view! {
+            <div class="notice warning verify-reminder" role="status">
+                <p>{move || t_string!(i18n, account.unverified, email = user.email.clone()).to_string()}</p>
+                <form method="post" action="/api/send_verification_again">
+                    <button type="submit" class="button secondary small">{t!(i18n, account.send_again)}</button>
+                </form>
+            </div>
+        }.into_any(),
+        Some(user) if !user.is_staff && user.registration == RegistrationStatus::Pending => view! {
+            <div class="notice info registration-notice" role="status">
+                <p>{t!(i18n, account.registration_pending)}</p>
+            </div>
+        }.into_any(),
+        Some(user) if !user.is_staff && user.registration == RegistrationStatus::Rejected => view! {
+            <div class="notice warning registration-notice" role="status">
+                <p>{t!(i18n, account.registration_rejected)}</p>
+                {user.registration_reason.clone().map(|reason| view! {
+                    <p><strong>{t!(i18n, account.registration_reason)}</strong> " " {reason}</p>
+                })}
+            </div>
+        }.into_any(),
+        _ => ().into_any(),
     }
 }
 

@@ -58,24 +58,35 @@ pub fn EditionCard(
 
 #[component]
 pub fn OpenEditionsList(#[prop(optional)] under_title: bool) -> impl IntoView {
-    let i18n = use_i18n();
     let editions = Resource::new(|| (), |_| open_editions());
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match editions.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <EmptyState><p>{t!(i18n, editions.none_open)}</p></EmptyState>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <div class="card-grid">
-                            {list.into_iter().map(|edition| view! { <EditionCard edition under_title/> }).collect_view()}
-                        </div>
-                    }.into_any(),
+                    Ok(list) => view! { <OpenEditionCards list under_title/> }.into_any(),
                     Err(error) => view! { <ErrorNotice error=Some(error)/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The editions open for enrolment, as cards (or a word that there are none).
+#[component]
+pub fn OpenEditionCards(
+    list: Vec<EditionSummary>,
+    #[prop(optional)] under_title: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if list.is_empty() {
+        view! { <EmptyState><p>{t!(i18n, editions.none_open)}</p></EmptyState> }.into_any()
+    } else {
+        view! {
+            <div class="card-grid">
+                {list.into_iter().map(|edition| view! { <EditionCard edition under_title/> }).collect_view()}
+            </div>
+        }
+        .into_any()
     }
 }
 
