@@ -373,7 +373,7 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         // A connection nobody holds: one's own are found only among one's own.
         ("disconnect_sso", [S, N, N, N, N, N]),
         ("open_editions", PUBLIC),
-        ("load_home", PUBLIC),
+        ("home", PUBLIC),
         ("edition_page", PUBLIC),
         // Drafts are invisible to everybody but staff.
         ("edition_page:draft", [N, N, N, N, N, A]),
