@@ -288,7 +288,6 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("post_reply", GROUP_A),
         // Members may not announce: they reach the group, their role stops them.
         ("post_announcement", [S, F, N, A, N, A]),
-        ("load_my_groups", SIGNED_IN),
         // Activities: everybody taking part in the edition opens them.
         // Part of the public edition page: an anonymous visitor gets nothing, not 401.
         ("load_my_activities", PUBLIC),
@@ -377,7 +376,6 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("edition_page", PUBLIC),
         // Drafts are invisible to everybody but staff.
         ("edition_page:draft", [N, N, N, N, N, A]),
-        ("my_editions", SIGNED_IN),
         ("enrol", SIGNED_IN),
         ("withdraw", SIGNED_IN),
         ("list_courses", STAFF),

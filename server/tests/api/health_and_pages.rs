@@ -219,7 +219,7 @@ async fn pages_run_only_their_own_scripts_and_nothing_is_cached_or_framed(backen
     assert_eq!(nonces.len(), 3, "a nonce is never used twice");
 
     // A server function's answer: nothing may load from it, nothing keeps it.
-    let answer = app.call("load_my_groups", &[], Some(&session)).await;
+    let answer = app.call("home", &[], Some(&session)).await;
     assert_eq!(answer.status, StatusCode::OK);
     let policy = answer
         .headers

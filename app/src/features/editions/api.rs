@@ -78,12 +78,6 @@ pub async fn edition_page(edition_id: i32) -> Result<EditionInfo, AppError> {
     respond(service::edition_page(&state, caller.as_ref(), edition_id).await)
 }
 
-#[server(prefix = "/api", endpoint = "my_editions")]
-pub async fn my_editions() -> Result<Vec<MyEdition>, AppError> {
-    let (state, caller) = entry::read().await?;
-    respond(service::my_editions(&state, &caller).await)
-}
-
 #[server(prefix = "/api", endpoint = "create_edition")]
 pub async fn create_edition(
     course_id: i32,

@@ -206,16 +206,8 @@ pub async fn edition_page(
     })
 }
 
-/// The caller's editions for their home page. While the page renders, its sections are built
-/// a second time once the session is known: the second ask shares the first load.
+/// The caller's editions for their home page.
 pub async fn my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdition>, AppError> {
-    crate::ssr::memo::once("my_editions", i64::from(caller.id), || {
-        load_my_editions(state, caller)
-    })
-    .await
-}
-
-async fn load_my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdition>, AppError> {
     let mine: Vec<enrolment::Model> = scope::enrolments_of(&state.db, caller.id)
         .await?
         .iter()

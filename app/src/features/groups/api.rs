@@ -87,12 +87,6 @@ pub struct MyGroup {
     pub as_ambassador: bool,
 }
 
-#[server(prefix = "/api", endpoint = "load_my_groups")]
-pub async fn load_my_groups() -> Result<Vec<MyGroup>, AppError> {
-    let (state, caller) = entry::read().await?;
-    respond(service::my_groups(&state, &caller).await)
-}
-
 #[server(prefix = "/api", endpoint = "load_groups_overview")]
 pub async fn load_groups_overview(edition_id: i32) -> Result<GroupsOverview, AppError> {
     let (state, caller) = entry::read().await?;

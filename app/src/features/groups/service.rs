@@ -108,17 +108,9 @@ pub async fn place_newcomer(
     Ok(())
 }
 
-/// The groups the caller is an ambassador of or belongs to, those of running editions first.
-/// The caller's groups for their home page, loaded once per page render (see
-/// `editions::service::my_editions`).
+/// The groups the caller is an ambassador of or belongs to, those of running editions first
+/// (for their home page).
 pub async fn my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>, AppError> {
-    crate::ssr::memo::once("my_groups", i64::from(caller.id), || {
-        load_my_groups(state, caller)
-    })
-    .await
-}
-
-async fn load_my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>, AppError> {
     let ambassador_of: Vec<i32> = if caller.roles.ambassador {
         group_ambassador::Entity::find()
             .select_only()
