@@ -2,8 +2,9 @@ use crate::both_databases;
 use crate::helpers::{Backend, TestApp, error_kind};
 use app::domain::enrolment::{EnrolRefusal, EnrolmentStatus, WithdrawRefusal};
 use app::error::{AppError, Refusal};
-use app::features::editions::api::{EditionPage, MyEditions, OpenEditions, UpdateEdition};
+use app::features::editions::api::{EditionPage, OpenEditions, UpdateEdition};
 use app::features::enrolment::api::{Enrol, MyEnrolment, Withdraw};
+use app::features::home::api::LoadHome;
 use app::ssr::entities::{edition, enrolment};
 use axum::http::StatusCode;
 use chrono::Days;
@@ -307,9 +308,12 @@ async fn home_page_lists_my_editions(backend: Backend) {
         .expect("enrolled or in line");
     }
     let mine = app
-        .invoke(MyEditions {}, Some(&second))
+        .invoke(LoadHome {}, Some(&second))
         .await
-        .expect("my editions");
+        .expect("the home page's data")
+        .mine
+        .expect("signed in")
+        .editions;
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].mine.status, EnrolmentStatus::Waitlisted);
     assert_eq!(mine[0].summary.title, "Edizione open");
