@@ -13,7 +13,11 @@ use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use http::request::Parts;
 use leptos::prelude::*;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, ModelTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QuerySelect, RelationTrait,
+};
 use sha2::{Digest, Sha256};
 
 pub const SESSION_COOKIE: &str = "aula_session";
@@ -134,10 +138,45 @@ pub async fn caller_of_headers(
     caller_for_token(state, &token).await
 }
 
+/// What a request's caller is read from: the session's times and the user's fields a
+/// [`Caller`] holds (every request reads it, so nothing else: no password hash, no school).
+#[derive(FromQueryResult)]
+struct CallerRow {
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    user_id: i32,
+    email: String,
+    given_name: String,
+    family_name: String,
+    locale: String,
+    is_ambassador: bool,
+    is_staff: bool,
+    registration_status: crate::domain::account::RegistrationStatus,
+    registration_reason: Option<String>,
+    account_state: crate::domain::account::AccountState,
+    email_verified_at: Option<DateTime<Utc>>,
+}
+
 pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
     let hash = hash_token(token);
-    let Some((session, Some(user))) = session::Entity::find_by_id(hash.clone())
-        .find_also_related(user::Entity)
+    let Some(row) = session::Entity::find_by_id(hash.clone())
+        .select_only()
+        .columns([session::Column::CreatedAt, session::Column::LastSeenAt])
+        .column_as(user::Column::Id, "user_id")
+        .columns([
+            user::Column::Email,
+            user::Column::GivenName,
+            user::Column::FamilyName,
+            user::Column::Locale,
+            user::Column::IsAmbassador,
+            user::Column::IsStaff,
+            user::Column::RegistrationStatus,
+            user::Column::RegistrationReason,
+            user::Column::AccountState,
+            user::Column::EmailVerifiedAt,
+        ])
+        .join(JoinType::InnerJoin, session::Relation::User.def())
+        .into_model::<CallerRow>()
         .one(&state.db)
         .await?
     else {
@@ -146,36 +185,38 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Option<Ca
     let now = Utc::now();
     match sessions::state(
         state.settings.session_timeouts,
-        elapsed(session.created_at, now),
-        elapsed(session.last_seen_at, now),
+        elapsed(row.created_at, now),
+        elapsed(row.last_seen_at, now),
     ) {
         SessionState::Expired => {
-            session.delete(&state.db).await?;
+            session::Entity::delete_by_id(hash).exec(&state.db).await?;
             return Ok(None);
         }
         SessionState::Valid { refresh: true } => {
-            let mut active: session::ActiveModel = session.into();
-            active.last_seen_at = Set(now);
-            active.update(&state.db).await?;
+            session::Entity::update_many()
+                .col_expr(session::Column::LastSeenAt, Expr::value(now))
+                .filter(session::Column::TokenHash.eq(hash.clone()))
+                .exec(&state.db)
+                .await?;
         }
         SessionState::Valid { refresh: false } => {}
     }
-    if user.account_state != crate::domain::account::AccountState::Active {
+    if row.account_state != crate::domain::account::AccountState::Active {
         return Ok(None);
     }
     Ok(Some(Caller {
-        id: user.id,
-        email: user.email,
-        given_name: user.given_name,
-        family_name: user.family_name,
+        id: row.user_id,
+        email: row.email,
+        given_name: row.given_name,
+        family_name: row.family_name,
         roles: Roles {
-            ambassador: user.is_ambassador,
-            staff: user.is_staff,
+            ambassador: row.is_ambassador,
+            staff: row.is_staff,
         },
-        email_verified: user.email_verified_at.is_some(),
-        registration: user.registration_status,
-        registration_reason: user.registration_reason,
-        language: user.locale.parse().unwrap_or_default(),
+        email_verified: row.email_verified_at.is_some(),
+        registration: row.registration_status,
+        registration_reason: row.registration_reason,
+        language: row.locale.parse().unwrap_or_default(),
         session: hash,
     }))
 }
@@ -252,7 +293,6 @@ pub async fn end_sessions_of(
     user_id: i32,
     keep: Option<&str>,
 ) -> Result<u64, AppError> {
-    use sea_orm::{ColumnTrait, QueryFilter};
     let mut delete = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
     if let Some(keep) = keep {
         delete = delete.filter(session::Column::TokenHash.ne(keep));

@@ -1,11 +1,11 @@
-//! What one page render has already read, so that its sections do not read it again.
+//! What one page render has already read, so that its parts do not read it again.
 //!
-//! A page such as an edition's is made of sections (progress, activities, certificate, the
-//! enrolment box), each loaded by a server function of its own, and each begins by loading the
-//! edition and the caller's role in it. While a page is rendered on the server they all run in
-//! the same request, for the same caller, and change nothing: the first load of a row is
-//! shared with the others. Server functions called on their own (forms, later reads) have no
-//! memo and always read the database.
+//! A page's load is made of parts that each begin with what they need: the edition's page,
+//! say, reads the edition and the caller's role in it, and its progress and activities both
+//! read the edition's activities and the participant's facts. While a page is rendered on the
+//! server they all run in the same request, for the same caller, and change nothing: the first
+//! load of a row is shared with the others. Server functions called on their own (forms, later
+//! reads) have no memo and always read the database.
 
 use crate::error::AppError;
 use std::any::Any;

@@ -296,9 +296,8 @@ pub async fn visible_edition(
     }
 }
 
-/// An edition and the caller's place in it, refusing nothing but a missing edition: for the
-/// sections of its page that show each person their own part (empty for anyone else).
-pub async fn edition_and_role(
+/// An edition and the caller's place in it, refusing nothing but a missing edition.
+async fn edition_and_role(
     db: &impl ConnectionTrait,
     caller: &Caller,
     edition_id: i32,

@@ -290,7 +290,6 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("post_announcement", [S, F, N, A, N, A]),
         // Activities: everybody taking part in the edition opens them.
         // Part of the public edition page: an anonymous visitor gets nothing, not 401.
-        ("load_my_activities", PUBLIC),
         ("open_activity", [S, A, A, A, A, A]),
         // Recording a view is a change of its own; only participants' views are kept.
         ("record_view", [S, A, A, A, A, A]),
@@ -317,7 +316,6 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("save_question", STAFF),
         ("delete_question", STAFF),
         // Part of the public edition page: an anonymous visitor gets nothing, not 401.
-        ("load_my_progress", PUBLIC),
         ("load_completion_rule", STAFF),
         // A rule nobody meets, as nobody met the missing one: saved without a confirmation.
         ("save_completion_rule", STAFF),
@@ -326,7 +324,6 @@ fn table() -> Vec<(&'static str, [Expect; 6])> {
         ("issue_certificates", STAFF),
         ("save_certificate_template", STAFF),
         // Part of the public edition page: an anonymous visitor gets nothing, not 401.
-        ("load_my_certificate", PUBLIC),
         ("verify_certificate", PUBLIC),
         // An id nobody holds. Staff-only objects check the role first: everybody else is
         // refused whether or not the certificate exists; staff hear that it does not (their
@@ -536,7 +533,6 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("page", "1".to_owned()),
         ],
         "load_group_space" => vec![("group_id", f.group.clone())],
-        "load_my_activities" => vec![("edition_id", f.open_edition.clone())],
         "open_activity" | "record_view" => vec![("activity_id", f.material.clone())],
         "load_attendance" => vec![("activity_id", f.webinar.clone())],
         "save_attendance" => vec![
@@ -587,10 +583,10 @@ fn arguments(label: &str, f: &Fixture, n: usize, caller: Caller) -> Vec<(&'stati
             ("edition_id", f.open_edition.clone()),
             ("page", "1".to_owned()),
         ],
-        "load_my_progress" | "load_completion_rule" => {
+        "load_completion_rule" => {
             vec![("edition_id", f.open_edition.clone())]
         }
-        "load_certificates" | "load_my_certificate" => {
+        "load_certificates" => {
             vec![("edition_id", f.open_edition.clone())]
         }
         "issue_certificates" => vec![

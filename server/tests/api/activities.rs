@@ -5,13 +5,14 @@ use app::domain::activities::{ActivityForm, ActivityKind, ActivityState};
 use app::domain::attendance::matching::Outcome as Match;
 use app::error::{AppError, Refusal};
 use app::features::activities::api::{
-    CreateActivity, DeleteActivity, LoadActivitiesAdmin, LoadMyActivities, MoveActivity,
-    OpenActivity, RecordView, SetActivityHidden, UpdateActivity,
+    CreateActivity, DeleteActivity, LoadActivitiesAdmin, MoveActivity, OpenActivity, RecordView,
+    SetActivityHidden, UpdateActivity,
 };
 use app::features::attendance::api::{
     ApplyImport, AttendanceEntry, LoadAttendance, LoadImport, SaveAttendance,
 };
 use app::features::calendar::api::ResetCalendar;
+use app::features::editions::api::EditionPage;
 use app::ssr::entities::{activity, attendance, edition, material_view};
 use axum::http::{StatusCode, header};
 use chrono::TimeDelta;
@@ -153,13 +154,14 @@ async fn participants_see_states_views_and_join_links_in_time(backend: Backend) 
         .activity(edition, "webinar", "Webinar domani", TimeDelta::days(1))
         .await;
 
-    let my_activities = LoadMyActivities {
+    let my_activities = EditionPage {
         edition_id: edition,
     };
     let mine = app
         .invoke(my_activities.clone(), Some(&token))
         .await
         .expect("her activities")
+        .activities
         .expect("a participant");
     let states: Vec<ActivityState> = mine.activities.iter().map(|a| a.state).collect();
     assert_eq!(
@@ -172,7 +174,9 @@ async fn participants_see_states_views_and_join_links_in_time(backend: Backend) 
     );
     assert_eq!(mine.group.map(|(_, name)| name).as_deref(), Some("A"));
     assert_eq!(
-        app.invoke(my_activities.clone(), Some(&outsider)).await,
+        app.invoke(my_activities.clone(), Some(&outsider))
+            .await
+            .map(|page| page.activities),
         Ok(None)
     );
 
@@ -247,6 +251,7 @@ async fn participants_see_states_views_and_join_links_in_time(backend: Backend) 
         .invoke(my_activities, Some(&token))
         .await
         .expect("her activities")
+        .activities
         .expect("a participant");
     assert_eq!(mine.activities[0].state, ActivityState::Viewed);
 }
@@ -733,13 +738,14 @@ async fn hiding_takes_an_activity_out_of_sight_and_keeps_the_work(backend: Backe
     assert_eq!(app.invoke(hide("true"), Some(&staff)).await, Ok(()));
     let mine = app
         .invoke(
-            LoadMyActivities {
+            EditionPage {
                 edition_id: edition,
             },
             Some(&anna_session),
         )
         .await
         .expect("her activities")
+        .activities
         .expect("a participant");
     assert!(mine.activities.is_empty(), "{:?}", mine.activities);
     let opened = app
@@ -768,13 +774,14 @@ async fn hiding_takes_an_activity_out_of_sight_and_keeps_the_work(backend: Backe
     assert_eq!(app.invoke(hide("false"), Some(&staff)).await, Ok(()));
     let mine = app
         .invoke(
-            LoadMyActivities {
+            EditionPage {
                 edition_id: edition,
             },
             Some(&anna_session),
         )
         .await
         .expect("her activities")
+        .activities
         .expect("a participant");
     assert_eq!(mine.activities.len(), 1);
     let logged: Vec<String> = audit_event::Entity::find()

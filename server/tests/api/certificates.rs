@@ -10,10 +10,10 @@ use app::domain::certificates::{RevocationCategory, Validity};
 use app::error::AppError;
 use app::features::audit::api::LoadAudit;
 use app::features::certificates::api::{
-    IssueCertificates, LoadCertificates, LoadMyCertificate, ReissueCertificate, RevokeCertificate,
-    VerifyCertificate,
+    IssueCertificates, LoadCertificates, ReissueCertificate, RevokeCertificate, VerifyCertificate,
 };
 use app::features::completion::api::SetCompletionOverride;
+use app::features::editions::api::EditionPage;
 use app::ssr::entities::{certificate, user};
 use axum::http::StatusCode;
 use sea_orm::{
@@ -174,13 +174,14 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
         let app = &app;
         async move {
             app.invoke(
-                LoadMyCertificate {
+                EditionPage {
                     edition_id: edition,
                 },
                 Some(&session),
             )
             .await
             .expect("the participant's certificate")
+            .certificate
         }
     };
     let anna_mine = mine(anna_session.clone())
@@ -664,13 +665,14 @@ async fn the_course_logo_is_printed_on_certificates(backend: Backend) {
     assert_eq!(round.issued, 1);
     let id = app
         .invoke(
-            LoadMyCertificate {
+            EditionPage {
                 edition_id: edition,
             },
             Some(&anna_session),
         )
         .await
         .expect("the participant's certificate")
+        .certificate
         .expect("issued")
         .id;
     let (_, _, pdf) = get_bytes(

@@ -8,7 +8,8 @@ use app::domain::completion::Standing;
 use app::error::{AppError, Refusal};
 use app::features::attendance::api::{AttendanceEntry, SaveAttendance};
 use app::features::cockpit::api::LoadCockpit;
-use app::features::completion::api::{LoadCompletionRule, LoadMyProgress, SaveCompletionRule};
+use app::features::completion::api::{LoadCompletionRule, SaveCompletionRule};
+use app::features::editions::api::EditionPage;
 use app::features::quizzes::api::StartAttempt;
 use app::features::submissions::api::ReviewSubmission;
 use chrono::TimeDelta;
@@ -45,13 +46,14 @@ async fn progress_follows_the_rule_and_the_facts(backend: Backend) {
         let app = &app;
         async move {
             app.invoke(
-                LoadMyProgress {
+                EditionPage {
                     edition_id: edition,
                 },
                 Some(&session),
             )
             .await
             .expect("the participant's progress")
+            .progress
             .map(|mine| mine.progress)
         }
     };
@@ -113,13 +115,14 @@ async fn progress_follows_the_rule_and_the_facts(backend: Backend) {
     assert_eq!(app.invoke(save(&rule, Some(2)), Some(&staff)).await, Ok(2));
     let mine = app
         .invoke(
-            LoadMyProgress {
+            EditionPage {
                 edition_id: edition,
             },
             Some(&anna_session),
         )
         .await
         .expect("her progress")
+        .progress
         .expect("a rule");
     assert!(!mine.progress.met);
     assert_eq!(mine.progress.percent, 0);

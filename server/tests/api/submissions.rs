@@ -4,8 +4,8 @@ use app::domain::Field;
 use app::domain::activities::ActivityState;
 use app::domain::submissions::SubmissionStatus;
 use app::error::AppError;
-use app::features::activities::api::LoadMyActivities;
 use app::features::cockpit::api::LoadCockpit;
+use app::features::editions::api::EditionPage;
 use app::features::submissions::api::{LoadMySubmission, LoadSubmission, ReviewSubmission};
 use app::ssr::entities::submission;
 use axum::http::{StatusCode, header};
@@ -301,13 +301,14 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     // The activity list says so.
     let list = app
         .invoke(
-            LoadMyActivities {
+            EditionPage {
                 edition_id: c.edition,
             },
             Some(anna_session),
         )
         .await
         .expect("her activities")
+        .activities
         .expect("a participant");
     assert_eq!(list.activities[0].state, ActivityState::Accepted);
 }

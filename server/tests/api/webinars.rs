@@ -7,10 +7,10 @@ use app::domain::Field;
 use app::domain::activities::{ActivityForm, ActivityState};
 use app::error::{AppError, Refusal};
 use app::features::activities::api::{
-    LoadActivitiesAdmin, LoadMyActivities, MarkRecordingWatched, OpenActivity, SetSpeaker,
-    UpdateActivity,
+    LoadActivitiesAdmin, MarkRecordingWatched, OpenActivity, SetSpeaker, UpdateActivity,
 };
 use app::features::attendance::api::{AttendanceEntry, SaveAttendance, SaveAttendanceRules};
+use app::features::editions::api::EditionPage;
 use app::features::quizzes::api::StartAttempt;
 use app::ssr::entities::{activity, edition, recording_view};
 use axum::http::StatusCode;
@@ -148,13 +148,14 @@ async fn a_missed_webinar_is_caught_up_with_recording_and_quiz(backend: Backend)
         let app = &app;
         async move {
             app.invoke(
-                LoadMyActivities {
+                EditionPage {
                     edition_id: edition,
                 },
                 Some(&session),
             )
             .await
             .expect("the participant's activities")
+            .activities
             .expect("a participant")
             .activities
             .into_iter()

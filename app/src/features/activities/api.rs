@@ -207,15 +207,6 @@ pub async fn mark_recording_watched(activity_id: i32) -> Result<(), AppError> {
     respond(service::mark_recording_watched(&state, &caller, activity_id).await)
 }
 
-#[server(prefix = "/api", endpoint = "load_my_activities")]
-pub async fn load_my_activities(edition_id: i32) -> Result<Option<MyActivities>, AppError> {
-    // Anonymous visitors of the edition page have no activities of their own: nothing, not 401.
-    let (state, Some(caller)) = entry::read_public().await? else {
-        return Ok(None);
-    };
-    respond(service::my_activities(&state, &caller, edition_id).await)
-}
-
 /// An activity as the caller sees it (reading records nothing).
 #[server(prefix = "/api", endpoint = "open_activity")]
 pub async fn open_activity(activity_id: i32) -> Result<ActivityPage, AppError> {

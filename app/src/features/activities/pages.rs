@@ -1,8 +1,7 @@
 //! What participants see: their activities in an edition, and one activity opened.
 
 use super::api::{
-    ActivityPage, CatchUp, MarkRecordingWatched, MyActivities, RecordView, load_my_activities,
-    open_activity,
+    ActivityPage, CatchUp, MarkRecordingWatched, MyActivities, RecordView, open_activity,
 };
 use crate::domain::activities::{ActivityKind, ActivityState};
 use crate::features::calendar::api::ResetCalendar;
@@ -17,23 +16,7 @@ use leptos_meta::Title;
 
 /// The participant's activities on the edition page (nothing for those not enrolled).
 #[component]
-pub fn MyActivitiesSection(edition_id: i32) -> impl IntoView {
-    let data = Resource::new(move || edition_id, load_my_activities);
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(mine)) => view! { <MyActivitiesView mine/> }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(error) => view! { <ErrorNotice error=Some(error)/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn MyActivitiesView(mine: MyActivities) -> impl IntoView {
+pub fn MyActivitiesView(mine: MyActivities) -> impl IntoView {
     let i18n = use_i18n();
     let next = mine
         .next

@@ -427,32 +427,20 @@ async fn states_for(
         .collect())
 }
 
-/// The participant's activities in an edition; `None` for anyone else.
+/// The participant's activities, for the edition's page (which has loaded the edition and the
+/// caller's role in it); `None` for anyone else.
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn my_activities(
     state: &AppState,
     caller: &Caller,
-    edition_id: i32,
+    edition: &edition::Model,
+    role: &crate::domain::scoping::EditionRole,
 ) -> Result<Option<MyActivities>, AppError> {
-    // Built twice while the edition page renders (once more when the page's data is in): once.
-    let key = crate::ssr::memo::pair(caller.id, edition_id);
-    crate::ssr::memo::once("my_activities", key, || {
-        load_my_activities(state, caller, edition_id)
-    })
-    .await
-}
-
-async fn load_my_activities(
-    state: &AppState,
-    caller: &Caller,
-    edition_id: i32,
-) -> Result<Option<MyActivities>, AppError> {
-    let (edition, role) = scope::edition_and_role(&state.db, caller, edition_id).await?;
-    let crate::domain::scoping::EditionRole::Participant { group: group_id } = role else {
+    let crate::domain::scoping::EditionRole::Participant { group: group_id } = *role else {
         return Ok(None);
     };
     let activities = of_edition(&state.db, edition.id).await?;
-    let states = states_for(&state.db, &edition, &activities, caller.id).await?;
+    let states = states_for(&state.db, edition, &activities, caller.id).await?;
     let mut items: Vec<Option<MyActivity>> = activities
         .into_iter()
         .map(|a| MyActivity {

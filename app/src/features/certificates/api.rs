@@ -153,15 +153,6 @@ pub async fn save_certificate_template(
     )
 }
 
-#[server(prefix = "/api", endpoint = "load_my_certificate")]
-pub async fn load_my_certificate(edition_id: i32) -> Result<Option<MyCertificate>, AppError> {
-    // Anonymous visitors of the edition page have no certificate: nothing, not 401.
-    let (state, Some(caller)) = entry::read_public().await? else {
-        return Ok(None);
-    };
-    respond(service::mine(&state, &caller, edition_id).await)
-}
-
 /// Public: by id (the QR code's link, with its signature `s`) or by the code typed in.
 #[server(prefix = "/api", endpoint = "verify_certificate")]
 pub async fn verify_certificate(

@@ -4,7 +4,7 @@
 use super::api::{
     CertificatesAdmin, IssuedCertificate, MyCertificate, Pending, ReissueCertificate,
     RevokeCertificate, SaveCertificateTemplate, Verification, Verified, issue_certificates,
-    load_certificates, load_my_certificate, verify_certificate,
+    load_certificates, verify_certificate,
 };
 use crate::domain::Field;
 use crate::domain::certificates::{RevocationCategory, Validity};
@@ -474,22 +474,7 @@ fn IssuedRow(
 
 /// On the edition page, for a participant who holds a valid certificate.
 #[component]
-pub fn MyCertificateSection(edition_id: i32) -> impl IntoView {
-    let data = Resource::new(move || edition_id, load_my_certificate);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(mine)) => view! { <MyCertificateView mine/> }.into_any(),
-                    _ => ().into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn MyCertificateView(mine: MyCertificate) -> impl IntoView {
+pub fn MyCertificateView(mine: MyCertificate) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="card certificate-card" aria-labelledby="certificate-heading">

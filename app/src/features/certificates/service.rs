@@ -7,6 +7,7 @@ use crate::domain::audit::Action;
 use crate::domain::certificates::{
     self, Code, Languages, Payload, RevocationCategory, Validity, signing,
 };
+use crate::domain::scoping::EditionRole;
 use crate::domain::{Field, FieldProblem, Problem, text};
 use crate::error::{AppError, Refusal};
 use crate::features::audit::service::{Entry, record};
@@ -622,24 +623,11 @@ pub async fn save_template(
 pub async fn mine(
     state: &AppState,
     caller: &Caller,
-    edition_id: i32,
-) -> Result<Option<MyCertificate>, AppError> {
-    // Built twice while the edition page renders (once more when the page's data is in): once.
-    let key = crate::ssr::memo::pair(caller.id, edition_id);
-    crate::ssr::memo::once("my_certificate", key, || {
-        load_mine(state, caller, edition_id)
-    })
-    .await
-}
-
-async fn load_mine(
-    state: &AppState,
-    caller: &Caller,
-    edition_id: i32,
+    edition: &edition::Model,
+    role: &EditionRole,
 ) -> Result<Option<MyCertificate>, AppError> {
     // Someone who takes no part in the edition (a signed-in visitor of its page) has no
-    // certificate there: nothing to show, not an error (the page would answer 404).
-    let (edition, role) = scope::edition_and_role(&state.db, caller, edition_id).await?;
+    // certificate there: nothing to show, not an error.
     if !role.takes_part() {
         return Ok(None);
     }

@@ -43,15 +43,6 @@ pub struct CompletionAdmin {
     pub person: Option<(i32, String)>,
 }
 
-#[server(prefix = "/api", endpoint = "load_my_progress")]
-pub async fn load_my_progress(edition_id: i32) -> Result<Option<MyProgress>, AppError> {
-    // Anonymous visitors of the edition page have no progress: nothing, not 401.
-    let (state, Some(caller)) = entry::read_public().await? else {
-        return Ok(None);
-    };
-    respond(service::my_progress(&state, &caller, edition_id).await)
-}
-
 #[server(prefix = "/api", endpoint = "load_completion_rule")]
 pub async fn load_completion_rule(
     edition_id: i32,

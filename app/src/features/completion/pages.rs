@@ -2,7 +2,6 @@
 
 use super::api::{
     CompletionAdmin, MyProgress, SaveCompletionRule, SetCompletionOverride, load_completion_rule,
-    load_my_progress,
 };
 use crate::domain::Field;
 use crate::domain::activities::ActivityKind;
@@ -80,22 +79,7 @@ fn describe(i18n: I18n, r: &RequirementProgress, titles: &HashMap<i32, String>) 
 
 /// On the edition page, for participants: a progress bar and what is still missing.
 #[component]
-pub fn MyProgressSection(edition_id: i32) -> impl IntoView {
-    let data = Resource::new(move || edition_id, load_my_progress);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(mine)) => view! { <MyProgressView mine/> }.into_any(),
-                    _ => ().into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn MyProgressView(mine: MyProgress) -> impl IntoView {
+pub fn MyProgressView(mine: MyProgress) -> impl IntoView {
     let i18n = use_i18n();
     let percent = mine.progress.percent;
     let met = mine.progress.met;

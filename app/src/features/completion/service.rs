@@ -1,6 +1,7 @@
 use super::api::{CompletionAdmin, MyProgress, Override};
 use crate::domain::activities::ActivityKind;
 use crate::domain::completion::{self, Progress, Rule};
+use crate::domain::scoping::EditionRole;
 use crate::error::{AppError, Refusal};
 use crate::features::activities::facts;
 use crate::features::activities::service::of_edition as activities_of;
@@ -81,37 +82,25 @@ pub fn evaluate_all(
         .collect()
 }
 
-/// The participant's own progress; `None` for anyone else, or before staff set a rule.
+/// The participant's own progress, for the edition's page (which has loaded the edition and
+/// the caller's role in it); `None` for anyone else, or before staff set a rule.
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn my_progress(
     state: &AppState,
     caller: &Caller,
-    edition_id: i32,
+    edition: &edition::Model,
+    role: &EditionRole,
 ) -> Result<Option<MyProgress>, AppError> {
-    // Built twice while the edition page renders (once more when the page's data is in): once.
-    let key = crate::ssr::memo::pair(caller.id, edition_id);
-    crate::ssr::memo::once("my_progress", key, || {
-        load_my_progress(state, caller, edition_id)
-    })
-    .await
-}
-
-async fn load_my_progress(
-    state: &AppState,
-    caller: &Caller,
-    edition_id: i32,
-) -> Result<Option<MyProgress>, AppError> {
-    let (edition, role) = scope::edition_and_role(&state.db, caller, edition_id).await?;
     if !role.is_participant() {
         return Ok(None);
     }
-    let Some(rule) = rule_of(&edition) else {
+    let Some(rule) = rule_of(edition) else {
         return Ok(None);
     };
     // One load of the activities: for the progress and for the titles it names.
     let activities = activities_of(&state.db, edition.id).await?;
     let facts = facts::of_participant(&state.db, edition.id, &activities, caller.id).await?;
-    let progress = evaluate_all(&facts, &edition, &activities, &rule, &[caller.id], false)
+    let progress = evaluate_all(&facts, edition, &activities, &rule, &[caller.id], false)
         .remove(&caller.id)
         .unwrap_or_else(|| completion::evaluate(&rule, &[]));
     let titles = activities.into_iter().map(|a| (a.id, a.title)).collect();

@@ -3,6 +3,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::features::activities::api::MyActivities;
+use crate::features::certificates::api::MyCertificate;
+use crate::features::completion::api::MyProgress;
 use crate::features::enrolment::api::MyEnrolment;
 
 #[cfg(feature = "ssr")]
@@ -44,6 +47,11 @@ pub struct EditionInfo {
     /// The caller follows its participants (staff, or an ambassador of one of its groups): the
     /// page offers the cockpit, not a place.
     pub follows: bool,
+    /// The caller's own part, loaded with the page (one load, one render); each is `None` where
+    /// the caller has none (visitors, followers, before staff set a completion rule).
+    pub certificate: Option<MyCertificate>,
+    pub progress: Option<MyProgress>,
+    pub activities: Option<MyActivities>,
 }
 
 /// An edition on the participant's home page.

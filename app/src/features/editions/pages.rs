@@ -3,7 +3,9 @@
 use super::api::{EditionInfo, EditionSummary, edition_page, open_editions};
 use crate::domain::editions::EditionStatus;
 use crate::error::AppError;
-use crate::features::activities::pages::MyActivitiesSection;
+use crate::features::activities::pages::MyActivitiesView;
+use crate::features::certificates::pages::MyCertificateView;
+use crate::features::completion::pages::MyProgressView;
 use crate::features::enrolment::api::{Enrol, MyEnrolment, Withdraw};
 use crate::features::enrolment::pages::EnrolmentPanel;
 use crate::i18n::*;
@@ -130,11 +132,17 @@ pub fn EditionPageView() -> impl IntoView {
 
 #[component]
 fn EditionDetails(
-    page: EditionInfo,
+    mut page: EditionInfo,
     enrol: ServerAction<Enrol>,
     withdraw: ServerAction<Withdraw>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // The caller's own part came with the page; the enrolment box needs none of it.
+    let (certificate, progress, activities) = (
+        page.certificate.take(),
+        page.progress.take(),
+        page.activities.take(),
+    );
     let summary = page.summary.clone();
     let dates = summary.dates;
     let title = summary.title.clone();
@@ -155,9 +163,9 @@ fn EditionDetails(
                     // are on the first screen, and the course facts follow (for visitors the
                     // personal sections are empty).
                     <crate::features::cockpit::pages::CockpitLink edition_id=summary.id follows=page.follows/>
-                    <crate::features::certificates::pages::MyCertificateSection edition_id=summary.id/>
-                    <crate::features::completion::pages::MyProgressSection edition_id=summary.id/>
-                    <MyActivitiesSection edition_id=summary.id/>
+                    {certificate.map(|mine| view! { <MyCertificateView mine/> })}
+                    {progress.map(|mine| view! { <MyProgressView mine/> })}
+                    {activities.map(|mine| view! { <MyActivitiesView mine/> })}
                     <dl class="facts">
                         <div>
                             <dt>{t!(i18n, editions.course_dates)}</dt>

@@ -182,15 +182,17 @@ pub async fn edition_page(
     // The edition again, with its course and counts: one statement instead of two.
     let mut row = summary(&state.db, edition.id).await?;
     let course_description = std::mem::take(&mut row.course_description);
-    let (mine, follows) = match caller {
-        Some(caller) => (
-            my_enrolment(&state.db, edition.id, caller.id).await?,
-            scope::edition_role(&state.db, caller, edition.id)
-                .await?
-                .follows_participants(),
-        ),
-        None => (None, false),
-    };
+    let mut mine = None;
+    let (mut follows, mut certificate, mut progress, mut my_activities) = (false, None, None, None);
+    if let Some(caller) = caller {
+        mine = my_enrolment(&state.db, edition.id, caller.id).await?;
+        let role = scope::edition_role(&state.db, caller, edition.id).await?;
+        follows = role.follows_participants();
+        certificate =
+            crate::features::certificates::service::mine(state, caller, &edition, &role).await?;
+        progress = completion::my_progress(state, caller, &edition, &role).await?;
+        my_activities = activities::my_activities(state, caller, &edition, &role).await?;
+    }
     let window = dates_of(&edition).enrolment_window(today_in_rome());
     Ok(EditionInfo {
         course_description,
@@ -203,6 +205,9 @@ pub async fn edition_page(
             .and_then(|c| crate::domain::enrolment::registration_refusal(c.registration)),
         mine,
         follows,
+        certificate,
+        progress,
+        activities: my_activities,
     })
 }
 
