@@ -63,13 +63,12 @@ fn MyEditions(
     staff: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let heading = move || view! { <h2 id="my-editions-heading">{t!(i18n, home.my_editions)}</h2> };
     if list.is_empty() && staff {
         return ().into_any();
     }
     view! {
         <section class="my-editions" aria-labelledby="my-editions-heading">
-            {heading()}
+            <h2 id="my-editions-heading">{t!(i18n, home.my_editions)}</h2>
             {if list.is_empty() {
                 view! {
                     <EmptyState>
