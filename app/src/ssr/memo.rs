@@ -1,8 +1,8 @@
 //! What one page render has already read, so that its parts do not read it again.
 //!
 //! A page's load is made of parts that each begin with what they need: the edition's page,
-//! say, reads the edition and the caller's role in it, and its progress and activities both
-//! read the edition's activities and the participant's facts. While a page is rendered on the
+//! say, reads the caller's enrolments for both the enrolment box and the caller's role, and its
+//! progress and activities both read the participant's facts. While a page is rendered on the
 //! server they all run in the same request, for the same caller, and change nothing: the first
 //! load of a row is shared with the others. Server functions called on their own (forms, later
 //! reads) have no memo and always read the database.

@@ -88,22 +88,41 @@ impl Db {
         self.round_trips.load(Ordering::Relaxed)
     }
 
-    /// `load()`'s value, read once for all requests and kept for a moment; see
-    /// [`super::shared`].
-    pub async fn shared<T, E, F, Fut>(&self, name: &'static str, load: F) -> Result<T, E>
+    /// `load()`'s value, read once for all requests and kept for a moment under `name` and `id`
+    /// (the object it is about, 0 for none); see [`super::shared`].
+    pub async fn shared<T, E, F, Fut>(&self, name: &'static str, id: i64, load: F) -> Result<T, E>
     where
         T: Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
-        // A page's reads see the snapshot its transaction took, perhaps before some writes.
-        let seen = self
-            .page
+        self.shared.get((name, id), self.seen(), load).await
+    }
+
+    /// [`Self::shared`] for many objects at once: those not kept are read by one
+    /// `load(missing ids)`, which answers each it found with its id.
+    pub async fn shared_many<T, E, F, Fut>(
+        &self,
+        name: &'static str,
+        ids: &[i64],
+        load: F,
+    ) -> Result<std::collections::HashMap<i64, T>, E>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce(Vec<i64>) -> Fut,
+        Fut: Future<Output = Result<Vec<(i64, T)>, E>>,
+    {
+        self.shared.get_many(name, ids, self.seen(), load).await
+    }
+
+    /// The writes begun before the snapshot reads see: a page's reads see the one its
+    /// transaction took, perhaps before some writes.
+    fn seen(&self) -> u64 {
+        self.page
             .as_ref()
             .and_then(|page| page.open.get())
             .and_then(Option::as_ref)
-            .map_or_else(|| self.shared.writes(), |open| open.writes);
-        self.shared.get(name, seen, load).await
+            .map_or_else(|| self.shared.writes(), |open| open.writes)
     }
 
     fn count(&self) {

@@ -75,11 +75,11 @@ async fn load_edition_role(
     if !enrolled {
         return Ok(EditionRole::Outsider);
     }
-    let group = memberships_of(db, caller.id)
+    let group = places_of(db, caller.id)
         .await?
         .iter()
-        .find(|m| m.edition_id == edition_id)
-        .map(|m| m.group_id);
+        .find(|place| place.enrolment.edition_id == edition_id)
+        .and_then(|place| place.group_id);
     Ok(EditionRole::Participant { group })
 }
 
@@ -89,11 +89,11 @@ pub async fn enrolment_row(
     edition_id: i32,
     user_id: i32,
 ) -> Result<Option<enrolment::Model>, AppError> {
-    Ok(enrolments_of(db, user_id)
+    Ok(places_of(db, user_id)
         .await?
         .iter()
-        .find(|row| row.edition_id == edition_id)
-        .cloned())
+        .find(|place| place.enrolment.edition_id == edition_id)
+        .map(|place| place.enrolment.clone()))
 }
 
 /// Every enrolment row of a person (a handful), read once per page render: the caller's role in
@@ -102,42 +102,62 @@ pub async fn enrolment_row(
 pub async fn enrolments_of(
     db: &impl ConnectionTrait,
     user_id: i32,
-) -> Result<std::sync::Arc<Vec<enrolment::Model>>, AppError> {
-    rows_of_person::<enrolment::Entity>(db, "enrolments_of", enrolment::Column::UserId, user_id)
-        .await
+) -> Result<Vec<enrolment::Model>, AppError> {
+    Ok(places_of(db, user_id)
+        .await?
+        .iter()
+        .map(|place| place.enrolment.clone())
+        .collect())
 }
 
-/// The groups a person belongs to, one row per edition, read once per page render.
-pub async fn memberships_of(
-    db: &impl ConnectionTrait,
-    user_id: i32,
-) -> Result<std::sync::Arc<Vec<group_member::Model>>, AppError> {
-    rows_of_person::<group_member::Entity>(
-        db,
-        "memberships_of",
-        group_member::Column::UserId,
-        user_id,
-    )
-    .await
+/// An enrolment row with the group its holder belongs to in that edition, if any.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct Place {
+    #[sea_orm(nested)]
+    pub enrolment: enrolment::Model,
+    pub group_id: Option<i32>,
 }
 
-/// Every row of `E` that belongs to a person, once per page render.
-async fn rows_of_person<E>(
+/// A person's enrolments, each with their group there, in one statement once per page render
+/// (see [`enrolments_of`]): a role needs both, and each statement is a round trip.
+async fn places_of(
     db: &impl ConnectionTrait,
-    kind: &'static str,
-    person: E::Column,
     user_id: i32,
-) -> Result<std::sync::Arc<Vec<E::Model>>, AppError>
-where
-    E: EntityTrait,
-    E::Model: Send + Sync,
-{
-    super::memo::once(kind, i64::from(user_id), || async {
-        Ok(std::sync::Arc::new(
-            E::find().filter(person.eq(user_id)).all(db).await?,
-        ))
+) -> Result<std::sync::Arc<Vec<Place>>, AppError> {
+    super::memo::once("places_of", i64::from(user_id), || async {
+        use sea_orm::sea_query::Expr;
+        let rows = enrolment::Entity::find()
+            .join(
+                sea_orm::JoinType::LeftJoin,
+                enrolment::Entity::belongs_to(group_member::Entity)
+                    .from((enrolment::Column::EditionId, enrolment::Column::UserId))
+                    .to((
+                        group_member::Column::EditionId,
+                        group_member::Column::UserId,
+                    ))
+                    .into(),
+            )
+            .column_as(
+                Expr::col((group_member::Entity, group_member::Column::GroupId)),
+                "group_id",
+            )
+            .filter(enrolment::Column::UserId.eq(user_id))
+            .into_model::<Place>()
+            .all(db)
+            .await?;
+        Ok(std::sync::Arc::new(rows))
     })
     .await
+}
+
+/// The groups a person belongs to (one per edition where they hold an enrolment), read once
+/// per page render with their enrolments (see [`enrolments_of`]).
+pub async fn groups_of(db: &impl ConnectionTrait, user_id: i32) -> Result<Vec<i32>, AppError> {
+    Ok(places_of(db, user_id)
+        .await?
+        .iter()
+        .filter_map(|place| place.group_id)
+        .collect())
 }
 
 /// An object of an edition, with the edition and the caller's place in it.
@@ -286,10 +306,19 @@ pub async fn visible_edition(
     caller: Option<&Caller>,
     edition_id: i32,
 ) -> Result<edition::Model, AppError> {
-    let edition = find_or_404::<edition::Entity>(db, edition_id).await?;
+    visible(
+        caller,
+        find_or_404::<edition::Entity>(db, edition_id).await?,
+    )
+}
+
+/// [`visible_edition`]'s check, for an edition read with more (its page's summary).
+pub fn visible(
+    caller: Option<&Caller>,
+    edition: edition::Model,
+) -> Result<edition::Model, AppError> {
     let staff = caller.is_some_and(Caller::is_staff);
-    let visible = edition.status.visible_to_participants();
-    if staff || visible {
+    if staff || edition.status.visible_to_participants() {
         Ok(edition)
     } else {
         Err(AppError::NotFound)

@@ -8,7 +8,8 @@ both_databases!(
     unknown_pages_and_ids_are_404,
     pages_render_while_other_routers_are_built,
     pages_run_only_their_own_scripts_and_nothing_is_cached_or_framed,
-    page_renders_read_in_one_transaction_and_give_it_back
+    page_renders_read_in_one_transaction_and_give_it_back,
+    what_pages_share_is_read_once_and_a_change_shows_on_the_next_render
 );
 
 async fn health_answers_while_the_database_does(backend: Backend) {
@@ -320,5 +321,60 @@ async fn page_renders_read_in_one_transaction_and_give_it_back(backend: Backend)
         db.page_transactions(),
         before,
         "a server function on its own reads the pool"
+    );
+}
+
+/// What an edition shows everyone (its summary and activities) is read once for the renders of
+/// a moment, so a participant's edition page costs a few round trips; and a change shows on the
+/// very next render, on the edition's page and on the home page.
+async fn what_pages_share_is_read_once_and_a_change_shows_on_the_next_render(backend: Backend) {
+    use app::features::enrolment::api::Enrol;
+    use app::ssr::entities::edition;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let app = TestApp::spawn(backend).await;
+    let course = app.course("ETW-BASE").await;
+    let id = app.edition(course, "open", 10).await;
+    app.activity(id, "task_sheet", "Scheda uno", chrono::TimeDelta::zero())
+        .await;
+    let (_, token) = app.user("ada@example.org", false, false).await;
+    app.invoke(Enrol { edition_id: id }, Some(&token))
+        .await
+        .expect("enrols");
+    let db = &app.state.db;
+    let path = format!("/editions/{id}");
+    let first = app.get(&path, Some(&token)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("Scheda uno"), "{}", first.body);
+    let before = db.round_trips();
+    let again = app.get(&path, Some(&token)).await;
+    let trips = db.round_trips() - before;
+    assert!(again.body.contains("Scheda uno"));
+    // The session, the transaction, the participant's enrolments, certificate, facts and
+    // calendar: the summary and the activities were kept from the first render.
+    assert!(
+        trips <= 6,
+        "a participant's edition page took {trips} round trips"
+    );
+
+    app.activity(id, "task_sheet", "Scheda due", chrono::TimeDelta::zero())
+        .await;
+    let mut renamed: edition::ActiveModel = edition::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .expect("query")
+        .expect("the edition")
+        .into();
+    renamed.title = Set("Edizione rinominata".to_owned());
+    renamed.update(db).await.expect("renamed");
+    let page = app.get(&path, Some(&token)).await;
+    assert!(page.body.contains("Scheda due"), "the new activity shows");
+    assert!(
+        page.body.contains("Edizione rinominata"),
+        "the new title shows"
+    );
+    let home = app.get("/", Some(&token)).await;
+    assert!(
+        home.body.contains("Edizione rinominata"),
+        "and on the home page"
     );
 }

@@ -63,6 +63,16 @@ pub async fn load(
             Mark::ATTENDED => {
                 facts.minutes.insert(key, mark.first);
             }
+            Mark::SENT => {
+                // The newest version handed in: `first` is its number, `second` its status.
+                let Some(status) = Mark::status(mark.second) else {
+                    continue;
+                };
+                let entry = facts.latest_sent.entry(key).or_insert((mark.first, status));
+                if mark.first > entry.0 {
+                    *entry = (mark.first, status);
+                }
+            }
             _ => {
                 let entry = facts.attempts.entry(key).or_insert((0, false));
                 entry.0 += 1;
@@ -72,7 +82,6 @@ pub async fn load(
             }
         }
     }
-    facts.latest_sent = latest_sent(db, &scope).await?;
     Ok(facts)
 }
 
@@ -92,11 +101,21 @@ impl Mark {
     const WATCHED: i32 = 1;
     const ATTENDED: i32 = 2;
     const ATTEMPTED: i32 = 3;
+    const SENT: i32 = 4;
+
+    /// A version's status from its number in [`marks`] (its place among the statuses).
+    fn status(code: i32) -> Option<SubmissionStatus> {
+        use sea_orm::Iterable;
+        usize::try_from(code)
+            .ok()
+            .and_then(|i| SubmissionStatus::iter().nth(i))
+    }
 }
 
-/// Materials opened, recordings watched (when some quiz confirms one), minutes attended and
-/// submitted quiz attempts, in one query: a union of the four tables, each row tagged with its
-/// kind. (One query instead of four: each costs a round trip to the database's thread.)
+/// Materials opened, recordings watched (when some quiz confirms one), minutes attended,
+/// submitted quiz attempts and versions handed in, in one query: a union of the five tables,
+/// each row tagged with its kind. (One query instead of five: each costs a round trip to the
+/// database's thread.)
 async fn marks(
     db: &impl ConnectionTrait,
     scope: &Scope,
@@ -171,6 +190,24 @@ async fn marks(
         attempts.and_where(Expr::col(Column::SubmittedAt).is_not_null());
         query.union(UnionType::All, attempts);
     }
+    {
+        use sea_orm::Iterable;
+        use submission::{Column, Entity};
+        // The union's columns are numbers: a status goes as its place among the statuses.
+        let mut status = sea_orm::sea_query::CaseStatement::new();
+        for (i, each) in SubmissionStatus::iter().enumerate() {
+            status = status.case(Column::Status.eq(each), i as i32);
+        }
+        let mut sent = tagged::<Entity>(
+            scope,
+            Mark::SENT,
+            (Column::ActivityId, Column::UserId),
+            Expr::col(Column::Version).into(),
+            status.finally(-1).into(),
+        );
+        sent.and_where(Column::Status.ne(SubmissionStatus::Draft));
+        query.union(UnionType::All, sent);
+    }
     let mut marks = Vec::new();
     for row in db.query_all(&query).await? {
         marks.push(Mark {
@@ -223,34 +260,6 @@ impl Scope {
             None => query,
         }
     }
-}
-
-/// The newest version each participant handed in for each activity (drafts left out).
-async fn latest_sent(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-) -> Result<HashMap<(i32, i32), (i32, SubmissionStatus)>, AppError> {
-    use submission::Column;
-    let query = submission::Entity::find()
-        .select_only()
-        .column(Column::ActivityId)
-        .column(Column::UserId)
-        .column(Column::Version)
-        .column(Column::Status)
-        .filter(Column::Status.ne(SubmissionStatus::Draft));
-    let mut latest: HashMap<(i32, i32), (i32, SubmissionStatus)> = HashMap::new();
-    for (a, u, version, status) in scope
-        .apply(query, Column::ActivityId, Column::UserId)
-        .into_tuple::<(i32, i32, i32, SubmissionStatus)>()
-        .all(db)
-        .await?
-    {
-        let entry = latest.entry((a, u)).or_insert((version, status));
-        if version > entry.0 {
-            *entry = (version, status);
-        }
-    }
-    Ok(latest)
 }
 
 /// Whether a quiz has closed (its due time has passed).

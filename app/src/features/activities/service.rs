@@ -65,17 +65,29 @@ pub async fn of_edition(
     db: &impl ConnectionTrait,
     edition_id: i32,
 ) -> Result<Vec<activity::Model>, AppError> {
-    // Once per page render: progress and the activity list both need them.
-    crate::ssr::memo::once("activities_of_edition", i64::from(edition_id), || async {
-        Ok(activity::Entity::find()
-            .filter(activity::Column::EditionId.eq(edition_id))
-            .filter(activity::Column::Hidden.eq(false))
-            .order_by_asc(activity::Column::Position)
-            .order_by_asc(activity::Column::Id)
-            .all(db)
-            .await?)
-    })
-    .await
+    Ok(activity::Entity::find()
+        .filter(activity::Column::EditionId.eq(edition_id))
+        .filter(activity::Column::Hidden.eq(false))
+        .order_by_asc(activity::Column::Position)
+        .order_by_asc(activity::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// [`of_edition`], the same for everyone who looks: read once for all page renders of a moment
+/// (see [`crate::ssr::shared`]). For pages only; a change reads them in its transaction.
+pub async fn of_edition_shared(
+    state: &AppState,
+    edition_id: i32,
+) -> Result<std::sync::Arc<Vec<activity::Model>>, AppError> {
+    state
+        .db
+        .shared("activities_of_edition", i64::from(edition_id), || async {
+            Ok(std::sync::Arc::new(
+                of_edition(&state.db, edition_id).await?,
+            ))
+        })
+        .await
 }
 
 /// Every activity of an edition, hidden ones too, in their order (for staff arranging them).
@@ -427,27 +439,27 @@ async fn states_for(
         .collect())
 }
 
-/// The participant's activities, for the edition's page (which has loaded the edition and the
-/// caller's role in it); `None` for anyone else.
+/// The participant's activities, for the edition's page (which has loaded the edition, the
+/// caller's role in it and its activities, [`of_edition_shared`]); `None` for anyone else.
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn my_activities(
     state: &AppState,
     caller: &Caller,
     edition: &edition::Model,
     role: &crate::domain::scoping::EditionRole,
+    activities: &[activity::Model],
 ) -> Result<Option<MyActivities>, AppError> {
     let crate::domain::scoping::EditionRole::Participant { group: group_id } = *role else {
         return Ok(None);
     };
-    let activities = of_edition(&state.db, edition.id).await?;
-    let states = states_for(&state.db, edition, &activities, caller.id).await?;
+    let states = states_for(&state.db, edition, activities, caller.id).await?;
     let mut items: Vec<Option<MyActivity>> = activities
-        .into_iter()
+        .iter()
         .map(|a| MyActivity {
             id: a.id,
-            kind: kind_of(&a),
+            kind: kind_of(a),
             state: states.get(&a.id).copied().unwrap_or(ActivityState::ToDo),
-            title: a.title,
+            title: a.title.clone(),
             due_at: a.due_at.map(to_local),
             starts_at: a.starts_at.map(to_local),
             estimated_minutes: a.estimated_minutes,
@@ -472,10 +484,20 @@ pub async fn my_activities(
             .collect::<Vec<_>>(),
     );
     let group = match group_id {
-        Some(id) => group::Entity::find_by_id(id)
-            .one(&state.db)
-            .await?
-            .map(|g| (g.id, g.name)),
+        // A group's name is the same for all its members: read once for the renders of a moment.
+        Some(id) => {
+            state
+                .db
+                .shared("group_name", i64::from(id), || async {
+                    Ok::<_, AppError>(
+                        group::Entity::find_by_id(id)
+                            .one(&state.db)
+                            .await?
+                            .map(|g| (g.id, g.name)),
+                    )
+                })
+                .await?
+        }
         None => None,
     };
     let calendar = crate::features::calendar::service::has_calendar(&state.db, caller.id).await?;

@@ -82,14 +82,15 @@ pub fn evaluate_all(
         .collect()
 }
 
-/// The participant's own progress, for the edition's page (which has loaded the edition and
-/// the caller's role in it); `None` for anyone else, or before staff set a rule.
+/// The participant's own progress, for the edition's page (which has loaded the edition, the
+/// caller's role in it and its activities); `None` for anyone else, or before staff set a rule.
 #[tracing::instrument(skip_all, fields(caller = caller.id))]
 pub async fn my_progress(
     state: &AppState,
     caller: &Caller,
     edition: &edition::Model,
     role: &EditionRole,
+    activities: &[activity::Model],
 ) -> Result<Option<MyProgress>, AppError> {
     if !role.is_participant() {
         return Ok(None);
@@ -97,16 +98,22 @@ pub async fn my_progress(
     let Some(rule) = rule_of(edition) else {
         return Ok(None);
     };
-    // One load of the activities: for the progress and for the titles it names.
-    let activities = activities_of(&state.db, edition.id).await?;
-    let facts = facts::of_participant(&state.db, edition.id, &activities, caller.id).await?;
-    let progress = evaluate_all(&facts, edition, &activities, &rule, &[caller.id], false)
+    let facts = facts::of_participant(&state.db, edition.id, activities, caller.id).await?;
+    let progress = evaluate_all(&facts, edition, activities, &rule, &[caller.id], false)
         .remove(&caller.id)
         .unwrap_or_else(|| completion::evaluate(&rule, &[]));
-    let titles = activities.into_iter().map(|a| (a.id, a.title)).collect();
-    let decided = overrides_of(&state.db, edition.id)
+    let titles = activities.iter().map(|a| (a.id, a.title.clone())).collect();
+    // Staff decisions are few and the same for everyone: read once for all renders of a moment.
+    let decided = state
+        .db
+        .shared("completion_overrides", i64::from(edition.id), || async {
+            Ok::<_, AppError>(std::sync::Arc::new(
+                overrides_of(&state.db, edition.id).await?,
+            ))
+        })
         .await?
-        .remove(&caller.id);
+        .get(&caller.id)
+        .cloned();
     Ok(Some(MyProgress {
         edition_id: edition.id,
         progress,

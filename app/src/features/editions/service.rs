@@ -118,7 +118,7 @@ async fn summary_rows(
 }
 
 /// An edition's row with what its summary adds (see [`edition_summaries`]).
-#[derive(FromQueryResult)]
+#[derive(Clone, FromQueryResult)]
 struct SummaryRow {
     #[sea_orm(nested)]
     edition: edition::Model,
@@ -146,7 +146,11 @@ impl SummaryRow {
     }
 }
 
-/// One edition's summary (its row read again, with its course and counts).
+/// What an edition's summary row is kept under for all requests of a moment (see
+/// [`crate::ssr::shared`]): it is the same for everyone.
+const SUMMARY: &str = "edition_summary";
+
+/// One edition's summary (its row, with its course and counts).
 async fn summary(db: &impl ConnectionTrait, edition_id: i32) -> Result<SummaryRow, AppError> {
     summary_rows(db, edition::Entity::find_by_id(edition_id))
         .await?
@@ -162,7 +166,7 @@ pub async fn open_editions(
 ) -> Result<Vec<EditionSummary>, AppError> {
     state
         .db
-        .shared("open_editions", || {
+        .shared("open_editions", 0, || {
             let editions = edition::Entity::find()
                 .filter(edition::Column::Status.eq(EditionStatus::Open))
                 .order_by_asc(edition::Column::StartsOn)
@@ -178,9 +182,15 @@ pub async fn edition_page(
     caller: Option<&Caller>,
     edition_id: i32,
 ) -> Result<EditionInfo, AppError> {
-    let edition = scope::visible_edition(&state.db, caller, edition_id).await?;
-    // The edition again, with its course and counts: one statement instead of two.
-    let mut row = summary(&state.db, edition.id).await?;
+    // The edition with its course and counts, the same for everyone who looks: read once for
+    // all the page's renders of a moment (see `crate::ssr::shared`).
+    let mut row = state
+        .db
+        .shared(SUMMARY, i64::from(edition_id), || {
+            summary(&state.db, edition_id)
+        })
+        .await?;
+    let edition = scope::visible(caller, row.edition.clone())?;
     let course_description = std::mem::take(&mut row.course_description);
     let mut mine = None;
     let (mut follows, mut certificate, mut progress, mut my_activities) = (false, None, None, None);
@@ -190,8 +200,12 @@ pub async fn edition_page(
         follows = role.follows_participants();
         certificate =
             crate::features::certificates::service::mine(state, caller, &edition, &role).await?;
-        progress = completion::my_progress(state, caller, &edition, &role).await?;
-        my_activities = activities::my_activities(state, caller, &edition, &role).await?;
+        if role.is_participant() {
+            // Progress and the activity list both go through the edition's activities.
+            let all = activities::of_edition_shared(state, edition.id).await?;
+            progress = completion::my_progress(state, caller, &edition, &role, &all).await?;
+            my_activities = activities::my_activities(state, caller, &edition, &role, &all).await?;
+        }
     }
     let window = dates_of(&edition).enrolment_window(today_in_rome());
     Ok(EditionInfo {
@@ -215,18 +229,34 @@ pub async fn edition_page(
 pub async fn my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdition>, AppError> {
     let mine: Vec<enrolment::Model> = scope::enrolments_of(&state.db, caller.id)
         .await?
-        .iter()
+        .into_iter()
         .filter(|row| row.status != EnrolmentStatus::Withdrawn)
-        .cloned()
         .collect();
     if mine.is_empty() {
         return Ok(Vec::new());
     }
-    let editions = edition::Entity::find()
-        .filter(edition::Column::Id.is_in(mine.iter().map(|m| m.edition_id)))
-        .filter(edition::Column::Status.ne(EditionStatus::Draft))
-        .order_by_asc(edition::Column::StartsOn);
-    let mut summaries = edition_summaries(&state.db, editions).await?;
+    // Summaries are the same for everyone: those read for other pages of the moment serve.
+    let ids: Vec<i64> = mine.iter().map(|m| i64::from(m.edition_id)).collect();
+    let rows = state
+        .db
+        .shared_many(SUMMARY, &ids, |missing| async move {
+            let editions = edition::Entity::find().filter(edition::Column::Id.is_in(missing));
+            Ok::<_, AppError>(
+                summary_rows(&state.db, editions)
+                    .await?
+                    .into_iter()
+                    .map(|row| (i64::from(row.edition.id), row))
+                    .collect(),
+            )
+        })
+        .await?;
+    let mut rows: Vec<SummaryRow> = rows
+        .into_values()
+        .filter(|row| row.edition.status != EditionStatus::Draft)
+        .collect();
+    rows.sort_by_key(|row| (row.edition.starts_on, row.edition.id));
+    let mut summaries: Vec<EditionSummary> =
+        rows.into_iter().map(SummaryRow::into_summary).collect();
     // What is running or coming first (soonest first), then what is over (latest first).
     let today = today_in_rome();
     summaries.sort_by_key(|e| {

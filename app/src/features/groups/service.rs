@@ -122,11 +122,7 @@ pub async fn my_groups(state: &AppState, caller: &Caller) -> Result<Vec<MyGroup>
     } else {
         Vec::new()
     };
-    let member_of: Vec<i32> = crate::ssr::scope::memberships_of(&state.db, caller.id)
-        .await?
-        .iter()
-        .map(|m| m.group_id)
-        .collect();
+    let member_of: Vec<i32> = crate::ssr::scope::groups_of(&state.db, caller.id).await?;
     if ambassador_of.is_empty() && member_of.is_empty() {
         return Ok(Vec::new());
     }
