@@ -271,7 +271,7 @@ mod tests {
                 shared
                     .get(("summary", 3), shared.writes(), || async { Err(()) })
                     .await,
-                Ok(30),
+                Ok(30_i64),
                 "kept one by one, for either way of asking"
             );
             shared.write_begins();
