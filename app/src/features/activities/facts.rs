@@ -202,7 +202,7 @@ async fn marks(
             scope,
             Mark::SENT,
             (Column::ActivityId, Column::UserId),
-            Expr::col(Column::Version).into(),
+            Expr::col(Column::Version),
             status.finally(-1).into(),
         );
         sent.and_where(Column::Status.ne(SubmissionStatus::Draft));
