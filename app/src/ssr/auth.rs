@@ -135,12 +135,28 @@ pub async fn caller_of_headers(
     let Some(token) = session_token(headers, session_cookie_name(&state.settings)) else {
         return Ok(None);
     };
-    caller_for_token(state, &token).await
+    let hash = hash_token(&token);
+    let row = session_row(state, &hash).await?;
+    caller_from_row(state, hash, row).await
+}
+
+/// [`caller_of_headers`] for a page about to be rendered, which may use the session as read for
+/// another page a moment ago (see [`shared_session_row`]). Changes always read it afresh.
+pub async fn caller_of_page_headers(
+    state: &AppState,
+    headers: &http::HeaderMap,
+) -> Result<Option<Caller>, AppError> {
+    let Some(token) = session_token(headers, session_cookie_name(&state.settings)) else {
+        return Ok(None);
+    };
+    let hash = hash_token(&token);
+    let row = shared_session_row(state, &hash).await?;
+    caller_from_row(state, hash, row).await
 }
 
 /// What a request's caller is read from: the session's times and the user's fields a
 /// [`Caller`] holds (every request reads it, so nothing else: no password hash, no school).
-#[derive(FromQueryResult)]
+#[derive(Clone, FromQueryResult)]
 struct CallerRow {
     created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
@@ -157,9 +173,8 @@ struct CallerRow {
     email_verified_at: Option<DateTime<Utc>>,
 }
 
-pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Option<Caller>, AppError> {
-    let hash = hash_token(token);
-    let Some(row) = session::Entity::find_by_id(hash.clone())
+async fn session_row(state: &AppState, hash: &str) -> Result<Option<CallerRow>, sea_orm::DbErr> {
+    session::Entity::find_by_id(hash.to_owned())
         .select_only()
         .columns([session::Column::CreatedAt, session::Column::LastSeenAt])
         .column_as(user::Column::Id, "user_id")
@@ -178,8 +193,55 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> Result<Option<Ca
         .join(JoinType::InnerJoin, session::Relation::User.def())
         .into_model::<CallerRow>()
         .one(&state.db)
-        .await?
+        .await
+}
+
+/// The session row for a page, shared by the pages of all requests for a moment like what pages
+/// show everyone ([`super::shared`]): dropped as soon as this process writes anything (a
+/// sign-out, a role change, a closed account), kept at most a second otherwise, so a session
+/// ended through another instance still shows pages here for at most that second. A token
+/// that names no session is not kept (nobody can fill the memory with made-up tokens).
+async fn shared_session_row(
+    state: &AppState,
+    hash: &str,
+) -> Result<Option<CallerRow>, sea_orm::DbErr> {
+    enum Miss {
+        NoSession,
+        Failed(sea_orm::DbErr),
+    }
+    // Kept under the hash's first 64 bits, with the whole hash beside the row: two tokens
+    // sharing those bits never share a row.
+    let Some(key) = hash
+        .get(..16)
+        .and_then(|bits| u64::from_str_radix(bits, 16).ok())
     else {
+        return session_row(state, hash).await;
+    };
+    let kept = state
+        .db
+        .shared("session", key as i64, || async {
+            match session_row(state, hash).await {
+                Ok(Some(row)) => Ok((hash.to_owned(), row)),
+                Ok(None) => Err(Miss::NoSession),
+                Err(error) => Err(Miss::Failed(error)),
+            }
+        })
+        .await;
+    match kept {
+        Ok((of, row)) if of == hash => Ok(Some(row)),
+        Ok(_) => session_row(state, hash).await,
+        Err(Miss::NoSession) => Ok(None),
+        Err(Miss::Failed(error)) => Err(error),
+    }
+}
+
+/// The caller a session row makes, after the session's expiry and refresh.
+async fn caller_from_row(
+    state: &AppState,
+    hash: String,
+    row: Option<CallerRow>,
+) -> Result<Option<Caller>, AppError> {
+    let Some(row) = row else {
         return Ok(None);
     };
     let now = Utc::now();

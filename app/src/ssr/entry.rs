@@ -86,7 +86,9 @@ pub struct CallerOfPage {
 
 impl CallerOfPage {
     /// The caller of a page about to be rendered, read from its request's headers through the
-    /// page's own reads. A failure is left to the render: its sections try again and say so.
+    /// page's own reads (its session perhaps as read for another page a moment ago, see
+    /// `auth::caller_of_page_headers`). A failure is left to the render: its sections try
+    /// again and say so.
     pub async fn resolve(state: &AppState, headers: &http::HeaderMap) -> Self {
         let page = Self::default();
         let state = AppState {
@@ -95,7 +97,7 @@ impl CallerOfPage {
         };
         let resolved = page
             .caller
-            .get_or_try_init(|| super::auth::caller_of_headers(&state, headers))
+            .get_or_try_init(|| super::auth::caller_of_page_headers(&state, headers))
             .await;
         if let Err(error) = resolved {
             tracing::warn!(%error, "the caller of a page could not be resolved before its render");

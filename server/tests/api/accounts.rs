@@ -14,6 +14,7 @@ both_databases!(
     verification_links_expire_and_can_be_sent_again,
     sign_up_refuses_bad_input_and_changes_nothing,
     log_in_issues_a_new_session_and_log_out_ends_it,
+    a_page_after_sign_out_is_signed_out_at_once,
     failed_logins_are_throttled_per_account,
     failed_logins_are_throttled_per_address,
     parallel_wrong_passwords_are_all_counted,
@@ -302,6 +303,52 @@ async fn log_in_issues_a_new_session_and_log_out_ends_it(backend: Backend) {
         session::Entity::find().count(&app.state.db).await.unwrap(),
         0
     );
+}
+
+/// Pages may use a session as read for another page a moment ago; a change through this
+/// instance (a role, a sign-out) shows on the very next page, and one through another instance
+/// (here: straight to the database, past this instance) within a second.
+async fn a_page_after_sign_out_is_signed_out_at_once(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+    let app = TestApp::spawn(backend).await;
+    let (id, token) = app.user("anna@scuola.it", false, false).await;
+    let signed_in = |body: &str| body.contains("action=\"/api/log_out\"");
+    let staff = |body: &str| body.contains("href=\"/staff/users\"");
+    let db = &app.state.db;
+    for _ in 0..2 {
+        let home = app.get("/", Some(&token)).await;
+        assert!(signed_in(&home.body) && !staff(&home.body), "{}", home.body);
+    }
+    let mut made_staff: user::ActiveModel = user::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .expect("query")
+        .expect("the user")
+        .into();
+    made_staff.is_staff = Set(true);
+    made_staff.update(db).await.expect("made staff");
+    let home = app.get("/", Some(&token)).await;
+    assert!(staff(&home.body), "the new role shows on the next page");
+
+    let out = app.call("log_out", &[], Some(&token)).await;
+    assert_eq!(out.status, StatusCode::OK);
+    let home = app.get("/", Some(&token)).await;
+    assert!(!signed_in(&home.body), "signed out on the next page");
+
+    // Another instance ends a session: its pages here end within a second.
+    let (_, other) = app.user("bea@scuola.it", false, false).await;
+    assert!(signed_in(&app.get("/", Some(&other)).await.body));
+    db.pool()
+        .execute_unprepared("DELETE FROM session")
+        .await
+        .expect("sessions ended elsewhere");
+    assert_eq!(
+        app.call("current_user", &[], Some(&other)).await.body,
+        "null",
+        "a server function called on its own reads the session afresh"
+    );
+    tokio::time::sleep(app::ssr::shared::FRESH_FOR + Duration::from_millis(100)).await;
+    assert!(!signed_in(&app.get("/", Some(&other)).await.body));
 }
 
 async fn failed_logins_are_throttled_per_account(backend: Backend) {
