@@ -309,7 +309,7 @@ async fn log_in_issues_a_new_session_and_log_out_ends_it(backend: Backend) {
 /// instance (a role, a sign-out) shows on the very next page, and one through another instance
 /// (here: straight to the database, past this instance) within a second.
 async fn a_page_after_sign_out_is_signed_out_at_once(backend: Backend) {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let app = TestApp::spawn(backend).await;
     let (id, token) = app.user("anna@scuola.it", false, false).await;
     let signed_in = |body: &str| body.contains("action=\"/api/log_out\"");
@@ -338,8 +338,8 @@ async fn a_page_after_sign_out_is_signed_out_at_once(backend: Backend) {
     // Another instance ends a session: its pages here end within a second.
     let (_, other) = app.user("bea@scuola.it", false, false).await;
     assert!(signed_in(&app.get("/", Some(&other)).await.body));
-    db.pool()
-        .execute_unprepared("DELETE FROM session")
+    session::Entity::delete_many()
+        .exec(db.pool())
         .await
         .expect("sessions ended elsewhere");
     assert_eq!(
