@@ -132,12 +132,7 @@ pub async fn caller_of_headers(
     state: &AppState,
     headers: &http::HeaderMap,
 ) -> Result<Option<Caller>, AppError> {
-    let Some(token) = session_token(headers, session_cookie_name(&state.settings)) else {
-        return Ok(None);
-    };
-    let hash = hash_token(&token);
-    let row = session_row(state, &hash).await?;
-    caller_from_row(state, hash, row).await
+    caller_with(state, headers, false).await
 }
 
 /// [`caller_of_headers`] for a page about to be rendered, which may use the session as read for
@@ -146,11 +141,23 @@ pub async fn caller_of_page_headers(
     state: &AppState,
     headers: &http::HeaderMap,
 ) -> Result<Option<Caller>, AppError> {
+    caller_with(state, headers, true).await
+}
+
+async fn caller_with(
+    state: &AppState,
+    headers: &http::HeaderMap,
+    shared: bool,
+) -> Result<Option<Caller>, AppError> {
     let Some(token) = session_token(headers, session_cookie_name(&state.settings)) else {
         return Ok(None);
     };
     let hash = hash_token(&token);
-    let row = shared_session_row(state, &hash).await?;
+    let row = if shared {
+        shared_session_row(state, &hash).await?
+    } else {
+        session_row(state, &hash).await?
+    };
     caller_from_row(state, hash, row).await
 }
 
