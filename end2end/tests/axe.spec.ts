@@ -8,6 +8,10 @@ import { account, logIn, openDemoEdition, signUp, uniqueEmail, waitForHydration 
 // entry pages, so a page added later is checked without being listed here. One page per route
 // (ids replaced) is enough: the same component renders every id.
 
+// Each test walks every page a kind of person can reach, with axe on each: on a 2-core machine
+// that takes 1 to 2 minutes, too near the default limit of 2, so these get 4.
+test.describe.configure({ timeout: 240_000 });
+
 const ENTRY_PAGES = [
   '/', '/editions', '/login', '/signup', '/check-mail', '/verify', '/staff', '/staff/users', '/staff/audit', '/staff/mail',
   '/staff/name-corrections', '/staff/registrations', '/staff/registry', '/staff/jobs', '/sso/link',
