@@ -110,22 +110,40 @@ pub async fn enrolments_of(
         .collect())
 }
 
-/// An enrolment row with the group its holder belongs to in that edition, if any.
+/// An enrolment row with the group its holder belongs to in that edition, if any, and the
+/// valid certificate they hold there, if any.
 #[derive(Debug, Clone, sea_orm::FromQueryResult)]
 pub struct Place {
     #[sea_orm(nested)]
     pub enrolment: enrolment::Model,
     pub group_id: Option<i32>,
+    pub certificate_id: Option<String>,
+    pub certificate_code: Option<String>,
+    pub certificate_issued_on: Option<chrono::NaiveDate>,
 }
 
-/// A person's enrolments, each with their group there, in one statement once per page render
-/// (see [`enrolments_of`]): a role needs both, and each statement is a round trip.
+/// A person's place in an edition, if they ever enrolled there (see [`enrolments_of`]).
+pub async fn place(
+    db: &impl ConnectionTrait,
+    edition_id: i32,
+    user_id: i32,
+) -> Result<Option<Place>, AppError> {
+    Ok(places_of(db, user_id)
+        .await?
+        .iter()
+        .find(|place| place.enrolment.edition_id == edition_id)
+        .cloned())
+}
+
+/// A person's enrolments, each with their group and valid certificate there, in one statement
+/// once per page render (see [`enrolments_of`]): a role needs the group, the edition page the
+/// certificate, and each statement is a round trip.
 async fn places_of(
     db: &impl ConnectionTrait,
     user_id: i32,
 ) -> Result<std::sync::Arc<Vec<Place>>, AppError> {
     super::memo::once("places_of", i64::from(user_id), || async {
-        use sea_orm::sea_query::Expr;
+        use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition};
         let rows = enrolment::Entity::find()
             .join(
                 sea_orm::JoinType::LeftJoin,
@@ -140,6 +158,32 @@ async fn places_of(
             .column_as(
                 Expr::col((group_member::Entity, group_member::Column::GroupId)),
                 "group_id",
+            )
+            // At most one: a certificate is valid (`valid_for` set) for one person in one
+            // edition, and that column is unique.
+            .join(
+                sea_orm::JoinType::LeftJoin,
+                enrolment::Entity::belongs_to(certificate::Entity)
+                    .from((enrolment::Column::EditionId, enrolment::Column::UserId))
+                    .to((certificate::Column::EditionId, certificate::Column::UserId))
+                    .on_condition(|_, certificates| {
+                        Expr::col((certificates, certificate::Column::ValidFor))
+                            .is_not_null()
+                            .into_condition()
+                    })
+                    .into(),
+            )
+            .column_as(
+                Expr::col((certificate::Entity, certificate::Column::Id)),
+                "certificate_id",
+            )
+            .column_as(
+                Expr::col((certificate::Entity, certificate::Column::Code)),
+                "certificate_code",
+            )
+            .column_as(
+                Expr::col((certificate::Entity, certificate::Column::IssuedOn)),
+                "certificate_issued_on",
             )
             .filter(enrolment::Column::UserId.eq(user_id))
             .into_model::<Place>()
