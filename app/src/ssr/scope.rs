@@ -13,8 +13,8 @@
 use super::auth::Caller;
 use super::db::find_or_404;
 use super::entities::{
-    activity, attendance_import, certificate, course, edition, enrolment, group, group_ambassador,
-    group_member, quiz_attempt, quiz_question, submission, thread, user,
+    activity, attendance_import, calendar_feed, certificate, course, edition, enrolment, group,
+    group_ambassador, group_member, quiz_attempt, quiz_question, submission, thread, user,
 };
 use crate::domain::activities::ActivityKind;
 use crate::domain::enrolment::EnrolmentStatus;
@@ -120,6 +120,9 @@ pub struct Place {
     pub certificate_id: Option<String>,
     pub certificate_code: Option<String>,
     pub certificate_issued_on: Option<chrono::NaiveDate>,
+    /// Whether the person has a private calendar address (of all their editions: the same on
+    /// each of their places).
+    pub calendar: bool,
 }
 
 /// A person's place in an edition, if they ever enrolled there (see [`enrolments_of`]).
@@ -135,9 +138,9 @@ pub async fn place(
         .cloned())
 }
 
-/// A person's enrolments, each with their group and valid certificate there, in one statement
-/// once per page render (see [`enrolments_of`]): a role needs the group, the edition page the
-/// certificate, and each statement is a round trip.
+/// A person's enrolments, each with their group and valid certificate there (and whether they
+/// have a calendar address), in one statement once per page render (see [`enrolments_of`]): a
+/// role needs the group, the edition page the rest, and each statement is a round trip.
 async fn places_of(
     db: &impl ConnectionTrait,
     user_id: i32,
@@ -184,6 +187,19 @@ async fn places_of(
             .column_as(
                 Expr::col((certificate::Entity, certificate::Column::IssuedOn)),
                 "certificate_issued_on",
+            )
+            .column_as(
+                Expr::exists(
+                    sea_orm::sea_query::Query::select()
+                        .expr(Expr::val(1))
+                        .from(calendar_feed::Entity)
+                        .and_where(
+                            Expr::col((calendar_feed::Entity, calendar_feed::Column::UserId))
+                                .equals((enrolment::Entity, enrolment::Column::UserId)),
+                        )
+                        .to_owned(),
+                ),
+                "calendar",
             )
             .filter(enrolment::Column::UserId.eq(user_id))
             .into_model::<Place>()

@@ -489,10 +489,26 @@ async fn calendar_feeds_are_private_and_revocable(backend: Backend) {
         TimeDelta::days(2),
     )
     .await;
+    // The edition page offers to make an address, then says there is one.
+    let has_calendar = || async {
+        app.invoke(
+            EditionPage {
+                edition_id: edition,
+            },
+            Some(&token),
+        )
+        .await
+        .expect("the edition page")
+        .activities
+        .expect("a participant's activities")
+        .calendar
+    };
+    assert!(!has_calendar().await);
     let url = app
         .invoke(ResetCalendar {}, Some(&token))
         .await
         .expect("a private address");
+    assert!(has_calendar().await);
     let path = url
         .strip_prefix(crate::helpers::BASE_URL)
         .unwrap()

@@ -365,7 +365,9 @@ async fn certificates_are_issued_verified_revoked_and_reissued(backend: Backend)
     let new = verify(&new_id, None).await.expect("found");
     assert_eq!(new.validity, Validity::Valid);
     // Her edition page offers the new one, not the one it replaced.
-    let shown = mine(bruno_session.clone()).await.expect("the new certificate");
+    let shown = mine(bruno_session.clone())
+        .await
+        .expect("the new certificate");
     assert_eq!(shown.id, new_id);
     assert!(new.signature_ok);
     assert_eq!(new.replaces.as_deref(), Some(bruno_cert.as_str()));

@@ -500,7 +500,10 @@ pub async fn my_activities(
         }
         None => None,
     };
-    let calendar = crate::features::calendar::service::has_calendar(&state.db, caller.id).await?;
+    // Read with the participant's enrolments: one statement for the page.
+    let calendar = scope::place(&state.db, edition.id, caller.id)
+        .await?
+        .is_some_and(|place| place.calendar);
     Ok(Some(MyActivities {
         activities: items,
         next,

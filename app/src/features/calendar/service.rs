@@ -11,17 +11,7 @@ use crate::ssr::db::find_or_404;
 use crate::ssr::entities::{activity, calendar_feed, user};
 use chrono::{TimeDelta, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-};
-
-/// Whether the person has a private calendar address.
-pub async fn has_calendar(db: &impl ConnectionTrait, user_id: i32) -> Result<bool, AppError> {
-    Ok(calendar_feed::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .is_some())
-}
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// Makes a new private calendar address for the caller (the old one stops working).
 pub async fn reset_calendar(state: &AppState, caller: &Caller) -> Result<String, AppError> {
