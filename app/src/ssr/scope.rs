@@ -123,6 +123,9 @@ pub struct Place {
     /// Whether the person has a private calendar address (of all their editions: the same on
     /// each of their places).
     pub calendar: bool,
+    /// Whether a reviewer sent some of their work here back for revision and they have not
+    /// handed it in again (what the home page lists is read only then).
+    pub sent_back: bool,
 }
 
 /// A person's place in an edition, if they ever enrolled there (see [`enrolments_of`]).
@@ -138,10 +141,11 @@ pub async fn place(
         .cloned())
 }
 
-/// A person's enrolments, each with their group and valid certificate there (and whether they
-/// have a calendar address), in one statement once per page render (see [`enrolments_of`]): a
-/// role needs the group, the edition page the rest, and each statement is a round trip.
-async fn places_of(
+/// A person's enrolments, each with their group and valid certificate there, whether work of
+/// theirs there waits for their revision (and whether they have a calendar address), in one
+/// statement once per page render (see [`enrolments_of`]): a role needs the group, the edition
+/// and home pages the rest, and each statement is a round trip.
+pub async fn places_of(
     db: &impl ConnectionTrait,
     user_id: i32,
 ) -> Result<std::sync::Arc<Vec<Place>>, AppError> {
@@ -201,6 +205,7 @@ async fn places_of(
                 ),
                 "calendar",
             )
+            .column_as(Expr::exists(latest_sent_back()), "sent_back")
             .filter(enrolment::Column::UserId.eq(user_id))
             .into_model::<Place>()
             .all(db)
@@ -208,6 +213,58 @@ async fn places_of(
         Ok(std::sync::Arc::new(rows))
     })
     .await
+}
+
+/// Some visible activity of the enrolment's edition whose latest version handed in by the
+/// enrolment's holder was sent back for revision (no later version handed in), for
+/// [`places_of`]. It walks the edition's activities and their submissions by
+/// `(activity, person)`, both indexed.
+fn latest_sent_back() -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::ActiveEnum;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let later = Alias::new("later");
+    let handed_in_later = Query::select()
+        .expr(Expr::val(1))
+        .from_as(submission::Entity, later.clone())
+        .and_where(
+            Expr::col((later.clone(), submission::Column::ActivityId))
+                .equals((submission::Entity, submission::Column::ActivityId)),
+        )
+        .and_where(
+            Expr::col((later.clone(), submission::Column::UserId))
+                .equals((submission::Entity, submission::Column::UserId)),
+        )
+        .and_where(
+            Expr::col((later.clone(), submission::Column::Version))
+                .gt(Expr::col((submission::Entity, submission::Column::Version))),
+        )
+        .and_where(
+            Expr::col((later, submission::Column::Status)).ne(SubmissionStatus::Draft.to_value()),
+        )
+        .to_owned();
+    Query::select()
+        .expr(Expr::val(1))
+        .from(activity::Entity)
+        .inner_join(
+            submission::Entity,
+            Expr::col((submission::Entity, submission::Column::ActivityId))
+                .equals((activity::Entity, activity::Column::Id)),
+        )
+        .and_where(
+            Expr::col((activity::Entity, activity::Column::EditionId))
+                .equals((enrolment::Entity, enrolment::Column::EditionId)),
+        )
+        .and_where(Expr::col((activity::Entity, activity::Column::Hidden)).eq(false))
+        .and_where(
+            Expr::col((submission::Entity, submission::Column::UserId))
+                .equals((enrolment::Entity, enrolment::Column::UserId)),
+        )
+        .and_where(
+            Expr::col((submission::Entity, submission::Column::Status))
+                .eq(SubmissionStatus::NeedsRevision.to_value()),
+        )
+        .and_where(Expr::exists(handed_in_later).not())
+        .to_owned()
 }
 
 /// The groups a person belongs to (one per edition where they hold an enrolment), read once

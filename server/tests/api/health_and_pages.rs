@@ -377,4 +377,14 @@ async fn what_pages_share_is_read_once_and_a_change_shows_on_the_next_render(bac
         home.body.contains("Edizione rinominata"),
         "and on the home page"
     );
+    // The home page: the transaction and the participant's enrolments (which say whether any
+    // work came back for revision, so the list of it is read only then).
+    let before = db.round_trips();
+    let again = app.get("/", Some(&token)).await;
+    let trips = db.round_trips() - before;
+    assert!(again.body.contains("Edizione rinominata"));
+    assert!(
+        trips <= 2,
+        "a participant's home page took {trips} round trips"
+    );
 }

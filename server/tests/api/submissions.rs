@@ -6,6 +6,7 @@ use app::domain::submissions::SubmissionStatus;
 use app::error::AppError;
 use app::features::cockpit::api::LoadCockpit;
 use app::features::editions::api::EditionPage;
+use app::features::home::api::LoadHome;
 use app::features::submissions::api::{LoadMySubmission, LoadSubmission, ReviewSubmission};
 use app::ssr::entities::submission;
 use axum::http::{StatusCode, header};
@@ -18,6 +19,20 @@ both_databases!(
     the_cockpit_shows_each_ambassador_their_own_groups,
     many_hand_in_at_the_same_moment,
 );
+
+/// The activities the home page says came back for revision, across the caller's editions.
+async fn sent_back_on_home(app: &TestApp, session: &str) -> Vec<i32> {
+    let home = app
+        .invoke(LoadHome {}, Some(session))
+        .await
+        .expect("the home page");
+    home.mine
+        .expect("signed in")
+        .editions
+        .iter()
+        .flat_map(|edition| edition.sent_back.iter().map(|(id, _)| *id))
+        .collect()
+}
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
@@ -203,6 +218,20 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     assert_eq!(stored[0].feedback.as_deref(), Some("Aggiungi un esempio."));
     assert_eq!(stored[0].reviewed_by, Some(c.ambassador.0));
 
+    // Her home page lists what came back (by name), and still does while she drafts the new
+    // version.
+    assert_eq!(sent_back_on_home(app, anna_session).await, vec![c.sheet]);
+    let draft = app
+        .send_submission(
+            c.sheet,
+            &[("version", "2"), ("action", "save"), ("body", "Bozza")],
+            None,
+            anna_session,
+        )
+        .await;
+    assert_eq!(outcome(&draft), "saved");
+    assert_eq!(sent_back_on_home(app, anna_session).await, vec![c.sheet]);
+
     // The participant sees the feedback and hands in a second version, with a file.
     let my_submission = LoadMySubmission {
         activity_id: c.sheet,
@@ -236,6 +265,8 @@ async fn task_sheets_are_handed_in_reviewed_and_resubmitted(backend: Backend) {
     assert_eq!(outcome(&second), "handed_in");
     let stored = versions(app, c.sheet, *anna).await;
     assert_eq!(stored.len(), 2, "every version is kept");
+    // Handed in again, it has left her home page's list.
+    assert!(sent_back_on_home(app, anna_session).await.is_empty());
     assert_eq!(stored[0].body, "La mia scheda");
     let v2 = &stored[1];
     assert_eq!(v2.status.as_str(), "submitted");

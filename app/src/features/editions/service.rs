@@ -227,9 +227,10 @@ pub async fn edition_page(
 
 /// The caller's editions for their home page.
 pub async fn my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdition>, AppError> {
-    let mine: Vec<enrolment::Model> = scope::enrolments_of(&state.db, caller.id)
-        .await?
-        .into_iter()
+    let places = scope::places_of(&state.db, caller.id).await?;
+    let mine: Vec<enrolment::Model> = places
+        .iter()
+        .map(|place| place.enrolment.clone())
         .filter(|row| row.status != EnrolmentStatus::Withdrawn)
         .collect();
     if mine.is_empty() {
@@ -262,9 +263,21 @@ pub async fn my_editions(state: &AppState, caller: &Caller) -> Result<Vec<MyEdit
     summaries.sort_by_key(|e| {
         crate::domain::editions::listing_order(e.dates.starts_on, e.dates.ends_on, today)
     });
-    let ids: Vec<i32> = summaries.iter().map(|e| e.id).collect();
-    let mut sent_back =
-        crate::features::submissions::service::sent_back_to(&state.db, caller.id, &ids).await?;
+    // What was sent back is listed by name, read only where the places say there is some.
+    let ids: Vec<i32> = summaries
+        .iter()
+        .map(|e| e.id)
+        .filter(|id| {
+            places
+                .iter()
+                .any(|place| place.sent_back && place.enrolment.edition_id == *id)
+        })
+        .collect();
+    let mut sent_back = if ids.is_empty() {
+        Vec::new()
+    } else {
+        crate::features::submissions::service::sent_back_to(&state.db, caller.id, &ids).await?
+    };
     let mut result = Vec::with_capacity(summaries.len());
     let mut enrolments: HashMap<i32, enrolment::Model> =
         mine.into_iter().map(|e| (e.edition_id, e)).collect();
