@@ -83,6 +83,20 @@ unsafe impl std::alloc::GlobalAlloc for Counting {
     }
 }
 
+/// A browser's request for the page at `path`, signed in with `cookie`.
+fn page_request(
+    path: &str,
+    cookie: &str,
+) -> hyper::Request<http_body_util::Empty<hyper::body::Bytes>> {
+    hyper::Request::get(path)
+        .header(hyper::header::HOST, "127.0.0.1")
+        .header(hyper::header::COOKIE, cookie)
+        .header(hyper::header::ACCEPT, "text/html")
+        .header(hyper::header::ACCEPT_ENCODING, "gzip, deflate, br, zstd")
+        .body(http_body_util::Empty::<hyper::body::Bytes>::new())
+        .expect("request")
+}
+
 /// Allocations per request, and bytes asked per request, over `REQUESTS` requests one after
 /// the other on one connection (after as many unmeasured), the load generator's own included.
 async fn allocations(addr: std::net::SocketAddr, path: &str, cookies: &[String]) -> (f64, f64) {
@@ -99,14 +113,7 @@ async fn allocations(addr: std::net::SocketAddr, path: &str, cookies: &[String])
             ALLOCATED_BYTES.store(0, Ordering::Relaxed);
             COUNTING.store(true, Ordering::Relaxed);
         }
-        let cookie = &cookies[round as usize % cookies.len()];
-        let request = hyper::Request::get(path)
-            .header(hyper::header::HOST, "127.0.0.1")
-            .header(hyper::header::COOKIE, cookie)
-            .header(hyper::header::ACCEPT, "text/html")
-            .header(hyper::header::ACCEPT_ENCODING, "gzip, deflate, br, zstd")
-            .body(http_body_util::Empty::<hyper::body::Bytes>::new())
-            .expect("request");
+        let request = page_request(path, &cookies[round as usize % cookies.len()]);
         sender.ready().await.expect("connection ready");
         let response = sender.send_request(request).await.expect("response");
         assert_eq!(response.status(), hyper::StatusCode::OK, "{path}");
@@ -251,13 +258,7 @@ async fn load(
                 interval.map(|every| begun + every.mul_f64(index as f64 / connections as f64));
             while !stop.load(Ordering::Relaxed) {
                 let cookie = &cookies[next.fetch_add(1, Ordering::Relaxed) % cookies.len()];
-                let request = hyper::Request::get(path.as_str())
-                    .header(hyper::header::HOST, "127.0.0.1")
-                    .header(hyper::header::COOKIE, cookie)
-                    .header(hyper::header::ACCEPT, "text/html")
-                    .header(hyper::header::ACCEPT_ENCODING, "gzip, deflate, br, zstd")
-                    .body(http_body_util::Empty::<hyper::body::Bytes>::new())
-                    .expect("request");
+                let request = page_request(&path, cookie);
                 let started = match (due, interval) {
                     (Some(at), Some(every)) => {
                         tokio::time::sleep_until(at.into()).await;
