@@ -10,7 +10,8 @@
 //! pace, measured from when each request was due; `_cpu_us`, processor time per request;
 //! `_statements`, statements and transactions begun per request; `_allocs`, allocations per
 //! request (and the bytes they asked), counted over requests one after the other, the load
-//! generator's own included: unlike the timings, this count barely moves from run to run.
+//! generator's own included: it moves a few per cent from run to run where the timings move
+//! ±15 %.
 //! Server and load generator share the machine, as they would on a 2-core test box. Run with
 //! `cargo xtask bench`.
 
@@ -41,9 +42,9 @@ static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 static ALLOCATED_BYTES: AtomicU64 = AtomicU64::new(0);
 
 /// mimalloc, with a count of allocations (reallocations included) and of the bytes asked.
-/// Allocation is about a fifth of the server's time in the profile, and unlike requests per
-/// second its count does not move with what else the machine runs: it shows a change of a few
-/// per cent that the throughput figures cannot.
+/// Allocation is about a fifth of the server's time in the profile, and its count hardly moves
+/// with what else the machine runs (a few per cent between runs, where requests per second move
+/// ±15 %): it shows changes the throughput figures cannot.
 struct Counting;
 
 impl Counting {
