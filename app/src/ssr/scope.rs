@@ -216,10 +216,36 @@ pub async fn places_of(
 }
 
 /// Some visible activity of the enrolment's edition whose latest version handed in by the
-/// enrolment's holder was sent back for revision (no later version handed in), for
-/// [`places_of`]. It walks the edition's activities and their submissions by
-/// `(activity, person)`, both indexed.
+/// enrolment's holder was sent back for revision, for [`places_of`]. It walks the edition's
+/// activities and their submissions by `(activity, person)`, both indexed.
 fn latest_sent_back() -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Query::select()
+        .expr(Expr::val(1))
+        .from(activity::Entity)
+        .inner_join(
+            submission::Entity,
+            Expr::col((submission::Entity, submission::Column::ActivityId))
+                .equals((activity::Entity, activity::Column::Id)),
+        )
+        .and_where(
+            Expr::col((activity::Entity, activity::Column::EditionId))
+                .equals((enrolment::Entity, enrolment::Column::EditionId)),
+        )
+        .and_where(Expr::col((activity::Entity, activity::Column::Hidden)).eq(false))
+        .and_where(
+            Expr::col((submission::Entity, submission::Column::UserId))
+                .equals((enrolment::Entity, enrolment::Column::UserId)),
+        )
+        .and_where(still_sent_back())
+        .to_owned()
+}
+
+/// The rule for work that came back: this `submission` row was sent back for revision and no
+/// later version of the same work was handed in (drafts do not count). At most one version of
+/// a person's work holds it: the latest handed in. The home page's flag ([`places_of`]) and
+/// its list (`submissions::service::sent_back_to`) both ask this.
+pub fn still_sent_back() -> sea_orm::sea_query::SimpleExpr {
     use sea_orm::ActiveEnum;
     use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
     let later = Alias::new("later");
@@ -242,29 +268,9 @@ fn latest_sent_back() -> sea_orm::sea_query::SelectStatement {
             Expr::col((later, submission::Column::Status)).ne(SubmissionStatus::Draft.to_value()),
         )
         .to_owned();
-    Query::select()
-        .expr(Expr::val(1))
-        .from(activity::Entity)
-        .inner_join(
-            submission::Entity,
-            Expr::col((submission::Entity, submission::Column::ActivityId))
-                .equals((activity::Entity, activity::Column::Id)),
-        )
-        .and_where(
-            Expr::col((activity::Entity, activity::Column::EditionId))
-                .equals((enrolment::Entity, enrolment::Column::EditionId)),
-        )
-        .and_where(Expr::col((activity::Entity, activity::Column::Hidden)).eq(false))
-        .and_where(
-            Expr::col((submission::Entity, submission::Column::UserId))
-                .equals((enrolment::Entity, enrolment::Column::UserId)),
-        )
-        .and_where(
-            Expr::col((submission::Entity, submission::Column::Status))
-                .eq(SubmissionStatus::NeedsRevision.to_value()),
-        )
-        .and_where(Expr::exists(handed_in_later).not())
-        .to_owned()
+    Expr::col((submission::Entity, submission::Column::Status))
+        .eq(SubmissionStatus::NeedsRevision.to_value())
+        .and(Expr::exists(handed_in_later).not())
 }
 
 /// The groups a person belongs to (one per edition where they hold an enrolment), read once

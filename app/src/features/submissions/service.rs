@@ -38,45 +38,41 @@ async fn versions_of(
 }
 
 /// Work of `user_id` in these editions that came back for revision and was not handed in
-/// again, as (edition, activity, activity title): the home page says so.
+/// again, as (edition, activity, activity title): the home page says so. The rule is
+/// [`scope::still_sent_back`], asked per visible activity of the editions through the
+/// `(activity, person)` index.
 pub async fn sent_back_to(
     db: &impl ConnectionTrait,
     user_id: i32,
     editions: &[i32],
 ) -> Result<Vec<(i32, i32, String)>, AppError> {
     use sea_orm::QuerySelect;
-    let sent: Vec<(i32, SubmissionStatus)> = submission::Entity::find()
-        .select_only()
-        .column(submission::Column::ActivityId)
-        .column(submission::Column::Status)
-        .filter(submission::Column::UserId.eq(user_id))
-        .filter(submission::Column::Status.ne(SubmissionStatus::Draft))
-        .order_by_desc(submission::Column::Version)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut latest: std::collections::HashMap<i32, SubmissionStatus> = Default::default();
-    for (activity_id, status) in sent {
-        latest.entry(activity_id).or_insert(status);
-    }
-    let back: Vec<i32> = latest
-        .into_iter()
-        .filter(|(_, status)| *status == SubmissionStatus::NeedsRevision)
-        .map(|(activity_id, _)| activity_id)
-        .collect();
-    if back.is_empty() || editions.is_empty() {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    if editions.is_empty() {
         return Ok(Vec::new());
     }
+    let theirs_sent_back = Query::select()
+        .expr(Expr::val(1))
+        .from(submission::Entity)
+        .and_where(
+            Expr::col((submission::Entity, submission::Column::ActivityId))
+                .equals((activity::Entity, activity::Column::Id)),
+        )
+        .and_where(Expr::col((submission::Entity, submission::Column::UserId)).eq(user_id))
+        .and_where(scope::still_sent_back())
+        .to_owned();
     Ok(activity::Entity::find()
-        .filter(activity::Column::Id.is_in(back))
+        .select_only()
+        .column(activity::Column::EditionId)
+        .column(activity::Column::Id)
+        .column(activity::Column::Title)
         .filter(activity::Column::EditionId.is_in(editions.iter().copied()))
         .filter(activity::Column::Hidden.eq(false))
+        .filter(Expr::exists(theirs_sent_back))
         .order_by_asc(activity::Column::Id)
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.edition_id, a.id, a.title))
-        .collect())
+        .await?)
 }
 
 fn latest_sent(versions: &[submission::Model]) -> Option<SubmissionStatus> {
