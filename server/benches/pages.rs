@@ -102,17 +102,38 @@ fn page_request(
 /// the other on one connection (after as many unmeasured), the load generator's own included.
 async fn allocations(addr: std::net::SocketAddr, path: &str, cookies: &[String]) -> (f64, f64) {
     const REQUESTS: u64 = 400;
+    one_after_another(addr, path, cookies, REQUESTS, REQUESTS, || {
+        ALLOCATIONS.store(0, Ordering::Relaxed);
+        ALLOCATED_BYTES.store(0, Ordering::Relaxed);
+        COUNTING.store(true, Ordering::Relaxed);
+    })
+    .await;
+    COUNTING.store(false, Ordering::Relaxed);
+    (
+        ALLOCATIONS.load(Ordering::Relaxed) as f64 / REQUESTS as f64,
+        ALLOCATED_BYTES.load(Ordering::Relaxed) as f64 / REQUESTS as f64,
+    )
+}
+
+/// `unmeasured` and then `measured` requests for `path`, one after the other on one
+/// connection, each with the next participant's cookie; `begin` runs between the two.
+async fn one_after_another(
+    addr: std::net::SocketAddr,
+    path: &str,
+    cookies: &[String],
+    unmeasured: u64,
+    measured: u64,
+    begin: impl Fn(),
+) {
     let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
     stream.set_nodelay(true).ok();
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .expect("handshake");
     tokio::spawn(connection);
-    for round in 0..2 * REQUESTS {
-        if round == REQUESTS {
-            ALLOCATIONS.store(0, Ordering::Relaxed);
-            ALLOCATED_BYTES.store(0, Ordering::Relaxed);
-            COUNTING.store(true, Ordering::Relaxed);
+    for round in 0..unmeasured + measured {
+        if round == unmeasured {
+            begin();
         }
         let request = page_request(path, &cookies[round as usize % cookies.len()]);
         sender.ready().await.expect("connection ready");
@@ -120,11 +141,17 @@ async fn allocations(addr: std::net::SocketAddr, path: &str, cookies: &[String])
         assert_eq!(response.status(), hyper::StatusCode::OK, "{path}");
         response.into_body().collect().await.expect("body");
     }
-    COUNTING.store(false, Ordering::Relaxed);
-    (
-        ALLOCATIONS.load(Ordering::Relaxed) as f64 / REQUESTS as f64,
-        ALLOCATED_BYTES.load(Ordering::Relaxed) as f64 / REQUESTS as f64,
-    )
+}
+
+/// `AULA_BENCH_ONE_AFTER_ANOTHER=<page>:<n>` (`home` or `edition`): nothing timed, only `n`
+/// requests for that page one after the other, for counting instructions under callgrind. Two
+/// runs with different `n` differ by that many requests and nothing else: the difference in
+/// instructions, divided by the difference in `n`, is what a request costs, steady from run to
+/// run (`cargo xtask bench-instructions`).
+fn one_after_another_only() -> Option<(String, u64)> {
+    let asked = std::env::var("AULA_BENCH_ONE_AFTER_ANOTHER").ok()?;
+    let (page, n) = asked.split_once(':')?;
+    Some((page.to_owned(), n.parse().ok()?))
 }
 
 const PARTICIPANTS: usize = 32;
@@ -362,6 +389,16 @@ async fn main() {
     });
 
     let edition = format!("/editions/{edition_id}");
+    if let Some((page, n)) = one_after_another_only() {
+        let path = if page == "edition" {
+            edition.as_str()
+        } else {
+            "/"
+        };
+        one_after_another(addr, path, &cookies, 0, n, || {}).await;
+        std::fs::remove_dir_all(&dir).ok();
+        return;
+    }
     // The goals of issue 13: the throughput each page must reach, at which 64 connections must
     // see p99 under 20 ms.
     for (name, path, goal) in [("home", "/", 3000.0), ("edition", edition.as_str(), 1500.0)] {

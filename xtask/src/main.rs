@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage: cargo xtask <run [--release] | test | e2e [--release] | bench>";
+const USAGE: &str =
+    "usage: cargo xtask <run [--release] | test | e2e [--release] | bench | bench-instructions>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
                 .and_then(|()| end_to_end(release))
         }
         Some("bench") => bench(),
+        Some("bench-instructions") => bench_instructions(),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -432,6 +434,75 @@ fn bench() -> Result<(), String> {
         "registry",
     ]);
     run_command(with_leptos_flags(&mut command))
+}
+
+/// Requests for the pages bench's runs one after the other under callgrind: the first costs
+/// include warming up (prepared statements, what pages share), so the count is taken as the
+/// difference between `FEW` and `MANY`.
+const FEW: u64 = 50;
+const MANY: u64 = 1050;
+
+/// Instructions per page request (home, edition), counted by callgrind: the same from run to
+/// run whatever else the machine does, where the pages bench's timings move ±15 %. Each page's
+/// figure is the difference between two runs of the pages bench that differ only in how many
+/// requests follow one another (`AULA_BENCH_ONE_AFTER_ANOTHER`), the load generator's share
+/// included.
+fn bench_instructions() -> Result<(), String> {
+    setup::valgrind()?;
+    let bench = pages_bench()?;
+    for page in ["home", "edition"] {
+        let few = instructions(&bench, page, FEW)?;
+        let many = instructions(&bench, page, MANY)?;
+        let each = many.saturating_sub(few) as f64 / (MANY - FEW) as f64;
+        println!("{page}_instructions: {each:.0} per request");
+    }
+    Ok(())
+}
+
+/// Builds the pages bench (release) and answers its executable.
+fn pages_bench() -> Result<PathBuf, String> {
+    let mut command = cargo();
+    command
+        .args(["bench", "-p", "server", "--bench", "pages", "--no-run"])
+        .current_dir(root())
+        .stderr(Stdio::piped());
+    let output = with_leptos_flags(&mut command)
+        .output()
+        .map_err(|e| format!("cargo bench: {e}"))?;
+    let said = String::from_utf8_lossy(&output.stderr);
+    eprint!("{said}");
+    if !output.status.success() {
+        return Err("cargo bench --bench pages --no-run failed".to_owned());
+    }
+    // "Executable benches/pages.rs (<path>)"
+    said.lines()
+        .filter(|line| line.contains("Executable") && line.contains("pages"))
+        .find_map(|line| Some(PathBuf::from(line.rsplit_once('(')?.1.strip_suffix(')')?)))
+        .ok_or_else(|| "cargo did not say where the pages bench is".to_owned())
+}
+
+/// Instructions callgrind counted for a whole run of the pages bench asking `n` times for
+/// `page`, one request after another.
+fn instructions(bench: &Path, page: &str, n: u64) -> Result<u64, String> {
+    let out = std::env::temp_dir().join(format!("aula-callgrind-{}", std::process::id()));
+    let output = Command::new("valgrind")
+        .arg("--tool=callgrind")
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .arg(bench)
+        .arg("--bench")
+        .env("AULA_BENCH_ONE_AFTER_ANOTHER", format!("{page}:{n}"))
+        .current_dir(root().join("server"))
+        .output()
+        .map_err(|e| format!("valgrind: {e}"))?;
+    std::fs::remove_file(&out).ok();
+    let said = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        return Err(format!("the pages bench under callgrind failed:\n{said}"));
+    }
+    // "==1234== Collected : 123456789"
+    said.lines()
+        .find_map(|line| line.split_once("Collected :")?.1.trim().parse().ok())
+        .ok_or_else(|| format!("callgrind gave no count:\n{said}"))
 }
 
 /// `end2end/bench/phone.mjs` against the release server with the demo data.

@@ -155,6 +155,14 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
     )
 }
 
+/// valgrind, whose callgrind counts instructions (`cargo xtask bench-instructions`).
+pub fn valgrind() -> Result<(), String> {
+    if succeeds(Command::new("valgrind").arg("--version")) {
+        return Ok(());
+    }
+    apt_install(&["valgrind"])
+}
+
 /// Debian's Chromium (Playwright drives it; its own browser download is not reachable here),
 /// poppler's `pdftotext`, which tests use to read certificates back as text, and `unzip`, which
 /// reads the personal data export back.
