@@ -90,6 +90,71 @@ pub async fn begin<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr>
     .await
 }
 
+/// A statement about one object (a person, say) whose SQL is written once per kind of
+/// database and kept. sea_query writes a statement's text anew each time it is built: for a
+/// person's places, with their joins and subqueries, that was most of what reading them cost
+/// (callgrind: 130,000 of 160,000 instructions), though only the person changes. The statement is
+/// built once with a stand-in id, and each use puts the real id where the stand-in was bound.
+pub struct KeptStatement {
+    /// SQLite, PostgreSQL: the statement and where its id is bound (`None`: the stand-in was
+    /// not found among its values, so it is built on every use).
+    kept: [std::sync::OnceLock<Option<(sea_orm::Statement, Vec<usize>)>>; 2],
+}
+
+impl KeptStatement {
+    /// An id no object has, recognisable among a statement's values.
+    const STAND_IN: i32 = i32::MIN;
+
+    pub const fn new() -> Self {
+        Self {
+            kept: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
+        }
+    }
+
+    /// The statement `build` makes for `id` on `backend`.
+    pub fn with_id(
+        &self,
+        backend: sea_orm::DbBackend,
+        id: i32,
+        build: impl Fn(i32) -> sea_orm::Statement,
+    ) -> sea_orm::Statement {
+        let slot = match backend {
+            sea_orm::DbBackend::Sqlite => &self.kept[0],
+            sea_orm::DbBackend::Postgres => &self.kept[1],
+            _ => return build(id),
+        };
+        let kept = slot.get_or_init(|| {
+            let statement = build(Self::STAND_IN);
+            let places: Vec<usize> = statement
+                .values
+                .iter()
+                .flat_map(|values| values.0.iter().enumerate())
+                .filter(|(_, value)| **value == sea_orm::Value::Int(Some(Self::STAND_IN)))
+                .map(|(place, _)| place)
+                .collect();
+            (!places.is_empty()).then_some((statement, places))
+        });
+        let Some((statement, places)) = kept else {
+            return build(id);
+        };
+        let mut statement = statement.clone();
+        if let Some(values) = statement.values.as_mut() {
+            for &place in places {
+                if let Some(value) = values.0.get_mut(place) {
+                    *value = sea_orm::Value::Int(Some(id));
+                }
+            }
+        }
+        statement
+    }
+}
+
+impl Default for KeptStatement {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Today's date where the users are.
 pub fn today_in_rome() -> chrono::NaiveDate {
     chrono::Utc::now()
@@ -186,6 +251,46 @@ pub async fn names(
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    /// A statement binding `id` twice among other values, as built afresh.
+    fn about(id: i32, backend: sea_orm::DbBackend) -> sea_orm::Statement {
+        use super::super::entities::enrolment;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+        enrolment::Entity::find()
+            .filter(enrolment::Column::UserId.eq(id))
+            .filter(enrolment::Column::EditionId.ne(7))
+            .filter(enrolment::Column::Id.ne(id))
+            .build(backend)
+    }
+
+    #[test]
+    fn a_kept_statement_is_the_one_built_for_each_id() {
+        let kept = KeptStatement::new();
+        for backend in [sea_orm::DbBackend::Sqlite, sea_orm::DbBackend::Postgres] {
+            for id in [42, 3, 42] {
+                let statement = kept.with_id(backend, id, |id| about(id, backend));
+                let fresh = about(id, backend);
+                assert_eq!(statement.sql, fresh.sql);
+                assert_eq!(statement.values, fresh.values);
+            }
+        }
+    }
+
+    #[test]
+    fn a_statement_without_the_stand_in_is_built_each_time() {
+        let kept = KeptStatement::new();
+        let built = std::sync::atomic::AtomicUsize::new(0);
+        let backend = sea_orm::DbBackend::Sqlite;
+        for id in [1, 2] {
+            // Binds another value, not the id: nothing to put the id in.
+            let statement = kept.with_id(backend, id, |_| {
+                built.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                about(5, backend)
+            });
+            assert_eq!(statement.values, about(5, backend).values);
+        }
+        assert_eq!(built.load(std::sync::atomic::Ordering::Relaxed), 3);
+    }
 
     #[test]
     fn rome_time_round_trips_and_handles_daylight_saving() {

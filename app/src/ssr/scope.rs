@@ -149,70 +149,77 @@ pub async fn places_of(
     db: &impl ConnectionTrait,
     user_id: i32,
 ) -> Result<std::sync::Arc<Vec<Place>>, AppError> {
+    static PLACES: super::db::KeptStatement = super::db::KeptStatement::new();
     super::memo::once("places_of", i64::from(user_id), || async {
-        use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition};
-        let rows = enrolment::Entity::find()
-            .join(
-                sea_orm::JoinType::LeftJoin,
-                enrolment::Entity::belongs_to(group_member::Entity)
-                    .from((enrolment::Column::EditionId, enrolment::Column::UserId))
-                    .to((
-                        group_member::Column::EditionId,
-                        group_member::Column::UserId,
-                    ))
-                    .into(),
-            )
-            .column_as(
-                Expr::col((group_member::Entity, group_member::Column::GroupId)),
-                "group_id",
-            )
-            // At most one: a certificate is valid (`valid_for` set) for one person in one
-            // edition, and that column is unique.
-            .join(
-                sea_orm::JoinType::LeftJoin,
-                enrolment::Entity::belongs_to(certificate::Entity)
-                    .from((enrolment::Column::EditionId, enrolment::Column::UserId))
-                    .to((certificate::Column::EditionId, certificate::Column::UserId))
-                    .on_condition(|_, certificates| {
-                        Expr::col((certificates, certificate::Column::ValidFor))
-                            .is_not_null()
-                            .into_condition()
-                    })
-                    .into(),
-            )
-            .column_as(
-                Expr::col((certificate::Entity, certificate::Column::Id)),
-                "certificate_id",
-            )
-            .column_as(
-                Expr::col((certificate::Entity, certificate::Column::Code)),
-                "certificate_code",
-            )
-            .column_as(
-                Expr::col((certificate::Entity, certificate::Column::IssuedOn)),
-                "certificate_issued_on",
-            )
-            .column_as(
-                Expr::exists(
-                    sea_orm::sea_query::Query::select()
-                        .expr(Expr::val(1))
-                        .from(calendar_feed::Entity)
-                        .and_where(
-                            Expr::col((calendar_feed::Entity, calendar_feed::Column::UserId))
-                                .equals((enrolment::Entity, enrolment::Column::UserId)),
-                        )
-                        .to_owned(),
-                ),
-                "calendar",
-            )
-            .column_as(Expr::exists(latest_sent_back()), "sent_back")
-            .filter(enrolment::Column::UserId.eq(user_id))
-            .into_model::<Place>()
-            .all(db)
-            .await?;
+        use sea_orm::{FromQueryResult, QueryTrait};
+        let statement = PLACES.with_id(db.get_database_backend(), user_id, |user_id| {
+            places_statement(user_id).build(db.get_database_backend())
+        });
+        let rows = Place::find_by_statement(statement).all(db).await?;
         Ok(std::sync::Arc::new(rows))
     })
     .await
+}
+
+/// The statement behind [`places_of`].
+fn places_statement(user_id: i32) -> sea_orm::Select<enrolment::Entity> {
+    use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition};
+    enrolment::Entity::find()
+        .join(
+            sea_orm::JoinType::LeftJoin,
+            enrolment::Entity::belongs_to(group_member::Entity)
+                .from((enrolment::Column::EditionId, enrolment::Column::UserId))
+                .to((
+                    group_member::Column::EditionId,
+                    group_member::Column::UserId,
+                ))
+                .into(),
+        )
+        .column_as(
+            Expr::col((group_member::Entity, group_member::Column::GroupId)),
+            "group_id",
+        )
+        // At most one: a certificate is valid (`valid_for` set) for one person in one
+        // edition, and that column is unique.
+        .join(
+            sea_orm::JoinType::LeftJoin,
+            enrolment::Entity::belongs_to(certificate::Entity)
+                .from((enrolment::Column::EditionId, enrolment::Column::UserId))
+                .to((certificate::Column::EditionId, certificate::Column::UserId))
+                .on_condition(|_, certificates| {
+                    Expr::col((certificates, certificate::Column::ValidFor))
+                        .is_not_null()
+                        .into_condition()
+                })
+                .into(),
+        )
+        .column_as(
+            Expr::col((certificate::Entity, certificate::Column::Id)),
+            "certificate_id",
+        )
+        .column_as(
+            Expr::col((certificate::Entity, certificate::Column::Code)),
+            "certificate_code",
+        )
+        .column_as(
+            Expr::col((certificate::Entity, certificate::Column::IssuedOn)),
+            "certificate_issued_on",
+        )
+        .column_as(
+            Expr::exists(
+                sea_orm::sea_query::Query::select()
+                    .expr(Expr::val(1))
+                    .from(calendar_feed::Entity)
+                    .and_where(
+                        Expr::col((calendar_feed::Entity, calendar_feed::Column::UserId))
+                            .equals((enrolment::Entity, enrolment::Column::UserId)),
+                    )
+                    .to_owned(),
+            ),
+            "calendar",
+        )
+        .column_as(Expr::exists(latest_sent_back()), "sent_back")
+        .filter(enrolment::Column::UserId.eq(user_id))
 }
 
 /// Some visible activity of the enrolment's edition whose latest version handed in by the

@@ -8,7 +8,9 @@ use crate::features::calendar::api::ResetCalendar;
 use crate::i18n::*;
 use crate::ui::badges::StateBadge;
 use crate::ui::forms::action_error;
-use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, RichText, local_time};
+use crate::ui::messages::{
+    EmptyState, ErrorNotice, Loading, PageError, RichText, local_time, machine_time,
+};
 use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
@@ -70,7 +72,7 @@ pub fn MyActivitiesView(mine: MyActivities) -> impl IntoView {
                                     <div class="activity-summary">
                                         <span class=format!("badge kind-{}", kind.as_str())>{move || text::activity_kind(i18n, kind)}</span>
                                         <a href=format!("/activities/{}", a.id)>{a.title}</a>
-                                        {when.map(|at| view! { <time class="aside" datetime=at.format("%Y-%m-%dT%H:%M").to_string()>{move || local_time(i18n, at)}</time> })}
+                                        {when.map(|at| view! { <time class="aside" datetime=machine_time(at)>{move || local_time(i18n, at)}</time> })}
                                     </div>
                                     <StateBadge state=a.state/>
                                 </li>
