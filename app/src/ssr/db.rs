@@ -96,10 +96,13 @@ pub async fn begin<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr>
 /// (callgrind: 130,000 of 160,000 instructions), though only the person changes. The statement is
 /// built once with a stand-in id, and each use puts the real id where the stand-in was bound.
 pub struct KeptStatement {
-    /// SQLite, PostgreSQL: the statement and where its id is bound (`None`: the stand-in was
-    /// not found among its values, so it is built on every use).
-    kept: [std::sync::OnceLock<Option<(sea_orm::Statement, Vec<usize>)>>; 2],
+    /// SQLite, PostgreSQL (`None`: the stand-in was not found among the statement's values, so
+    /// it is built on every use).
+    kept: [std::sync::OnceLock<Option<Kept>>; 2],
 }
+
+/// A statement, and the places among its values where its id is bound.
+type Kept = (sea_orm::Statement, Vec<usize>);
 
 impl KeptStatement {
     /// An id no object has, recognisable among a statement's values.
