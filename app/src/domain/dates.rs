@@ -3,9 +3,9 @@
 use crate::i18n::Locale;
 use chrono::NaiveDate;
 
-/// Month names in each language of Aula. Written out rather than asked of chrono's locales:
-/// `format_localized` parses its pattern and walks the locale's tables on every call, and an
-/// edition page writes dozens of dates (a tenth of its render, by callgrind).
+/// Month names in each language of Aula, written out rather than asked of chrono's locales
+/// (`format_localized` parses its pattern on every call; an edition page writes dozens of
+/// dates).
 fn month_name(month: u32, language: Locale) -> &'static str {
     const IT: [&str; 12] = [
         "gennaio",
