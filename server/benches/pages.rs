@@ -390,10 +390,10 @@ async fn main() {
 
     let edition = format!("/editions/{edition_id}");
     if let Some((page, n)) = one_after_another_only() {
-        let path = if page == "edition" {
-            edition.as_str()
-        } else {
-            "/"
+        let path = match page.as_str() {
+            "home" => "/",
+            "edition" => edition.as_str(),
+            other => panic!("AULA_BENCH_ONE_AFTER_ANOTHER: no page {other:?} (home or edition)"),
         };
         one_after_another(addr, path, &cookies, 0, n, || {}).await;
         std::fs::remove_dir_all(&dir).ok();

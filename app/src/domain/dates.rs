@@ -1,7 +1,7 @@
 //! Dates as people read them, in their language.
 
 use crate::i18n::Locale;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 /// Month names in each language of Aula, written out rather than asked of chrono's locales
 /// (`format_localized` parses its pattern on every call; an edition page writes dozens of
@@ -58,6 +58,20 @@ pub fn long_date(date: NaiveDate, language: Locale) -> String {
     format!("{} {}", day_and_month(date, language), date.year())
 }
 
+/// A date and time as machines read it, to the minute ("2027-03-12T17:00"): `<time datetime>`
+/// and the value of a `datetime-local` field (read back by `activities::parse_local_datetime`).
+pub fn machine_time(at: NaiveDateTime) -> String {
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    )
+}
+
 /// "1–31 marzo 2027", "28 febbraio – 31 marzo 2027", "1 dicembre 2027 – 10 gennaio 2028".
 pub fn date_range(from: NaiveDate, to: NaiveDate, language: Locale) -> String {
     use chrono::Datelike;
@@ -86,6 +100,13 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn machine_times_are_iso_to_the_minute() {
+        let at = d(2027, 3, 2).and_hms_opt(7, 5, 59).unwrap();
+        assert_eq!(machine_time(at), "2027-03-02T07:05");
+        assert_eq!(machine_time(at), at.format("%Y-%m-%dT%H:%M").to_string());
     }
 
     #[test]

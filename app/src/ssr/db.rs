@@ -93,8 +93,9 @@ pub async fn begin<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr>
 /// A statement about one object (a person, say) whose SQL is written once per kind of
 /// database and kept. sea_query writes a statement's text anew each time it is built: for a
 /// person's places, with their joins and subqueries, that was most of what reading them cost
-/// (callgrind: about 120,000 of 160,000 instructions), though only the person changes. The statement is
-/// built once with a stand-in id, and each use puts the real id where the stand-in was bound.
+/// (callgrind: about 120,000 of 160,000 instructions), though only the person changes. The
+/// statement is built once with a stand-in id, and each use puts the real id where the
+/// stand-in was bound.
 pub struct KeptStatement {
     /// SQLite, PostgreSQL (`None`: the stand-in was not found among the statement's values, so
     /// it is built on every use).

@@ -152,8 +152,9 @@ pub async fn places_of(
     static PLACES: super::db::KeptStatement = super::db::KeptStatement::new();
     super::memo::once("places_of", i64::from(user_id), || async {
         use sea_orm::{FromQueryResult, QueryTrait};
-        let statement = PLACES.with_id(db.get_database_backend(), user_id, |user_id| {
-            places_statement(user_id).build(db.get_database_backend())
+        let backend = db.get_database_backend();
+        let statement = PLACES.with_id(backend, user_id, |user_id| {
+            places_statement(user_id).build(backend)
         });
         let rows = Place::find_by_statement(statement).all(db).await?;
         Ok(std::sync::Arc::new(rows))

@@ -128,19 +128,6 @@ pub fn RichText(text: String) -> impl IntoView {
     }
 }
 
-/// A date and time for `<time datetime>` ("2027-03-12T17:00").
-pub fn machine_time(at: chrono::NaiveDateTime) -> String {
-    use chrono::{Datelike, Timelike};
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
-        at.year(),
-        at.month(),
-        at.day(),
-        at.hour(),
-        at.minute()
-    )
-}
-
 /// A date and time in the interface language ("12 marzo 2027, 17:00").
 pub fn local_time(i18n: super::text::I18n, at: chrono::NaiveDateTime) -> String {
     use chrono::Timelike;
@@ -151,18 +138,4 @@ pub fn local_time(i18n: super::text::I18n, at: chrono::NaiveDateTime) -> String 
         at.hour(),
         at.minute()
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::machine_time;
-
-    #[test]
-    fn machine_times_are_iso_to_the_minute() {
-        let at = chrono::NaiveDate::from_ymd_opt(2027, 3, 2)
-            .and_then(|d| d.and_hms_opt(7, 5, 59))
-            .expect("a date");
-        assert_eq!(machine_time(at), "2027-03-02T07:05");
-        assert_eq!(machine_time(at), at.format("%Y-%m-%dT%H:%M").to_string());
-    }
 }

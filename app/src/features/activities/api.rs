@@ -36,7 +36,7 @@ impl ActivityDetails {
     /// The form pre-filled with this activity, for editing.
     pub fn form(&self) -> ActivityForm {
         let time = |t: Option<NaiveDateTime>| {
-            t.map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+            t.map(crate::domain::dates::machine_time)
                 .unwrap_or_default()
         };
         let quiz = self.quiz.unwrap_or_default();

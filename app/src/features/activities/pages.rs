@@ -4,13 +4,12 @@ use super::api::{
     ActivityPage, CatchUp, MarkRecordingWatched, MyActivities, RecordView, open_activity,
 };
 use crate::domain::activities::{ActivityKind, ActivityState};
+use crate::domain::dates::machine_time;
 use crate::features::calendar::api::ResetCalendar;
 use crate::i18n::*;
 use crate::ui::badges::StateBadge;
 use crate::ui::forms::action_error;
-use crate::ui::messages::{
-    EmptyState, ErrorNotice, Loading, PageError, RichText, local_time, machine_time,
-};
+use crate::ui::messages::{EmptyState, ErrorNotice, Loading, PageError, RichText, local_time};
 use crate::ui::params::{found, id_param};
 use crate::ui::text;
 use leptos::prelude::*;
