@@ -12,6 +12,9 @@
 //! request (and the bytes they asked), counted over requests one after the other, the load
 //! generator's own included: it moves a few per cent from run to run where the timings move
 //! ±15 %.
+//! For the paced run it also prints where the latencies lie (`_paced_latency`), the pages that
+//! found no free place for their read transaction in time (`_paced_without_place`), and the
+//! processor time the hypervisor gave other machines meanwhile (`_paced_steal`).
 //! Server and load generator share the machine, as they would on a 2-core test box. Run with
 //! `cargo xtask bench`.
 
@@ -209,6 +212,10 @@ struct Run {
     seconds: f64,
     /// Processor time this process (server and load generator) used while measuring.
     cpu_seconds: f64,
+    /// Processor time the machine's hypervisor gave other machines while measuring, though
+    /// this one was ready to run (`steal` in `/proc/stat`): a run that had much of it was
+    /// slowed by its neighbours, not by its code.
+    steal_seconds: f64,
     /// Latencies of the measured requests, in microseconds, sorted.
     latencies: Vec<u64>,
 }
@@ -225,8 +232,27 @@ impl Run {
     }
 
     fn p99_ms(&self) -> f64 {
-        let i = (self.latencies.len() * 99 / 100).min(self.latencies.len().saturating_sub(1));
+        self.percentile_ms(990)
+    }
+
+    /// The latency under which `per_mille` of the answers came, in milliseconds.
+    fn percentile_ms(&self, per_mille: usize) -> f64 {
+        let i =
+            (self.latencies.len() * per_mille / 1000).min(self.latencies.len().saturating_sub(1));
         self.latencies.get(i).copied().unwrap_or(0) as f64 / 1000.0
+    }
+
+    /// Where the latencies lie, to tell a slower page (all of them move) from bursts of late
+    /// answers (only the tail moves).
+    fn spread(&self) -> String {
+        format!(
+            "p50 {:.1}, p90 {:.1}, p99 {:.1}, p99.9 {:.1}, max {:.1} ms",
+            self.percentile_ms(500),
+            self.percentile_ms(900),
+            self.percentile_ms(990),
+            self.percentile_ms(999),
+            self.percentile_ms(1000),
+        )
     }
 }
 
@@ -312,10 +338,12 @@ async fn load(
     measuring.store(true, Ordering::Relaxed);
     let started = Instant::now();
     let cpu_before = process_cpu_seconds();
+    let steal_before = machine_steal_seconds();
     tokio::time::sleep(RUN).await;
     measuring.store(false, Ordering::Relaxed);
     let seconds = started.elapsed().as_secs_f64();
     let cpu_seconds = process_cpu_seconds() - cpu_before;
+    let steal_seconds = machine_steal_seconds() - steal_before;
     stop.store(true, Ordering::Relaxed);
     let mut latencies = Vec::new();
     for task in tasks {
@@ -327,8 +355,22 @@ async fn load(
         all_requests: answered.load(Ordering::Relaxed),
         seconds,
         cpu_seconds,
+        steal_seconds,
         latencies,
     }
+}
+
+/// Processor time stolen from this machine so far, all cores (Linux: the `cpu` line of
+/// `/proc/stat`, in ticks of 1/100 s); 0 where it cannot be read.
+fn machine_steal_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/stat") else {
+        return 0.0;
+    };
+    stat.lines()
+        .find(|line| line.starts_with("cpu "))
+        .and_then(|line| line.split_whitespace().nth(8))
+        .and_then(|steal| steal.parse::<f64>().ok())
+        .map_or(0.0, |ticks| ticks / 100.0)
 }
 
 /// User and system time of this process so far (Linux: `/proc/self/stat`, in clock ticks of
@@ -421,12 +463,26 @@ async fn main() {
             "{name}_allocs: {allocs:.0} per request ({:.0} KB asked)",
             bytes / 1024.0
         );
+        let transactions_before = db.page_transactions();
         let paced = load(addr, path, &cookies, 64, Pace::Rate(goal)).await;
+        let transactions = db.page_transactions() - transactions_before;
         println!(
             "{name}_paced_rps: {:.0} requests/s (asked: {goal:.0})",
             paced.rps()
         );
         println!("{name}_p99_ms: {:.1} ms", paced.p99_ms());
+        println!("{name}_paced_latency: {}", paced.spread());
+        // Pages that found no free place in time read statement by statement instead.
+        println!(
+            "{name}_paced_without_place: {} of {} pages",
+            paced.all_requests.saturating_sub(transactions as usize),
+            paced.all_requests
+        );
+        println!(
+            "{name}_paced_steal: {:.0} ms over {:.1} s",
+            paced.steal_seconds * 1000.0,
+            paced.seconds
+        );
     }
     std::fs::remove_dir_all(&dir).ok();
 }

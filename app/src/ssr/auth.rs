@@ -205,8 +205,9 @@ async fn session_row(state: &AppState, hash: &str) -> Result<Option<CallerRow>, 
 
 /// The session row for a page, shared by the pages of all requests for a moment like what pages
 /// show everyone ([`super::shared`]): dropped as soon as this process writes anything (a
-/// sign-out, a role change, a closed account), kept at most a second otherwise, so a session
-/// ended through another instance still shows pages here for at most that second. A token
+/// sign-out, a role change, a closed account), kept about a second otherwise, so a session
+/// ended through another instance still shows pages here for about that second (a moment
+/// longer for requests arriving while the first after it reads the row afresh). A token
 /// that names no session is not kept (nobody can fill the memory with made-up tokens).
 async fn shared_session_row(
     state: &AppState,

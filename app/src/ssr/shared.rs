@@ -2,16 +2,20 @@
 //!
 //! The catalogue of open editions is on every home page, signed in or not, and does not depend
 //! on who asks. Reading it for each request was the heaviest statement of the home page; it is
-//! read once and kept until anything is written to the database through this process, and at
-//! most [`FRESH_FOR`] (another instance's writes show within that time).
+//! read once and kept until anything is written to the database through this process, and
+//! about [`FRESH_FOR`] otherwise (another instance's writes show within that time).
 //!
 //! The same holds for what one edition shows everyone on its page (its summary, activities and
 //! completion decisions): those are kept under the edition's id.
 //!
 //! A value is kept only when no write began since the snapshot it was read from, so what is
 //! kept is never older than the last write this process started. A write that began before
-//! that snapshot and commits after it can still leave the value in place, for at most
+//! that snapshot and commits after it can still leave the value in place, for about
 //! [`FRESH_FOR`].
+//!
+//! When a value expires, every request in flight that needs it would miss it at once. The first
+//! reads it afresh; the others are served the value kept until that read is over (see
+//! [`Values::find`]), so each second does not begin with a burst of identical reads.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -20,7 +24,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-/// How long a shared value may be served at most.
+/// How long a shared value is served at most, but while one request reads it afresh (then up to
+/// twice this).
 pub const FRESH_FOR: Duration = Duration::from_secs(1);
 
 /// Beyond this many values, those past [`FRESH_FOR`] are dropped when one is kept (an edition
@@ -36,12 +41,27 @@ struct Kept {
     value: Arc<dyn Any + Send + Sync>,
 }
 
+/// A value being read afresh by one request, whose value will be kept.
+struct Reading {
+    /// Whose reading this is.
+    number: u64,
+    /// The writes begun before the snapshot it reads: its value is kept only if still so.
+    writes: u64,
+}
+
+#[derive(Default)]
+struct Values {
+    kept: HashMap<Key, Kept>,
+    readings: HashMap<Key, Reading>,
+    readings_started: u64,
+}
+
 /// The shared values of one database, and how many writes it has seen begin (part of
 /// [`super::db::Db`]; every clone shares them).
 #[derive(Clone, Default)]
 pub struct Shared {
     writes: Arc<AtomicU64>,
-    kept: Arc<Mutex<HashMap<Key, Kept>>>,
+    values: Arc<Mutex<Values>>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -72,11 +92,17 @@ impl Shared {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
-        if let Some(value) = self.fresh::<T>(key, self.writes()) {
-            return Ok(value);
-        }
+        let writes = self.writes();
+        let ours = {
+            let mut values = self.lock();
+            if let Some(value) = values.find::<T>(key, writes) {
+                return Ok(value);
+            }
+            self.start(&mut values, &[key], seen, writes)
+        };
         let value = load().await?;
         self.keep(seen, [(key, value.clone())]);
+        drop(ours);
         Ok(value)
     }
 
@@ -97,17 +123,22 @@ impl Shared {
         let writes = self.writes();
         let mut found = HashMap::with_capacity(ids.len());
         let mut missing = Vec::new();
-        for &id in ids {
-            match self.fresh::<T>((name, id), writes) {
-                Some(value) => {
-                    found.insert(id, value);
+        let ours = {
+            let mut values = self.lock();
+            for &id in ids {
+                match values.find::<T>((name, id), writes) {
+                    Some(value) => {
+                        found.insert(id, value);
+                    }
+                    None => missing.push(id),
                 }
-                None => missing.push(id),
             }
-        }
-        if missing.is_empty() {
-            return Ok(found);
-        }
+            if missing.is_empty() {
+                return Ok(found);
+            }
+            let keys: Vec<Key> = missing.iter().map(|id| (name, *id)).collect();
+            self.start(&mut values, &keys, seen, writes)
+        };
         let loaded = load(missing).await?;
         self.keep(
             seen,
@@ -115,6 +146,7 @@ impl Shared {
                 .iter()
                 .map(|(id, value)| ((name, *id), value.clone())),
         );
+        drop(ours);
         found.extend(loaded);
         Ok(found)
     }
@@ -130,12 +162,12 @@ impl Shared {
         }
         let at = Instant::now();
         let mut all = self.lock();
-        if all.len() > PRUNE_ABOVE {
-            all.retain(|_, kept| kept.at.elapsed() <= FRESH_FOR);
+        if all.kept.len() > PRUNE_ABOVE {
+            all.kept.retain(|_, kept| kept.at.elapsed() <= FRESH_FOR);
         }
         for (key, value) in values {
             let value = Arc::new(value);
-            all.insert(
+            all.kept.insert(
                 key,
                 Kept {
                     at,
@@ -146,17 +178,87 @@ impl Shared {
         }
     }
 
-    fn fresh<T: Clone + 'static>(&self, key: Key, writes: u64) -> Option<T> {
-        let kept = self.lock();
-        let kept = kept.get(&key)?;
-        if kept.writes != writes || kept.at.elapsed() > FRESH_FOR {
+    /// The caller reads `keys` afresh from a snapshot at `seen` writes. When what it reads will
+    /// be kept and nobody reads them already, it is their reading until the returned guard is
+    /// dropped.
+    fn start(
+        &self,
+        values: &mut Values,
+        keys: &[Key],
+        seen: u64,
+        writes: u64,
+    ) -> Option<OurReading> {
+        if seen != writes {
+            return None;
+        }
+        values.readings_started += 1;
+        let number = values.readings_started;
+        let mut ours = Vec::new();
+        for &key in keys {
+            if values.is_being_read(key, writes) {
+                continue;
+            }
+            values.readings.insert(key, Reading { number, writes });
+            ours.push(key);
+        }
+        (!ours.is_empty()).then(|| OurReading {
+            values: self.values.clone(),
+            number,
+            keys: ours,
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Values> {
+        self.values.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Values {
+    /// The value kept under `key`, if no write began since it was read and it is fresh. Past
+    /// [`FRESH_FOR`] it is still served while another request reads it afresh (for another
+    /// [`FRESH_FOR`] at most), so that when it expires the requests in flight do not all send
+    /// the same statement: one reads, the others are answered as they were a moment before.
+    /// Nobody waits for that read (a page waiting would hold its read transaction's place).
+    fn find<T: Clone + 'static>(&self, key: Key, writes: u64) -> Option<T> {
+        let kept = self.kept.get(&key)?;
+        if kept.writes != writes {
+            return None;
+        }
+        let age = kept.at.elapsed();
+        if age > FRESH_FOR && (age > 2 * FRESH_FOR || !self.is_being_read(key, writes)) {
             return None;
         }
         kept.value.downcast_ref::<T>().cloned()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Kept>> {
-        self.kept.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Whether a request reads `key` afresh, for a value that will be kept.
+    fn is_being_read(&self, key: Key, writes: u64) -> bool {
+        self.readings
+            .get(&key)
+            .is_some_and(|reading| reading.writes == writes)
+    }
+}
+
+/// One request's reading of values afresh. Dropped when the read is over (its value kept, or
+/// an error, or the request gone): the values are no longer being read.
+struct OurReading {
+    values: Arc<Mutex<Values>>,
+    number: u64,
+    keys: Vec<Key>,
+}
+
+impl Drop for OurReading {
+    fn drop(&mut self) {
+        let mut values = self.values.lock().unwrap_or_else(PoisonError::into_inner);
+        for key in &self.keys {
+            if values
+                .readings
+                .get(key)
+                .is_some_and(|reading| reading.number == self.number)
+            {
+                values.readings.remove(key);
+            }
+        }
     }
 }
 
@@ -164,12 +266,22 @@ impl Shared {
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
+    use tokio::sync::Notify;
 
     fn runtime() -> tokio::runtime::Runtime {
         tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
             .expect("a runtime")
+    }
+
+    /// Makes every value kept look `by` older.
+    fn age(shared: &Shared, by: Duration) {
+        for kept in shared.lock().kept.values_mut() {
+            if let Some(earlier) = kept.at.checked_sub(by) {
+                kept.at = earlier;
+            }
+        }
     }
 
     #[test]
@@ -299,17 +411,13 @@ mod tests {
                 .get_many("old", &ids, shared.writes(), all)
                 .await
                 .expect("kept");
-            for kept in shared.lock().values_mut() {
-                if let Some(earlier) = kept.at.checked_sub(FRESH_FOR + Duration::from_millis(1)) {
-                    kept.at = earlier;
-                }
-            }
+            age(&shared, FRESH_FOR + Duration::from_millis(1));
             shared
                 .get(("new", 0), shared.writes(), || async { Ok::<_, ()>(0) })
                 .await
                 .expect("kept");
         });
-        assert_eq!(shared.lock().len(), 1, "only the fresh value is left");
+        assert_eq!(shared.lock().kept.len(), 1, "only the fresh value is left");
     }
 
     #[test]
@@ -329,11 +437,7 @@ mod tests {
                 Ok(0),
                 "the error was not kept"
             );
-            if let Some(kept) = shared.lock().get_mut(&("a", 0))
-                && let Some(earlier) = kept.at.checked_sub(FRESH_FOR + Duration::from_millis(1))
-            {
-                kept.at = earlier;
-            }
+            age(&shared, FRESH_FOR + Duration::from_millis(1));
             assert_eq!(
                 shared.get(("a", 0), shared.writes(), load).await,
                 Ok(1),
@@ -345,5 +449,168 @@ mod tests {
                 "each key its own value"
             );
         });
+    }
+
+    /// The first request reads afresh, and holds its read until the second has asked
+    /// (`started`, then `release`): the second finds the read under way.
+    #[test]
+    fn past_its_moment_a_value_is_served_while_one_request_reads_it_afresh() {
+        let shared = Shared::default();
+        let loads = AtomicUsize::new(0);
+        let load = || async { Ok::<_, ()>(loads.fetch_add(1, Ordering::SeqCst)) };
+        let (started, release) = (Notify::new(), Notify::new());
+        runtime().block_on(async {
+            assert_eq!(
+                shared.get(("catalogue", 0), shared.writes(), load).await,
+                Ok(0)
+            );
+            age(&shared, FRESH_FOR + Duration::from_millis(1));
+            let first = shared.get(("catalogue", 0), shared.writes(), || async {
+                let value = loads.fetch_add(1, Ordering::SeqCst);
+                started.notify_one();
+                release.notified().await;
+                Ok::<_, ()>(value)
+            });
+            let second = async {
+                started.notified().await;
+                let read = shared.get(("catalogue", 0), shared.writes(), load).await;
+                release.notify_one();
+                read
+            };
+            assert_eq!(
+                tokio::join!(first, second),
+                (Ok(1), Ok(0)),
+                "the second is answered with the value kept, without reading"
+            );
+            assert_eq!(
+                shared.get(("catalogue", 0), shared.writes(), load).await,
+                Ok(1),
+                "the new value is kept"
+            );
+        });
+        assert_eq!(loads.into_inner(), 2);
+    }
+
+    #[test]
+    fn a_value_is_not_served_past_its_moment_after_a_write_or_a_failed_read() {
+        let shared = Shared::default();
+        let loads = AtomicUsize::new(0);
+        let load = || async { Ok::<_, &str>(loads.fetch_add(1, Ordering::SeqCst)) };
+        let (started, release) = (Notify::new(), Notify::new());
+        runtime().block_on(async {
+            // Past twice its moment, it is not served even while being read.
+            shared
+                .get(("a", 0), shared.writes(), load)
+                .await
+                .expect("read");
+            age(&shared, 2 * FRESH_FOR + Duration::from_millis(1));
+            let first = shared.get(("a", 0), shared.writes(), || async {
+                started.notify_one();
+                release.notified().await;
+                Ok::<_, &str>(loads.fetch_add(1, Ordering::SeqCst))
+            });
+            let second = async {
+                started.notified().await;
+                let read = shared.get(("a", 0), shared.writes(), load).await;
+                release.notify_one();
+                read
+            };
+            assert_eq!(tokio::join!(first, second), (Ok(2), Ok(1)));
+
+            // A write began: the value kept is out of date, being read or not.
+            age(&shared, FRESH_FOR + Duration::from_millis(1));
+            let first = shared.get(("a", 0), shared.writes(), || async {
+                shared.write_begins();
+                started.notify_one();
+                release.notified().await;
+                Ok::<_, &str>(loads.fetch_add(1, Ordering::SeqCst))
+            });
+            let second = async {
+                started.notified().await;
+                let read = shared.get(("a", 0), shared.writes(), load).await;
+                release.notify_one();
+                read
+            };
+            assert_eq!(tokio::join!(first, second), (Ok(4), Ok(3)));
+
+            // The read that failed is over: the next request past the moment reads itself.
+            shared
+                .get(("b", 0), shared.writes(), load)
+                .await
+                .expect("read");
+            age(&shared, FRESH_FOR + Duration::from_millis(1));
+            let failed = shared
+                .get(("b", 0), shared.writes(), || async {
+                    Err::<usize, _>("failed")
+                })
+                .await;
+            assert_eq!(failed, Err("failed"));
+            assert_eq!(shared.get(("b", 0), shared.writes(), load).await, Ok(6));
+
+            // So is the read of a request gone in the middle of it (its client left).
+            age(&shared, FRESH_FOR + Duration::from_millis(1));
+            let gone = Notify::new();
+            let first = async {
+                let read = tokio::select! {
+                    read = shared.get(("b", 0), shared.writes(), || async {
+                        started.notify_one();
+                        std::future::pending::<Result<usize, &str>>().await
+                    }) => read,
+                    () = release.notified() => Err("gone"),
+                };
+                gone.notify_one();
+                read
+            };
+            let second = async {
+                started.notified().await;
+                release.notify_one();
+                gone.notified().await;
+                shared.get(("b", 0), shared.writes(), load).await
+            };
+            assert_eq!(tokio::join!(first, second), (Err("gone"), Ok(7)));
+        });
+    }
+
+    #[test]
+    fn many_values_past_their_moment_are_served_while_being_read_and_the_rest_read() {
+        let shared = Shared::default();
+        let asked = Mutex::new(Vec::new());
+        let (started, release) = (Notify::new(), Notify::new());
+        let tens = |ids: Vec<i64>| ids.into_iter().map(|id| (id, id * 10)).collect::<Vec<_>>();
+        let load = |ids: Vec<i64>| {
+            asked.lock().expect("lock").push(ids.clone());
+            async { Ok::<_, ()>(tens(ids)) }
+        };
+        runtime().block_on(async {
+            shared
+                .get_many("summary", &[1, 2], shared.writes(), load)
+                .await
+                .expect("read");
+            age(&shared, FRESH_FOR + Duration::from_millis(1));
+            let first = shared.get_many("summary", &[1, 2], shared.writes(), |ids| {
+                asked.lock().expect("lock").push(ids.clone());
+                async {
+                    started.notify_one();
+                    release.notified().await;
+                    Ok::<_, ()>(tens(ids))
+                }
+            });
+            let second = async {
+                started.notified().await;
+                let read = shared
+                    .get_many("summary", &[2, 3], shared.writes(), load)
+                    .await;
+                release.notify_one();
+                read
+            };
+            let (first, second) = tokio::join!(first, second);
+            assert_eq!(first, Ok(HashMap::from([(1, 10), (2, 20)])));
+            assert_eq!(second, Ok(HashMap::from([(2, 20), (3, 30)])));
+        });
+        assert_eq!(
+            asked.into_inner().expect("lock"),
+            vec![vec![1, 2], vec![1, 2], vec![3]],
+            "2 was being read: served as kept, not read twice"
+        );
     }
 }
