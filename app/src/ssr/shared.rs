@@ -451,34 +451,45 @@ mod tests {
         });
     }
 
-    /// The first request reads afresh, and holds its read until the second has asked
-    /// (`started`, then `release`): the second finds the read under way.
+    /// Two requests for `key` past its moment: the first reads afresh (doing `during_the_read`
+    /// as it begins) and holds its read open until the second is answered (`started`, then
+    /// `release`), so the second always finds the read under way. Values count the reads.
+    async fn while_one_reads_another_asks(
+        shared: &Shared,
+        key: Key,
+        loads: &AtomicUsize,
+        during_the_read: impl FnOnce(),
+    ) -> (Result<usize, ()>, Result<usize, ()>) {
+        let (started, release) = (Notify::new(), Notify::new());
+        let read = || async { Ok(loads.fetch_add(1, Ordering::SeqCst)) };
+        let first = shared.get(key, shared.writes(), || async {
+            during_the_read();
+            started.notify_one();
+            release.notified().await;
+            read().await
+        });
+        let second = async {
+            started.notified().await;
+            let answer = shared.get(key, shared.writes(), read).await;
+            release.notify_one();
+            answer
+        };
+        tokio::join!(first, second)
+    }
+
     #[test]
     fn past_its_moment_a_value_is_served_while_one_request_reads_it_afresh() {
         let shared = Shared::default();
         let loads = AtomicUsize::new(0);
         let load = || async { Ok::<_, ()>(loads.fetch_add(1, Ordering::SeqCst)) };
-        let (started, release) = (Notify::new(), Notify::new());
         runtime().block_on(async {
             assert_eq!(
                 shared.get(("catalogue", 0), shared.writes(), load).await,
                 Ok(0)
             );
             age(&shared, FRESH_FOR + Duration::from_millis(1));
-            let first = shared.get(("catalogue", 0), shared.writes(), || async {
-                let value = loads.fetch_add(1, Ordering::SeqCst);
-                started.notify_one();
-                release.notified().await;
-                Ok::<_, ()>(value)
-            });
-            let second = async {
-                started.notified().await;
-                let read = shared.get(("catalogue", 0), shared.writes(), load).await;
-                release.notify_one();
-                read
-            };
             assert_eq!(
-                tokio::join!(first, second),
+                while_one_reads_another_asks(&shared, ("catalogue", 0), &loads, || {}).await,
                 (Ok(1), Ok(0)),
                 "the second is answered with the value kept, without reading"
             );
@@ -504,34 +515,18 @@ mod tests {
                 .await
                 .expect("read");
             age(&shared, 2 * FRESH_FOR + Duration::from_millis(1));
-            let first = shared.get(("a", 0), shared.writes(), || async {
-                started.notify_one();
-                release.notified().await;
-                Ok::<_, &str>(loads.fetch_add(1, Ordering::SeqCst))
-            });
-            let second = async {
-                started.notified().await;
-                let read = shared.get(("a", 0), shared.writes(), load).await;
-                release.notify_one();
-                read
-            };
-            assert_eq!(tokio::join!(first, second), (Ok(2), Ok(1)));
+            assert_eq!(
+                while_one_reads_another_asks(&shared, ("a", 0), &loads, || {}).await,
+                (Ok(2), Ok(1))
+            );
 
             // A write began: the value kept is out of date, being read or not.
             age(&shared, FRESH_FOR + Duration::from_millis(1));
-            let first = shared.get(("a", 0), shared.writes(), || async {
-                shared.write_begins();
-                started.notify_one();
-                release.notified().await;
-                Ok::<_, &str>(loads.fetch_add(1, Ordering::SeqCst))
-            });
-            let second = async {
-                started.notified().await;
-                let read = shared.get(("a", 0), shared.writes(), load).await;
-                release.notify_one();
-                read
-            };
-            assert_eq!(tokio::join!(first, second), (Ok(4), Ok(3)));
+            assert_eq!(
+                while_one_reads_another_asks(&shared, ("a", 0), &loads, || shared.write_begins())
+                    .await,
+                (Ok(4), Ok(3))
+            );
 
             // The read that failed is over: the next request past the moment reads itself.
             shared
