@@ -12,8 +12,10 @@
 //! request (and the bytes they asked), counted over requests one after the other, the load
 //! generator's own included: it moves a few per cent from run to run where the timings move
 //! ±15 %.
-//! For the paced run it also prints where the latencies lie (`_paced_latency`), the pages that
-//! found no free place for their read transaction in time (`_paced_without_place`), and the
+//! For the paced run it also prints where the latencies lie (`_paced_latency`), the pages
+//! answered less the page read transactions opened (`_paced_without_place`: pages that read
+//! through the pool, having found no free place in time or written first, or that read nothing
+//! of their own; a few per run even with no late answer, dozens when places run out), and the
 //! processor time the hypervisor gave other machines meanwhile (`_paced_steal`).
 //! Server and load generator share the machine, as they would on a 2-core test box. Run with
 //! `cargo xtask bench`.
@@ -472,7 +474,7 @@ async fn main() {
         );
         println!("{name}_p99_ms: {:.1} ms", paced.p99_ms());
         println!("{name}_paced_latency: {}", paced.spread());
-        // Pages that found no free place in time read statement by statement instead.
+        // Pages without a read transaction of their own read statement by statement.
         println!(
             "{name}_paced_without_place: {} of {} pages",
             paced.all_requests.saturating_sub(transactions as usize),
