@@ -16,7 +16,11 @@
 //! answered less the page read transactions opened (`_paced_without_place`: pages that read
 //! through the pool, having found no free place in time or written first, or that read nothing
 //! of their own; a few per run even with no late answer, dozens when places run out), and the
-//! processor time the hypervisor gave other machines meanwhile (`_paced_steal`).
+//! processor time the hypervisor gave other machines meanwhile (`_paced_steal`); when the late
+//! answers (over 20 ms) were due, in bursts, counted in seconds from the first session
+//! (`_paced_late`); and the writes begun meanwhile, with the longest a thread and a task on
+//! the runtime overslept a 1 ms sleep (`_paced_writes`: a pause of the whole process or
+//! machine shows in both, a busy or blocked runtime only in the second).
 //! Server and load generator share the machine, as they would on a 2-core test box. Run with
 //! `cargo xtask bench`.
 
@@ -202,6 +206,7 @@ async fn prepare(state: &AppState) -> (i32, Vec<String>) {
         let token = app::ssr::auth::start_session(state, user.id)
             .await
             .expect("session");
+        SESSIONS_BEGAN.get_or_init(Instant::now);
         cookies.push(format!("aula_session={token}"));
     }
     (open.id, cookies)
@@ -220,7 +225,24 @@ struct Run {
     steal_seconds: f64,
     /// Latencies of the measured requests, in microseconds, sorted.
     latencies: Vec<u64>,
+    /// The measured requests answered later than `LATE`: when each was due (since the
+    /// sessions began) and its latency, in microseconds, sorted by when it was due.
+    late: Vec<(u64, u64)>,
+    /// Writes begun while measuring (each drops every shared value).
+    writes: u64,
+    /// The longest a thread of its own waited past its 1 ms sleeps while measuring (the
+    /// process or the machine paused), and the same for a task on the server's runtime (its
+    /// workers were busy or blocked), in microseconds.
+    thread_stall: u64,
+    runtime_stall: u64,
 }
+
+/// An answer later than this misses the goal (p99 under 20 ms).
+const LATE: Duration = Duration::from_millis(20);
+
+/// When the first participant's session began: each is refreshed (a write) a minute after
+/// its last refresh.
+static SESSIONS_BEGAN: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 
 impl Run {
     fn rps(&self) -> f64 {
@@ -256,6 +278,78 @@ impl Run {
             self.percentile_ms(1000),
         )
     }
+
+    /// The late answers in bursts (due less than 100 ms after the one before), each with when
+    /// it began (seconds since the sessions began), how many it held and its latest answer.
+    fn bursts(&self) -> String {
+        let mut bursts: Vec<(u64, u64, usize, u64)> = Vec::new();
+        for &(due, latency) in &self.late {
+            match bursts.last_mut() {
+                Some((_, last, count, worst)) if due - *last < 100_000 => {
+                    *last = due;
+                    *count += 1;
+                    *worst = (*worst).max(latency);
+                }
+                _ => bursts.push((due, due, 1, latency)),
+            }
+        }
+        let shown: Vec<String> = bursts
+            .iter()
+            .map(|(first, last, count, worst)| {
+                format!(
+                    "{:.2}-{:.2} s: {count}, max {:.1} ms",
+                    *first as f64 / 1e6,
+                    *last as f64 / 1e6,
+                    *worst as f64 / 1000.0
+                )
+            })
+            .collect();
+        format!(
+            "{} late in {} bursts [{}]",
+            self.late.len(),
+            bursts.len(),
+            shown.join("; ")
+        )
+    }
+}
+
+/// Until `stop`, sleeps 1 ms again and again on a thread of its own and answers the longest it
+/// overslept while `measuring`, in microseconds.
+fn thread_stalls(
+    measuring: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<u64> {
+    std::thread::spawn(move || {
+        let mut longest = 0;
+        while !stop.load(Ordering::Relaxed) {
+            let asleep = Instant::now();
+            std::thread::sleep(Duration::from_millis(1));
+            let over = asleep.elapsed().saturating_sub(Duration::from_millis(1));
+            if measuring.load(Ordering::Relaxed) {
+                longest = longest.max(over.as_micros() as u64);
+            }
+        }
+        longest
+    })
+}
+
+/// [`thread_stalls`] for a task on the runtime.
+fn runtime_stalls(
+    measuring: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+) -> tokio::task::JoinHandle<u64> {
+    tokio::spawn(async move {
+        let mut longest = 0;
+        while !stop.load(Ordering::Relaxed) {
+            let asleep = Instant::now();
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            let over = asleep.elapsed().saturating_sub(Duration::from_millis(1));
+            if measuring.load(Ordering::Relaxed) {
+                longest = longest.max(over.as_micros() as u64);
+            }
+        }
+        longest
+    })
 }
 
 /// How the connections ask.
@@ -274,6 +368,7 @@ enum Pace {
 /// `connections` keep-alive connections asking for `path` at `pace`, taking the sessions in
 /// turn; only answers after the warm-up are counted.
 async fn load(
+    db: &app::ssr::db::Db,
     addr: std::net::SocketAddr,
     path: &str,
     cookies: &[String],
@@ -305,6 +400,8 @@ async fn load(
                     .expect("handshake");
             tokio::spawn(connection);
             let mut latencies = Vec::new();
+            let mut late = Vec::new();
+            let epoch = *SESSIONS_BEGAN.get_or_init(Instant::now);
             // When this connection's next request is due (paced runs only).
             let interval = match pace {
                 Pace::Flat => None,
@@ -330,13 +427,21 @@ async fn load(
                 assert!(!body.to_bytes().is_empty());
                 answered.fetch_add(1, Ordering::Relaxed);
                 if measuring.load(Ordering::Relaxed) {
-                    latencies.push(started.elapsed().as_micros() as u64);
+                    let latency = started.elapsed();
+                    latencies.push(latency.as_micros() as u64);
+                    if latency > LATE {
+                        let due = started.saturating_duration_since(epoch);
+                        late.push((due.as_micros() as u64, latency.as_micros() as u64));
+                    }
                 }
             }
-            latencies
+            (latencies, late)
         }));
     }
+    let thread_stall = thread_stalls(measuring.clone(), stop.clone());
+    let runtime_stall = runtime_stalls(measuring.clone(), stop.clone());
     tokio::time::sleep(WARM_UP).await;
+    let writes_before = db.writes();
     measuring.store(true, Ordering::Relaxed);
     let started = Instant::now();
     let cpu_before = process_cpu_seconds();
@@ -346,12 +451,17 @@ async fn load(
     let seconds = started.elapsed().as_secs_f64();
     let cpu_seconds = process_cpu_seconds() - cpu_before;
     let steal_seconds = machine_steal_seconds() - steal_before;
+    let writes = db.writes() - writes_before;
     stop.store(true, Ordering::Relaxed);
     let mut latencies = Vec::new();
+    let mut late = Vec::new();
     for task in tasks {
-        latencies.extend(task.await.expect("load task"));
+        let (theirs, their_late) = task.await.expect("load task");
+        latencies.extend(theirs);
+        late.extend(their_late);
     }
     latencies.sort_unstable();
+    late.sort_unstable();
     Run {
         requests: latencies.len(),
         all_requests: answered.load(Ordering::Relaxed),
@@ -359,6 +469,10 @@ async fn load(
         cpu_seconds,
         steal_seconds,
         latencies,
+        late,
+        writes,
+        thread_stall: thread_stall.join().unwrap_or(0),
+        runtime_stall: runtime_stall.await.unwrap_or(0),
     }
 }
 
@@ -413,6 +527,12 @@ async fn main() {
         settings: Arc::new(settings(&dir)),
     };
     let (edition_id, cookies) = prepare(&state).await;
+    let began = SESSIONS_BEGAN.get().copied().unwrap_or_else(Instant::now);
+    println!(
+        "sessions: {} begun over {:.1} s",
+        cookies.len(),
+        began.elapsed().as_secs_f64()
+    );
     let db = state.db.clone();
     let leptos = leptos::prelude::LeptosOptions::builder()
         .output_name("aula")
@@ -446,11 +566,11 @@ async fn main() {
     // The goals of issue 13: the throughput each page must reach, at which 64 connections must
     // see p99 under 20 ms.
     for (name, path, goal) in [("home", "/", 3000.0), ("edition", edition.as_str(), 1500.0)] {
-        let at16 = load(addr, path, &cookies, 16, Pace::Flat).await;
+        let at16 = load(&db, addr, path, &cookies, 16, Pace::Flat).await;
         println!("{name}_rps_16: {:.0} requests/s", at16.rps());
         println!("{name}_p99_ms_16: {:.1} ms", at16.p99_ms());
         let trips_before = db.round_trips();
-        let at64 = load(addr, path, &cookies, 64, Pace::Flat).await;
+        let at64 = load(&db, addr, path, &cookies, 64, Pace::Flat).await;
         // Counted over the warm-up too, as are the requests it divides by.
         let trips = db.round_trips() - trips_before;
         println!("{name}_rps: {:.0} requests/s", at64.rps());
@@ -466,7 +586,7 @@ async fn main() {
             bytes / 1024.0
         );
         let transactions_before = db.page_transactions();
-        let paced = load(addr, path, &cookies, 64, Pace::Rate(goal)).await;
+        let paced = load(&db, addr, path, &cookies, 64, Pace::Rate(goal)).await;
         let transactions = db.page_transactions() - transactions_before;
         println!(
             "{name}_paced_rps: {:.0} requests/s (asked: {goal:.0})",
@@ -484,6 +604,13 @@ async fn main() {
             "{name}_paced_steal: {:.0} ms over {:.1} s",
             paced.steal_seconds * 1000.0,
             paced.seconds
+        );
+        println!("{name}_paced_late: {}", paced.bursts());
+        println!(
+            "{name}_paced_writes: {}; longest pause of a thread {:.1} ms, of the runtime {:.1} ms",
+            paced.writes,
+            paced.thread_stall as f64 / 1000.0,
+            paced.runtime_stall as f64 / 1000.0
         );
     }
     std::fs::remove_dir_all(&dir).ok();

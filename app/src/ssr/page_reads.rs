@@ -88,6 +88,11 @@ impl Db {
         self.round_trips.load(Ordering::Relaxed)
     }
 
+    /// How many writes have begun so far (for the bench: writes drop every shared value).
+    pub fn writes(&self) -> u64 {
+        self.shared.writes()
+    }
+
     /// `load()`'s value, read once for all requests and kept for a moment under `name` and `id`
     /// (the object it is about, 0 for none); see [`super::shared`].
     pub async fn shared<T, E, F, Fut>(&self, name: &'static str, id: i64, load: F) -> Result<T, E>
