@@ -15,10 +15,11 @@
 //! For the paced run it also prints where the latencies lie (`_paced_latency`), the pages
 //! answered less the page read transactions opened (`_paced_without_place`: pages that read
 //! through the pool, having found no free place in time or written first, or that read nothing
-//! of their own; a few per run even with no late answer, dozens when places run out), and the
+//! of their own; none in most runs, dozens when places run out), and the
 //! processor time the hypervisor gave other machines meanwhile (`_paced_steal`); when the late
 //! answers (over 20 ms) were due, in bursts, counted in seconds from the first session
-//! (`_paced_late`); and the writes begun meanwhile, with the longest a thread and a task on
+//! (`_paced_late`); and the writes begun meanwhile that drop every shared value (a session's
+//! refresh drops only its own), with the longest a thread and a task on
 //! the runtime overslept a 1 ms sleep (`_paced_writes`: a pause of the whole process or
 //! machine shows in both, a busy or blocked runtime only in the second).
 //! Server and load generator share the machine, as they would on a 2-core test box. Run with

@@ -15,8 +15,8 @@ use http::request::Parts;
 use leptos::prelude::*;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QuerySelect, RelationTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QuerySelect, QueryTrait, RelationTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -217,17 +217,12 @@ async fn shared_session_row(
         NoSession,
         Failed(sea_orm::DbErr),
     }
-    // Kept under the hash's first 64 bits, with the whole hash beside the row: two tokens
-    // sharing those bits never share a row.
-    let Some(key) = hash
-        .get(..16)
-        .and_then(|bits| u64::from_str_radix(bits, 16).ok())
-    else {
+    let Some(key) = shared_key(hash) else {
         return session_row(state, hash).await;
     };
     let kept = state
         .db
-        .shared("session", key as i64, || async {
+        .shared(SHARED_SESSION, key, || async {
             match session_row(state, hash).await {
                 Ok(Some(row)) => Ok((hash.to_owned(), row)),
                 Ok(None) => Err(Miss::NoSession),
@@ -241,6 +236,17 @@ async fn shared_session_row(
         Err(Miss::NoSession) => Ok(None),
         Err(Miss::Failed(error)) => Err(error),
     }
+}
+
+/// What session rows are shared under (with [`shared_key`]).
+const SHARED_SESSION: &str = "session";
+
+/// A session row is kept under its hash's first 64 bits, with the whole hash beside the row:
+/// two tokens sharing those bits never share a row.
+fn shared_key(hash: &str) -> Option<i64> {
+    hash.get(..16)
+        .and_then(|bits| u64::from_str_radix(bits, 16).ok())
+        .map(|bits| bits as i64)
 }
 
 /// The caller a session row makes, after the session's expiry and refresh.
@@ -263,11 +269,23 @@ async fn caller_from_row(
             return Ok(None);
         }
         SessionState::Valid { refresh: true } => {
-            session::Entity::update_many()
+            let refresh = session::Entity::update_many()
                 .col_expr(session::Column::LastSeenAt, Expr::value(now))
                 .filter(session::Column::TokenHash.eq(hash.clone()))
-                .exec(&state.db)
-                .await?;
+                .build(state.db.get_database_backend());
+            // Only this session's kept row is out of date (no page shows when a session was
+            // last used), so the other shared values stay.
+            match shared_key(&hash) {
+                Some(key) => {
+                    state
+                        .db
+                        .write_touching_only(SHARED_SESSION, key, refresh)
+                        .await?;
+                }
+                None => {
+                    state.db.execute_raw(refresh).await?;
+                }
+            }
         }
         SessionState::Valid { refresh: false } => {}
     }

@@ -120,6 +120,23 @@ impl Db {
         self.shared.get_many(name, ids, self.seen(), load).await
     }
 
+    /// A write that changes only what the shared value `name`/`id` holds, and that nothing
+    /// else reads back (a session's last use): it drops that value alone, and the page goes on
+    /// reading in its transaction. Every other write drops all shared values: were a
+    /// session's refresh one of them, a minute's refreshes of many sessions would have every
+    /// page read everything afresh again and again.
+    pub async fn write_touching_only(
+        &self,
+        name: &'static str,
+        id: i64,
+        stmt: Statement,
+    ) -> Result<ExecResult, DbErr> {
+        self.count();
+        let result = self.pool.execute_raw(stmt).await;
+        self.shared.forget((name, id));
+        result
+    }
+
     /// The writes begun before the snapshot reads see: a page's reads see the one its
     /// transaction took, perhaps before some writes.
     fn seen(&self) -> u64 {
@@ -426,6 +443,45 @@ mod tests {
                 .await
                 .expect("a read");
             assert!(matches!(b.reader().await, Ok(Reader::Pool(_))));
+        });
+    }
+
+    #[test]
+    fn a_write_touching_one_shared_value_leaves_the_others_and_the_page_transaction() {
+        runtime().block_on(async {
+            let db = db(4).await;
+            db.execute_unprepared("CREATE TABLE t (x INTEGER)")
+                .await
+                .expect("a table");
+            let page = PageReads::default();
+            let reads = db.for_page(&page);
+            let loads = AtomicU64::new(0);
+            let read = |name: &'static str| {
+                reads.shared(name, 1, || async {
+                    Ok::<_, DbErr>(loads.fetch_add(1, Ordering::SeqCst))
+                })
+            };
+            assert_eq!(read("session").await, Ok(0));
+            assert_eq!(read("catalogue").await, Ok(1));
+            reads
+                .query_one_raw(statement("SELECT 1"))
+                .await
+                .expect("a read");
+            reads
+                .write_touching_only("session", 1, statement("INSERT INTO t VALUES (1)"))
+                .await
+                .expect("a write");
+            assert_eq!(read("session").await, Ok(2), "read afresh");
+            assert_eq!(read("catalogue").await, Ok(1), "still kept");
+            assert!(
+                matches!(reads.reader().await, Ok(Reader::Page(_))),
+                "the page still reads in its transaction"
+            );
+            reads
+                .execute_unprepared("INSERT INTO t VALUES (2)")
+                .await
+                .expect("another write");
+            assert_eq!(read("catalogue").await, Ok(3), "any other write drops it");
         });
     }
 }

@@ -11,7 +11,8 @@
 //! A value is kept only when no write began since the snapshot it was read from, so what is
 //! kept is never older than the last write this process started. A write that began before
 //! that snapshot and commits after it can still leave the value in place, for about
-//! [`FRESH_FOR`].
+//! [`FRESH_FOR`]. A write that changes only one value (a session's last use) drops that value
+//! alone ([`Shared::forget`]).
 //!
 //! When a value expires, every request in flight that needs it would miss it at once. The first
 //! reads it afresh; the others are served the value kept until that read is over (see
@@ -76,6 +77,15 @@ impl Shared {
     /// A write begins: every kept value is out of date.
     pub fn write_begins(&self) {
         self.writes.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// A write that makes only the value under `key` out of date has ended: that value is read
+    /// afresh next time, the others stay. A read of it already under way may still keep what
+    /// it read before the write, for about [`FRESH_FOR`].
+    pub fn forget(&self, key: Key) {
+        let mut values = self.lock();
+        values.kept.remove(&key);
+        values.readings.remove(&key);
     }
 
     /// How many writes have begun so far.

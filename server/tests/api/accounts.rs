@@ -15,6 +15,7 @@ both_databases!(
     sign_up_refuses_bad_input_and_changes_nothing,
     log_in_issues_a_new_session_and_log_out_ends_it,
     a_page_after_sign_out_is_signed_out_at_once,
+    a_page_records_a_sessions_use_once_a_minute_and_keeps_what_pages_share,
     failed_logins_are_throttled_per_account,
     failed_logins_are_throttled_per_address,
     parallel_wrong_passwords_are_all_counted,
@@ -349,6 +350,52 @@ async fn a_page_after_sign_out_is_signed_out_at_once(backend: Backend) {
     );
     tokio::time::sleep(app::ssr::shared::FRESH_FOR + Duration::from_millis(100)).await;
     assert!(!signed_in(&app.get("/", Some(&other)).await.body));
+}
+
+/// A session's use is recorded at most once a minute. Recording it drops the session as pages
+/// share it, so the next page does not record it again, and nothing else pages share: were it
+/// a write like any other, every page would read everything afresh after each participant's
+/// minute.
+async fn a_page_records_a_sessions_use_once_a_minute_and_keeps_what_pages_share(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, token) = app.user("ada@scuola.it", false, false).await;
+    let db = &app.state.db;
+    let last_seen = || async {
+        session::Entity::find()
+            .one(db)
+            .await
+            .expect("query")
+            .expect("the session")
+            .last_seen_at
+    };
+    let two_minutes_ago = chrono::Utc::now() - chrono::TimeDelta::minutes(2);
+    session::Entity::update_many()
+        .col_expr(
+            session::Column::LastSeenAt,
+            sea_orm::sea_query::Expr::value(two_minutes_ago),
+        )
+        .exec(db.pool())
+        .await
+        .expect("the session last used two minutes ago");
+    let writes = db.writes();
+    let home = app.get("/", Some(&token)).await;
+    assert!(
+        home.body.contains("action=\"/api/log_out\""),
+        "{}",
+        home.body
+    );
+    let recorded = last_seen().await;
+    assert!(
+        recorded > two_minutes_ago + chrono::TimeDelta::seconds(100),
+        "the use is recorded: {recorded}"
+    );
+    assert_eq!(db.writes(), writes, "what pages share is kept");
+    app.get("/", Some(&token)).await;
+    assert_eq!(
+        last_seen().await,
+        recorded,
+        "not recorded again within the minute"
+    );
 }
 
 async fn failed_logins_are_throttled_per_account(backend: Backend) {
