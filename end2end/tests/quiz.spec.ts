@@ -35,6 +35,13 @@ test('a participant takes the quiz without seeing the answers, and a double clic
   await page.reload();
   await expect(page.locator('.page-header').getByText('In corso')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Tentativo 1' })).toBeVisible();
+  // A timed attempt (the demo quiz gives 20 minutes) shows the time left, which counts down
+  // once the page is interactive.
+  const timer = page.getByRole('timer');
+  await expect(timer).toHaveText(/^Tempo rimasto: (20:00|19:[0-5]\d)$/);
+  await waitForHydration(page);
+  const shown = (await timer.textContent()) ?? '';
+  await expect(timer).not.toHaveText(shown, { timeout: 5000 });
   await page.screenshot({ path: `${artifacts}/quiz-running.png`, fullPage: true });
 
   // Nothing received so far (pages, server functions, scripts) gives an answer away.
