@@ -147,3 +147,38 @@ test('every page staff can reach has no accessibility violation in English on a 
   await expect(colleague.locator('html')).toHaveAttribute('lang', 'en');
   await check(colleague, STAFF_ROUTES);
 });
+
+// axe does not judge the focus ring: keyboard focus must stand out from what is behind it by
+// at least 3:1 (WCAG 1.4.11), on the light page and on the dark header alike.
+test('the keyboard focus ring stands out by at least 3:1, on the page and in the header', async ({ page }) => {
+  await page.goto('/editions');
+  for (const [where, selector] of [['header', 'header a'], ['page', 'main a']]) {
+    let found = false;
+    for (let presses = 0; presses < 40 && !found; presses++) {
+      await page.keyboard.press('Tab');
+      found = await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
+    }
+    expect(found, `Tab reaches a link in the ${where}`).toBe(true);
+    const best = await page.evaluate(() => {
+      const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+      const luminance = ([r, g, b]: number[]) => {
+        const channel = (c: number) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+      };
+      const contrast = (a: number[], b: number[]) => {
+        const [l1, l2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+        return (l1 + 0.05) / (l2 + 0.05);
+      };
+      const focused = document.activeElement as HTMLElement;
+      // The first opaque background behind the link.
+      let behind = [255, 255, 255];
+      for (let el: HTMLElement | null = focused.parentElement; el; el = el.parentElement) {
+        const colour = rgb(getComputedStyle(el).backgroundColor);
+        if (colour.length === 3 || (colour.length === 4 && colour[3] === 1)) { behind = colour.slice(0, 3); break; }
+      }
+      const rings = getComputedStyle(focused).boxShadow.match(/rgba?\([^)]*\)/g) ?? [];
+      return Math.max(0, ...rings.map((ring) => contrast(rgb(ring).slice(0, 3), behind)));
+    });
+    expect(best, `the focus ring in the ${where}`).toBeGreaterThanOrEqual(3);
+  }
+});

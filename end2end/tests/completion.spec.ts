@@ -52,10 +52,13 @@ test('staff set the certificate requirements, confirming the change; a participa
   await page.getByLabel('Schede di lavoro accettate (almeno)').fill('1');
   await page.getByLabel('Il mio primo progetto').check();
   await page.getByLabel('Quiz finale – Percentuale minima').fill('70');
+  await page.getByLabel('Esercizio di progettazione').check();
   // Everyone met the empty rule: this change needs a confirmation too.
   await saveConfirming(page);
   await expect(page.locator('.rule-summary')).toContainText('«Quiz finale» ≥ 70%');
   await expect(page.locator('.rule-summary')).toContainText('tra cui «Il mio primo progetto»');
+  // Counts agree with their nouns (the i18n library's plurals, not concatenation).
+  await expect(page.locator('.rule-summary')).toContainText('almeno 1 scheda di lavoro accettata');
   await page.screenshot({ path: `${artifacts}/completion-rule.png`, fullPage: true });
 
   await teacher.reload();
@@ -63,6 +66,7 @@ test('staff set the certificate requirements, confirming the change; a participa
   await expect(progress).toContainText('0% completato');
   await expect(progress).toContainText('Webinar seguiti: 0 di 2');
   await expect(progress).toContainText('Schede di lavoro accettate: 0 di 1, tra cui «Il mio primo progetto»');
-  await expect(progress).toContainText('«Quiz finale» superato con almeno il 70%');
+  await expect(progress).toContainText('«Quiz finale» superato con almeno il 70% (nessun tentativo ancora)');
+  await expect(progress).toContainText('Attività «Esercizio di progettazione» completata');
   await teacher.screenshot({ path: `${artifacts}/my-progress.png`, fullPage: true });
 });
