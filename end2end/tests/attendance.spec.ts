@@ -30,6 +30,12 @@ test('staff import an attendance report, check the preview and apply it', async 
   await page.getByRole('button', { name: 'Registra 1 presenza' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Presenze');
   await expect(page.getByLabel('Minuti').first()).toHaveValue('55');
+  // Where a presence came from, and the audit log, read in words, never as stored values.
+  await expect(page.locator('tr', { hasText: "Niccolò Dell'Acqua" })).toContainText('dal report della piattaforma');
+  await page.goto('/staff/audit');
+  await expect(page.getByRole('columnheader', { name: 'Perché' })).toBeVisible();
+  await expect(page.locator('tr', { hasText: 'Presenze importate' }).first()).toBeVisible();
+  await expect(page.locator('td').filter({ hasText: /^(import|manual|needs_revision)$/ })).toHaveCount(0);
 });
 
 test('a file that is not a report is explained and nothing is saved', async ({ page }) => {
